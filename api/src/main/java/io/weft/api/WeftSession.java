@@ -1,0 +1,232 @@
+package io.weft.api;
+
+import io.weft.api.lineage.ParallelizeNode;
+import io.weft.api.spi.Engine;
+import io.weft.api.spi.EngineFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The entry point of a Weft program: creates datasets, broadcasts and accumulators, and owns the engine that
+ * runs jobs.
+ *
+ * <pre>{@code
+ * try (WeftSession weft = WeftSession.builder().appName("wordcount").getOrCreate()) {
+ *     weft.textFile("hdfs:///books").flatMap(l -> Arrays.asList(l.split(" ")).iterator())
+ *         .mapToPair(w -> Pair.of(w, 1L)).reduceByKey(Long::sum).saveAsTextFile("hdfs:///counts");
+ * }
+ * }</pre>
+ *
+ * <p>Masters: {@code local} (one executor thread), {@code local[N]}, {@code local[*]} (one thread per core),
+ * {@code local-cluster[E,C,M]} (E executor JVMs with C cores and M MB heap each, on this machine). A program that
+ * sets no master uses the {@code weft.master} system property, else {@code local[*]}.
+ *
+ * <p>Thread-safe: jobs may be submitted from several threads. One session is active per JVM;
+ * {@link Builder#getOrCreate()} returns it while it is open.
+ */
+public final class WeftSession implements AutoCloseable {
+
+    private static final Object LOCK = new Object();
+    private static WeftSession active;
+
+    private final Engine engine;
+    private final String appName;
+    private final String master;
+    private final Map<String, String> config;
+    private volatile boolean closed;
+
+    private WeftSession(Engine engine, String appName, String master, Map<String, String> config) {
+        this.engine = engine;
+        this.appName = appName;
+        this.master = master;
+        this.config = Map.copyOf(config);
+    }
+
+    /** @return a builder for the session */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A dataset of a driver-side list, cut into {@code numPartitions} contiguous slices.
+     *
+     * @param data the records (copied)
+     * @param numPartitions at least 1
+     * @param <T> record type
+     * @return the dataset
+     */
+    public <T> Dataset<T> parallelize(List<T> data, int numPartitions) {
+        checkOpen();
+        return new Dataset<>(this, new ParallelizeNode<>(engine.newNodeId(), CallSites.of("parallelize"), data,
+                numPartitions));
+    }
+
+    /**
+     * Lines of text files, split by block size into at least {@link #defaultParallelism()} (at most 2)
+     * partitions.
+     *
+     * @param path a Hadoop path ({@code file:}, {@code hdfs:}, ...): a file, a directory or a glob; {@code .gz}
+     *     files are read whole
+     * @return the lines, without line terminators
+     */
+    public Dataset<String> textFile(String path) {
+        return textFile(path, Math.min(2, defaultParallelism()));
+    }
+
+    /**
+     * Lines of text files, in at least {@code minPartitions} splits. A line crossing a split boundary is read
+     * once, by the split where it starts.
+     *
+     * @param path a Hadoop path: a file, a directory or a glob
+     * @param minPartitions the minimum number of splits
+     * @return the lines
+     */
+    public Dataset<String> textFile(String path, int minPartitions) {
+        checkOpen();
+        return new Dataset<>(this, engine.textFile(path, minPartitions, CallSites.of("textFile")));
+    }
+
+    /**
+     * Ships a read-only value to each executor once.
+     *
+     * @param value the value; it must be serializable by Kryo
+     * @param <T> its type
+     * @return the handle to capture in functions
+     */
+    public <T> Broadcast<T> broadcast(T value) {
+        checkOpen();
+        return engine.broadcast(value);
+    }
+
+    /**
+     * @param name a name for logs and the UI
+     * @return a new accumulator, zero
+     */
+    public LongAccumulator longAccumulator(String name) {
+        checkOpen();
+        return engine.longAccumulator(name);
+    }
+
+    /** @return the default number of partitions: the total number of executor cores */
+    public int defaultParallelism() {
+        return engine.defaultParallelism();
+    }
+
+    /** @return the application id */
+    public String applicationId() {
+        return engine.applicationId();
+    }
+
+    /** @return the application's name */
+    public String appName() {
+        return appName;
+    }
+
+    /** @return the master this session runs on */
+    public String master() {
+        return master;
+    }
+
+    /** @return the session's settings as given to the builder */
+    public Map<String, String> config() {
+        return config;
+    }
+
+    /** @return the engine; engine-facing */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** Stops the executors and deletes the application's shuffle directory. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (LOCK) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (active == this) {
+                active = null;
+            }
+        }
+        engine.close();
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("This WeftSession is closed; create a new one with WeftSession.builder()");
+        }
+    }
+
+    /** Builds or finds the session. Not thread-safe; use from one thread. */
+    public static final class Builder {
+        private String appName = "weft-app";
+        private String master;
+        private final Map<String, String> config = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * @param name the application's name
+         * @return this builder
+         */
+        public Builder appName(String name) {
+            this.appName = name;
+            return this;
+        }
+
+        /**
+         * @param master {@code local}, {@code local[N]}, {@code local[*]}, {@code local-cluster[E,C,M]} or
+         *     {@code yarn}
+         * @return this builder
+         */
+        public Builder master(String master) {
+            this.master = master;
+            return this;
+        }
+
+        /**
+         * @param key a {@code weft.*} key (see docs/configuration.md)
+         * @param value its value
+         * @return this builder
+         */
+        public Builder config(String key, String value) {
+            config.put(key, value);
+            return this;
+        }
+
+        /**
+         * The active session if one is open, otherwise a new one.
+         *
+         * @return the session
+         * @throws WeftException when no engine accepts the master or the configuration is invalid
+         */
+        public WeftSession getOrCreate() {
+            synchronized (LOCK) {
+                if (active != null) {
+                    return active;
+                }
+                String resolvedMaster = master != null ? master
+                        : config.getOrDefault("weft.master", System.getProperty("weft.master", "local[*]"));
+                for (EngineFactory factory : ServiceLoader.load(EngineFactory.class, classLoader())) {
+                    if (factory.accepts(resolvedMaster)) {
+                        Engine engine = factory.create(appName, resolvedMaster, config);
+                        active = new WeftSession(engine, appName, resolvedMaster, config);
+                        return active;
+                    }
+                }
+                throw new WeftException("No Weft engine accepts master '" + resolvedMaster
+                        + "'. Use local, local[N], local[*] or local-cluster[E,C,M] (weft-container-runtime on the"
+                        + " classpath), or yarn (weft-am on the classpath).");
+            }
+        }
+
+        private static ClassLoader classLoader() {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            return context != null ? context : WeftSession.class.getClassLoader();
+        }
+    }
+}

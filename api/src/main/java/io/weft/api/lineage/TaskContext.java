@@ -1,0 +1,100 @@
+package io.weft.api.lineage;
+
+import io.weft.api.Pair;
+import java.util.Comparator;
+import java.util.Iterator;
+
+/**
+ * What a running task offers the lineage it computes: shuffle input, external (spilling) aggregation and
+ * sorting, the executor's cache, and accumulator updates. One instance per task attempt, used only on that
+ * attempt's thread; {@link #current()} finds it from user code (accumulators, broadcasts).
+ */
+public interface TaskContext {
+
+    /** @return the stage being run */
+    int stageId();
+
+    /** @return the partition being computed */
+    int partitionId();
+
+    /** @return 0 for the first attempt of this partition in this stage attempt, then 1, 2, ... */
+    int attemptNumber();
+
+    /** @return an id unique to this task attempt within the application */
+    long taskAttemptId();
+
+    /**
+     * Reads this task's partition of a shuffle: every map output's segment for it, as written (values, or
+     * combiners when the map side combined). Not combined across map outputs and not sorted.
+     *
+     * @param dependency the shuffle to read
+     * @param partition the reduce partition
+     * @param <K> key type
+     * @param <X> value or combiner type
+     * @return the records, read lazily
+     * @throws RuntimeException a fetch failure when a map output cannot be read
+     */
+    <K, X> Iterator<Pair<K, X>> readShuffle(ShuffleDependency<K, ?, ?> dependency, int partition);
+
+    /**
+     * Combines records by key within bounded memory, spilling to local disk when needed.
+     *
+     * @param records the input
+     * @param aggregator how to combine
+     * @param inputIsCombiners whether the input values are already combiners (merged with
+     *     {@code mergeCombiners}) rather than values
+     * @param <K> key type
+     * @param <V> value type
+     * @param <C> combiner type
+     * @return one record per distinct key, in no particular order
+     */
+    <K, V, C> Iterator<Pair<K, C>> combineByKey(Iterator<? extends Pair<K, ?>> records, Aggregator<V, C> aggregator,
+            boolean inputIsCombiners);
+
+    /**
+     * Sorts records by key within bounded memory, spilling sorted runs to local disk when needed.
+     *
+     * @param records the input
+     * @param ordering the key order
+     * @param <K> key type
+     * @param <V> value type
+     * @return the records in key order (stable for equal keys within a run)
+     */
+    <K, V> Iterator<Pair<K, V>> sortByKey(Iterator<Pair<K, V>> records, Comparator<? super K> ordering);
+
+    /**
+     * A persisted node's partition from the executor's cache, computing and storing it if absent.
+     *
+     * @param node a node with a storage level
+     * @param partition the partition
+     * @param <T> record type
+     * @return the records
+     */
+    <T> Iterator<T> getOrCompute(Node<T> node, int partition);
+
+    /**
+     * A deep copy of a value (e.g. a mutable zero value given to {@code aggregateByKey}).
+     *
+     * @param value the value
+     * @param <T> its type
+     * @return an independent copy (immutable values may be returned as they are)
+     */
+    <T> T copy(T value);
+
+    /**
+     * Records an accumulator update for this attempt; it counts only if the attempt is the first to succeed.
+     *
+     * @param accumulatorId the accumulator
+     * @param delta the amount
+     */
+    void addAccumulatorUpdate(long accumulatorId, long delta);
+
+    /**
+     * The task running on this thread.
+     *
+     * @return the context, or {@code null} outside a task
+     */
+    static TaskContext current() {
+        return TaskContexts.CURRENT.get();
+    }
+}

@@ -1,0 +1,103 @@
+package io.weft.api.spi;
+
+import io.weft.api.Broadcast;
+import io.weft.api.LongAccumulator;
+import io.weft.api.SerializableFunction;
+import io.weft.api.lineage.Node;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * What a {@link io.weft.api.WeftSession} runs on: plans and runs jobs on some cluster (threads, local JVMs,
+ * YARN containers). Engine-facing; implementations are found with {@link EngineFactory}.
+ *
+ * <p>Called from user threads; implementations are thread-safe. Jobs submitted concurrently run concurrently.
+ */
+public interface Engine extends AutoCloseable {
+
+    /** @return the application id */
+    String applicationId();
+
+    /** @return the default number of partitions (total executor cores) */
+    int defaultParallelism();
+
+    /** @return a new lineage node id */
+    int newNodeId();
+
+    /**
+     * Reserves shuffle ids.
+     *
+     * @param count how many
+     * @return the first of {@code count} consecutive new ids
+     */
+    int newShuffleIds(int count);
+
+    /**
+     * Checks that a function can be shipped to executors, when the transformation is defined.
+     *
+     * @param operator the operator's name, e.g. {@code map}
+     * @param function the user's function
+     * @throws io.weft.api.ClosureSerializationException naming the lambda, the captured value and the fix
+     */
+    void checkClosure(String operator, Object function);
+
+    /**
+     * Runs a job: computes the given partitions of a node and applies a function to each, returning the results
+     * in partition order. Blocks until the job ends.
+     *
+     * @param node the final node
+     * @param partitionFunction applied to each partition's records on an executor
+     * @param partitions the partitions to compute, or {@code null} for all
+     * @param callSite the action and where it was called, for logs
+     * @param <T> record type
+     * @param <U> per-partition result type
+     * @return one result per requested partition, in order
+     * @throws io.weft.api.JobFailedException when a task fails past the retry limit
+     */
+    <T, U> List<U> runJob(Node<T> node, SerializableFunction<Iterator<T>, U> partitionFunction, int[] partitions,
+            String callSite);
+
+    /**
+     * A node that reads text files line by line.
+     *
+     * @param path a Hadoop path: file, directory or glob, on any file system
+     * @param minPartitions the minimum number of splits
+     * @param callSite for logs
+     * @return the node
+     */
+    Node<String> textFile(String path, int minPartitions, String callSite);
+
+    /**
+     * Writes each record's {@code toString} as a line, one {@code part-NNNNN} file per partition, through a
+     * commit protocol. Blocks until done.
+     *
+     * @param node the records
+     * @param path the destination directory, which must not exist
+     * @param callSite for logs
+     */
+    void saveAsTextFile(Node<?> node, String path, String callSite);
+
+    /**
+     * @param value the value to ship once per executor
+     * @param <T> its type
+     * @return the broadcast handle
+     */
+    <T> Broadcast<T> broadcast(T value);
+
+    /**
+     * @param name the accumulator's name
+     * @return a new registered accumulator
+     */
+    LongAccumulator longAccumulator(String name);
+
+    /**
+     * Drops a node's cached partitions from every executor.
+     *
+     * @param node the node
+     */
+    void unpersist(Node<?> node);
+
+    /** Stops the engine and deletes the application's shuffle directory. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,123 @@
+package io.weft.runtime.serial;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import java.io.Externalizable;
+import java.io.Serializable;
+import java.lang.reflect.Method;
+import java.util.Set;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+/**
+ * Kryo configured the one way Weft uses it everywhere (driver, threads, executor JVMs, containers), so class ids
+ * and serializers match on both sides.
+ *
+ * <ul>
+ *   <li>Classes resolve through the application's class loader, set when the instance is made.</li>
+ *   <li>Serializable lambdas go through {@link LambdaSerializer}.</li>
+ *   <li>Classes with custom Java serialization ({@code writeObject}/{@code readObject}, {@code writeReplace},
+ *       {@code readResolve}, {@link Externalizable}) are written with Java serialization inside the Kryo graph,
+ *       so their invariants hold (Kryo's field-by-field copy would skip their logic).</li>
+ *   <li>JDK classes without a dedicated Kryo serializer use Java serialization when they are
+ *       {@link Serializable}, and are refused otherwise (a socket, a thread, a stream): reflecting into JDK
+ *       internals would need JVM flags and produce broken copies.</li>
+ * </ul>
+ *
+ * <p>Not thread-safe, like every Kryo instance: use one per thread, from {@link KryoPool}.
+ */
+public final class WeftKryo extends Kryo {
+
+    /** JDK classes that Kryo's generic collection and map serializers handle correctly. */
+    private static final Set<Class<?>> KRYO_FRIENDLY_JDK = Set.of(
+            java.util.ArrayList.class, java.util.LinkedList.class, java.util.HashMap.class,
+            java.util.LinkedHashMap.class, java.util.TreeMap.class, java.util.HashSet.class,
+            java.util.LinkedHashSet.class, java.util.TreeSet.class, java.util.ArrayDeque.class,
+            java.util.concurrent.ConcurrentHashMap.class, java.util.concurrent.CopyOnWriteArrayList.class,
+            java.util.Vector.class, java.util.Stack.class, java.util.Hashtable.class);
+
+    private final JavaSerializer javaSerializer = new JavaSerializer();
+
+    /**
+     * @param classLoader the application's class loader
+     */
+    public WeftKryo(ClassLoader classLoader) {
+        setClassLoader(classLoader);
+        setRegistrationRequired(false);
+        setReferences(true);
+        setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+        register(LambdaSerializer.Closure.class, new LambdaSerializer());
+    }
+
+    @Override
+    public Registration getRegistration(Class type) {
+        if (LambdaSerializer.isSerializableLambda(type)) {
+            return super.getRegistration(LambdaSerializer.Closure.class);
+        }
+        return super.getRegistration(type);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Serializer getDefaultSerializer(Class type) {
+        if (isJdkClass(type)) {
+            Serializer chosen = super.getDefaultSerializer(type);
+            if (!isGenericFallback(chosen) || KRYO_FRIENDLY_JDK.contains(type)) {
+                return chosen;
+            }
+            if (Serializable.class.isAssignableFrom(type)) {
+                return javaSerializer;
+            }
+            throw new KryoException(type.getName() + " is not serializable");
+        }
+        if (hasCustomJavaSerialization(type)) {
+            return javaSerializer;
+        }
+        return super.getDefaultSerializer(type);
+    }
+
+    private static boolean isGenericFallback(Serializer<?> s) {
+        return s instanceof com.esotericsoftware.kryo.serializers.FieldSerializer
+                || s instanceof com.esotericsoftware.kryo.serializers.CollectionSerializer
+                || s instanceof com.esotericsoftware.kryo.serializers.MapSerializer;
+    }
+
+    private static boolean isJdkClass(Class<?> type) {
+        String name = type.getName();
+        return !type.isArray() && !type.isEnum() && (name.startsWith("java.") || name.startsWith("javax.")
+                || name.startsWith("jdk.") || name.startsWith("sun.") || name.startsWith("com.sun."));
+    }
+
+    /**
+     * @param type a non-JDK class
+     * @return whether Java serialization hooks exist on it or a superclass, so Kryo must defer to them
+     */
+    static boolean hasCustomJavaSerialization(Class<?> type) {
+        if (!Serializable.class.isAssignableFrom(type) || type.isEnum() || type.isRecord()) {
+            return false;
+        }
+        if (Externalizable.class.isAssignableFrom(type)) {
+            return true;
+        }
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            if (hasMethod(c, "writeObject", java.io.ObjectOutputStream.class)
+                    || hasMethod(c, "readObject", java.io.ObjectInputStream.class)
+                    || hasMethod(c, "writeReplace") || hasMethod(c, "readResolve")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasMethod(Class<?> c, String name, Class<?>... params) {
+        try {
+            Method m = c.getDeclaredMethod(name, params);
+            return m != null;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+}
