@@ -1,0 +1,10 @@
+package io.weft.planner;
+
+import java.util.Map;
+
+/** Receives the accumulator updates of each partition's first successful attempt. Called on the scheduler thread. */
+public interface AccumulatorSink {
+
+    /** @param updates accumulator id to delta */
+    void apply(Map<Long, Long> updates);
+}

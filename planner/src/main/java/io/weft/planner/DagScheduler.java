@@ -1,0 +1,614 @@
+package io.weft.planner;
+
+import io.weft.api.JobFailedException;
+import io.weft.api.RemoteTaskException;
+import io.weft.api.SerializableFunction;
+import io.weft.api.lineage.Node;
+import io.weft.api.lineage.ShuffleDependency;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs jobs: plans each into stages, submits stages whose parents' outputs are all available, launches one task
+ * per missing partition on executors with free cores, and reacts to how tasks end.
+ *
+ * <p>Failures it handles: a task that throws is retried (preferably on another executor) up to
+ * {@link SchedulerConfig#maxTaskFailures()} attempts, then its stage and every job needing it fail with the
+ * executor's exception. A task that cannot read a map output (fetch failure) abandons its stage attempt; only the
+ * missing map outputs are recomputed, then the stage resumes with its unfinished partitions, up to
+ * {@link SchedulerConfig#maxStageAttempts()} times. A lost executor's running tasks are retried elsewhere; its
+ * committed map outputs live on a shared file system and are kept. Executor loss detection, container
+ * replacement and the like belong to the backend.
+ *
+ * <p>Threading: one thread ("weft-scheduler") owns all state below. Every public method only enqueues an event
+ * and may be called from any thread; {@link TaskLauncher}, {@link StageSerializer}, {@link AccumulatorSink} and
+ * {@link SchedulerListener} are called on the scheduler thread.
+ */
+public final class DagScheduler implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DagScheduler.class);
+
+    private final SchedulerConfig config;
+    private final TaskLauncher launcher;
+    private final StageSerializer serializer;
+    private final AccumulatorSink accumulators;
+    private final SchedulerListener listener;
+    private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    // ---- state owned by the scheduler thread -------------------------------------------------------------
+    private final StagePlanner planner = new StagePlanner();
+    private final MapOutputRegistry registry = new MapOutputRegistry();
+    private final Map<Integer, Job> jobs = new LinkedHashMap<>();
+    private final Set<Stage> waiting = new LinkedHashSet<>();
+    private final Set<Stage> running = new LinkedHashSet<>();
+    private final Map<Stage, TaskSet> activeTaskSets = new LinkedHashMap<>();
+    private final Map<Long, RunningTask> runningTasks = new HashMap<>();
+    private final Map<String, ExecutorSlots> executors = new LinkedHashMap<>();
+    private long nextTaskId;
+    private long nextBinaryId;
+    private int nextJobId;
+
+    /**
+     * @param config limits
+     * @param launcher the cluster backend
+     * @param serializer makes stage binaries
+     * @param accumulators receives accumulator updates
+     * @param listener observes progress
+     * @param threadFactory makes the scheduler thread
+     */
+    public DagScheduler(SchedulerConfig config, TaskLauncher launcher, StageSerializer serializer,
+            AccumulatorSink accumulators, SchedulerListener listener, ThreadFactory threadFactory) {
+        this.config = config;
+        this.launcher = launcher;
+        this.serializer = serializer;
+        this.accumulators = accumulators;
+        this.listener = listener;
+        this.thread = threadFactory.newThread(this::loop);
+    }
+
+    /** Starts the scheduler thread. */
+    public void start() {
+        thread.start();
+    }
+
+    /** Stops the scheduler thread; jobs still running fail. Idempotent. */
+    @Override
+    public void close() {
+        if (stopped) {
+            return;
+        }
+        post(() -> {
+            for (Job job : new ArrayList<>(jobs.values())) {
+                failJob(job, new JobFailedException("The session was closed while the job ran", -1, -1, null));
+            }
+            stopped = true;
+        });
+        if (thread.isAlive() && Thread.currentThread() != thread) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stopped = true;
+    }
+
+    /**
+     * Submits a job. Any thread.
+     *
+     * @param node the final node
+     * @param function the per-partition function
+     * @param partitions partitions to compute, in result order
+     * @param callSite for logs
+     * @return the serialized per-partition results, in order; fails with {@link JobFailedException}
+     */
+    public CompletableFuture<List<byte[]>> submitJob(Node<?> node, SerializableFunction<?, ?> function,
+            int[] partitions, String callSite) {
+        CompletableFuture<List<byte[]>> future = new CompletableFuture<>();
+        if (partitions.length == 0) {
+            future.complete(List.of());
+            return future;
+        }
+        post(() -> handleJobSubmitted(node, function, partitions, callSite, future));
+        return future;
+    }
+
+    /**
+     * An executor can run tasks. Any thread.
+     *
+     * @param executorId its id
+     * @param host its host
+     * @param cores how many tasks it runs at once
+     */
+    public void executorAdded(String executorId, String host, int cores) {
+        post(() -> {
+            executors.put(executorId, new ExecutorSlots(host, cores));
+            LOG.info("Executor {} on {} with {} cores added", executorId, host, cores);
+            offer();
+        });
+    }
+
+    /**
+     * An executor is gone; its running tasks are retried elsewhere. Any thread.
+     *
+     * @param executorId its id
+     * @param reason why, for the tasks' failure messages
+     */
+    public void executorLost(String executorId, String reason) {
+        post(() -> {
+            if (executors.remove(executorId) == null) {
+                return;
+            }
+            LOG.warn("Executor {} lost: {}", executorId, reason);
+            List<Long> lost = new ArrayList<>();
+            runningTasks.forEach((id, task) -> {
+                if (task.executorId.equals(executorId)) {
+                    lost.add(id);
+                }
+            });
+            for (long id : lost) {
+                handleTaskEnded(id, new TaskOutcome.ExecutorLost("executor " + executorId + " lost: " + reason));
+            }
+            offer();
+        });
+    }
+
+    /**
+     * A task attempt ended. Any thread; exactly once per launched attempt (later reports are ignored).
+     *
+     * @param taskId the attempt
+     * @param outcome how it ended
+     */
+    public void taskEnded(long taskId, TaskOutcome outcome) {
+        post(() -> {
+            handleTaskEnded(taskId, outcome);
+            offer();
+        });
+    }
+
+    /**
+     * Reads scheduler state on the scheduler thread, for tests and status pages.
+     *
+     * @param query the read
+     * @param <T> result type
+     * @return a future of its result
+     */
+    public <T> CompletableFuture<T> inspect(java.util.function.Function<SchedulerView, T> query) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        post(() -> result.complete(query.apply(new SchedulerView(registry, executors.size(), runningTasks.size()))));
+        return result;
+    }
+
+    /**
+     * What {@link #inspect} shows.
+     *
+     * @param mapOutputs the registry of committed map outputs
+     * @param executors how many executors are registered
+     * @param runningTasks how many attempts run
+     */
+    public record SchedulerView(MapOutputRegistry mapOutputs, int executors, int runningTasks) {
+    }
+
+    /** Runs queued events on the calling thread until the queue is empty; for tests without the thread. */
+    void drainForTest() {
+        Runnable event;
+        while ((event = events.poll()) != null) {
+            event.run();
+        }
+    }
+
+    private void post(Runnable event) {
+        events.add(event);
+    }
+
+    private void loop() {
+        while (!stopped) {
+            try {
+                Runnable event = events.take();
+                event.run();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException | Error e) {
+                // A bug here must not kill the only thread that can finish jobs: fail what is running instead.
+                LOG.error("Scheduler event failed; failing running jobs", e);
+                for (Job job : new ArrayList<>(jobs.values())) {
+                    failJob(job, new JobFailedException("Internal scheduler error: " + e, -1, -1, e));
+                }
+            }
+        }
+    }
+
+    // ---- jobs ---------------------------------------------------------------------------------------------
+
+    private void handleJobSubmitted(Node<?> node, SerializableFunction<?, ?> function, int[] partitions,
+            String callSite, CompletableFuture<List<byte[]>> future) {
+        ResultStage stage;
+        try {
+            stage = planner.resultStage(node, function, partitions);
+        } catch (RuntimeException e) {
+            future.completeExceptionally(new JobFailedException("Could not plan " + callSite + ": " + e, -1, -1, e));
+            return;
+        }
+        Job job = new Job(nextJobId++, stage, callSite, future);
+        jobs.put(job.id, job);
+        forEachStage(stage, s -> s.jobIds().add(job.id));
+        LOG.info("Job {} ({}) submitted: {} output partitions", job.id, callSite, partitions.length);
+        listener.jobStarted(job.id, callSite, stage);
+        submitStage(stage);
+        offer();
+    }
+
+    private void finishJob(Job job) {
+        jobs.remove(job.id);
+        forgetJob(job);
+        LOG.info("Job {} ({}) finished", job.id, job.callSite);
+        listener.jobEnded(job.id, null);
+        job.future.complete(job.results());
+    }
+
+    private void failJob(Job job, JobFailedException error) {
+        if (jobs.remove(job.id) == null) {
+            return;
+        }
+        forgetJob(job);
+        LOG.warn("Job {} ({}) failed: {}", job.id, job.callSite, error.getMessage());
+        listener.jobEnded(job.id, error);
+        job.future.completeExceptionally(error);
+    }
+
+    /** Drops the job's claim on its stages; stages no other job needs stop running. */
+    private void forgetJob(Job job) {
+        forEachStage(job.stage, stage -> {
+            stage.jobIds().remove(job.id);
+            if (stage.jobIds().isEmpty()) {
+                waiting.remove(stage);
+                running.remove(stage);
+                TaskSet taskSet = activeTaskSets.remove(stage);
+                if (taskSet != null) {
+                    taskSet.markZombie();
+                    killRunning(taskSet);
+                }
+            }
+        });
+    }
+
+    private void killRunning(TaskSet taskSet) {
+        runningTasks.forEach((id, task) -> {
+            if (task.taskSet == taskSet) {
+                launcher.killTask(task.executorId, id);
+            }
+        });
+    }
+
+    // ---- stages -------------------------------------------------------------------------------------------
+
+    private void submitStage(Stage stage) {
+        if (running.contains(stage) || waiting.contains(stage)) {
+            return;
+        }
+        List<ShuffleMapStage> missingParents = new ArrayList<>();
+        for (ShuffleMapStage parent : stage.parents()) {
+            registry.registerShuffle(parent.shuffleId(), parent.numPartitions());
+            if (!registry.isComplete(parent.shuffleId())) {
+                missingParents.add(parent);
+            }
+        }
+        if (missingParents.isEmpty()) {
+            submitMissingTasks(stage);
+        } else {
+            waiting.add(stage);
+            missingParents.forEach(this::submitStage);
+        }
+    }
+
+    private void submitMissingTasks(Stage stage) {
+        List<Integer> indexes = new ArrayList<>();
+        if (stage instanceof ShuffleMapStage map) {
+            registry.registerShuffle(map.shuffleId(), map.numPartitions());
+            indexes.addAll(registry.missing(map.shuffleId()));
+            if (indexes.isEmpty()) {
+                stageCompleted(stage);
+                return;
+            }
+        } else {
+            Job job = jobOf((ResultStage) stage);
+            for (int i = 0; i < job.done.length; i++) {
+                if (!job.done[i]) {
+                    indexes.add(i);
+                }
+            }
+        }
+        if (stage.binary() == null) {
+            try {
+                byte[] bytes = stage instanceof ShuffleMapStage map
+                        ? serializer.serializeMapStage(map.node(), map.dependency())
+                        : serializer.serializeResultStage(stage.node(), ((ResultStage) stage).function());
+                stage.setBinary(new StageBinary(nextBinaryId++, bytes));
+            } catch (RuntimeException e) {
+                abortStage(stage, "Could not serialize " + stage + ": " + e.getMessage(), -1, e);
+                return;
+            }
+        }
+        int attempt = stage.nextAttempt();
+        TaskSet taskSet = new TaskSet(stage, attempt, indexes);
+        activeTaskSets.put(stage, taskSet);
+        running.add(stage);
+        LOG.info("Submitting {} attempt {} with {} tasks", stage, attempt, indexes.size());
+        listener.stageSubmitted(stage, attempt, indexes.size());
+    }
+
+    private void stageCompleted(Stage stage) {
+        running.remove(stage);
+        activeTaskSets.remove(stage);
+        stage.resetFetchFailures();
+        LOG.info("{} completed", stage);
+        listener.stageCompleted(stage);
+        for (Stage child : new ArrayList<>(waiting)) {
+            if (child.parents().stream().allMatch(p -> registry.isComplete(p.shuffleId()))) {
+                waiting.remove(child);
+                submitMissingTasks(child);
+            }
+        }
+    }
+
+    private void abortStage(Stage stage, String message, int partition, Throwable cause) {
+        for (Job job : new ArrayList<>(jobs.values())) {
+            if (stage.jobIds().contains(job.id)) {
+                failJob(job, new JobFailedException(message, stage.id(), partition, cause));
+            }
+        }
+    }
+
+    // ---- tasks --------------------------------------------------------------------------------------------
+
+    private void offer() {
+        boolean launched = true;
+        while (launched) {
+            launched = false;
+            for (Map.Entry<String, ExecutorSlots> entry : executors.entrySet()) {
+                ExecutorSlots slots = entry.getValue();
+                if (slots.free > 0 && launchOne(entry.getKey(), slots)) {
+                    launched = true;
+                }
+            }
+        }
+    }
+
+    private boolean launchOne(String executorId, ExecutorSlots slots) {
+        for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
+            if (!taskSet.hasPending()) {
+                continue;
+            }
+            if (!inputsAvailable(taskSet.stage)) {
+                // Another stage's fetch failure removed an output this stage reads: wait for its recomputation.
+                resubmit(taskSet);
+                continue;
+            }
+            Integer index = taskSet.poll(executorId, slots.host, executors.size() > 1);
+            if (index == null) {
+                continue;
+            }
+            launch(executorId, slots, taskSet, index);
+            return true;
+        }
+        return false;
+    }
+
+    private boolean inputsAvailable(Stage stage) {
+        for (ShuffleMapStage parent : stage.parents()) {
+            if (!registry.isComplete(parent.shuffleId())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void launch(String executorId, ExecutorSlots slots, TaskSet taskSet, int index) {
+        Stage stage = taskSet.stage;
+        int partition = taskSet.partitionOf(index);
+        Map<Integer, List<ShuffleBlock>> inputs = new HashMap<>();
+        for (ShuffleMapStage parent : stage.parents()) {
+            inputs.put(parent.shuffleId(), registry.blocksFor(parent.shuffleId(), partition));
+        }
+        TaskDescription.ShuffleOutput output = null;
+        if (stage instanceof ShuffleMapStage map) {
+            ShuffleDependency<?, ?, ?> dep = map.dependency();
+            output = new TaskDescription.ShuffleOutput(dep.shuffleId(), dep.partitioner().numPartitions());
+        }
+        int attemptNumber = taskSet.startAttempt(index);
+        TaskDescription task = new TaskDescription(nextTaskId++, stage.id(), taskSet.stageAttempt, partition,
+                attemptNumber, stage.binary(), inputs, output, stage.node().preferredLocations(partition));
+        runningTasks.put(task.taskId(), new RunningTask(task, taskSet, index, executorId));
+        slots.free--;
+        listener.taskStarted(task, executorId);
+        launcher.launchTask(executorId, task);
+    }
+
+    private void handleTaskEnded(long taskId, TaskOutcome outcome) {
+        RunningTask task = runningTasks.remove(taskId);
+        if (task == null) {
+            return;
+        }
+        ExecutorSlots slots = executors.get(task.executorId);
+        if (slots != null) {
+            slots.free++;
+        }
+        task.taskSet.attemptEnded();
+        listener.taskEnded(task.description, task.executorId, outcome);
+        if (outcome instanceof TaskOutcome.Success success) {
+            handleSuccess(task, success);
+        } else if (outcome instanceof TaskOutcome.Failed failed) {
+            handleFailure(task, failed.error());
+        } else if (outcome instanceof TaskOutcome.ExecutorLost lost) {
+            handleFailure(task,
+                    new RemoteTaskException("io.weft.ExecutorLost", lost.reason(), new StackTraceElement[0], null));
+        } else if (outcome instanceof TaskOutcome.FetchFailed fetch) {
+            handleFetchFailure(task, fetch);
+        } else {
+            LOG.debug("{} killed", task.description);
+        }
+    }
+
+    private void handleSuccess(RunningTask task, TaskOutcome.Success success) {
+        Stage stage = task.taskSet.stage;
+        if (stage instanceof ShuffleMapStage map) {
+            if (!registry.contains(map.shuffleId())) {
+                return;
+            }
+            task.taskSet.succeeded();
+            if (registry.register(map.shuffleId(), success.mapStatus())) {
+                accumulators.apply(success.accumulatorUpdates());
+            }
+            if (running.contains(stage) && registry.isComplete(map.shuffleId())) {
+                stageCompleted(stage);
+            }
+            return;
+        }
+        Job job = jobs.get(firstJobId(stage));
+        if (job == null || job.done[task.index]) {
+            return;
+        }
+        task.taskSet.succeeded();
+        job.done[task.index] = true;
+        job.resultBytes[task.index] = success.result();
+        job.finished++;
+        accumulators.apply(success.accumulatorUpdates());
+        if (job.finished == job.done.length) {
+            running.remove(stage);
+            activeTaskSets.remove(stage);
+            listener.stageCompleted(stage);
+            finishJob(job);
+        }
+    }
+
+    private void handleFailure(RunningTask task, RemoteTaskException error) {
+        TaskSet taskSet = task.taskSet;
+        if (taskSet.isZombie() || isDone(task)) {
+            return;
+        }
+        int failures = taskSet.failed(task.index, task.executorId);
+        LOG.warn("{} failed on executor {} ({} of {} allowed): {}", task.description, task.executorId, failures,
+                config.maxTaskFailures(), error.toString());
+        if (failures >= config.maxTaskFailures()) {
+            taskSet.markZombie();
+            killRunning(taskSet);
+            abortStage(taskSet.stage, "Task for partition " + task.description.partition() + " of stage "
+                    + taskSet.stage.id() + " (" + taskSet.stage.node().name() + ") failed " + failures
+                    + " times; most recent failure on executor " + task.executorId + ": " + error,
+                    task.description.partition(), error);
+        } else {
+            taskSet.retry(task.index);
+        }
+    }
+
+    private boolean isDone(RunningTask task) {
+        Stage stage = task.taskSet.stage;
+        if (stage instanceof ShuffleMapStage map) {
+            return registry.contains(map.shuffleId()) && registry.statuses(map.shuffleId())[task.index] != null;
+        }
+        Job job = jobs.get(firstJobId(stage));
+        return job == null || job.done[task.index];
+    }
+
+    private void handleFetchFailure(RunningTask task, TaskOutcome.FetchFailed fetch) {
+        LOG.warn("{} could not read map output {} of shuffle {}: {}", task.description, fetch.mapIndex(),
+                fetch.shuffleId(), fetch.message());
+        registry.unregister(fetch.shuffleId(), fetch.mapIndex());
+        TaskSet taskSet = task.taskSet;
+        if (taskSet.isZombie() || activeTaskSets.get(taskSet.stage) != taskSet) {
+            return;
+        }
+        Stage stage = taskSet.stage;
+        int failures = stage.recordFetchFailure();
+        if (failures > config.maxStageAttempts()) {
+            taskSet.markZombie();
+            abortStage(stage, stage + " failed " + failures + " times in a row because map outputs could not be"
+                    + " read; last: map output " + fetch.mapIndex() + " of shuffle " + fetch.shuffleId() + ": "
+                    + fetch.message(), task.description.partition(), null);
+            return;
+        }
+        resubmit(taskSet);
+    }
+
+    /** Abandons a stage attempt and resubmits the stage, which first recomputes its missing parent outputs. */
+    private void resubmit(TaskSet taskSet) {
+        Stage stage = taskSet.stage;
+        taskSet.markZombie();
+        activeTaskSets.remove(stage);
+        running.remove(stage);
+        LOG.info("Resubmitting {}: parent map outputs are missing", stage);
+        submitStage(stage);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private Job jobOf(ResultStage stage) {
+        return jobs.get(firstJobId(stage));
+    }
+
+    private static int firstJobId(Stage stage) {
+        return stage.jobIds().isEmpty() ? -1 : stage.jobIds().iterator().next();
+    }
+
+    private static void forEachStage(Stage root, java.util.function.Consumer<Stage> action) {
+        Set<Stage> seen = new HashSet<>();
+        List<Stage> toVisit = new ArrayList<>(List.of(root));
+        while (!toVisit.isEmpty()) {
+            Stage stage = toVisit.remove(toVisit.size() - 1);
+            if (seen.add(stage)) {
+                action.accept(stage);
+                toVisit.addAll(stage.parents());
+            }
+        }
+    }
+
+    private static final class ExecutorSlots {
+        final String host;
+        int free;
+
+        ExecutorSlots(String host, int cores) {
+            this.host = host;
+            this.free = cores;
+        }
+    }
+
+    private record RunningTask(TaskDescription description, TaskSet taskSet, int index, String executorId) {
+    }
+
+    private static final class Job {
+        final int id;
+        final ResultStage stage;
+        final String callSite;
+        final CompletableFuture<List<byte[]>> future;
+        final boolean[] done;
+        final byte[][] resultBytes;
+        int finished;
+
+        Job(int id, ResultStage stage, String callSite, CompletableFuture<List<byte[]>> future) {
+            this.id = id;
+            this.stage = stage;
+            this.callSite = callSite;
+            this.future = future;
+            this.done = new boolean[stage.numOutputs()];
+            this.resultBytes = new byte[stage.numOutputs()][];
+        }
+
+        List<byte[]> results() {
+            return java.util.Arrays.asList(resultBytes);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.weft.planner;
+
+/**
+ * Observes the scheduler: for logs, progress, metrics and tests. Called on the scheduler thread; implementations
+ * must return quickly and must not call back into the scheduler.
+ */
+public interface SchedulerListener {
+
+    /**
+     * @param jobId the job
+     * @param callSite the action and where it was called
+     * @param finalStage its result stage
+     */
+    default void jobStarted(int jobId, String callSite, ResultStage finalStage) {
+    }
+
+    /**
+     * @param jobId the job
+     * @param error {@code null} when it succeeded
+     */
+    default void jobEnded(int jobId, Throwable error) {
+    }
+
+    /**
+     * @param stage the stage
+     * @param attempt its attempt number
+     * @param tasks how many tasks this attempt runs
+     */
+    default void stageSubmitted(Stage stage, int attempt, int tasks) {
+    }
+
+    /** @param stage a stage whose outputs are all available, or whose job's results are all in */
+    default void stageCompleted(Stage stage) {
+    }
+
+    /**
+     * @param task the attempt
+     * @param executorId where it runs
+     */
+    default void taskStarted(TaskDescription task, String executorId) {
+    }
+
+    /**
+     * @param task the attempt
+     * @param executorId where it ran
+     * @param outcome how it ended
+     */
+    default void taskEnded(TaskDescription task, String executorId, TaskOutcome outcome) {
+    }
+}

@@ -1,0 +1,44 @@
+package io.weft.planner;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything an executor needs to run one task attempt: the stage's binary (shared by all its tasks), which
+ * partition to compute, where to read its shuffle input, and, for a map task, the shuffle to write.
+ *
+ * @param taskId unique within the application; also the attempt id used in output file names
+ * @param stageId the stage
+ * @param stageAttempt the stage attempt
+ * @param partition the partition of the stage's node to compute
+ * @param attemptNumber 0 for the first attempt of this partition in this stage attempt
+ * @param binary the stage's serialized lineage and function
+ * @param shuffleInputs for each shuffle the task reads, the blocks of its partition
+ * @param shuffleOutput for a map task, the shuffle it writes; {@code null} for a result task
+ * @param preferredHosts hosts where the input lives (scheduling hints)
+ */
+public record TaskDescription(long taskId, int stageId, int stageAttempt, int partition, int attemptNumber,
+        StageBinary binary, Map<Integer, List<ShuffleBlock>> shuffleInputs, ShuffleOutput shuffleOutput,
+        List<String> preferredHosts) implements Serializable {
+
+    /** @return whether this task writes a shuffle */
+    public boolean isMapTask() {
+        return shuffleOutput != null;
+    }
+
+    /**
+     * The shuffle a map task writes.
+     *
+     * @param shuffleId the shuffle
+     * @param numReducePartitions the number of reduce partitions
+     */
+    public record ShuffleOutput(int shuffleId, int numReducePartitions) implements Serializable {
+    }
+
+    @Override
+    public String toString() {
+        return "task " + taskId + " (stage " + stageId + "." + stageAttempt + ", partition " + partition
+                + ", attempt " + attemptNumber + ")";
+    }
+}
