@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import java.io.Externalizable;
@@ -22,7 +23,9 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  *   <li>Classes with custom Java serialization ({@code writeObject}/{@code readObject}, {@code writeReplace},
  *       {@code readResolve}, {@link Externalizable}) are written with Java serialization inside the Kryo graph,
  *       so their invariants hold (Kryo's field-by-field copy would skip their logic).</li>
- *   <li>JDK classes without a dedicated Kryo serializer use Java serialization when they are
+ *   <li>JDK collections Kryo cannot rebuild (unmodifiable wrappers, {@code Arrays.asList}, ...) travel element by
+ *       element and arrive as unmodifiable collections with the same order.</li>
+ *   <li>Other JDK classes without a dedicated Kryo serializer use Java serialization when they are
  *       {@link Serializable}, and are refused otherwise (a socket, a thread, a stream): reflecting into JDK
  *       internals would need JVM flags and produce broken copies.</li>
  * </ul>
@@ -50,6 +53,7 @@ public final class WeftKryo extends Kryo {
         setReferences(true);
         setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
         register(LambdaSerializer.Closure.class, new LambdaSerializer());
+        ImmutableCollectionsSerializers.addDefaultSerializers(this);
     }
 
     @Override
@@ -67,6 +71,15 @@ public final class WeftKryo extends Kryo {
             Serializer chosen = super.getDefaultSerializer(type);
             if (!isGenericFallback(chosen) || KRYO_FRIENDLY_JDK.contains(type)) {
                 return chosen;
+            }
+            if (java.util.List.class.isAssignableFrom(type)) {
+                return JdkCollectionSerializers.LIST;
+            }
+            if (java.util.Set.class.isAssignableFrom(type)) {
+                return JdkCollectionSerializers.SET;
+            }
+            if (java.util.Map.class.isAssignableFrom(type)) {
+                return JdkCollectionSerializers.MAP;
             }
             if (Serializable.class.isAssignableFrom(type)) {
                 return javaSerializer;

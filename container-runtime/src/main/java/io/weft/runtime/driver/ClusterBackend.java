@@ -1,0 +1,35 @@
+package io.weft.runtime.driver;
+
+import io.weft.planner.DagScheduler;
+import io.weft.planner.TaskLauncher;
+
+/**
+ * Where executors come from: threads in this JVM, executor JVMs on this machine, or YARN containers. The
+ * backend starts executors, tells the scheduler about them ({@link DagScheduler#executorAdded}), delivers tasks
+ * to them and reports every task's end ({@link DagScheduler#taskEnded}) and every executor's loss
+ * ({@link DagScheduler#executorLost}).
+ */
+public interface ClusterBackend extends TaskLauncher, AutoCloseable {
+
+    /**
+     * Starts executors. Called once, on the thread creating the session; may block until executors are ready.
+     *
+     * @param scheduler the scheduler to report to
+     * @param context what executors need to know about the application
+     */
+    void start(DagScheduler scheduler, DriverContext context);
+
+    /** @return the total number of executor cores, the default partition count */
+    int defaultParallelism();
+
+    /**
+     * Drops a node's cached partitions on every executor. Any thread.
+     *
+     * @param nodeId the node
+     */
+    void unpersist(int nodeId);
+
+    /** Stops every executor. Idempotent. */
+    @Override
+    void close();
+}

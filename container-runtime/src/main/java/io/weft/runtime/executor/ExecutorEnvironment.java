@@ -1,0 +1,27 @@
+package io.weft.runtime.executor;
+
+import io.weft.runtime.broadcast.BroadcastStore;
+import io.weft.runtime.cache.BlockStore;
+import io.weft.runtime.serial.KryoPool;
+import io.weft.runtime.shuffle.ShuffleStore;
+import java.io.File;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * What an executor's tasks share: serializers, the shuffle store, the cache, broadcast values, the Hadoop
+ * configuration and local scratch space. One per executor; thread-safe.
+ *
+ * @param executorId the executor's id
+ * @param host the executor's host
+ * @param kryo serializers with the application's class loader
+ * @param shuffleStore map output files on the shuffle file system
+ * @param blockStore cached partitions
+ * @param broadcasts broadcast values fetched by this executor
+ * @param hadoopConf for reading input and writing output
+ * @param localDir scratch directory for spills
+ * @param taskMemoryBytes the aggregation/sort budget of one running task
+ */
+public record ExecutorEnvironment(String executorId, String host, KryoPool kryo, ShuffleStore shuffleStore,
+        BlockStore blockStore, BroadcastStore broadcasts, Configuration hadoopConf, File localDir,
+        long taskMemoryBytes) {
+}

@@ -1,0 +1,56 @@
+package io.weft.runtime.executor;
+
+import io.weft.api.WeftException;
+import io.weft.runtime.broadcast.BroadcastStore;
+import io.weft.runtime.cache.BlockStore;
+import io.weft.runtime.conf.ConfigKeys;
+import io.weft.runtime.conf.WeftConf;
+import io.weft.runtime.serial.KryoPool;
+import io.weft.runtime.shuffle.ShuffleStore;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** Builds an executor's environment from the application's settings; the same in every kind of executor. */
+public final class ExecutorEnvironments {
+
+    private ExecutorEnvironments() {
+    }
+
+    /**
+     * @param executorId the executor
+     * @param host its host
+     * @param cores its task threads
+     * @param conf the session's settings
+     * @param hadoopConf the Hadoop configuration
+     * @param shuffleDir the application's shuffle directory
+     * @param kryo serializers with the application's class loader
+     * @return the environment, with a fresh local scratch directory
+     */
+    public static ExecutorEnvironment create(String executorId, String host, int cores, WeftConf conf,
+            Configuration hadoopConf, Path shuffleDir, KryoPool kryo) {
+        long heap = Runtime.getRuntime().maxMemory();
+        long taskMemory = (long) (heap * conf.get(ConfigKeys.MEMORY_FRACTION) / Math.max(1, cores));
+        long storageMemory = (long) (heap * conf.get(ConfigKeys.STORAGE_FRACTION));
+        String localRoot = conf.get(ConfigKeys.LOCAL_DIR);
+        File localDir;
+        try {
+            File root = new File(localRoot != null ? localRoot : System.getProperty("java.io.tmpdir"));
+            Files.createDirectories(root.toPath());
+            localDir = Files.createTempDirectory(root.toPath(), "weft-" + executorId + "-").toFile();
+            FileSystem fs = shuffleDir.getFileSystem(hadoopConf);
+            ShuffleStore shuffle = new ShuffleStore(fs, shuffleDir, conf.get(ConfigKeys.SHUFFLE_REPLICATION), kryo,
+                    localDir, conf.get(ConfigKeys.SHUFFLE_WRITE_BUFFER));
+            return new ExecutorEnvironment(executorId, host, kryo, shuffle,
+                    new BlockStore(kryo, localDir, storageMemory), new BroadcastStore(kryo, hadoopConf), hadoopConf,
+                    localDir, taskMemory);
+        } catch (IOException e) {
+            throw new WeftException("Could not set up executor " + executorId + " scratch space under "
+                    + (localRoot != null ? localRoot : "java.io.tmpdir") + ": " + e.getMessage()
+                    + ". Fix: point " + ConfigKeys.LOCAL_DIR.name() + " at a writable local directory.", e);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.weft.runtime.executor;
+
+import io.weft.api.Pair;
+import io.weft.api.lineage.Aggregator;
+import io.weft.api.lineage.Node;
+import io.weft.api.lineage.ShuffleDependency;
+import io.weft.api.lineage.TaskContext;
+import io.weft.planner.ShuffleBlock;
+import io.weft.planner.TaskDescription;
+import io.weft.runtime.shuffle.ShuffleSegment;
+import io.weft.runtime.spill.ExternalAggregator;
+import io.weft.runtime.spill.ExternalSorter;
+import io.weft.runtime.spill.MemoryBudget;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@link TaskContext} of one task attempt on an executor. Used only on the attempt's thread.
+ */
+public final class ExecutorTaskContext implements TaskContext {
+
+    private final ExecutorEnvironment env;
+    private final TaskDescription task;
+    private final Map<Long, Long> accumulatorUpdates = new HashMap<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private long shuffleBytesRead;
+    private int spills;
+
+    /**
+     * @param env the executor's shared services
+     * @param task the attempt
+     */
+    public ExecutorTaskContext(ExecutorEnvironment env, TaskDescription task) {
+        this.env = env;
+        this.task = task;
+    }
+
+    /**
+     * The environment of the task running on this thread, for runtime code called from lineage (text input,
+     * output, broadcasts).
+     *
+     * @return the environment
+     * @throws IllegalStateException outside a task
+     */
+    public static ExecutorEnvironment currentEnvironment() {
+        TaskContext current = TaskContext.current();
+        if (current instanceof ExecutorTaskContext executorContext) {
+            return executorContext.env;
+        }
+        throw new IllegalStateException("Not inside a Weft task");
+    }
+
+    /** @return the executor's shared services */
+    public ExecutorEnvironment environment() {
+        return env;
+    }
+
+    @Override
+    public int stageId() {
+        return task.stageId();
+    }
+
+    @Override
+    public int partitionId() {
+        return task.partition();
+    }
+
+    @Override
+    public int attemptNumber() {
+        return task.attemptNumber();
+    }
+
+    @Override
+    public long taskAttemptId() {
+        return task.taskId();
+    }
+
+    @Override
+    public <K, X> Iterator<Pair<K, X>> readShuffle(ShuffleDependency<K, ?, ?> dependency, int partition) {
+        List<ShuffleBlock> blocks = task.shuffleInputs().get(dependency.shuffleId());
+        if (blocks == null) {
+            throw new IllegalStateException("Task " + task + " has no input for shuffle " + dependency.shuffleId());
+        }
+        List<ShuffleSegment> segments = new ArrayList<>(blocks.size());
+        for (ShuffleBlock b : blocks) {
+            segments.add(new ShuffleSegment(b.mapIndex(), b.path(), b.offset(), b.length()));
+            shuffleBytesRead += b.length();
+        }
+        return env.shuffleStore().read(dependency.shuffleId(), partition, segments);
+    }
+
+    @Override
+    public <K, V, C> Iterator<Pair<K, C>> combineByKey(Iterator<? extends Pair<K, ?>> records,
+            Aggregator<V, C> aggregator, boolean inputIsCombiners) {
+        ExternalAggregator<K, V, C> combiner = new ExternalAggregator<>(aggregator, inputIsCombiners,
+                new MemoryBudget(env.taskMemoryBytes()), env.localDir(), env.kryo());
+        resources.add(combiner);
+        return combiner.aggregate(records);
+    }
+
+    @Override
+    public <K, V> Iterator<Pair<K, V>> sortByKey(Iterator<Pair<K, V>> records, Comparator<? super K> ordering) {
+        ExternalSorter<K, V> sorter = new ExternalSorter<>(ordering, new MemoryBudget(env.taskMemoryBytes()),
+                env.localDir(), env.kryo());
+        resources.add(sorter);
+        return sorter.sort(records);
+    }
+
+    @Override
+    public <T> Iterator<T> getOrCompute(Node<T> node, int partition) {
+        return env.blockStore().getOrCompute(node, partition, this);
+    }
+
+    @Override
+    public <T> T copy(T value) {
+        return env.kryo().copy(value);
+    }
+
+    @Override
+    public void addAccumulatorUpdate(long accumulatorId, long delta) {
+        accumulatorUpdates.merge(accumulatorId, delta, Long::sum);
+    }
+
+    /** @return this attempt's accumulator updates */
+    public Map<Long, Long> accumulatorUpdates() {
+        return accumulatorUpdates;
+    }
+
+    /** @return bytes of shuffle input assigned to this task */
+    public long shuffleBytesRead() {
+        return shuffleBytesRead;
+    }
+
+    /** @return spills recorded so far */
+    public int spills() {
+        return spills;
+    }
+
+    /** Frees spill files and other per-task resources. Called once the attempt ends, on its thread. */
+    public void close() {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception ignored) {
+                // Best effort: a leftover spill file is removed with the executor's scratch directory.
+            }
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,153 @@
+package io.weft.runtime.executor;
+
+import io.weft.api.Pair;
+import io.weft.api.Partitioner;
+import io.weft.api.SerializableFunction;
+import io.weft.api.lineage.Node;
+import io.weft.api.lineage.ShuffleDependency;
+import io.weft.api.lineage.TaskContexts;
+import io.weft.planner.MapStatus;
+import io.weft.planner.TaskDescription;
+import io.weft.planner.TaskMetrics;
+import io.weft.planner.TaskOutcome;
+import io.weft.runtime.shuffle.FetchFailedException;
+import io.weft.runtime.shuffle.MapOutputCommit;
+import io.weft.runtime.shuffle.MapOutputWriter;
+import java.util.Iterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one task attempt on an executor thread: deserializes the stage binary (a fresh copy per task, so
+ * functions never share mutable state across threads), computes the partition, writes map output or serializes
+ * the result, and reports the outcome exactly once.
+ */
+final class TaskRunner implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
+
+    private final ExecutorEnvironment env;
+    private final TaskDescription task;
+    private final TaskStatusReporter reporter;
+    private final Runnable onEnd;
+
+    TaskRunner(ExecutorEnvironment env, TaskDescription task, TaskStatusReporter reporter, Runnable onEnd) {
+        this.env = env;
+        this.task = task;
+        this.reporter = reporter;
+        this.onEnd = onEnd;
+    }
+
+    private volatile Thread thread;
+    private volatile boolean killed;
+
+    /** Interrupts the attempt if it runs, or makes it end as killed when it starts. Any thread. */
+    void kill() {
+        killed = true;
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        if (killed) {
+            onEnd.run();
+            reporter.taskEnded(task.taskId(), new TaskOutcome.Killed());
+            return;
+        }
+        long start = System.nanoTime();
+        ExecutorTaskContext context = new ExecutorTaskContext(env, task);
+        TaskContexts.set(context);
+        Thread.currentThread().setContextClassLoader(env.kryo().classLoader());
+        TaskOutcome outcome;
+        try {
+            Object payload = env.kryo().deserialize(task.binary().bytes());
+            if (payload instanceof MapStagePayload map) {
+                outcome = runMapTask(map, context, start);
+            } else {
+                outcome = runResultTask((ResultStagePayload) payload, context, start);
+            }
+        } catch (Throwable t) {
+            outcome = failure(t);
+        } finally {
+            context.close();
+            TaskContexts.clear();
+            thread = null;
+            Thread.interrupted();
+        }
+        onEnd.run();
+        reporter.taskEnded(task.taskId(), outcome);
+    }
+
+    private TaskOutcome failure(Throwable t) {
+        FetchFailedException fetch = findFetchFailure(t);
+        if (fetch != null) {
+            LOG.warn("{}: fetch failure: {}", task, fetch.getMessage());
+            return new TaskOutcome.FetchFailed(fetch.shuffleId(), fetch.mapIndex(), fetch.getMessage());
+        }
+        if (killed) {
+            Thread.interrupted();
+            return new TaskOutcome.Killed();
+        }
+        LOG.warn("{} failed", task, t);
+        return new TaskOutcome.Failed(RemoteExceptions.of(t));
+    }
+
+    private static FetchFailedException findFetchFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof FetchFailedException f) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private TaskOutcome runMapTask(MapStagePayload payload, ExecutorTaskContext context, long start) {
+        ShuffleDependency dep = payload.dependency();
+        Node<Pair<Object, Object>> node = (Node<Pair<Object, Object>>) payload.node();
+        Iterator<Pair<Object, Object>> records = node.iterator(task.partition(), context);
+        if (dep.mapSideCombine()) {
+            records = context.combineByKey(records, dep.aggregator(), false);
+        }
+        Partitioner partitioner = dep.partitioner();
+        MapOutputWriter writer = env.shuffleStore().newMapOutputWriter(dep.shuffleId(), task.partition(),
+                task.taskId(), partitioner.numPartitions());
+        long written = 0;
+        MapOutputCommit commit;
+        try {
+            while (records.hasNext()) {
+                Pair<Object, Object> record = records.next();
+                writer.write(partitioner.getPartition(record.key()), record.key(), record.value());
+                written++;
+            }
+            commit = writer.commit();
+        } catch (RuntimeException | Error e) {
+            writer.abort();
+            throw e;
+        }
+        long bytes = 0;
+        for (long length : commit.partitionLengths()) {
+            bytes += length;
+        }
+        MapStatus status = new MapStatus(task.partition(), task.taskId(), env.executorId(), commit.path(),
+                commit.partitionOffsets(), commit.partitionLengths());
+        TaskMetrics metrics = new TaskMetrics(System.nanoTime() - start, written, bytes, context.shuffleBytesRead(),
+                context.spills());
+        return new TaskOutcome.Success(null, status, context.accumulatorUpdates(), metrics);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private TaskOutcome runResultTask(ResultStagePayload payload, ExecutorTaskContext context, long start) {
+        Node node = payload.node();
+        SerializableFunction<Iterator<?>, ?> function = (SerializableFunction) payload.function();
+        Object result = function.apply(node.iterator(task.partition(), context));
+        byte[] bytes = env.kryo().serialize(result);
+        TaskMetrics metrics = new TaskMetrics(System.nanoTime() - start, 0, 0, context.shuffleBytesRead(),
+                context.spills());
+        return new TaskOutcome.Success(bytes, null, context.accumulatorUpdates(), metrics);
+    }
+}

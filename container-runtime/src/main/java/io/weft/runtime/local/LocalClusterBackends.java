@@ -1,0 +1,15 @@
+package io.weft.runtime.local;
+
+import io.weft.api.WeftException;
+import io.weft.runtime.driver.ClusterBackend;
+
+/** Makes the backend behind {@code local-cluster[E,C,M]}: executor JVMs talking to the driver over the network. */
+final class LocalClusterBackends {
+
+    private LocalClusterBackends() {
+    }
+
+    static ClusterBackend create(int executors, int cores, int memoryMb, String appName) {
+        throw new WeftException("local-cluster is not available yet");
+    }
+}

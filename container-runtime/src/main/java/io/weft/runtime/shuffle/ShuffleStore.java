@@ -1,0 +1,128 @@
+package io.weft.runtime.shuffle;
+
+import io.weft.runtime.serial.KryoPool;
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Shuffle data of one application on a Hadoop {@link FileSystem}, so it outlives the executors that wrote it.
+ *
+ * <p>Layout: {@code <applicationShuffleDir>/shuffle_<shuffleId>/map_<mapIndex>_<taskAttemptId>.data}, one file
+ * per map task attempt holding all its reduce partitions plus an index footer (format in
+ * {@link MapOutputWriter}). Attempt-unique names and a commit by rename mean concurrent attempts never clash and
+ * readers never see partial files; the driver's map output registry picks the attempt whose output is read.
+ *
+ * <p>Thread-safe: writers and readers are per task and own their resources; the store holds only configuration.
+ */
+public final class ShuffleStore {
+
+    private final FileSystem fs;
+    private final Path appDir;
+    private final short replication;
+    private final KryoPool kryoPool;
+    private final File localSpillDir;
+    private final long writeBufferBytes;
+
+    /**
+     * @param fs the file system holding shuffle files (HDFS on a cluster)
+     * @param applicationShuffleDir this application's shuffle directory; deleted by {@link #deleteAll()}
+     * @param replication replication of map output files (1: lost outputs are recomputed from lineage)
+     * @param kryoPool the application's Kryo instances
+     * @param localSpillDir a local directory for map-side spill files
+     * @param writeBufferBytes bytes a map task buffers in memory before spilling to {@code localSpillDir}
+     * @throws IllegalArgumentException if {@code replication} or {@code writeBufferBytes} is not positive
+     */
+    public ShuffleStore(FileSystem fs, Path applicationShuffleDir, short replication, KryoPool kryoPool,
+            File localSpillDir, long writeBufferBytes) {
+        if (replication < 1) {
+            throw new IllegalArgumentException("Shuffle replication must be at least 1, got " + replication);
+        }
+        if (writeBufferBytes < 1) {
+            throw new IllegalArgumentException("Shuffle write buffer must be positive, got " + writeBufferBytes);
+        }
+        this.fs = Objects.requireNonNull(fs, "fs");
+        this.appDir = fs.makeQualified(applicationShuffleDir);
+        this.replication = replication;
+        this.kryoPool = Objects.requireNonNull(kryoPool, "kryoPool");
+        this.localSpillDir = Objects.requireNonNull(localSpillDir, "localSpillDir");
+        this.writeBufferBytes = writeBufferBytes;
+    }
+
+    /** @return the qualified application shuffle directory */
+    public Path applicationDir() {
+        return appDir;
+    }
+
+    /**
+     * @param shuffleId the shuffle
+     * @return its directory
+     */
+    public Path shuffleDir(int shuffleId) {
+        return new Path(appDir, "shuffle_" + shuffleId);
+    }
+
+    /**
+     * Starts a map task attempt's output. Writes nothing to the file system before {@link MapOutputWriter#commit()}.
+     *
+     * @param shuffleId the shuffle
+     * @param mapIndex the map partition
+     * @param taskAttemptId the attempt, unique within the application
+     * @param numPartitions the number of reduce partitions
+     * @return a writer for the calling thread
+     */
+    public MapOutputWriter newMapOutputWriter(int shuffleId, int mapIndex, long taskAttemptId, int numPartitions) {
+        String name = "map_" + mapIndex + "_" + taskAttemptId;
+        return new MapOutputWriter(fs, new Path(shuffleDir(shuffleId), name + ".data"), replication, kryoPool,
+                localSpillDir, "shuffle_" + shuffleId + "_" + name + "-", writeBufferBytes, numPartitions);
+    }
+
+    /**
+     * Reads one reduce partition lazily from the given segments, in order; see {@link ShuffleReader}.
+     *
+     * @param shuffleId the shuffle (for error reports)
+     * @param reducePartition the reduce partition (for error reports)
+     * @param segments the byte ranges to read, typically one per map output
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the records; throws {@link FetchFailedException} while iterating if a map output is unreadable
+     */
+    public <K, V> ShuffleReader<K, V> read(int shuffleId, int reducePartition, List<ShuffleSegment> segments) {
+        return new ShuffleReader<>(fs, kryoPool, shuffleId, reducePartition, segments);
+    }
+
+    /**
+     * Deletes one shuffle's files (after its last reader finished).
+     *
+     * @param shuffleId the shuffle
+     * @throws IOException if the file system fails
+     */
+    public void removeShuffle(int shuffleId) throws IOException {
+        fs.delete(shuffleDir(shuffleId), true);
+    }
+
+    /**
+     * Deletes the application's whole shuffle directory.
+     *
+     * @throws IOException if the file system fails
+     */
+    public void deleteAll() throws IOException {
+        fs.delete(appDir, true);
+    }
+
+    /**
+     * Reads and checks the index footer of a committed map output file, e.g. to recover map outputs after an
+     * application master restart.
+     *
+     * @param fs the file system
+     * @param path the file
+     * @return {@code numPartitions + 1} offsets: partition {@code p} spans {@code [offsets[p], offsets[p+1])}
+     * @throws IOException if the file cannot be read or is not a valid map output
+     */
+    public static long[] readIndex(FileSystem fs, Path path) throws IOException {
+        return ShuffleFormat.readIndex(fs, path);
+    }
+}

@@ -1,0 +1,367 @@
+package io.weft.runtime.spill;
+
+import com.esotericsoftware.kryo.Kryo;
+import io.weft.api.HashPartitioner;
+import io.weft.api.Pair;
+import io.weft.api.lineage.Aggregator;
+import io.weft.runtime.serial.KryoPool;
+import java.io.File;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Combines values by key within a memory budget: a hash map of combiners that, when its estimated size
+ * ({@link SizeEstimator}) exceeds the budget, is written to a local spill file sorted by key hash and emptied.
+ * At the end, without spills, the map's entries are returned; otherwise the spill files and the sorted in-memory
+ * entries are merged lazily: records with the smallest hash are taken from every source, grouped by
+ * {@code equals} (unequal keys may share a hash) and their combiners merged. Keys are hashed with
+ * {@link HashPartitioner#stableHash} ({@code null} keys hash to 0).
+ *
+ * <p>One aggregation per instance, on one thread. Each spill file is deleted as soon as it is fully read;
+ * {@link #close()} deletes the rest when the output is abandoned. Output order is unspecified.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ * @param <C> the combiner type
+ */
+public final class ExternalAggregator<K, V, C> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExternalAggregator.class);
+    private static final int MIN_READ_BUFFER = 4 * 1024;
+    private static final int MAX_READ_BUFFER = 64 * 1024;
+
+    private final Aggregator<V, C> aggregator;
+    private final boolean inputIsCombiners;
+    private final MemoryBudget budget;
+    private final File spillDir;
+    private final KryoPool kryoPool;
+
+    private final SizeEstimator estimator = new SizeEstimator();
+    private final List<SpillFile> spills = new ArrayList<>();
+    private final List<SpillFile.Reader> readers = new ArrayList<>();
+    private Kryo kryo;
+    private boolean started;
+    private boolean closed;
+    private long spilledRecords;
+
+    /**
+     * @param aggregator how to combine values
+     * @param inputIsCombiners whether the input values are already combiners (merged with
+     *     {@code mergeCombiners}) rather than values
+     * @param budget heap the in-memory map may use
+     * @param spillDir local directory for spill files
+     * @param kryoPool the application's Kryo instances
+     */
+    public ExternalAggregator(Aggregator<V, C> aggregator, boolean inputIsCombiners, MemoryBudget budget,
+            File spillDir, KryoPool kryoPool) {
+        this.aggregator = Objects.requireNonNull(aggregator, "aggregator");
+        this.inputIsCombiners = inputIsCombiners;
+        this.budget = Objects.requireNonNull(budget, "budget");
+        this.spillDir = Objects.requireNonNull(spillDir, "spillDir");
+        this.kryoPool = Objects.requireNonNull(kryoPool, "kryoPool");
+    }
+
+    /**
+     * Consumes the input and returns the combined records, one per distinct key. The input is read fully before
+     * this returns; the output is produced lazily.
+     *
+     * @param records the input, values or combiners per {@code inputIsCombiners}
+     * @return one record per key with its combiner
+     * @throws IllegalStateException if called twice
+     * @throws java.io.UncheckedIOException if a spill file cannot be written or read
+     */
+    @SuppressWarnings("unchecked")
+    public Iterator<Pair<K, C>> aggregate(Iterator<? extends Pair<K, ?>> records) {
+        if (started || closed) {
+            throw new IllegalStateException("An ExternalAggregator aggregates once");
+        }
+        started = true;
+        kryo = kryoPool.borrow();
+        HashMap<K, C> map = new HashMap<>();
+        try {
+            long limit = budget.bytes();
+            while (records.hasNext()) {
+                Pair<K, ?> record = records.next();
+                K key = record.key();
+                Object value = record.value();
+                C old = map.get(key);
+                C combined;
+                if (old == null && !map.containsKey(key)) {
+                    combined = inputIsCombiners ? (C) value : aggregator.createCombiner().apply((V) value);
+                    map.put(key, combined);
+                } else {
+                    combined = inputIsCombiners ? aggregator.mergeCombiners().apply(old, (C) value)
+                            : aggregator.mergeValue().apply(old, (V) value);
+                    if (combined != old) {
+                        map.put(key, combined);
+                    }
+                }
+                estimator.update(kryo, key, combined);
+                if (estimator.estimate(map.size()) > limit) {
+                    spill(map);
+                    map = new HashMap<>();
+                    estimator.reset();
+                }
+            }
+            if (spills.isEmpty()) {
+                releaseKryo();
+                return new InMemoryOutput<>(map.entrySet().iterator());
+            }
+            Object[][] sorted = sortByHash(map);
+            map = null;
+            return new MergedOutput(sorted);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** @return the number of spill files written */
+    public int spillCount() {
+        return spills.size();
+    }
+
+    /** @return the number of records written to spill files */
+    public long spilledRecords() {
+        return spilledRecords;
+    }
+
+    /** Deletes all spill files and returns the Kryo instance; the output then must not be used. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (SpillFile.Reader reader : readers) {
+            try {
+                reader.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not delete a spill file", e);
+            }
+        }
+        readers.clear();
+        for (SpillFile spill : spills) {
+            if (spill.file().exists() && !spill.file().delete()) {
+                LOG.warn("Could not delete spill file {}", spill.file());
+            }
+        }
+        releaseKryo();
+    }
+
+    private void releaseKryo() {
+        if (kryo != null) {
+            kryoPool.release(kryo);
+            kryo = null;
+        }
+    }
+
+    private void spill(Map<K, C> map) {
+        Object[][] sorted = sortByHash(map);
+        SpillFile.Writer writer = SpillFile.create(spillDir, "weft-aggregate-");
+        Object[] keys = sorted[0];
+        Object[] combiners = sorted[1];
+        for (int i = 0; i < keys.length; i++) {
+            writer.append(kryo, keys[i], combiners[i]);
+        }
+        SpillFile spill = writer.finish();
+        spills.add(spill);
+        spilledRecords += keys.length;
+        LOG.debug("Spilled {} combined records to {}", keys.length, spill.file());
+    }
+
+    static int hash(Object key) {
+        return key == null ? 0 : HashPartitioner.stableHash(key);
+    }
+
+    /** @return the keys and the combiners, ordered by key hash (hashes computed once, sorted as primitives) */
+    private Object[][] sortByHash(Map<K, C> map) {
+        int n = map.size();
+        Object[] entryKeys = new Object[n];
+        Object[] entryValues = new Object[n];
+        long[] order = new long[n];
+        int i = 0;
+        for (Map.Entry<K, C> e : map.entrySet()) {
+            entryKeys[i] = e.getKey();
+            entryValues[i] = e.getValue();
+            order[i] = ((long) hash(e.getKey()) << 32) | i;
+            i++;
+        }
+        Arrays.sort(order);
+        Object[] keys = new Object[n];
+        Object[] values = new Object[n];
+        for (int j = 0; j < n; j++) {
+            int index = (int) order[j];
+            keys[j] = entryKeys[index];
+            values[j] = entryValues[index];
+        }
+        return new Object[][] {keys, values};
+    }
+
+    private record InMemoryOutput<K, C>(Iterator<Map.Entry<K, C>> entries) implements Iterator<Pair<K, C>> {
+        @Override
+        public boolean hasNext() {
+            return entries.hasNext();
+        }
+
+        @Override
+        public Pair<K, C> next() {
+            Map.Entry<K, C> e = entries.next();
+            return new Pair<>(e.getKey(), e.getValue());
+        }
+    }
+
+    /** A stream of (hash, key, combiner) in non-decreasing hash order. */
+    private abstract static class Source {
+        int hash;
+        Object key;
+        Object combiner;
+
+        /** @return whether a record was loaded; false at the end */
+        abstract boolean advance();
+    }
+
+    private static final class ArraySource extends Source {
+        private final Object[] keys;
+        private final Object[] combiners;
+        private int next;
+
+        ArraySource(Object[] keys, Object[] combiners) {
+            this.keys = keys;
+            this.combiners = combiners;
+        }
+
+        @Override
+        boolean advance() {
+            if (next == keys.length) {
+                key = null;
+                combiner = null;
+                return false;
+            }
+            key = keys[next];
+            combiner = combiners[next];
+            keys[next] = null;
+            combiners[next] = null;
+            next++;
+            hash = hash(key);
+            return true;
+        }
+    }
+
+    private static final class SpillSource extends Source {
+        private final SpillFile.Reader reader;
+
+        SpillSource(SpillFile.Reader reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        boolean advance() {
+            if (!reader.advance()) {
+                key = null;
+                combiner = null;
+                return false;
+            }
+            key = reader.key;
+            combiner = reader.value;
+            hash = hash(key);
+            return true;
+        }
+    }
+
+    private final class MergedOutput implements Iterator<Pair<K, C>> {
+        private final PriorityQueue<Source> heap;
+        private final ArrayDeque<Pair<K, C>> ready = new ArrayDeque<>();
+        private final List<Object> groupKeys = new ArrayList<>();
+        private final List<C> groupCombiners = new ArrayList<>();
+
+        MergedOutput(Object[][] inMemory) {
+            heap = new PriorityQueue<>(spills.size() + 1, (a, b) -> Integer.compare(a.hash, b.hash));
+            int bufferSize = (int) Math.max(MIN_READ_BUFFER,
+                    Math.min(MAX_READ_BUFFER, budget.bytes() / (spills.size() + 1)));
+            for (SpillFile spill : spills) {
+                SpillFile.Reader reader = spill.open(kryo, bufferSize);
+                readers.add(reader);
+                offer(new SpillSource(reader));
+            }
+            offer(new ArraySource(inMemory[0], inMemory[1]));
+        }
+
+        private void offer(Source source) {
+            if (source.advance()) {
+                heap.add(source);
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (!ready.isEmpty()) {
+                return true;
+            }
+            if (closed) {
+                return false;
+            }
+            if (heap.isEmpty()) {
+                close();
+                return false;
+            }
+            try {
+                mergeSmallestHash();
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+            return true;
+        }
+
+        @SuppressWarnings("unchecked")
+        private void mergeSmallestHash() {
+            int hash = heap.peek().hash;
+            while (!heap.isEmpty() && heap.peek().hash == hash) {
+                Source source = heap.poll();
+                boolean more;
+                do {
+                    add(source.key, (C) source.combiner);
+                    more = source.advance();
+                } while (more && source.hash == hash);
+                if (more) {
+                    heap.add(source);
+                }
+            }
+            for (int i = 0; i < groupKeys.size(); i++) {
+                ready.add(new Pair<>((K) groupKeys.get(i), groupCombiners.get(i)));
+            }
+            groupKeys.clear();
+            groupCombiners.clear();
+        }
+
+        private void add(Object key, C combiner) {
+            for (int i = 0; i < groupKeys.size(); i++) {
+                if (Objects.equals(groupKeys.get(i), key)) {
+                    groupCombiners.set(i, aggregator.mergeCombiners().apply(groupCombiners.get(i), combiner));
+                    return;
+                }
+            }
+            groupKeys.add(key);
+            groupCombiners.add(combiner);
+        }
+
+        @Override
+        public Pair<K, C> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return ready.poll();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.weft.runtime.spill;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import io.weft.runtime.serial.RecordCodec;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+
+/**
+ * A local file of key-value records ({@link RecordCodec} key then value, back to back), written once and read
+ * once, in order, streaming. The record count is kept in memory, so the file has no header or trailer.
+ */
+final class SpillFile {
+
+    private static final int WRITE_BUFFER = 64 * 1024;
+
+    private final File file;
+    private final long records;
+
+    private SpillFile(File file, long records) {
+        this.file = file;
+        this.records = records;
+    }
+
+    /**
+     * @param dir the local spill directory (created if missing)
+     * @param prefix the file name prefix
+     * @return a writer to a new, uniquely named file
+     */
+    static Writer create(File dir, String prefix) {
+        try {
+            Files.createDirectories(dir.toPath());
+            File file = File.createTempFile(prefix, ".spill", dir);
+            return new Writer(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create a spill file in " + dir, e);
+        }
+    }
+
+    File file() {
+        return file;
+    }
+
+    long records() {
+        return records;
+    }
+
+    /**
+     * @param kryo the reading thread's Kryo
+     * @param bufferSize the read buffer size
+     * @return a reader positioned before the first record; it deletes the file when exhausted or closed
+     */
+    Reader open(Kryo kryo, int bufferSize) {
+        try {
+            return new Reader(new Input(new FileInputStream(file), bufferSize), kryo);
+        } catch (IOException e) {
+            delete();
+            throw new UncheckedIOException("Could not open spill file " + file, e);
+        }
+    }
+
+    void delete() {
+        if (!file.delete() && file.exists()) {
+            throw new UncheckedIOException(new IOException("Could not delete spill file " + file));
+        }
+    }
+
+    /** Appends records to a new spill file. */
+    static final class Writer {
+        private final File file;
+        private final Output out;
+        private long records;
+
+        private Writer(File file) throws IOException {
+            this.file = file;
+            this.out = new Output(new FileOutputStream(file), WRITE_BUFFER);
+        }
+
+        void append(Kryo kryo, Object key, Object value) {
+            try {
+                RecordCodec.writeField(kryo, out, key);
+                RecordCodec.writeField(kryo, out, value);
+            } catch (RuntimeException e) {
+                abort();
+                throw asIoFailure(e);
+            }
+            records++;
+        }
+
+        SpillFile finish() {
+            try {
+                out.close();
+            } catch (RuntimeException e) {
+                abort();
+                throw asIoFailure(e);
+            }
+            return new SpillFile(file, records);
+        }
+
+        void abort() {
+            try {
+                out.close();
+            } catch (RuntimeException e) {
+                // Already failing; the file is deleted below.
+            }
+            file.delete();
+        }
+
+        private RuntimeException asIoFailure(RuntimeException e) {
+            if (e instanceof KryoException && e.getCause() instanceof IOException io) {
+                return new UncheckedIOException("Could not write spill file " + file, io);
+            }
+            return e;
+        }
+    }
+
+    /** Streams a spill file's records; {@link #advance()} then read {@link #key} and {@link #value}. */
+    final class Reader implements AutoCloseable {
+        private final Input in;
+        private final Kryo kryo;
+        private long remaining = records;
+        private boolean closed;
+        Object key;
+        Object value;
+
+        private Reader(Input in, Kryo kryo) {
+            this.in = in;
+            this.kryo = kryo;
+        }
+
+        /** @return whether a record was read into {@link #key} and {@link #value}; at the end, closes the reader */
+        boolean advance() {
+            if (remaining == 0) {
+                close();
+                return false;
+            }
+            try {
+                key = RecordCodec.readField(kryo, in);
+                value = RecordCodec.readField(kryo, in);
+            } catch (RuntimeException e) {
+                close();
+                throw new IllegalStateException("Corrupt spill file " + file + ": " + e.getMessage(), e);
+            }
+            remaining--;
+            return true;
+        }
+
+        /** Closes and deletes the file. Idempotent. */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            key = null;
+            value = null;
+            try {
+                in.close();
+            } finally {
+                delete();
+            }
+        }
+    }
+}

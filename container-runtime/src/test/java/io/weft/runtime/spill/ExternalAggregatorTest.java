@@ -1,0 +1,206 @@
+package io.weft.runtime.spill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.weft.api.Pair;
+import io.weft.api.lineage.Aggregator;
+import io.weft.runtime.serial.KryoPool;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ExternalAggregatorTest {
+
+    private static final KryoPool KRYO = new KryoPool(ExternalAggregatorTest.class.getClassLoader());
+
+    /** Unequal instances share hash codes: exercises grouping by {@code equals} within one hash. */
+    record Collider(int id) {
+        @Override
+        public int hashCode() {
+            return id % 3;
+        }
+    }
+
+    enum Color { RED, GREEN, BLUE }
+
+    private static final Aggregator<Integer, Long> SUM = new Aggregator<>(
+            v -> (long) v, (c, v) -> c + v, Long::sum);
+
+    private static final Aggregator<Integer, List<Integer>> GROUP = new Aggregator<>(
+            v -> new ArrayList<>(List.of(v)),
+            (c, v) -> {
+                c.add(v);
+                return c;
+            },
+            (a, b) -> {
+                a.addAll(b);
+                return a;
+            });
+
+    @TempDir
+    File spillDir;
+
+    private static Object randomKey(Random random, int distinct) {
+        int k = random.nextInt(distinct);
+        return switch (k % 6) {
+            case 0 -> k == 0 ? null : "s" + k;
+            case 1 -> (long) k;
+            case 2 -> new Collider(k);
+            case 3 -> "Aa".repeat(k % 4) + "BB".repeat(3 - k % 4) + k / 6;
+            case 4 -> Color.values()[k % 3];
+            default -> List.of(k, "x");
+        };
+    }
+
+    private static <T> List<T> drain(Iterator<T> it) {
+        List<T> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
+    private static Map<Object, Long> toMap(List<Pair<Object, Long>> records) {
+        Map<Object, Long> map = new HashMap<>();
+        for (Pair<Object, Long> r : records) {
+            assertThat(map.put(r.key(), r.value())).as("key %s appears once", r.key()).isNull();
+        }
+        return map;
+    }
+
+    @ParameterizedTest(name = "seed {0}, {1} keys, budget {2}")
+    @CsvSource({"1, 50, 2048", "2, 2000, 2048", "3, 5000, 16384", "4, 300, 0", "5, 2000, 67108864",
+            "6, 20000, 65536"})
+    void sumsMatchAPlainHashMap(long seed, int distinct, long budget) {
+        Random random = new Random(seed);
+        List<Pair<Object, Integer>> input = new ArrayList<>();
+        Map<Object, Long> expected = new HashMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            Object key = randomKey(random, distinct);
+            int value = random.nextInt(1000) - 100;
+            input.add(Pair.of(key, value));
+            expected.merge(key, (long) value, Long::sum);
+        }
+        ExternalAggregator<Object, Integer, Long> aggregator = new ExternalAggregator<>(SUM, false,
+                new MemoryBudget(budget), spillDir, KRYO);
+        List<Pair<Object, Long>> output = drain(aggregator.aggregate(input.iterator()));
+
+        assertThat(toMap(output)).isEqualTo(expected);
+        if (budget <= 16384) {
+            assertThat(aggregator.spillCount()).isPositive();
+        } else if (budget > 1 << 20) {
+            assertThat(aggregator.spillCount()).isZero();
+        }
+        assertThat(spillDir.list()).isEmpty();
+        aggregator.close();
+    }
+
+    @Test
+    void mergesCombinerInputAndListCombiners() {
+        Random random = new Random(7);
+        List<Pair<Object, List<Integer>>> input = new ArrayList<>();
+        Map<Object, List<Integer>> expected = new HashMap<>();
+        for (int i = 0; i < 5000; i++) {
+            Object key = randomKey(random, 400);
+            List<Integer> partial = new ArrayList<>(List.of(i, -i));
+            input.add(Pair.of(key, partial));
+            expected.computeIfAbsent(key, k -> new ArrayList<>()).addAll(partial);
+        }
+        ExternalAggregator<Object, Integer, List<Integer>> aggregator = new ExternalAggregator<>(GROUP, true,
+                new MemoryBudget(4096), spillDir, KRYO);
+        Map<Object, List<Integer>> actual = new HashMap<>();
+        aggregator.aggregate(input.iterator()).forEachRemaining(p -> actual.put(p.key(), p.value()));
+
+        assertThat(aggregator.spillCount()).isPositive();
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        for (Map.Entry<Object, List<Integer>> e : expected.entrySet()) {
+            List<Integer> values = new ArrayList<>(actual.get(e.getKey()));
+            Collections.sort(values);
+            Collections.sort(e.getValue());
+            assertThat(values).as("key %s", e.getKey()).isEqualTo(e.getValue());
+        }
+        assertThat(spillDir.list()).isEmpty();
+    }
+
+    @Test
+    void nullKeysAndNullValues() {
+        Aggregator<String, Integer> count = new Aggregator<>(v -> v == null ? 100 : 1, (c, v) -> c + 1,
+                Integer::sum);
+        List<Pair<String, String>> input = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            input.add(Pair.of(i % 2 == 0 ? null : "k" + (i % 7), i % 3 == 0 ? null : "v"));
+        }
+        ExternalAggregator<String, String, Integer> aggregator = new ExternalAggregator<>(count, false,
+                new MemoryBudget(512), spillDir, KRYO);
+        Map<String, Integer> actual = new HashMap<>();
+        aggregator.aggregate(input.iterator()).forEachRemaining(p -> actual.put(p.key(), p.value()));
+        assertThat(aggregator.spillCount()).isPositive();
+        assertThat(actual).hasSize(8);
+        assertThat(actual.values().stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(3000);
+        // Every record counts once, except a key's first record in each spill, which counts 1 or 100.
+        Map<String, Integer> records = new HashMap<>();
+        input.forEach(p -> records.merge(p.key(), 1, Integer::sum));
+        assertThat(actual.keySet()).isEqualTo(records.keySet());
+        assertThat(spillDir.list()).isEmpty();
+    }
+
+    @Test
+    void closeDeletesSpillsOfAnAbandonedOutput() {
+        List<Pair<Integer, Integer>> input = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            input.add(Pair.of(i, i));
+        }
+        ExternalAggregator<Integer, Integer, Long> aggregator = new ExternalAggregator<>(SUM, false,
+                new MemoryBudget(2048), spillDir, KRYO);
+        Iterator<Pair<Integer, Long>> output = aggregator.aggregate(input.iterator());
+        assertThat(output.next()).isNotNull();
+        assertThat(aggregator.spillCount()).isPositive();
+        assertThat(spillDir.list()).isNotEmpty();
+        aggregator.close();
+        aggregator.close();
+        assertThat(spillDir.list()).isEmpty();
+        assertThat(output.hasNext()).isFalse();
+    }
+
+    @Test
+    void failingInputDeletesSpillsAndAggregatesOnlyOnce() {
+        Iterator<Pair<Integer, Integer>> failing = new Iterator<>() {
+            int i;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Pair<Integer, Integer> next() {
+                if (++i > 3000) {
+                    throw new IllegalStateException("boom");
+                }
+                return Pair.of(i, i);
+            }
+        };
+        ExternalAggregator<Integer, Integer, Long> aggregator = new ExternalAggregator<>(SUM, false,
+                new MemoryBudget(1024), spillDir, KRYO);
+        assertThatThrownBy(() -> aggregator.aggregate(failing)).hasMessage("boom");
+        assertThat(aggregator.spillCount()).isPositive();
+        assertThat(spillDir.list()).isEmpty();
+        assertThatThrownBy(() -> aggregator.aggregate(List.<Pair<Integer, Integer>>of().iterator()))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void emptyInput() {
+        ExternalAggregator<Integer, Integer, Long> aggregator = new ExternalAggregator<>(SUM, false,
+                new MemoryBudget(0), spillDir, KRYO);
+        assertThat(aggregator.aggregate(List.<Pair<Integer, Integer>>of().iterator()).hasNext()).isFalse();
+    }
+}
