@@ -49,7 +49,7 @@ final class DataGenerator {
             SplittableRandom random = new SplittableRandom(13);
             for (int f = 0; f < files; f++) {
                 Path file = target.resolve(String.format("rows-%03d.csv", f));
-                try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, 1 << 16)) {
+                try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
                     long n = rows / files + (f < rows % files ? 1 : 0);
                     StringBuilder line = new StringBuilder(32);
                     for (long i = 0; i < n; i++) {

@@ -61,6 +61,7 @@ public final class DriverEngine implements Engine {
     private final Map<Long, LongAccumulator> accumulators = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
+    private final ListenerBus listeners = new ListenerBus();
 
     /**
      * Starts the scheduler and the backend's executors.
@@ -69,11 +70,9 @@ public final class DriverEngine implements Engine {
      * @param conf validated settings
      * @param hadoopConf the Hadoop configuration
      * @param backend where executors come from
-     * @param listener observes the scheduler (may be a no-op)
      * @throws WeftException when the shuffle directory cannot be created or executors cannot start
      */
-    public DriverEngine(String applicationId, WeftConf conf, Configuration hadoopConf, ClusterBackend backend,
-            SchedulerListener listener) {
+    public DriverEngine(String applicationId, WeftConf conf, Configuration hadoopConf, ClusterBackend backend) {
         this.applicationId = applicationId;
         this.conf = conf;
         this.hadoopConf = hadoopConf;
@@ -98,7 +97,7 @@ public final class DriverEngine implements Engine {
                 conf.get(ConfigKeys.STAGE_MAX_ATTEMPTS));
         this.scheduler = new DagScheduler(limits, backend,
                 new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE)), this::applyAccumulators,
-                listener, r -> {
+                listeners, r -> {
                     Thread t = new Thread(r, "weft-scheduler");
                     t.setDaemon(true);
                     return t;
@@ -121,6 +120,15 @@ public final class DriverEngine implements Engine {
     /** @return the scheduler, for tests and status */
     public DagScheduler scheduler() {
         return scheduler;
+    }
+
+    /**
+     * Observes jobs, stages and tasks from now on. Listeners run on the scheduler thread and must be quick.
+     *
+     * @param listener the listener
+     */
+    public void addSchedulerListener(SchedulerListener listener) {
+        listeners.add(listener);
     }
 
     /** @return the backend */

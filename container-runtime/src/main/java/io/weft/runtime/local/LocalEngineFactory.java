@@ -3,7 +3,6 @@ package io.weft.runtime.local;
 import io.weft.api.WeftException;
 import io.weft.api.spi.Engine;
 import io.weft.api.spi.EngineFactory;
-import io.weft.planner.SchedulerListener;
 import io.weft.runtime.conf.WeftConf;
 import io.weft.runtime.driver.ClusterBackend;
 import io.weft.runtime.driver.DriverEngine;
@@ -35,8 +34,7 @@ public final class LocalEngineFactory implements EngineFactory {
         Configuration hadoopConf = conf.hadoopConfiguration(new Configuration());
         String appId = "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
-        return new DriverEngine(appId, conf, hadoopConf, backendFor(master, appName), new SchedulerListener() {
-        });
+        return new DriverEngine(appId, conf, hadoopConf, backendFor(master, appName));
     }
 
     private static ClusterBackend backendFor(String master, String appName) {

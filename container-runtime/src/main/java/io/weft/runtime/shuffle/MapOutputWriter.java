@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -33,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * Records are encoded at once (with {@link RecordCodec}, key then value) into one growable byte buffer per
  * partition; no record objects are kept. When the buffered bytes exceed {@code writeBufferBytes}, all buffers go
  * to one new spill file in the local spill directory, partition after partition, and are reset (buffers that grew
- * beyond their fair share are dropped). Live memory is thus about twice {@code writeBufferBytes} plus a few hundred
- * bytes per partition.
+ * beyond their fair share are dropped). Live memory thus stays within two to three times {@code writeBufferBytes}
+ * plus 256 bytes per partition written to.
  *
  * <h2>File format</h2>
  * <pre>
@@ -104,7 +105,7 @@ public final class MapOutputWriter {
                 Math.min(2L * ShuffleFormat.BLOCK_TARGET, writeBufferBytes / numPartitions));
         this.buffers = new Output[numPartitions];
         this.blockStart = new int[numPartitions];
-        java.util.Arrays.fill(blockStart, -1);
+        Arrays.fill(blockStart, -1);
         this.kryo = kryoPool.borrow();
     }
 
@@ -262,7 +263,7 @@ public final class MapOutputWriter {
                 throw new IOException("rename of " + tmp + " to " + finalPath + " returned false");
             }
             renamed = true;
-            return new MapOutputCommit(finalPath.toString(), lengths, java.util.Arrays.copyOf(offsets, numPartitions));
+            return new MapOutputCommit(finalPath.toString(), lengths, Arrays.copyOf(offsets, numPartitions));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not commit map output " + finalPath + ": " + e.getMessage(), e);
         } finally {

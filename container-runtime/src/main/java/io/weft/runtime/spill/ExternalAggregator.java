@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * At the end, without spills, the map's entries are returned; otherwise the spill files and the sorted in-memory
  * entries are merged lazily: records with the smallest hash are taken from every source, grouped by
  * {@code equals} (unequal keys may share a hash) and their combiners merged. Keys are hashed with
- * {@link HashPartitioner#stableHash} ({@code null} keys hash to 0).
+ * {@link HashPartitioner#stableHash} ({@code null} keys hash to 0). At most 64 spill files are merged at once:
+ * with more, the oldest are first merged into bigger spill files, so open files and read buffers stay bounded.
  *
  * <p>One aggregation per instance, on one thread. Each spill file is deleted as soon as it is fully read;
  * {@link #close()} deletes the rest when the output is abandoned. Output order is unspecified.
@@ -37,8 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class ExternalAggregator<K, V, C> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExternalAggregator.class);
-    private static final int MIN_READ_BUFFER = 4 * 1024;
-    private static final int MAX_READ_BUFFER = 64 * 1024;
 
     private final Aggregator<V, C> aggregator;
     private final boolean inputIsCombiners;
@@ -52,6 +51,7 @@ public final class ExternalAggregator<K, V, C> implements AutoCloseable {
     private Kryo kryo;
     private boolean started;
     private boolean closed;
+    private int spillCount;
     private long spilledRecords;
 
     /**
@@ -117,18 +117,19 @@ public final class ExternalAggregator<K, V, C> implements AutoCloseable {
                 releaseKryo();
                 return new InMemoryOutput<>(map.entrySet().iterator());
             }
+            reduceSpillsToFanIn();
             Object[][] sorted = sortByHash(map);
             map = null;
-            return new MergedOutput(sorted);
+            return new MergedOutput(List.copyOf(spills), sorted);
         } catch (RuntimeException | Error e) {
             close();
             throw e;
         }
     }
 
-    /** @return the number of spill files written */
+    /** @return the number of times the in-memory map was spilled */
     public int spillCount() {
-        return spills.size();
+        return spillCount;
     }
 
     /** @return the number of records written to spill files */
@@ -168,7 +169,7 @@ public final class ExternalAggregator<K, V, C> implements AutoCloseable {
 
     private void spill(Map<K, C> map) {
         Object[][] sorted = sortByHash(map);
-        SpillFile.Writer writer = SpillFile.create(spillDir, "weft-aggregate-");
+        SpillFile.Writer writer = SpillFile.create(spillDir, "weft-aggregate-", SpillFile.bufferSize(budget, 1));
         Object[] keys = sorted[0];
         Object[] combiners = sorted[1];
         for (int i = 0; i < keys.length; i++) {
@@ -176,8 +177,32 @@ public final class ExternalAggregator<K, V, C> implements AutoCloseable {
         }
         SpillFile spill = writer.finish();
         spills.add(spill);
+        spillCount++;
         spilledRecords += keys.length;
         LOG.debug("Spilled {} combined records to {}", keys.length, spill.file());
+    }
+
+    /** Merges the oldest spill files into one until at most {@link SpillFile#MAX_FAN_IN} remain. */
+    private void reduceSpillsToFanIn() {
+        while (spills.size() > SpillFile.MAX_FAN_IN) {
+            List<SpillFile> batch = List.copyOf(spills.subList(0, SpillFile.MAX_FAN_IN));
+            SpillFile.Writer writer = SpillFile.create(spillDir, "weft-aggregate-merged-",
+                    SpillFile.bufferSize(budget, 1));
+            try {
+                MergedOutput merged = new MergedOutput(batch, null);
+                while (merged.hasNext()) {
+                    Pair<K, C> record = merged.next();
+                    writer.append(kryo, record.key(), record.value());
+                }
+            } catch (RuntimeException | Error e) {
+                writer.abort();
+                throw e;
+            }
+            // The batch's readers deleted their files when exhausted; drop them with their buffers.
+            readers.clear();
+            spills.subList(0, SpillFile.MAX_FAN_IN).clear();
+            spills.add(writer.finish());
+        }
     }
 
     static int hash(Object key) {
@@ -279,22 +304,34 @@ public final class ExternalAggregator<K, V, C> implements AutoCloseable {
         }
     }
 
+    /**
+     * Merges spill files and possibly the in-memory rest. The final output (with the in-memory rest) closes the
+     * aggregator when exhausted; an intermediate merge only deletes its inputs (each reader does at its end).
+     */
     private final class MergedOutput implements Iterator<Pair<K, C>> {
         private final PriorityQueue<Source> heap;
+        private final boolean last;
         private final ArrayDeque<Pair<K, C>> ready = new ArrayDeque<>();
         private final List<Object> groupKeys = new ArrayList<>();
         private final List<C> groupCombiners = new ArrayList<>();
 
-        MergedOutput(Object[][] inMemory) {
-            heap = new PriorityQueue<>(spills.size() + 1, (a, b) -> Integer.compare(a.hash, b.hash));
-            int bufferSize = (int) Math.max(MIN_READ_BUFFER,
-                    Math.min(MAX_READ_BUFFER, budget.bytes() / (spills.size() + 1)));
-            for (SpillFile spill : spills) {
+        /**
+         * @param files spill files, each sorted by hash
+         * @param inMemory the in-memory rest sorted by hash (keys, combiners) for the final output; null for an
+         *     intermediate merge
+         */
+        MergedOutput(List<SpillFile> files, Object[][] inMemory) {
+            last = inMemory != null;
+            heap = new PriorityQueue<>(files.size() + 1, (a, b) -> Integer.compare(a.hash, b.hash));
+            int bufferSize = SpillFile.bufferSize(budget, files.size() + 1);
+            for (SpillFile spill : files) {
                 SpillFile.Reader reader = spill.open(kryo, bufferSize);
                 readers.add(reader);
                 offer(new SpillSource(reader));
             }
-            offer(new ArraySource(inMemory[0], inMemory[1]));
+            if (inMemory != null) {
+                offer(new ArraySource(inMemory[0], inMemory[1]));
+            }
         }
 
         private void offer(Source source) {
@@ -312,7 +349,9 @@ public final class ExternalAggregator<K, V, C> implements AutoCloseable {
                 return false;
             }
             if (heap.isEmpty()) {
-                close();
+                if (last) {
+                    close();
+                }
                 return false;
             }
             try {

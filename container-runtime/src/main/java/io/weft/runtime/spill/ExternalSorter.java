@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sorts records by key within a memory budget: records are buffered in a list; when its estimated size
  * ({@link SizeEstimator}) exceeds the budget it is sorted and written to a local spill file as a run. At the end
- * the runs and the sorted in-memory rest are merged lazily with a priority queue. The order of records with equal
- * keys is unspecified.
+ * the runs and the sorted in-memory rest are merged lazily with a priority queue. At most 64 runs are merged at
+ * once: with more, the oldest are first merged into longer runs, so open files and read buffers stay bounded. The
+ * order of records with equal keys is unspecified.
  *
  * <p>One sort per instance, on one thread. Each run file is deleted as soon as it is fully read;
  * {@link #close()} deletes the rest when the output is abandoned.
@@ -29,8 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class ExternalSorter<K, V> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExternalSorter.class);
-    private static final int MIN_READ_BUFFER = 4 * 1024;
-    private static final int MAX_READ_BUFFER = 64 * 1024;
 
     private final Comparator<? super K> ordering;
     private final Comparator<Pair<K, V>> recordOrdering;
@@ -44,6 +43,7 @@ public final class ExternalSorter<K, V> implements AutoCloseable {
     private Kryo kryo;
     private boolean started;
     private boolean closed;
+    private int spillCount;
 
     /**
      * @param ordering the key order; must handle {@code null} keys if there are any
@@ -92,16 +92,17 @@ public final class ExternalSorter<K, V> implements AutoCloseable {
                 releaseKryo();
                 return buffer.iterator();
             }
-            return new MergedOutput(buffer);
+            reduceRunsToFanIn();
+            return new MergedOutput(List.copyOf(runs), buffer);
         } catch (RuntimeException | Error e) {
             close();
             throw e;
         }
     }
 
-    /** @return the number of run files written */
+    /** @return the number of times the buffer was spilled as a sorted run */
     public int spillCount() {
-        return runs.size();
+        return spillCount;
     }
 
     /** Deletes all run files and returns the Kryo instance; the output then must not be used. Idempotent. */
@@ -138,13 +139,36 @@ public final class ExternalSorter<K, V> implements AutoCloseable {
 
     private void spill(List<Pair<K, V>> buffer) {
         buffer.sort(recordOrdering);
-        SpillFile.Writer writer = SpillFile.create(spillDir, "weft-sort-");
+        SpillFile.Writer writer = SpillFile.create(spillDir, "weft-sort-", SpillFile.bufferSize(budget, 1));
         for (Pair<K, V> record : buffer) {
             writer.append(kryo, record.key(), record.value());
         }
         SpillFile run = writer.finish();
         runs.add(run);
+        spillCount++;
         LOG.debug("Spilled a sorted run of {} records to {}", buffer.size(), run.file());
+    }
+
+    /** Merges the oldest runs into one until at most {@link SpillFile#MAX_FAN_IN} remain. */
+    private void reduceRunsToFanIn() {
+        while (runs.size() > SpillFile.MAX_FAN_IN) {
+            List<SpillFile> batch = List.copyOf(runs.subList(0, SpillFile.MAX_FAN_IN));
+            SpillFile.Writer writer = SpillFile.create(spillDir, "weft-sort-merged-", SpillFile.bufferSize(budget, 1));
+            try {
+                MergedOutput merged = new MergedOutput(batch, null);
+                while (merged.hasNext()) {
+                    Pair<K, V> record = merged.next();
+                    writer.append(kryo, record.key(), record.value());
+                }
+            } catch (RuntimeException | Error e) {
+                writer.abort();
+                throw e;
+            }
+            // The batch's readers deleted their files when exhausted; drop them with their buffers.
+            readers.clear();
+            runs.subList(0, SpillFile.MAX_FAN_IN).clear();
+            runs.add(writer.finish());
+        }
     }
 
     /** The head of one sorted run. */
@@ -169,19 +193,30 @@ public final class ExternalSorter<K, V> implements AutoCloseable {
         }
     }
 
+    /**
+     * Merges runs and possibly the in-memory rest. The final output (with the in-memory rest) closes the sorter
+     * when exhausted; an intermediate merge only deletes its inputs (each reader does at its end).
+     */
     private final class MergedOutput implements Iterator<Pair<K, V>> {
         private final PriorityQueue<Source<K, V>> heap;
+        private final boolean last;
 
-        MergedOutput(List<Pair<K, V>> inMemory) {
-            heap = new PriorityQueue<>(runs.size() + 1, (a, b) -> ordering.compare(a.head.key(), b.head.key()));
-            int bufferSize = (int) Math.max(MIN_READ_BUFFER,
-                    Math.min(MAX_READ_BUFFER, budget.bytes() / (runs.size() + 1)));
-            for (SpillFile run : runs) {
+        /**
+         * @param files sorted runs
+         * @param inMemory the sorted in-memory rest for the final output; null for an intermediate merge
+         */
+        MergedOutput(List<SpillFile> files, List<Pair<K, V>> inMemory) {
+            last = inMemory != null;
+            heap = new PriorityQueue<>(files.size() + 1, (a, b) -> ordering.compare(a.head.key(), b.head.key()));
+            int bufferSize = SpillFile.bufferSize(budget, files.size() + 1);
+            for (SpillFile run : files) {
                 SpillFile.Reader reader = run.open(kryo, bufferSize);
                 readers.add(reader);
                 offer(new Source<>(null, reader));
             }
-            offer(new Source<>(inMemory.iterator(), null));
+            if (inMemory != null) {
+                offer(new Source<>(inMemory.iterator(), null));
+            }
         }
 
         private void offer(Source<K, V> source) {
@@ -196,7 +231,9 @@ public final class ExternalSorter<K, V> implements AutoCloseable {
                 return false;
             }
             if (heap.isEmpty()) {
-                close();
+                if (last) {
+                    close();
+                }
                 return false;
             }
             return true;

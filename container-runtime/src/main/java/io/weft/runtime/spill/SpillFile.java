@@ -18,7 +18,10 @@ import java.nio.file.Files;
  */
 final class SpillFile {
 
-    private static final int WRITE_BUFFER = 64 * 1024;
+    /** At most this many spill files are merged at once (open files, read buffers); more take several passes. */
+    static final int MAX_FAN_IN = 64;
+    private static final int MIN_BUFFER = 4 * 1024;
+    private static final int MAX_BUFFER = 64 * 1024;
 
     private final File file;
     private final long records;
@@ -31,16 +34,26 @@ final class SpillFile {
     /**
      * @param dir the local spill directory (created if missing)
      * @param prefix the file name prefix
+     * @param bufferSize the write buffer size
      * @return a writer to a new, uniquely named file
      */
-    static Writer create(File dir, String prefix) {
+    static Writer create(File dir, String prefix, int bufferSize) {
         try {
             Files.createDirectories(dir.toPath());
             File file = File.createTempFile(prefix, ".spill", dir);
-            return new Writer(file);
+            return new Writer(file, bufferSize);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create a spill file in " + dir, e);
         }
+    }
+
+    /**
+     * @param budget the memory budget of the structure spilling or merging
+     * @param streams how many files share it
+     * @return a buffer size between 4 and 64 KiB
+     */
+    static int bufferSize(MemoryBudget budget, int streams) {
+        return (int) Math.max(MIN_BUFFER, Math.min(MAX_BUFFER, budget.bytes() / Math.max(1, streams)));
     }
 
     File file() {
@@ -77,9 +90,9 @@ final class SpillFile {
         private final Output out;
         private long records;
 
-        private Writer(File file) throws IOException {
+        private Writer(File file, int bufferSize) throws IOException {
             this.file = file;
-            this.out = new Output(new FileOutputStream(file), WRITE_BUFFER);
+            this.out = new Output(new FileOutputStream(file), bufferSize);
         }
 
         void append(Kryo kryo, Object key, Object value) {

@@ -76,14 +76,14 @@ class ExternalAggregatorTest {
         return map;
     }
 
-    @ParameterizedTest(name = "seed {0}, {1} keys, budget {2}")
-    @CsvSource({"1, 50, 2048", "2, 2000, 2048", "3, 5000, 16384", "4, 300, 0", "5, 2000, 67108864",
-            "6, 20000, 65536"})
-    void sumsMatchAPlainHashMap(long seed, int distinct, long budget) {
+    @ParameterizedTest(name = "seed {0}, {1} keys, {2} records, budget {3}")
+    @CsvSource({"1, 50, 20000, 2048", "2, 2000, 20000, 2048", "3, 5000, 20000, 16384", "4, 300, 1000, 0",
+            "5, 2000, 20000, 67108864", "6, 20000, 20000, 65536", "7, 1000000, 10000, 1024"})
+    void sumsMatchAPlainHashMap(long seed, int distinct, int records, long budget) {
         Random random = new Random(seed);
         List<Pair<Object, Integer>> input = new ArrayList<>();
         Map<Object, Long> expected = new HashMap<>();
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < records; i++) {
             Object key = randomKey(random, distinct);
             int value = random.nextInt(1000) - 100;
             input.add(Pair.of(key, value));
@@ -139,7 +139,7 @@ class ExternalAggregatorTest {
             input.add(Pair.of(i % 2 == 0 ? null : "k" + (i % 7), i % 3 == 0 ? null : "v"));
         }
         ExternalAggregator<String, String, Integer> aggregator = new ExternalAggregator<>(count, false,
-                new MemoryBudget(512), spillDir, KRYO);
+                new MemoryBudget(200), spillDir, KRYO);
         Map<String, Integer> actual = new HashMap<>();
         aggregator.aggregate(input.iterator()).forEachRemaining(p -> actual.put(p.key(), p.value()));
         assertThat(aggregator.spillCount()).isPositive();

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Output;
 import io.weft.runtime.serial.KryoPool;
+import io.weft.runtime.serial.RecordCodec;
 import org.junit.jupiter.api.Test;
 
 class SizeEstimatorTest {
@@ -21,8 +23,10 @@ class SizeEstimatorTest {
             for (int i = 0; i < 1000; i++) {
                 estimator.update(kryo, 1000 + i, value);
             }
-            // Key: tag + 2-byte varint; value: tag + 100 chars.
-            long perEntry = 2 * (3 + 101) + SizeEstimator.ENTRY_OVERHEAD;
+            Output out = new Output(256);
+            RecordCodec.writeField(kryo, out, 2000);
+            RecordCodec.writeField(kryo, out, value);
+            long perEntry = 2L * out.position() + SizeEstimator.ENTRY_OVERHEAD;
             assertThat(estimator.estimate(1000)).isBetween(1000 * perEntry - 1000, 1000 * perEntry + 1000);
             estimator.reset();
             assertThat(estimator.estimate(1)).as("the per-entry size survives a reset").isPositive();
