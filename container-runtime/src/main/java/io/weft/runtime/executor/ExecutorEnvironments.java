@@ -42,8 +42,11 @@ public final class ExecutorEnvironments {
             Files.createDirectories(root.toPath());
             localDir = Files.createTempDirectory(root.toPath(), "weft-" + executorId + "-").toFile();
             FileSystem fs = shuffleDir.getFileSystem(hadoopConf);
+            // A map task holds its write buffer and its combine buffer at once: keep the two within the task's
+            // share of the heap, whatever the configured buffer, so small heaps spill instead of failing.
+            long writeBuffer = Math.max(1 << 20, Math.min(conf.get(ConfigKeys.SHUFFLE_WRITE_BUFFER), taskMemory / 2));
             ShuffleStore shuffle = new ShuffleStore(fs, shuffleDir, conf.get(ConfigKeys.SHUFFLE_REPLICATION), kryo,
-                    localDir, conf.get(ConfigKeys.SHUFFLE_WRITE_BUFFER));
+                    localDir, writeBuffer);
             return new ExecutorEnvironment(executorId, host, kryo, shuffle,
                     new BlockStore(kryo, localDir, storageMemory), new BroadcastStore(kryo, hadoopConf), hadoopConf,
                     localDir, taskMemory);

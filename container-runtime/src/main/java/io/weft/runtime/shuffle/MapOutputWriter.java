@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,11 +32,13 @@ import org.slf4j.LoggerFactory;
  * commit does nothing).
  *
  * <h2>Memory</h2>
- * Records are encoded at once (with {@link RecordCodec}, key then value) into one growable byte buffer per
- * partition; no record objects are kept. When the buffered bytes exceed {@code writeBufferBytes}, all buffers go
- * to one new spill file in the local spill directory, partition after partition, and are reset (buffers that grew
- * beyond their fair share are dropped). Live memory thus stays within two to three times {@code writeBufferBytes}
- * plus 256 bytes per partition written to.
+ * Records are encoded at once (with {@link RecordCodec}, key then value) into a chain of fixed-size byte pages per
+ * partition (1 to 64 KiB, a quarter of {@code writeBufferBytes} spread over the partitions); no record objects are
+ * kept and nothing is copied to grow a buffer. When the pages held exceed {@code writeBufferBytes}, all partitions
+ * go to one new spill file in the local spill directory, partition after partition, and their pages return to a
+ * pool that the next round reuses. Live memory thus stays within {@code writeBufferBytes} plus one page (plus one
+ * oversized page while a single record larger than a page is written). At commit, more than 64 spill files are
+ * first concatenated, 64 at a time, so at most 64 files are open at once.
  *
  * <h2>File format</h2>
  * <pre>
@@ -60,7 +63,9 @@ public final class MapOutputWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(MapOutputWriter.class);
 
-    private static final int INITIAL_BUFFER = 256;
+    private static final int MIN_PAGE = 1024;
+    private static final int MAX_PAGE = 64 * 1024;
+    private static final int MAX_OPEN_SPILLS = 64;
     private static final int COPY_BUFFER = 64 * 1024;
     private static final int FS_BUFFER = 128 * 1024;
     private static final long MIB = 1L << 20;
@@ -74,14 +79,15 @@ public final class MapOutputWriter {
     private final String spillPrefix;
     private final long writeBufferBytes;
     private final int numPartitions;
-    private final int keepCapacity;
+    private final int pageSize;
 
     private Kryo kryo;
-    private Output[] buffers;
-    /** Position of the open block's length prefix in each partition's buffer, or -1 when no block is open. */
-    private final int[] blockStart;
+    private PartitionBuffer[] partitions;
+    private final ArrayDeque<byte[]> freePages = new ArrayDeque<>();
+    /** Bytes of the pages the partitions hold (full page sizes, not bytes written). */
+    private long heldBytes;
     private final List<Spill> spills = new ArrayList<>();
-    private long buffered;
+    private int spillCount;
     private long records;
     private boolean finished;
 
@@ -101,11 +107,8 @@ public final class MapOutputWriter {
         this.spillPrefix = spillPrefix;
         this.writeBufferBytes = writeBufferBytes;
         this.numPartitions = numPartitions;
-        this.keepCapacity = (int) Math.max(INITIAL_BUFFER,
-                Math.min(2L * ShuffleFormat.BLOCK_TARGET, writeBufferBytes / numPartitions));
-        this.buffers = new Output[numPartitions];
-        this.blockStart = new int[numPartitions];
-        Arrays.fill(blockStart, -1);
+        this.pageSize = (int) Math.max(MIN_PAGE, Math.min(MAX_PAGE, writeBufferBytes / (4L * numPartitions)));
+        this.partitions = new PartitionBuffer[numPartitions];
         this.kryo = kryoPool.borrow();
     }
 
@@ -129,32 +132,14 @@ public final class MapOutputWriter {
             throw new IllegalArgumentException("Partition " + partition + " out of range [0, " + numPartitions
                     + ") for map output " + finalPath.getName());
         }
-        Output out = buffers[partition];
+        PartitionBuffer out = partitions[partition];
         if (out == null) {
-            out = new Output(INITIAL_BUFFER, -1);
-            buffers[partition] = out;
+            out = new PartitionBuffer();
+            partitions[partition] = out;
         }
-        int start = out.position();
-        try {
-            if (blockStart[partition] < 0) {
-                blockStart[partition] = start;
-                out.writeInt(0);
-            }
-            RecordCodec.writeField(kryo, out, key);
-            RecordCodec.writeField(kryo, out, value);
-        } catch (RuntimeException e) {
-            out.setPosition(start);
-            if (blockStart[partition] == start) {
-                blockStart[partition] = -1;
-            }
-            throw e;
-        }
-        buffered += out.position() - start;
+        out.append(key, value);
         records++;
-        if (out.position() - blockStart[partition] - ShuffleFormat.BLOCK_HEADER >= ShuffleFormat.BLOCK_TARGET) {
-            closeBlock(partition);
-        }
-        if (buffered > writeBufferBytes) {
+        if (heldBytes > writeBufferBytes) {
             spill();
         }
     }
@@ -164,66 +149,51 @@ public final class MapOutputWriter {
         return records;
     }
 
+    /** @return bytes of the pages currently holding records (what {@code writeBufferBytes} bounds) */
+    long heldBytes() {
+        return heldBytes;
+    }
+
+    /** @return the size of a buffer page */
+    int pageSize() {
+        return pageSize;
+    }
+
     /** @return the number of times the buffers were spilled to local disk */
     public int spillCount() {
-        return spills.size();
-    }
-
-    private void closeBlock(int partition) {
-        int start = blockStart[partition];
-        if (start < 0) {
-            return;
-        }
-        Output out = buffers[partition];
-        int length = out.position() - start - ShuffleFormat.BLOCK_HEADER;
-        byte[] b = out.getBuffer();
-        b[start] = (byte) (length >>> 24);
-        b[start + 1] = (byte) (length >>> 16);
-        b[start + 2] = (byte) (length >>> 8);
-        b[start + 3] = (byte) length;
-        blockStart[partition] = -1;
-    }
-
-    private void closeAllBlocks() {
-        for (int p = 0; p < numPartitions; p++) {
-            closeBlock(p);
-        }
+        return spillCount;
     }
 
     private void spill() {
-        closeAllBlocks();
-        long[] lengths = new long[numPartitions];
-        File file;
+        Spill spill = newSpillFile();
+        try (OutputStream os = new BufferedOutputStream(new FileOutputStream(spill.file), COPY_BUFFER)) {
+            for (int p = 0; p < numPartitions; p++) {
+                PartitionBuffer out = partitions[p];
+                if (out != null) {
+                    spill.lengths[p] = out.writeTo(os);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write shuffle spill file " + spill.file, e);
+        }
+        LOG.debug("Spilled {} bytes of pages of {} to {}", heldBytes, finalPath.getName(), spill.file);
+        for (PartitionBuffer out : partitions) {
+            if (out != null) {
+                out.release();
+            }
+        }
+        spillCount++;
+    }
+
+    private Spill newSpillFile() {
         try {
             Files.createDirectories(spillDir.toPath());
-            file = File.createTempFile(spillPrefix, ".spill", spillDir);
+            Spill spill = new Spill(File.createTempFile(spillPrefix, ".spill", spillDir), new long[numPartitions]);
+            spills.add(spill);
+            return spill;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create a shuffle spill file in " + spillDir, e);
         }
-        spills.add(new Spill(file, lengths));
-        try (OutputStream os = new BufferedOutputStream(new FileOutputStream(file), COPY_BUFFER)) {
-            for (int p = 0; p < numPartitions; p++) {
-                Output out = buffers[p];
-                if (out != null && out.position() > 0) {
-                    os.write(out.getBuffer(), 0, out.position());
-                    lengths[p] = out.position();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not write shuffle spill file " + file, e);
-        }
-        LOG.debug("Spilled {} bytes of {} to {}", buffered, finalPath.getName(), file);
-        for (int p = 0; p < numPartitions; p++) {
-            Output out = buffers[p];
-            if (out != null) {
-                if (out.getBuffer().length > keepCapacity) {
-                    buffers[p] = null;
-                } else {
-                    out.reset();
-                }
-            }
-        }
-        buffered = 0;
     }
 
     /**
@@ -241,15 +211,17 @@ public final class MapOutputWriter {
         Path tmp = new Path(finalPath.getParent(), "." + finalPath.getName() + ".tmp-" + UUID.randomUUID());
         boolean renamed = false;
         try {
-            closeAllBlocks();
+            while (spills.size() > MAX_OPEN_SPILLS) {
+                concatenateOldestSpills();
+            }
             long[] lengths = new long[numPartitions];
             long dataBytes = 0;
             for (int p = 0; p < numPartitions; p++) {
                 for (Spill spill : spills) {
                     lengths[p] += spill.lengths[p];
                 }
-                if (buffers[p] != null) {
-                    lengths[p] += buffers[p].position();
+                if (partitions[p] != null) {
+                    lengths[p] += partitions[p].closeBlockAndSize();
                 }
                 dataBytes += lengths[p];
             }
@@ -284,41 +256,90 @@ public final class MapOutputWriter {
     }
 
     private void writeData(FSDataOutputStream os, long[] offsets) throws IOException {
-        InputStream[] spillIns = new InputStream[spills.size()];
+        InputStream[] ins = openSpills(spills);
         try {
-            for (int i = 0; i < spillIns.length; i++) {
-                spillIns[i] = new FileInputStream(spills.get(i).file);
-            }
             byte[] copy = spills.isEmpty() ? null : new byte[COPY_BUFFER];
             long position = 0;
             for (int p = 0; p < numPartitions; p++) {
                 offsets[p] = position;
-                // Spill files are laid out partition after partition, so each is read once, sequentially.
-                for (int i = 0; i < spillIns.length; i++) {
-                    long remaining = spills.get(i).lengths[p];
-                    position += remaining;
-                    while (remaining > 0) {
-                        int n = spillIns[i].read(copy, 0, (int) Math.min(copy.length, remaining));
-                        if (n < 0) {
-                            throw new EOFException("Shuffle spill file " + spills.get(i).file + " is truncated");
-                        }
-                        os.write(copy, 0, n);
-                        remaining -= n;
-                    }
-                }
-                Output out = buffers[p];
-                if (out != null && out.position() > 0) {
-                    os.write(out.getBuffer(), 0, out.position());
-                    position += out.position();
+                position += copySegments(ins, spills, p, os, copy);
+                if (partitions[p] != null) {
+                    position += partitions[p].writeTo(os);
                 }
             }
             offsets[numPartitions] = position;
         } finally {
-            for (InputStream in : spillIns) {
-                if (in != null) {
+            closeAll(ins);
+        }
+    }
+
+    /** Replaces the oldest {@link #MAX_OPEN_SPILLS} spill files by their partition-wise concatenation. */
+    private void concatenateOldestSpills() throws IOException {
+        List<Spill> batch = List.copyOf(spills.subList(0, MAX_OPEN_SPILLS));
+        Spill merged = newSpillFile();
+        InputStream[] ins = openSpills(batch);
+        try (OutputStream os = new BufferedOutputStream(new FileOutputStream(merged.file), COPY_BUFFER)) {
+            byte[] copy = new byte[COPY_BUFFER];
+            for (int p = 0; p < numPartitions; p++) {
+                merged.lengths[p] = copySegments(ins, batch, p, os, copy);
+            }
+        } finally {
+            closeAll(ins);
+        }
+        for (Spill spill : batch) {
+            deleteSpill(spill);
+        }
+        // The merged file takes the batch's place at the front, so records keep their write order.
+        spills.remove(spills.size() - 1);
+        spills.subList(0, MAX_OPEN_SPILLS).clear();
+        spills.add(0, merged);
+    }
+
+    private static InputStream[] openSpills(List<Spill> list) throws IOException {
+        InputStream[] ins = new InputStream[list.size()];
+        try {
+            for (int i = 0; i < ins.length; i++) {
+                ins[i] = new FileInputStream(list.get(i).file);
+            }
+        } catch (IOException e) {
+            closeAll(ins);
+            throw e;
+        }
+        return ins;
+    }
+
+    /** Copies partition {@code p}'s segment of each spill; spills are read once, sequentially, in partition order. */
+    private static long copySegments(InputStream[] ins, List<Spill> list, int p, OutputStream os, byte[] copy)
+            throws IOException {
+        long copied = 0;
+        for (int i = 0; i < ins.length; i++) {
+            long remaining = list.get(i).lengths[p];
+            copied += remaining;
+            while (remaining > 0) {
+                int n = ins[i].read(copy, 0, (int) Math.min(copy.length, remaining));
+                if (n < 0) {
+                    throw new EOFException("Shuffle spill file " + list.get(i).file + " is truncated");
+                }
+                os.write(copy, 0, n);
+                remaining -= n;
+            }
+        }
+        return copied;
+    }
+
+    private static void closeAll(InputStream[] ins) throws IOException {
+        IOException failure = null;
+        for (InputStream in : ins) {
+            if (in != null) {
+                try {
                     in.close();
+                } catch (IOException e) {
+                    failure = e;
                 }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -336,15 +357,20 @@ public final class MapOutputWriter {
 
     private void cleanUp() {
         for (Spill spill : spills) {
-            if (!spill.file.delete() && spill.file.exists()) {
-                LOG.warn("Could not delete shuffle spill file {}", spill.file);
-            }
+            deleteSpill(spill);
         }
         spills.clear();
-        buffers = null;
+        partitions = null;
+        freePages.clear();
         if (kryo != null) {
             kryoPool.release(kryo);
             kryo = null;
+        }
+    }
+
+    private static void deleteSpill(Spill spill) {
+        if (!spill.file.delete() && spill.file.exists()) {
+            LOG.warn("Could not delete shuffle spill file {}", spill.file);
         }
     }
 
@@ -353,6 +379,154 @@ public final class MapOutputWriter {
             fs.delete(path, false);
         } catch (IOException | RuntimeException e) {
             LOG.warn("Could not delete temporary map output {}", path, e);
+        }
+    }
+
+    private byte[] takePage(int required) {
+        byte[] page = required <= pageSize ? freePages.poll() : null;
+        if (page == null) {
+            page = new byte[Math.max(required, pageSize)];
+        }
+        heldBytes += page.length;
+        return page;
+    }
+
+    private void returnPage(byte[] page) {
+        heldBytes -= page.length;
+        if (page.length == pageSize) {
+            freePages.push(page);
+        }
+    }
+
+    /**
+     * One partition's encoded records in a chain of pages, framed into blocks as they are written. Kryo writes
+     * straight into the current page; when it needs more room, {@link #require} moves on to a fresh page, so a
+     * record may span pages and the partition's bytes are the pages' contents in order.
+     */
+    private final class PartitionBuffer extends Output {
+        private final ArrayList<byte[]> pages = new ArrayList<>();
+        /** Bytes used in each page but the last (whose use is {@link #position}). */
+        private int[] pageLengths = new int[8];
+        private long fullPagesBytes;
+        /** Where the open block's length prefix is, or {@code null} when no block is open. */
+        private byte[] headerPage;
+        private int headerPosition;
+        private long blockStart;
+
+        PartitionBuffer() {
+            super();
+        }
+
+        @Override
+        protected boolean require(int required) {
+            if (capacity - position >= required) {
+                return false;
+            }
+            if (!pages.isEmpty()) {
+                int full = pages.size() - 1;
+                if (full == pageLengths.length) {
+                    pageLengths = Arrays.copyOf(pageLengths, 2 * full);
+                }
+                pageLengths[full] = position;
+                fullPagesBytes += position;
+            }
+            byte[] page = takePage(required);
+            pages.add(page);
+            buffer = page;
+            capacity = page.length;
+            position = 0;
+            return true;
+        }
+
+        @Override
+        public void flush() {
+            // No stream behind the pages.
+        }
+
+        long size() {
+            return fullPagesBytes + position;
+        }
+
+        void append(Object key, Object value) {
+            int markPages = pages.size();
+            int markPosition = position;
+            long markFullBytes = fullPagesBytes;
+            boolean openedBlock = headerPage == null;
+            try {
+                if (openedBlock) {
+                    writeInt(0);
+                    headerPage = buffer;
+                    headerPosition = position - ShuffleFormat.BLOCK_HEADER;
+                    blockStart = size();
+                }
+                RecordCodec.writeField(kryo, this, key);
+                RecordCodec.writeField(kryo, this, value);
+            } catch (RuntimeException | Error e) {
+                rollback(markPages, markPosition, markFullBytes, openedBlock);
+                throw e;
+            }
+            if (size() - blockStart >= ShuffleFormat.BLOCK_TARGET) {
+                closeBlock();
+            }
+        }
+
+        private void rollback(int markPages, int markPosition, long markFullBytes, boolean openedBlock) {
+            while (pages.size() > Math.max(markPages, 1)) {
+                returnPage(pages.remove(pages.size() - 1));
+            }
+            if (markPages == 0) {
+                release();
+                return;
+            }
+            buffer = pages.get(markPages - 1);
+            capacity = buffer.length;
+            position = markPosition;
+            fullPagesBytes = markFullBytes;
+            if (openedBlock) {
+                headerPage = null;
+            }
+        }
+
+        private void closeBlock() {
+            if (headerPage == null) {
+                return;
+            }
+            long length = size() - blockStart;
+            byte[] b = headerPage;
+            int at = headerPosition;
+            b[at] = (byte) (length >>> 24);
+            b[at + 1] = (byte) (length >>> 16);
+            b[at + 2] = (byte) (length >>> 8);
+            b[at + 3] = (byte) length;
+            headerPage = null;
+        }
+
+        long closeBlockAndSize() {
+            closeBlock();
+            return size();
+        }
+
+        /** Closes the open block and writes the partition's bytes; returns how many. */
+        long writeTo(OutputStream os) throws IOException {
+            closeBlock();
+            int last = pages.size() - 1;
+            for (int i = 0; i <= last; i++) {
+                os.write(pages.get(i), 0, i < last ? pageLengths[i] : position);
+            }
+            return size();
+        }
+
+        /** Returns the pages to the pool and forgets the records. */
+        void release() {
+            for (byte[] page : pages) {
+                returnPage(page);
+            }
+            pages.clear();
+            fullPagesBytes = 0;
+            buffer = null;
+            capacity = 0;
+            position = 0;
+            headerPage = null;
         }
     }
 }

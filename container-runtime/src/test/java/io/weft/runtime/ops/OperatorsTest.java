@@ -172,6 +172,17 @@ class OperatorsTest {
         Set<Integer> allKeys = new HashSet<>(leftKeys);
         allKeys.addAll(rightKeys);
         assertThat(cogrouped.keySet()).isEqualTo(allKeys);
+        for (Integer key : allKeys) {
+            assertThat(cogrouped.get(key).key()).containsExactlyInAnyOrderElementsOf(
+                    left.stream().filter(p -> p.key().equals(key)).map(Pair::value).toList());
+            assertThat(cogrouped.get(key).value()).containsExactlyInAnyOrderElementsOf(
+                    right.stream().filter(p -> p.key().equals(key)).map(Pair::value).toList());
+        }
+        List<Pair<Integer, Pair<Optional<Integer>, Optional<Integer>>>> full = l.fullOuterJoin(r).collect();
+        assertThat(full.stream().filter(p -> p.value().key().isPresent() && p.value().value().isPresent()).count())
+                .isEqualTo(inner.size());
+        assertThat(full.stream().filter(p -> p.value().value().isEmpty()).map(p -> p.key()).distinct().toList())
+                .allSatisfy(k -> assertThat(rightKeys).doesNotContain(k));
     }
 
     @ParameterizedTest

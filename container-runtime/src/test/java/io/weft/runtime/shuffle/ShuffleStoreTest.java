@@ -77,7 +77,7 @@ class ShuffleStoreTest {
     }
 
     @ParameterizedTest(name = "seed {0}, write buffer {1}")
-    @CsvSource({"1, 1024", "2, 1024", "3, 300", "4, 67108864", "5, 67108864", "6, 4096"})
+    @CsvSource({"1, 1024", "2, 8192", "3, 2048", "4, 67108864", "5, 67108864", "6, 4096"})
     void roundTripsRandomRecordsOfSeveralMapsPerPartition(long seed, long writeBuffer) throws IOException {
         Random random = new Random(seed);
         ShuffleStore store = store(fs, writeBuffer);
@@ -162,6 +162,23 @@ class ShuffleStoreTest {
         assertThat(actual).extracting(Pair::key).containsExactlyInAnyOrderElementsOf(
                 java.util.stream.IntStream.range(0, 400).boxed().toList());
         assertThat(opens).hasValue(1);
+    }
+
+    @Test
+    void buffersStayWithinTheWriteBufferPlusOnePage() {
+        long writeBuffer = 256 * 1024;
+        ShuffleStore store = store(fs, writeBuffer);
+        MapOutputWriter writer = store.newMapOutputWriter(9, 0, 1, 50);
+        Random random = new Random(9);
+        long maxHeld = 0;
+        for (int i = 0; i < 20_000; i++) {
+            writer.write(random.nextInt(50), (long) i, "value-" + "y".repeat(random.nextInt(200)));
+            maxHeld = Math.max(maxHeld, writer.heldBytes());
+        }
+        assertThat(writer.spillCount()).isGreaterThan(5);
+        assertThat(maxHeld).isGreaterThan(writeBuffer / 2).isLessThanOrEqualTo(writeBuffer + writer.pageSize());
+        writer.abort();
+        assertThat(spillDir.list()).isEmpty();
     }
 
     @Test
