@@ -28,7 +28,6 @@ public final class ExecutorTaskContext implements TaskContext {
     private final Map<Long, Long> accumulatorUpdates = new HashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private long shuffleBytesRead;
-    private int spills;
 
     /**
      * @param env the executor's shared services
@@ -135,9 +134,17 @@ public final class ExecutorTaskContext implements TaskContext {
         return shuffleBytesRead;
     }
 
-    /** @return spills recorded so far */
+    /** @return how many times this task's aggregations and sorts spilled to local disk so far */
     public int spills() {
-        return spills;
+        int total = 0;
+        for (AutoCloseable resource : resources) {
+            if (resource instanceof ExternalAggregator<?, ?, ?> aggregator) {
+                total += aggregator.spillCount();
+            } else if (resource instanceof ExternalSorter<?, ?> sorter) {
+                total += sorter.spillCount();
+            }
+        }
+        return total;
     }
 
     /** Frees spill files and other per-task resources. Called once the attempt ends, on its thread. */

@@ -136,7 +136,7 @@ final class TaskRunner implements Runnable {
         MapStatus status = new MapStatus(task.partition(), task.taskId(), env.executorId(), commit.path(),
                 commit.partitionOffsets(), commit.partitionLengths());
         TaskMetrics metrics = new TaskMetrics(System.nanoTime() - start, written, bytes, context.shuffleBytesRead(),
-                context.spills());
+                context.spills() + writer.spillCount());
         return new TaskOutcome.Success(null, status, context.accumulatorUpdates(), metrics);
     }
 

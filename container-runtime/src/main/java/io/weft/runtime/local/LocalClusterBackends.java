@@ -1,6 +1,5 @@
 package io.weft.runtime.local;
 
-import io.weft.api.WeftException;
 import io.weft.runtime.driver.ClusterBackend;
 
 /** Makes the backend behind {@code local-cluster[E,C,M]}: executor JVMs talking to the driver over the network. */
@@ -10,6 +9,6 @@ final class LocalClusterBackends {
     }
 
     static ClusterBackend create(int executors, int cores, int memoryMb, String appName) {
-        throw new WeftException("local-cluster is not available yet");
+        return new LocalClusterBackend(executors, cores, memoryMb);
     }
 }

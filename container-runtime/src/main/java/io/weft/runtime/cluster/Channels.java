@@ -1,0 +1,103 @@
+package io.weft.runtime.cluster;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.codec.MessageToMessageCodec;
+import io.weft.runtime.cluster.Messages.Message;
+import io.weft.runtime.serial.KryoPool;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Pipeline pieces shared by both ends of the driver-executor channel. */
+final class Channels {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Channels.class);
+
+    /** Frames above this size are refused (the connection is closed). */
+    static final int MAX_FRAME = 256 << 20;
+
+    private Channels() {
+    }
+
+    /** Adds framing, the handshake and an error guard, in that order. */
+    static void init(ChannelPipeline pipeline, Handshake handshake) {
+        pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4));
+        pipeline.addLast("prepend", new LengthFieldPrepender(4));
+        pipeline.addLast("handshake", handshake);
+    }
+
+    /** After authentication: Kryo message codec and the application handler replace the handshake. */
+    static void authenticated(ChannelPipeline pipeline, KryoPool kryo, ChannelInboundHandlerAdapter handler) {
+        pipeline.addAfter("handshake", "codec", new Codec(kryo));
+        pipeline.addAfter("codec", "handler", handler);
+        pipeline.addLast("guard", new Guard());
+        pipeline.remove("handshake");
+    }
+
+    static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Kryo-encodes messages; a frame that does not decode closes its connection. */
+    static final class Codec extends MessageToMessageCodec<ByteBuf, Message> {
+        private final KryoPool kryo;
+
+        Codec(KryoPool kryo) {
+            this.kryo = kryo;
+        }
+
+        @Override
+        protected void encode(ChannelHandlerContext ctx, Message msg, List<Object> out) {
+            out.add(Unpooled.wrappedBuffer(kryo.serialize(msg)));
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
+            byte[] bytes = new byte[frame.readableBytes()];
+            frame.readBytes(bytes);
+            Object decoded;
+            try {
+                decoded = kryo.deserialize(bytes);
+            } catch (RuntimeException e) {
+                LOG.warn("Closing connection from {}: malformed message ({})", ctx.channel().remoteAddress(),
+                        e.toString());
+                ctx.close();
+                return;
+            }
+            if (!(decoded instanceof Message)) {
+                LOG.warn("Closing connection from {}: unexpected {}", ctx.channel().remoteAddress(),
+                        decoded == null ? "null" : decoded.getClass().getName());
+                ctx.close();
+                return;
+            }
+            out.add(decoded);
+        }
+    }
+
+    /** Closes a connection whose pipeline failed (oversized frame, I/O error), logging why. */
+    static final class Guard extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("Closing connection from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    /** Guard used before authentication, at the end of the pipeline. */
+    static ChannelInboundHandlerAdapter preAuthGuard() {
+        return new Guard();
+    }
+}
