@@ -1,0 +1,91 @@
+package io.weft.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.api.Pair;
+import io.weft.api.WeftSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each example program against an independent computation. */
+class ExamplesTest {
+
+    private static WeftSession weft;
+
+    @BeforeAll
+    static void start() {
+        weft = WeftSession.builder().appName("examples").master("local[2]").getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        weft.close();
+    }
+
+    @Test
+    void wordCountMatchesAPlainCount(@TempDir Path dir) throws Exception {
+        new TextCorpus(2_000, 1.0).write(dir, 1 << 20, 3, 5);
+        Map<String, Long> expected = new HashMap<>();
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    for (String word : line.split(" ")) {
+                        if (!word.isEmpty()) {
+                            expected.merge(word, 1L, Long::sum);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(WordCount.count(weft, dir.toUri().toString()).collectAsMap()).isEqualTo(expected);
+    }
+
+    @Test
+    void joinTotalsMatchANestedLoop() {
+        int customers = 200;
+        int orders = 5_000;
+        String[] countries = {"FR", "DE", "US", "JP", "BR", "IN", "NG", "NZ"};
+        Map<String, Long> expected = new HashMap<>();
+        for (int o = 0; o < orders; o++) {
+            int customer = (o * 31) % customers;
+            expected.merge(countries[(customer * 7) % countries.length], (long) (o % 100 + 1), Long::sum);
+        }
+        assertThat(JoinExample.totalsByCountry(weft, customers, orders).collectAsMap()).isEqualTo(expected);
+    }
+
+    @Test
+    void sortIsGlobal() {
+        List<Pair<Long, String>> sorted = SortExample.sort(weft, 40_000, 4).collect();
+        assertThat(sorted).hasSize(40_000);
+        assertThat(sorted).extracting(Pair::key).isSorted();
+    }
+
+    @Test
+    void pageRankMatchesASequentialComputation() {
+        List<Pair<Integer, Integer>> edges = PageRank.graph(300);
+        Map<Integer, Double> actual = PageRank.run(weft, edges, 5, 3);
+        Map<Integer, List<Integer>> links = new HashMap<>();
+        edges.stream().distinct().forEach(e -> links.computeIfAbsent(e.key(), k -> new java.util.ArrayList<>())
+                .add(e.value()));
+        Map<Integer, Double> ranks = new HashMap<>();
+        links.keySet().forEach(p -> ranks.put(p, 1.0));
+        for (int i = 0; i < 5; i++) {
+            Map<Integer, Double> sums = new HashMap<>();
+            for (Map.Entry<Integer, List<Integer>> e : links.entrySet()) {
+                double share = ranks.get(e.getKey()) / e.getValue().size();
+                e.getValue().forEach(t -> sums.merge(t, share, Double::sum));
+            }
+            ranks.clear();
+            sums.forEach((p, s) -> ranks.put(p, 0.15 + 0.85 * s));
+        }
+        assertThat(actual.keySet()).isEqualTo(ranks.keySet());
+        ranks.forEach((p, r) -> assertThat(actual.get(p)).isCloseTo(r, org.assertj.core.data.Offset.offset(1e-9)));
+    }
+}
