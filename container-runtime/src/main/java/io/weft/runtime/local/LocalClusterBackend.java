@@ -94,7 +94,9 @@ public final class LocalClusterBackend implements ClusterBackend {
         if (extra != null && !extra.isBlank()) {
             command.addAll(Arrays.asList(extra.trim().split("\\s+")));
         }
-        command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+        // Scratch space inside the backend's work directory, so even a killed executor's spills are removed.
+        Path scratch = Files.createDirectories(workDir.resolve("executor-" + executorId + "-tmp"));
+        command.add("-Djava.io.tmpdir=" + scratch);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ExecutorMain.class.getName());
@@ -197,13 +199,19 @@ public final class LocalClusterBackend implements ClusterBackend {
             }
         }
         if (workDir != null) {
-            File[] files = workDir.toFile().listFiles();
-            if (files != null) {
-                for (File f : files) {
-                    f.delete();
-                }
+            deleteRecursively(workDir.toFile());
+        }
+    }
+
+    private static void deleteRecursively(File file) {
+        File[] children = file.listFiles();
+        if (children != null) {
+            for (File child : children) {
+                deleteRecursively(child);
             }
-            workDir.toFile().delete();
+        }
+        if (!file.delete() && file.exists()) {
+            LOG.debug("Could not delete {}", file);
         }
     }
 }
