@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * Deterministic benchmark inputs, written once and reused: Zipf-like text, and {@code key,value} CSV rows whose
  * keys are skewed (a power law over a million keys).
  */
-final class DataGenerator {
+public final class DataGenerator {
 
     private DataGenerator() {
     }
@@ -23,7 +23,7 @@ final class DataGenerator {
      * @return the directory
      * @throws IOException on write failure
      */
-    static Path text(Path dir, long megabytes) throws IOException {
+    public static Path text(Path dir, long megabytes) throws IOException {
         Path target = dir.resolve("text-" + megabytes + "m");
         Path done = target.resolve("_COMPLETE");
         if (!Files.exists(done)) {
@@ -40,7 +40,7 @@ final class DataGenerator {
      * @return the directory
      * @throws IOException on write failure
      */
-    static Path csv(Path dir, long rows, int keys) throws IOException {
+    public static Path csv(Path dir, long rows, int keys) throws IOException {
         Path target = dir.resolve("csv-" + rows + "-" + keys);
         Path done = target.resolve("_COMPLETE");
         if (!Files.exists(done)) {

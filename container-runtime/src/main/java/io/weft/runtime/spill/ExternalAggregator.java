@@ -87,39 +87,25 @@ public final class ExternalAggregator<K, V, C> implements AutoCloseable {
         }
         started = true;
         kryo = kryoPool.borrow();
-        HashMap<K, C> map = new HashMap<>();
+        CombineMap<K, C> map = new CombineMap<>();
         try {
             long limit = budget.bytes();
             while (records.hasNext()) {
                 Pair<K, ?> record = records.next();
                 K key = record.key();
-                Object value = record.value();
-                C old = map.get(key);
-                C combined;
-                if (old == null && !map.containsKey(key)) {
-                    combined = inputIsCombiners ? (C) value : aggregator.createCombiner().apply((V) value);
-                    map.put(key, combined);
-                } else {
-                    combined = inputIsCombiners ? aggregator.mergeCombiners().apply(old, (C) value)
-                            : aggregator.mergeValue().apply(old, (V) value);
-                    if (combined != old) {
-                        map.put(key, combined);
-                    }
-                }
+                C combined = map.combine(key, record.value(), aggregator, inputIsCombiners);
                 estimator.update(kryo, key, combined);
                 if (estimator.estimate(map.size()) > limit) {
                     spill(map);
-                    map = new HashMap<>();
                     estimator.reset();
                 }
             }
             if (spills.isEmpty()) {
                 releaseKryo();
-                return new InMemoryOutput<>(map.entrySet().iterator());
+                return map.iterator();
             }
             reduceSpillsToFanIn();
-            Object[][] sorted = sortByHash(map);
-            map = null;
+            Object[][] sorted = map.drainSortedByHash();
             return new MergedOutput(List.copyOf(spills), sorted);
         } catch (RuntimeException | Error e) {
             close();
@@ -167,8 +153,8 @@ public final class ExternalAggregator<K, V, C> implements AutoCloseable {
         }
     }
 
-    private void spill(Map<K, C> map) {
-        Object[][] sorted = sortByHash(map);
+    private void spill(CombineMap<K, C> map) {
+        Object[][] sorted = map.drainSortedByHash();
         SpillFile.Writer writer = SpillFile.create(spillDir, "weft-aggregate-", SpillFile.bufferSize(budget, 1));
         Object[] keys = sorted[0];
         Object[] combiners = sorted[1];
@@ -207,43 +193,6 @@ public final class ExternalAggregator<K, V, C> implements AutoCloseable {
 
     static int hash(Object key) {
         return key == null ? 0 : HashPartitioner.stableHash(key);
-    }
-
-    /** @return the keys and the combiners, ordered by key hash (hashes computed once, sorted as primitives) */
-    private Object[][] sortByHash(Map<K, C> map) {
-        int n = map.size();
-        Object[] entryKeys = new Object[n];
-        Object[] entryValues = new Object[n];
-        long[] order = new long[n];
-        int i = 0;
-        for (Map.Entry<K, C> e : map.entrySet()) {
-            entryKeys[i] = e.getKey();
-            entryValues[i] = e.getValue();
-            order[i] = ((long) hash(e.getKey()) << 32) | i;
-            i++;
-        }
-        Arrays.sort(order);
-        Object[] keys = new Object[n];
-        Object[] values = new Object[n];
-        for (int j = 0; j < n; j++) {
-            int index = (int) order[j];
-            keys[j] = entryKeys[index];
-            values[j] = entryValues[index];
-        }
-        return new Object[][] {keys, values};
-    }
-
-    private record InMemoryOutput<K, C>(Iterator<Map.Entry<K, C>> entries) implements Iterator<Pair<K, C>> {
-        @Override
-        public boolean hasNext() {
-            return entries.hasNext();
-        }
-
-        @Override
-        public Pair<K, C> next() {
-            Map.Entry<K, C> e = entries.next();
-            return new Pair<>(e.getKey(), e.getValue());
-        }
     }
 
     /** A stream of (hash, key, combiner) in non-decreasing hash order. */

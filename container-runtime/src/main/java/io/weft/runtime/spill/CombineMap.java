@@ -1,0 +1,169 @@
+package io.weft.runtime.spill;
+
+import io.weft.api.Pair;
+import io.weft.api.lineage.Aggregator;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * An open-addressing hash map for combining values by key: one probe per record (a {@code HashMap} needs a
+ * get and a put), keys, combiners and hashes in flat arrays (no entry objects to chase), linear probing.
+ * Hashes are {@link ExternalAggregator#hash(Object)}, stored so spills can sort by them without rehashing.
+ * Not thread-safe: one task's thread.
+ *
+ * @param <K> key type
+ * @param <C> combiner type
+ */
+final class CombineMap<K, C> {
+
+    private static final Object NULL_KEY = new Object();
+    private static final double LOAD = 0.7;
+
+    private Object[] keys;
+    private Object[] values;
+    private int[] hashes;
+    private int mask;
+    private int size;
+    private int growAt;
+
+    CombineMap() {
+        allocate(64);
+    }
+
+    private void allocate(int capacity) {
+        keys = new Object[capacity];
+        values = new Object[capacity];
+        hashes = new int[capacity];
+        mask = capacity - 1;
+        growAt = (int) (capacity * LOAD);
+    }
+
+    private static int slotOf(int hash, int mask) {
+        // Spread the bits: String and Integer hashes of similar keys differ mostly in low bits.
+        int h = hash * 0x9E3779B9;
+        return (h ^ (h >>> 16)) & mask;
+    }
+
+    /**
+     * Folds a value (or a combiner) into the key's combiner, creating it on the key's first record.
+     *
+     * @param key the key (may be null)
+     * @param value the value, or a combiner when {@code valueIsCombiner}
+     * @param aggregator how to combine
+     * @param valueIsCombiner whether {@code value} is already a combiner
+     * @return the key's combiner after the update
+     */
+    @SuppressWarnings("unchecked")
+    <V> C combine(K key, Object value, Aggregator<V, C> aggregator, boolean valueIsCombiner) {
+        Object stored = key == null ? NULL_KEY : key;
+        int hash = ExternalAggregator.hash(key);
+        int slot = slotOf(hash, mask);
+        while (true) {
+            Object present = keys[slot];
+            if (present == null) {
+                C created = valueIsCombiner ? (C) value : aggregator.createCombiner().apply((V) value);
+                keys[slot] = stored;
+                values[slot] = created;
+                hashes[slot] = hash;
+                if (++size > growAt) {
+                    grow();
+                }
+                return created;
+            }
+            if (hashes[slot] == hash && (present == stored || present.equals(stored))) {
+                C old = (C) values[slot];
+                C merged = valueIsCombiner ? aggregator.mergeCombiners().apply(old, (C) value)
+                        : aggregator.mergeValue().apply(old, (V) value);
+                values[slot] = merged;
+                return merged;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    private void grow() {
+        Object[] oldKeys = keys;
+        Object[] oldValues = values;
+        int[] oldHashes = hashes;
+        allocate(oldKeys.length * 2);
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != null) {
+                int slot = slotOf(oldHashes[i], mask);
+                while (keys[slot] != null) {
+                    slot = (slot + 1) & mask;
+                }
+                keys[slot] = oldKeys[i];
+                values[slot] = oldValues[i];
+                hashes[slot] = oldHashes[i];
+            }
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    @SuppressWarnings("unchecked")
+    private K keyAt(int slot) {
+        Object key = keys[slot];
+        return key == NULL_KEY ? null : (K) key;
+    }
+
+    /** @return the entries in no particular order; the map must not change while iterating */
+    @SuppressWarnings("unchecked")
+    Iterator<Pair<K, C>> iterator() {
+        return new Iterator<>() {
+            private int slot = advance(0);
+
+            private int advance(int from) {
+                int s = from;
+                while (s < keys.length && keys[s] == null) {
+                    s++;
+                }
+                return s;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return slot < keys.length;
+            }
+
+            @Override
+            public Pair<K, C> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Pair<K, C> out = new Pair<>(keyAt(slot), (C) values[slot]);
+                slot = advance(slot + 1);
+                return out;
+            }
+        };
+    }
+
+    /**
+     * Empties the map into arrays ordered by key hash.
+     *
+     * @return {keys, combiners}
+     */
+    Object[][] drainSortedByHash() {
+        long[] order = new long[size];
+        int n = 0;
+        for (int slot = 0; slot < keys.length; slot++) {
+            if (keys[slot] != null) {
+                order[n++] = ((long) hashes[slot] << 32) | slot;
+            }
+        }
+        Arrays.sort(order);
+        Object[] sortedKeys = new Object[n];
+        Object[] sortedValues = new Object[n];
+        for (int i = 0; i < n; i++) {
+            int slot = (int) order[i];
+            sortedKeys[i] = keyAt(slot);
+            sortedValues[i] = values[slot];
+        }
+        allocate(64);
+        size = 0;
+        return new Object[][] {sortedKeys, sortedValues};
+    }
+}
