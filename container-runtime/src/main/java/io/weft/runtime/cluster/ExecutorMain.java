@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * runs the tasks it is sent until the driver says stop or the connection closes. The same main runs executor
  * JVMs of {@code local-cluster} and, later, YARN containers.
  *
- * <pre>ExecutorMain &lt;driver-host&gt; &lt;driver-port&gt; &lt;executor-id&gt; &lt;cores&gt; &lt;secret-file&gt;</pre>
+ * <pre>ExecutorMain &lt;driver-host&gt; &lt;driver-port&gt; &lt;executor-id&gt; &lt;cores&gt; &lt;secret-file | --secret-from-credentials&gt;</pre>
  *
  * Exit codes: 0 stopped by the driver or connection closed, 2 bad arguments, 3 cannot connect, 4 authentication
  * or registration failed.
@@ -86,10 +86,27 @@ public final class ExecutorMain {
             System.err.println("usage: ExecutorMain <driver-host> <driver-port> <executor-id> <cores> <secret-file>");
             System.exit(2);
         }
-        byte[] secret = Files.readAllBytes(Path.of(args[4]));
+        byte[] secret = args[4].equals(SECRET_FROM_CREDENTIALS) ? secretFromCredentials()
+                : Files.readAllBytes(Path.of(args[4]));
         int code = new ExecutorMain(args[2], Integer.parseInt(args[3])).run(args[0], Integer.parseInt(args[1]),
                 secret);
         System.exit(code);
+    }
+
+    /** Argument meaning: read the secret from this process's Hadoop credentials (a YARN container's tokens). */
+    public static final String SECRET_FROM_CREDENTIALS = "--secret-from-credentials";
+
+    /** The alias under which the application's secret travels in YARN credentials. */
+    public static final String SECRET_ALIAS = "weft.application.secret";
+
+    private static byte[] secretFromCredentials() throws java.io.IOException {
+        byte[] secret = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getCredentials()
+                .getSecretKey(new org.apache.hadoop.io.Text(SECRET_ALIAS));
+        if (secret == null) {
+            System.err.println("No application secret in this container's credentials");
+            System.exit(4);
+        }
+        return secret;
     }
 
     private int run(String host, int port, byte[] secret) throws InterruptedException {
@@ -147,7 +164,7 @@ public final class ExecutorMain {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Registered r) {
-                WeftConf conf = WeftConf.validate(r.settings());
+                WeftConf conf = WeftConf.fromValidated(r.settings());
                 Configuration hadoopConf = conf.hadoopConfiguration(new Configuration());
                 Channel channel = ctx.channel();
                 executor = new Executor(ExecutorEnvironments.create(executorId, hostName(), cores, conf, hadoopConf,

@@ -103,11 +103,23 @@ public final class ConfigKeys {
     /** Prefix of settings passed to the Hadoop configuration with the prefix removed. */
     public static final String HADOOP_PREFIX = "weft.hadoop.";
 
-    static ConfigKey<String> string(String name, String def, String doc) {
+    /**
+     * @param name key
+     * @param def default
+     * @param doc documentation
+     * @return a string setting
+     */
+    public static ConfigKey<String> string(String name, String def, String doc) {
         return new ConfigKey<>(name, def, "a string", s -> s, doc);
     }
 
-    static ConfigKey<Integer> positiveInt(String name, String def, String doc) {
+    /**
+     * @param name key
+     * @param def default
+     * @param doc documentation
+     * @return a positive integer setting
+     */
+    public static ConfigKey<Integer> positiveInt(String name, String def, String doc) {
         return new ConfigKey<>(name, def, "a positive integer", s -> {
             int v = Integer.parseInt(s);
             if (v < 1) {
@@ -117,11 +129,23 @@ public final class ConfigKeys {
         }, doc);
     }
 
-    static ConfigKey<Long> size(String name, String def, String doc) {
+    /**
+     * @param name key
+     * @param def default
+     * @param doc documentation
+     * @return a byte-size setting
+     */
+    public static ConfigKey<Long> size(String name, String def, String doc) {
         return new ConfigKey<>(name, def, "a byte size such as 512k, 64m or 1g", ConfigKeys::parseBytes, doc);
     }
 
-    static ConfigKey<Long> duration(String name, String def, String doc) {
+    /**
+     * @param name key
+     * @param def default
+     * @param doc documentation
+     * @return a duration setting, in milliseconds
+     */
+    public static ConfigKey<Long> duration(String name, String def, String doc) {
         return new ConfigKey<>(name, def, "a duration such as 500ms, 30s or 2m", ConfigKeys::parseMillis, doc);
     }
 

@@ -29,8 +29,18 @@ public final class WeftConf {
      * @throws io.weft.api.WeftException when a value is malformed
      */
     public static WeftConf validate(Map<String, String> settings) {
+        return validate(settings, ConfigKeys.ALL);
+    }
+
+    /**
+     * @param settings the session's settings
+     * @param keys every key the caller understands (the runtime's and, on YARN, the YARN ones)
+     * @return the validated configuration
+     * @throws io.weft.api.WeftException when a value is malformed
+     */
+    public static WeftConf validate(Map<String, String> settings, java.util.Collection<ConfigKey<?>> keys) {
         Map<String, ConfigKey<?>> known = new HashMap<>();
-        ConfigKeys.ALL.forEach(k -> known.put(k.name(), k));
+        keys.forEach(k -> known.put(k.name(), k));
         for (Map.Entry<String, String> e : settings.entrySet()) {
             ConfigKey<?> key = known.get(e.getKey());
             if (key != null) {
@@ -41,6 +51,16 @@ public final class WeftConf {
                         e.getKey());
             }
         }
+        return new WeftConf(settings);
+    }
+
+    /**
+     * Settings already validated by the driver (an executor receives them on registering): no warnings again.
+     *
+     * @param settings the driver's settings
+     * @return the configuration
+     */
+    public static WeftConf fromValidated(Map<String, String> settings) {
         return new WeftConf(settings);
     }
 

@@ -1,0 +1,278 @@
+package io.weft.am;
+
+import io.weft.runtime.cluster.ExecutorMain;
+import io.weft.yarnconf.ContainerCommands;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.security.token.Token;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerExitStatus;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.NodeReport;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.UpdatedContainer;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ApplicationMaster in client mode: the driver runs in the submitting JVM, so this AM only asks YARN for
+ * executor containers, launches {@link ExecutorMain} in them (the application secret travels in the containers'
+ * credentials), replaces executors that die, and unregisters when the driver is gone.
+ *
+ * <p>Threading: AMRM and NM callbacks only enqueue events; the main thread owns all state.
+ *
+ * <pre>ExecutorLauncher &lt;driver-host&gt; &lt;driver-port&gt; &lt;executors&gt; &lt;heap-mb&gt; &lt;container-mb&gt;
+ * &lt;cores&gt; &lt;staging-dir&gt; [node-label]</pre>
+ */
+public final class ExecutorLauncher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorLauncher.class);
+
+    private final String driverHost;
+    private final int driverPort;
+    private final int executors;
+    private final int heapMb;
+    private final int containerMb;
+    private final int cores;
+    private final Path stagingDir;
+    private final String nodeLabel;
+    private final YarnConfiguration yarn = new YarnConfiguration();
+    private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
+    private final AtomicInteger nextExecutorId = new AtomicInteger(1);
+    private int running;
+    private int failures;
+    private String finalMessage = "driver finished";
+    private FinalApplicationStatus finalStatus = FinalApplicationStatus.SUCCEEDED;
+    private AMRMClientAsync<ContainerRequest> rm;
+    private NMClientAsync nm;
+    private Map<String, LocalResource> jars;
+    private ByteBuffer executorTokens;
+
+    private ExecutorLauncher(String[] args) {
+        driverHost = args[0];
+        driverPort = Integer.parseInt(args[1]);
+        executors = Integer.parseInt(args[2]);
+        heapMb = Integer.parseInt(args[3]);
+        containerMb = Integer.parseInt(args[4]);
+        cores = Integer.parseInt(args[5]);
+        stagingDir = new Path(args[6]);
+        nodeLabel = args.length > 7 ? args[7] : null;
+    }
+
+    /**
+     * @param args see the class comment
+     * @throws Exception on failure to register or to unregister
+     */
+    public static void main(String[] args) throws Exception {
+        new ExecutorLauncher(args).run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        jars = Staging.localResources(FileSystem.get(yarn), stagingDir, ContainerCommands.JARS_DIR);
+        executorTokens = executorTokens();
+        rm = AMRMClientAsync.createAMRMClientAsync(200, new RmCallbacks());
+        rm.init(yarn);
+        rm.start();
+        nm = NMClientAsync.createNMClientAsync(new NmCallbacks());
+        nm.init(yarn);
+        nm.start();
+        rm.registerApplicationMaster(java.net.InetAddress.getLocalHost().getHostName(), 0, "");
+        LOG.info("Registered; requesting {} executors of {} MB and {} cores for the driver at {}:{}", executors,
+                containerMb, cores, driverHost, driverPort);
+        for (int i = 0; i < executors; i++) {
+            request();
+        }
+        int unreachable = 0;
+        while (unreachable < 3 && finalStatus == FinalApplicationStatus.SUCCEEDED) {
+            Runnable event = events.poll(1, TimeUnit.SECONDS);
+            if (event != null) {
+                event.run();
+                continue;
+            }
+            unreachable = driverReachable() ? 0 : unreachable + 1;
+        }
+        LOG.info("Unregistering: {} ({})", finalStatus, finalMessage);
+        rm.unregisterApplicationMaster(finalStatus, finalMessage, "");
+        rm.stop();
+        nm.stop();
+    }
+
+    private boolean driverReachable() {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress(driverHost, driverPort), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void request() {
+        Resource size = Resource.newInstance(containerMb, cores);
+        rm.addContainerRequest(new ContainerRequest(size, null, null, Priority.newInstance(1), true, nodeLabel));
+    }
+
+    /** All credentials but the AMRM token, which belongs to this AM only. */
+    private static ByteBuffer executorTokens() throws IOException {
+        Credentials credentials = UserGroupInformation.getCurrentUser().getCredentials();
+        Iterator<Token<?>> tokens = credentials.getAllTokens().iterator();
+        while (tokens.hasNext()) {
+            if (tokens.next().getKind().equals(AMRMTokenIdentifier.KIND_NAME)) {
+                tokens.remove();
+            }
+        }
+        DataOutputBuffer buffer = new DataOutputBuffer();
+        credentials.writeTokenStorageToStream(buffer);
+        return ByteBuffer.wrap(buffer.getData(), 0, buffer.getLength());
+    }
+
+    private void launch(Container container) {
+        String executorId = String.valueOf(nextExecutorId.getAndIncrement());
+        List<String> command = ContainerCommands.command(heapMb, ExecutorMain.class.getName(), List.of(driverHost,
+                String.valueOf(driverPort), executorId, String.valueOf(cores), ExecutorMain.SECRET_FROM_CREDENTIALS),
+                List.of());
+        ContainerLaunchContext context = ContainerLaunchContext.newInstance(jars,
+                ContainerCommands.environment(yarn, System.getenv("JAVA_HOME")), command, null,
+                executorTokens.duplicate(), null);
+        LOG.info("Launching executor {} in {} on {}", executorId, container.getId(), container.getNodeId());
+        nm.startContainerAsync(container, context);
+        running++;
+    }
+
+    private void completed(ContainerStatus status) {
+        running--;
+        int exit = status.getExitStatus();
+        LOG.info("Container {} ended with exit status {}: {}", status.getContainerId(), exit,
+                status.getDiagnostics().trim());
+        if (exit == ContainerExitStatus.SUCCESS || exit == ContainerExitStatus.KILLED_BY_APPMASTER
+                || exit == ContainerExitStatus.PREEMPTED || exit == ContainerExitStatus.ABORTED) {
+            if (exit != ContainerExitStatus.SUCCESS && driverReachable()) {
+                request();
+            }
+            return;
+        }
+        failures++;
+        if (failures > 2 * executors) {
+            finalStatus = FinalApplicationStatus.FAILED;
+            finalMessage = failures + " executor containers failed; last: " + status.getDiagnostics().trim();
+        } else if (driverReachable()) {
+            request();
+        }
+    }
+
+    private final class RmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
+        @Override
+        public void onContainersCompleted(List<ContainerStatus> statuses) {
+            for (ContainerStatus status : statuses) {
+                events.add(() -> completed(status));
+            }
+        }
+
+        @Override
+        public void onContainersAllocated(List<Container> containers) {
+            for (Container container : containers) {
+                events.add(() -> {
+                    rm.removeContainerRequest(new ContainerRequest(container.getResource(), null, null,
+                            container.getPriority(), true, nodeLabel));
+                    launch(container);
+                });
+            }
+        }
+
+        @Override
+        public void onContainersUpdated(List<UpdatedContainer> containers) {
+        }
+
+        @Override
+        public void onShutdownRequest() {
+            events.add(() -> {
+                finalStatus = FinalApplicationStatus.KILLED;
+                finalMessage = "the ResourceManager asked the AM to shut down";
+            });
+        }
+
+        @Override
+        public void onNodesUpdated(List<NodeReport> updatedNodes) {
+        }
+
+        @Override
+        public float getProgress() {
+            return 0;
+        }
+
+        @Override
+        public void onError(Throwable e) {
+            events.add(() -> {
+                finalStatus = FinalApplicationStatus.FAILED;
+                finalMessage = "ResourceManager communication failed: " + e;
+            });
+        }
+    }
+
+    private final class NmCallbacks extends NMClientAsync.AbstractCallbackHandler {
+        @Override
+        public void onContainerStarted(ContainerId containerId, Map<String, ByteBuffer> allServiceResponse) {
+        }
+
+        @Override
+        public void onContainerStatusReceived(ContainerId containerId, ContainerStatus containerStatus) {
+        }
+
+        @Override
+        public void onContainerStopped(ContainerId containerId) {
+        }
+
+        @Override
+        public void onStartContainerError(ContainerId containerId, Throwable t) {
+            LOG.warn("Could not start {}: {}", containerId, t.toString());
+        }
+
+        @Override
+        public void onContainerResourceIncreased(ContainerId containerId, Resource resource) {
+        }
+
+        @Override
+        public void onContainerResourceUpdated(ContainerId containerId, Resource resource) {
+        }
+
+        @Override
+        public void onGetContainerStatusError(ContainerId containerId, Throwable t) {
+        }
+
+        @Override
+        public void onIncreaseContainerResourceError(ContainerId containerId, Throwable t) {
+        }
+
+        @Override
+        public void onUpdateContainerResourceError(ContainerId containerId, Throwable t) {
+        }
+
+        @Override
+        public void onStopContainerError(ContainerId containerId, Throwable t) {
+        }
+    }
+}

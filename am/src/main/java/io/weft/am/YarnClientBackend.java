@@ -1,0 +1,233 @@
+package io.weft.am;
+
+import io.weft.api.WeftException;
+import io.weft.planner.DagScheduler;
+import io.weft.planner.TaskDescription;
+import io.weft.runtime.cluster.DriverEndpoint;
+import io.weft.runtime.cluster.ExecutorMain;
+import io.weft.runtime.cluster.Messages.Registered;
+import io.weft.runtime.conf.ConfigKeys;
+import io.weft.runtime.driver.ClusterBackend;
+import io.weft.runtime.driver.DriverContext;
+import io.weft.yarnconf.ContainerCommands;
+import io.weft.yarnconf.YarnSettings;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Client mode on YARN: the driver runs in this JVM; an {@link ExecutorLauncher} ApplicationMaster asks YARN for
+ * executor containers, which connect back to this driver over the authenticated channel. The application secret
+ * travels to the AM and the executors in the containers' credentials, never on a command line.
+ */
+public final class YarnClientBackend implements ClusterBackend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(YarnClientBackend.class);
+
+    private final YarnClient yarnClient;
+    private final YarnClientApplication application;
+    private final YarnConfiguration yarn;
+    private final YarnSettings settings;
+    private final String appName;
+    private final Path stagingDir;
+    private final String javaHome;
+    private DriverEndpoint endpoint;
+    private FileSystem fs;
+
+    /**
+     * @param yarnClient a started client
+     * @param application the application created for this session
+     * @param yarn the cluster's configuration
+     * @param settings the YARN settings
+     * @param appName the application's name
+     * @param stagingDir this application's staging directory
+     * @param javaHome JAVA_HOME for containers, or {@code null} for the NodeManagers'
+     */
+    public YarnClientBackend(YarnClient yarnClient, YarnClientApplication application, YarnConfiguration yarn,
+            YarnSettings settings, String appName, Path stagingDir, String javaHome) {
+        this.yarnClient = yarnClient;
+        this.application = application;
+        this.yarn = yarn;
+        this.settings = settings;
+        this.appName = appName;
+        this.stagingDir = stagingDir;
+        this.javaHome = javaHome;
+    }
+
+    private ApplicationId appId() {
+        return application.getNewApplicationResponse().getApplicationId();
+    }
+
+    @Override
+    public void start(DagScheduler scheduler, DriverContext context) {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        try {
+            fs = stagingDir.getFileSystem(yarn);
+            endpoint = new DriverEndpoint(scheduler, context.kryo(), secret, new Registered(context.applicationId(),
+                    context.conf().asMap(), context.shuffleDir().toString()),
+                    context.conf().get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis);
+            int port = endpoint.start("0.0.0.0", 0);
+            String host = InetAddress.getLocalHost().getHostName();
+            Staging.upload(fs, stagingDir, Arrays.asList(System.getProperty("java.class.path")
+                    .split(java.io.File.pathSeparator)));
+            Staging.uploadConfiguration(fs, stagingDir, yarn);
+            submit(host, port, secret);
+        } catch (IOException | YarnException e) {
+            close();
+            throw new WeftException("Could not submit the application to YARN: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new WeftException("Interrupted while starting the driver endpoint", e);
+        }
+        awaitExecutors(context.conf().get(ConfigKeys.REGISTRATION_TIMEOUT));
+    }
+
+    private void submit(String host, int port, byte[] secret) throws IOException, YarnException {
+        ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
+        submission.setApplicationName(appName);
+        submission.setApplicationType("WEFT");
+        submission.setQueue(settings.queue());
+        submission.setPriority(Priority.newInstance(settings.priority()));
+        submission.setMaxAppAttempts(settings.amMaxAttempts());
+        submission.setApplicationTags(settings.tags());
+        if (settings.amNodeLabel() != null) {
+            submission.setNodeLabelExpression(settings.amNodeLabel());
+        }
+        submission.setResource(Resource.newInstance(settings.amContainerMb(), settings.amCores()));
+        List<String> args = new java.util.ArrayList<>(List.of(host, String.valueOf(port),
+                String.valueOf(settings.executorInstances()), String.valueOf(settings.executorMemoryMb()),
+                String.valueOf(settings.executorContainerMb()), String.valueOf(settings.executorCores()),
+                fs.makeQualified(stagingDir).toString()));
+        if (settings.executorNodeLabel() != null) {
+            args.add(settings.executorNodeLabel());
+        }
+        Credentials credentials = new Credentials();
+        credentials.addSecretKey(new Text(ExecutorMain.SECRET_ALIAS), secret);
+        DataOutputBuffer tokens = new DataOutputBuffer();
+        credentials.writeTokenStorageToStream(tokens);
+        submission.setAMContainerSpec(ContainerLaunchContext.newInstance(
+                Staging.localResources(fs, stagingDir, ContainerCommands.JARS_DIR),
+                ContainerCommands.environment(yarn, javaHome),
+                ContainerCommands.command(settings.amMemoryMb(), ExecutorLauncher.class.getName(), args, List.of()),
+                null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null));
+        yarnClient.submitApplication(submission);
+        LOG.info("Submitted application {} to queue {}", appId(), settings.queue());
+    }
+
+    private void awaitExecutors(long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (endpoint.executorIds().size() < settings.executorInstances()) {
+            ApplicationReport report;
+            try {
+                report = yarnClient.getApplicationReport(appId());
+            } catch (IOException | YarnException e) {
+                close();
+                throw new WeftException("Lost contact with the ResourceManager: " + e.getMessage(), e);
+            }
+            YarnApplicationState state = report.getYarnApplicationState();
+            boolean ended = EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED,
+                    YarnApplicationState.KILLED).contains(state);
+            if (ended || System.currentTimeMillis() > deadline) {
+                String message = "Application " + appId() + ": " + endpoint.executorIds().size() + " of "
+                        + settings.executorInstances() + " executors registered; "
+                        + (ended ? "the application is " + state + ": " + report.getDiagnostics()
+                                : "timed out after " + timeoutMillis + " ms (" + ConfigKeys.REGISTRATION_TIMEOUT.name()
+                                        + ") with the application " + state + (report.getDiagnostics().isBlank()
+                                        ? "" : ": " + report.getDiagnostics()))
+                        + ". Container logs: yarn logs -applicationId " + appId();
+                close();
+                throw new WeftException(message);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new WeftException("Interrupted while waiting for executors", e);
+            }
+        }
+        LOG.info("Application {}: {} executors registered", appId(), endpoint.executorIds().size());
+    }
+
+    @Override
+    public int defaultParallelism() {
+        return settings.executorInstances() * settings.executorCores();
+    }
+
+    @Override
+    public void launchTask(String executorId, TaskDescription task) {
+        endpoint.launch(executorId, task);
+    }
+
+    @Override
+    public void killTask(String executorId, long taskId) {
+        endpoint.kill(executorId, taskId);
+    }
+
+    @Override
+    public void unpersist(int nodeId) {
+        endpoint.unpersist(nodeId);
+    }
+
+    /** Stops the executors, lets the AM finish (or kills it), and deletes the staging directory. */
+    @Override
+    public void close() {
+        if (endpoint != null) {
+            endpoint.close();
+            endpoint = null;
+        }
+        try {
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (System.currentTimeMillis() < deadline) {
+                YarnApplicationState state = yarnClient.getApplicationReport(appId()).getYarnApplicationState();
+                if (state == YarnApplicationState.FINISHED || state == YarnApplicationState.FAILED
+                        || state == YarnApplicationState.KILLED) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            YarnApplicationState state = yarnClient.getApplicationReport(appId()).getYarnApplicationState();
+            if (state != YarnApplicationState.FINISHED && state != YarnApplicationState.FAILED
+                    && state != YarnApplicationState.KILLED) {
+                yarnClient.killApplication(appId());
+            }
+        } catch (IOException | YarnException e) {
+            LOG.warn("Could not confirm that application {} ended: {}", appId(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                if (fs != null) {
+                    fs.delete(stagingDir, true);
+                }
+            } catch (IOException e) {
+                LOG.warn("Could not delete the staging directory {}: {}", stagingDir, e.toString());
+            }
+            yarnClient.stop();
+        }
+    }
+}

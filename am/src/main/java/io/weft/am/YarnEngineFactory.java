@@ -1,0 +1,89 @@
+package io.weft.am;
+
+import io.weft.api.WeftException;
+import io.weft.api.spi.Engine;
+import io.weft.api.spi.EngineFactory;
+import io.weft.runtime.conf.ConfigKeys;
+import io.weft.runtime.conf.WeftConf;
+import io.weft.runtime.driver.DriverEngine;
+import io.weft.yarnconf.HadoopConfigurations;
+import io.weft.yarnconf.YarnConfigKeys;
+import io.weft.yarnconf.YarnSettings;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+
+/**
+ * Sessions with master {@code yarn}. Client mode ({@code weft.submit.deployMode=client}): the driver runs here and
+ * executors in YARN containers; shuffle files go to the cluster's default file system. Cluster mode comes through
+ * {@code WeftSubmit} (not yet available).
+ */
+public final class YarnEngineFactory implements EngineFactory {
+
+    @Override
+    public boolean accepts(String master) {
+        return master.equals("yarn");
+    }
+
+    @Override
+    public Engine create(String appName, String master, Map<String, String> config) {
+        WeftConf conf = WeftConf.validate(config, YarnConfigKeys.allWithRuntime());
+        YarnSettings settings = YarnSettings.from(conf);
+        if (!settings.deployMode().equals("client")) {
+            throw new WeftException("master yarn in cluster mode is started with WeftSubmit (not available yet in"
+                    + " this version). Fix: set weft.submit.deployMode=client to run the driver in this JVM.");
+        }
+        YarnConfiguration yarn = HadoopConfigurations.load(conf, System.getenv());
+        YarnClient client = YarnClient.createYarnClient();
+        client.init(yarn);
+        client.start();
+        try {
+            YarnClientApplication application = client.createApplication();
+            Resource max = application.getNewApplicationResponse().getMaximumResourceCapability();
+            checkFits("executor", settings.executorContainerMb(), settings.executorCores(), max,
+                    YarnConfigKeys.EXECUTOR_MEMORY.name() + " / " + YarnConfigKeys.EXECUTOR_MEMORY_OVERHEAD.name(),
+                    YarnConfigKeys.EXECUTOR_CORES.name());
+            checkFits("ApplicationMaster", settings.amContainerMb(), settings.amCores(), max,
+                    YarnConfigKeys.AM_MEMORY.name(), YarnConfigKeys.AM_CORES.name());
+            String appId = application.getNewApplicationResponse().getApplicationId().toString();
+            FileSystem fs = FileSystem.get(yarn);
+            Path home = fs.getHomeDirectory();
+            String staging = conf.get(YarnConfigKeys.STAGING_DIR);
+            Path stagingDir = new Path(staging != null ? new Path(staging) : new Path(home, ".weft/staging"), appId);
+            Map<String, String> withShuffle = new HashMap<>(conf.asMap());
+            if (conf.get(ConfigKeys.SHUFFLE_DIR) == null) {
+                withShuffle.put(ConfigKeys.SHUFFLE_DIR.name(), fs.makeQualified(new Path(home, ".weft/shuffle"))
+                        .toString());
+            }
+            return new DriverEngine(appId, WeftConf.fromValidated(withShuffle), yarn,
+                    new YarnClientBackend(client, application, yarn, settings, appName, stagingDir,
+                            conf.get(YarnConfigKeys.JAVA_HOME)));
+        } catch (IOException | YarnException | RuntimeException e) {
+            client.stop();
+            if (e instanceof WeftException w) {
+                throw w;
+            }
+            throw new WeftException("Could not reach YARN: " + e.getMessage()
+                    + ". Fix: set HADOOP_CONF_DIR (or weft.yarn.hadoopConfDir) to the cluster's configuration.", e);
+        }
+    }
+
+    private static void checkFits(String what, int memoryMb, int cores, Resource max, String memoryKey,
+            String coresKey) {
+        if (memoryMb > max.getMemorySize()) {
+            throw new WeftException("The " + what + " container needs " + memoryMb + " MB but this cluster allows at"
+                    + " most " + max.getMemorySize() + " MB per container. Fix: lower " + memoryKey + ".");
+        }
+        if (cores > max.getVirtualCores()) {
+            throw new WeftException("The " + what + " container needs " + cores + " vcores but this cluster allows"
+                    + " at most " + max.getVirtualCores() + ". Fix: lower " + coresKey + ".");
+        }
+    }
+}

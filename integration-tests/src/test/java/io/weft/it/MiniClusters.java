@@ -1,0 +1,108 @@
+package io.weft.it;
+
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.server.MiniYARNCluster;
+
+/**
+ * One MiniDFSCluster (1 DataNode) and one MiniYARNCluster (1 RM, 2 NodeManagers) for the whole test JVM, started
+ * on first use and stopped when the JVM exits, with the settings known to work and be fast on this machine
+ * (shared/notes/yarn-on-this-machine.md). Their configuration is written as *-site.xml files, which sessions load
+ * through {@code weft.yarn.hadoopConfDir}, as a user's HADOOP_CONF_DIR would.
+ */
+final class MiniClusters {
+
+    private static MiniClusters instance;
+
+    final MiniDFSCluster dfs;
+    final MiniYARNCluster yarn;
+    final YarnConfiguration conf;
+    final Path confDir;
+
+    private MiniClusters() throws IOException, InterruptedException {
+        File base = Files.createTempDirectory("weft-it-").toFile();
+        Configuration hdfsConf = new Configuration();
+        hdfsConf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(base, "dfs").getAbsolutePath());
+        hdfsConf.set("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10");
+        dfs = new MiniDFSCluster.Builder(hdfsConf).numDataNodes(1).build();
+        dfs.waitActive();
+
+        YarnConfiguration yarnConf = new YarnConfiguration(dfs.getConfiguration(0));
+        yarnConf.set("fs.defaultFS", dfs.getURI().toString());
+        yarnConf.set("yarn.scheduler.capacity.root.queues", "default");
+        yarnConf.set("yarn.scheduler.capacity.root.default.capacity", "100");
+        yarnConf.setInt("yarn.scheduler.minimum-allocation-mb", 128);
+        yarnConf.setInt("yarn.resourcemanager.nodemanagers.heartbeat-interval-ms", 100);
+        yarnConf.setBoolean("yarn.log-aggregation-enable", Boolean.parseBoolean(System.getProperty("weft.it.aggregateLogs", "true")));
+        yarnConf.setInt("yarn.nodemanager.process-kill-wait.ms", 200);
+        yarnConf.set("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10");
+        yarnConf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "99.9");
+        yarnConf.set("yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb", "0");
+        yarn = new MiniYARNCluster("weft-it", 2, 1, 1);
+        yarn.init(yarnConf);
+        yarn.start();
+        conf = new YarnConfiguration(yarn.getConfig());
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (yarn.getResourceManager().getRMContext().getRMNodes().size() < 2
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        confDir = base.toPath().resolve("conf");
+        Files.createDirectories(confDir);
+        for (String name : new String[] {"core-site.xml", "hdfs-site.xml", "yarn-site.xml"}) {
+            try (OutputStream out = new FileOutputStream(confDir.resolve(name).toFile())) {
+                conf.writeXml(out);
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            yarn.stop();
+            dfs.shutdown();
+        }, "mini-cluster-shutdown"));
+    }
+
+    static synchronized MiniClusters get() throws IOException, InterruptedException {
+        if (instance == null) {
+            instance = new MiniClusters();
+        }
+        return instance;
+    }
+
+    /** @return the NodeManagers' container log directories (for diagnostics when a test fails) */
+    java.util.List<String> logDirs() {
+        java.util.List<String> dirs = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            dirs.add(yarn.getNodeManager(i).getConfig().get(YarnConfiguration.NM_LOG_DIRS));
+        }
+        return dirs;
+    }
+
+    /** Prints every container log file under the NodeManagers' log directories to stderr. */
+    void dumpContainerLogs() {
+        for (String dirs : logDirs()) {
+            System.err.println("NodeManager log dirs: " + dirs);
+            for (String dir : dirs.split(",")) {
+                try (var files = Files.walk(Path.of(java.net.URI.create(dir.startsWith("file:") ? dir
+                        : "file://" + dir)))) {
+                    for (Path file : files.filter(Files::isRegularFile).toList()) {
+                        System.err.println("==== " + file);
+                        System.err.println(Files.readString(file));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    System.err.println("cannot read " + dir + ": " + e);
+                }
+            }
+        }
+    }
+
+    FileSystem fs() throws IOException {
+        return dfs.getFileSystem();
+    }
+}

@@ -1,0 +1,145 @@
+package io.weft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.weft.api.Pair;
+import io.weft.api.WeftException;
+import io.weft.api.WeftSession;
+import io.weft.examples.TextCorpus;
+import io.weft.examples.WordCount;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Client mode on a real MiniYARNCluster + MiniDFSCluster: the driver here, executors in YARN containers. */
+class YarnClientModeTest {
+
+    private static MiniClusters clusters;
+
+    @BeforeAll
+    static void startClusters() throws Exception {
+        clusters = MiniClusters.get();
+    }
+
+    private static WeftSession.Builder session(String name) {
+        return WeftSession.builder().appName(name).master("yarn")
+                .config("weft.submit.deployMode", "client")
+                .config("weft.yarn.hadoopConfDir", clusters.confDir.toString())
+                .config("weft.executor.instances", "2")
+                .config("weft.executor.memory", "256m")
+                .config("weft.am.memory", "256m")
+                .config("weft.yarn.javaHome", System.getProperty("java.home"))
+                .config("weft.executor.registrationTimeout", System.getProperty("weft.it.registrationTimeout", "60s"));
+    }
+
+    @Test
+    void wordCountOnHdfsMatchesAPlainCountAndCleansUp(@TempDir Path local) throws Exception {
+        new TextCorpus(3_000, 1.0).write(local, 2 << 20, 2, 3);
+        FileSystem fs = clusters.fs();
+        org.apache.hadoop.fs.Path input = new org.apache.hadoop.fs.Path("/data/wordcount");
+        fs.mkdirs(input);
+        Map<String, Long> expected = new HashMap<>();
+        try (var files = Files.list(local)) {
+            for (Path file : files.toList()) {
+                fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(file.toUri()), input);
+                for (String line : Files.readAllLines(file)) {
+                    for (String word : line.split(" ")) {
+                        if (!word.isEmpty()) {
+                            expected.merge(word, 1L, Long::sum);
+                        }
+                    }
+                }
+            }
+        }
+        String appId;
+        org.apache.hadoop.fs.Path home = fs.getHomeDirectory();
+        try (WeftSession weft = session("wordcount-it").getOrCreate()) {
+            appId = weft.applicationId();
+            assertThat(weft.defaultParallelism()).isEqualTo(2);
+            var counts = WordCount.count(weft, fs.makeQualified(input).toString());
+            assertThat(counts.collectAsMap()).isEqualTo(expected);
+            // Shuffle files live on HDFS under the application's directory while it runs.
+            assertThat(fs.exists(new org.apache.hadoop.fs.Path(home, ".weft/shuffle/" + appId))).isTrue();
+            assertThat(fs.getFileStatus(new org.apache.hadoop.fs.Path(home, ".weft/staging/" + appId))
+                    .getPermission().toShort()).isEqualTo((short) 0700);
+
+            String out = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/counts")).toString();
+            counts.mapToPair(p -> Pair.of(p.key(), p.value())).saveAsTextFile(out);
+            assertThat(fs.exists(new org.apache.hadoop.fs.Path(out, "_SUCCESS"))).isTrue();
+            long lines = 0;
+            for (FileStatus part : fs.listStatus(new org.apache.hadoop.fs.Path(out),
+                    p -> p.getName().startsWith("part-"))) {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(part.getPath()),
+                        StandardCharsets.UTF_8))) {
+                    lines += reader.lines().count();
+                }
+            }
+            assertThat(lines).isEqualTo(expected.size());
+        }
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path(home, ".weft/shuffle/" + appId))).isFalse();
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path(home, ".weft/staging/" + appId))).isFalse();
+        YarnClient client = YarnClient.createYarnClient();
+        client.init(clusters.conf);
+        client.start();
+        try {
+            ApplicationReport report = client.getApplicationReport(
+                    org.apache.hadoop.yarn.api.records.ApplicationId.fromString(appId));
+            assertThat(report.getYarnApplicationState()).isIn(EnumSet.of(YarnApplicationState.FINISHED,
+                    YarnApplicationState.KILLED));
+        } finally {
+            client.stop();
+        }
+    }
+
+    @Test
+    void memoryAboveTheClusterMaximumFailsBeforeSubmitting() throws Exception {
+        YarnClient client = YarnClient.createYarnClient();
+        client.init(clusters.conf);
+        client.start();
+        try {
+            int before = client.getApplications().size();
+            assertThatThrownBy(() -> session("too-big").config("weft.executor.memory", "64g").getOrCreate())
+                    .isInstanceOf(WeftException.class)
+                    .hasMessageContaining("weft.executor.memory")
+                    .hasMessageContaining("at most");
+            assertThat(client.getApplications()).hasSize(before);
+        } finally {
+            client.stop();
+        }
+    }
+
+    @Test
+    void joinAndGlobalSortRunOnYarn() {
+        WeftSession started;
+        try {
+            started = session("join-sort-it").getOrCreate();
+        } catch (WeftException e) {
+            clusters.dumpContainerLogs();
+            throw e;
+        }
+        try (WeftSession weft = started) {
+            var left = weft.parallelize(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), 3).mapToPair(x -> Pair.of(x % 4, x));
+            var right = weft.parallelize(List.of(0, 1, 2), 2).mapToPair(x -> Pair.of(x, "k" + x));
+            Map<Integer, Long> joined = left.join(right).mapValues(p -> 1L).reduceByKey(Long::sum).collectAsMap();
+            assertThat(joined).isEqualTo(Map.of(0, 2L, 1, 3L, 2, 3L));
+            List<Integer> sorted = weft.parallelize(List.of(5, 3, 9, 1, 7, 2, 8), 3).mapToPair(x -> Pair.of(x, x))
+                    .sortByKey(false).keys().collect();
+            assertThat(sorted).containsExactly(9, 8, 7, 5, 3, 2, 1);
+        }
+    }
+}

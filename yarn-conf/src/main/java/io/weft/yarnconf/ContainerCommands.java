@@ -1,0 +1,71 @@
+package io.weft.yarnconf;
+
+import io.weft.runtime.conf.JvmOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+
+/**
+ * Builds what a Weft JVM in a YARN container runs: the command line (heap, JDK 17 opens, log4j2 writing to the
+ * console, which the NodeManager redirects into the container's log directory so {@code yarn logs} shows it)
+ * and the class path (the localized Weft and application jars first, then {@code yarn.application.classpath}).
+ */
+public final class ContainerCommands {
+
+    /** The folder, inside a container's working directory, holding the localized jars. */
+    public static final String JARS_DIR = "__weft_jars__";
+
+    /** The log4j2 configuration containers use (in this module's resources). */
+    public static final String LOG4J_CONFIG = "weft-container-log4j2.xml";
+
+    private ContainerCommands() {
+    }
+
+    /**
+     * @param heapMb the JVM heap
+     * @param mainClass the main class
+     * @param args its arguments
+     * @param extraJavaOptions more JVM options (may be empty)
+     * @return one shell command line with stdout and stderr redirected into the container's log directory
+     */
+    public static List<String> command(int heapMb, String mainClass, List<String> args,
+            List<String> extraJavaOptions) {
+        List<String> parts = new ArrayList<>();
+        parts.add(Environment.JAVA_HOME.$$() + "/bin/java");
+        parts.add("-Xmx" + heapMb + "m");
+        parts.addAll(JvmOptions.ADD_OPENS);
+        parts.add("-Djava.io.tmpdir=" + Environment.PWD.$$() + "/tmp");
+        parts.add("-Dlog4j2.configurationFile=" + LOG4J_CONFIG);
+        parts.add("-Dweft.log.dir=" + ApplicationConstants.LOG_DIR_EXPANSION_VAR);
+        parts.addAll(extraJavaOptions);
+        parts.add(mainClass);
+        parts.addAll(args);
+        parts.add("1>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stdout");
+        parts.add("2>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr");
+        return List.of(String.join(" ", parts));
+    }
+
+    /**
+     * @param yarn the cluster's configuration
+     * @param javaHome the containers' JAVA_HOME, or {@code null} to use the NodeManager's
+     * @return the container environment: CLASSPATH with our jars first, and JAVA_HOME when given
+     */
+    public static Map<String, String> environment(YarnConfiguration yarn, String javaHome) {
+        List<String> entries = new ArrayList<>();
+        entries.add(Environment.PWD.$$());
+        entries.add(Environment.PWD.$$() + "/" + JARS_DIR + "/*");
+        for (String entry : yarn.getStrings(YarnConfiguration.YARN_APPLICATION_CLASSPATH,
+                YarnConfiguration.DEFAULT_YARN_CROSS_PLATFORM_APPLICATION_CLASSPATH)) {
+            entries.add(entry.trim());
+        }
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put(Environment.CLASSPATH.name(), String.join(ApplicationConstants.CLASS_PATH_SEPARATOR, entries));
+        if (javaHome != null && !javaHome.isBlank()) {
+            env.put(Environment.JAVA_HOME.name(), javaHome);
+        }
+        return env;
+    }
+}

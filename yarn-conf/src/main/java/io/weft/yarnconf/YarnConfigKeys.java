@@ -1,0 +1,96 @@
+package io.weft.yarnconf;
+
+import io.weft.runtime.conf.ConfigKey;
+import io.weft.runtime.conf.ConfigKeys;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@code weft.*} settings of YARN deployments. docs/configuration.md lists them (a test checks). */
+public final class YarnConfigKeys {
+
+    private YarnConfigKeys() {
+    }
+
+    /** Deploy mode. */
+    public static final ConfigKey<String> DEPLOY_MODE = new ConfigKey<>("weft.submit.deployMode", "cluster",
+            "client or cluster", s -> {
+                if (!s.equals("client") && !s.equals("cluster")) {
+                    throw new IllegalArgumentException("unknown mode");
+                }
+                return s;
+            }, "cluster: the driver (the program's main) runs in the ApplicationMaster; client: in the submitting JVM.");
+
+    /** Executor containers. */
+    public static final ConfigKey<Integer> EXECUTOR_INSTANCES = ConfigKeys.positiveInt("weft.executor.instances", "2",
+            "Executor containers requested from YARN.");
+
+    /** Executor heap. */
+    public static final ConfigKey<Long> EXECUTOR_MEMORY = ConfigKeys.size("weft.executor.memory", "1g",
+            "Heap of each executor JVM (-Xmx).");
+
+    /** Executor off-heap allowance. */
+    public static final ConfigKey<Long> EXECUTOR_MEMORY_OVERHEAD = ConfigKeys.size("weft.executor.memoryOverhead",
+            null, "Container memory beyond the executor heap (JVM metaspace, threads, buffers). Default: 10% of"
+                    + " weft.executor.memory, at least 384m.");
+
+    /** Executor cores. */
+    public static final ConfigKey<Integer> EXECUTOR_CORES = ConfigKeys.positiveInt("weft.executor.cores", "1",
+            "Virtual cores of each executor container, and its task threads.");
+
+    /** AM heap. */
+    public static final ConfigKey<Long> AM_MEMORY = ConfigKeys.size("weft.am.memory", "512m",
+            "Heap of the ApplicationMaster JVM (the driver in cluster mode).");
+
+    /** AM cores. */
+    public static final ConfigKey<Integer> AM_CORES = ConfigKeys.positiveInt("weft.am.cores", "1",
+            "Virtual cores of the ApplicationMaster container.");
+
+    /** AM attempts. */
+    public static final ConfigKey<Integer> AM_MAX_ATTEMPTS = ConfigKeys.positiveInt("weft.am.maxAttempts", "2",
+            "ApplicationMaster attempts (capped by yarn.resourcemanager.am.max-attempts).");
+
+    /** Queue. */
+    public static final ConfigKey<String> QUEUE = ConfigKeys.string("weft.yarn.queue", "default",
+            "The YARN queue to submit to.");
+
+    /** Priority. */
+    public static final ConfigKey<Integer> PRIORITY = new ConfigKey<>("weft.yarn.priority", "0", "an integer",
+            Integer::parseInt, "Application priority within its queue.");
+
+    /** Executor node label expression. */
+    public static final ConfigKey<String> NODE_LABEL = ConfigKeys.string("weft.yarn.executor.nodeLabelExpression",
+            null, "Node label expression for executor containers.");
+
+    /** AM node label expression. */
+    public static final ConfigKey<String> AM_NODE_LABEL = ConfigKeys.string("weft.yarn.am.nodeLabelExpression", null,
+            "Node label expression for the ApplicationMaster container.");
+
+    /** Tags. */
+    public static final ConfigKey<String> TAGS = ConfigKeys.string("weft.yarn.tags", "",
+            "Comma-separated application tags.");
+
+    /** Staging directory. */
+    public static final ConfigKey<String> STAGING_DIR = ConfigKeys.string("weft.yarn.stagingDir", null,
+            "Where the client uploads an application's files (per-application subdirectory, permissions 700)."
+                    + " Default: .weft/staging under the user's home directory on the default file system.");
+
+    /** Hadoop configuration directory. */
+    public static final ConfigKey<String> HADOOP_CONF_DIR = ConfigKeys.string("weft.yarn.hadoopConfDir", null,
+            "A directory of *-site.xml files to load instead of HADOOP_CONF_DIR / YARN_CONF_DIR.");
+
+    /** The JDK containers use. */
+    public static final ConfigKey<String> JAVA_HOME = ConfigKeys.string("weft.yarn.javaHome", null,
+            "JAVA_HOME for the ApplicationMaster and executor containers. Default: the NodeManagers' JAVA_HOME.");
+
+    /** All YARN keys. */
+    public static final List<ConfigKey<?>> ALL = List.of(DEPLOY_MODE, EXECUTOR_INSTANCES, EXECUTOR_MEMORY,
+            EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
+            NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, JAVA_HOME);
+
+    /** @return the runtime's keys and the YARN keys */
+    public static List<ConfigKey<?>> allWithRuntime() {
+        List<ConfigKey<?>> all = new ArrayList<>(ConfigKeys.ALL);
+        all.addAll(ALL);
+        return all;
+    }
+}
