@@ -173,6 +173,11 @@ public final class YarnClientBackend implements ClusterBackend {
         LOG.info("Application {}: {} executors registered", appId(), endpoint.executorIds().size());
     }
 
+    /** @return each registered executor's process id (for diagnostics and fault-injection tests) */
+    public java.util.Map<String, Long> executorPids() {
+        return endpoint == null ? java.util.Map.of() : endpoint.executorPids();
+    }
+
     @Override
     public int defaultParallelism() {
         return settings.executorInstances() * settings.executorCores();

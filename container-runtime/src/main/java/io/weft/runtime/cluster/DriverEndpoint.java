@@ -107,6 +107,13 @@ public final class DriverEndpoint implements AutoCloseable {
         return bound;
     }
 
+    /** @return each registered executor's process id, as it reported on registering */
+    public Map<String, Long> executorPids() {
+        Map<String, Long> pids = new java.util.HashMap<>();
+        executors.forEach((id, connection) -> pids.put(id, connection.pid));
+        return pids;
+    }
+
     /** @return the registered executors' ids */
     public Set<String> executorIds() {
         return Set.copyOf(executors.keySet());
@@ -193,6 +200,7 @@ public final class DriverEndpoint implements AutoCloseable {
             }
         };
         volatile long lastHeartbeat;
+        volatile long pid;
 
         /** @return true if the binary was not held by the executor, and is now recorded as sent */
         synchronized boolean markSent(long binaryId) {
@@ -225,6 +233,7 @@ public final class DriverEndpoint implements AutoCloseable {
                 }
                 executorId = register.executorId();
                 connection = new Connection(ctx.channel(), clock.getAsLong());
+                connection.pid = register.pid();
                 executors.put(executorId, connection);
                 ctx.writeAndFlush(registration);
                 LOG.info("Executor {} registered from {} (pid {}, {} cores)", executorId,
