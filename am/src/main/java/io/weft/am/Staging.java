@@ -37,44 +37,121 @@ public final class Staging {
     private Staging() {
     }
 
+    /** The file in the staging directory that lists every jar a container gets: link name, path, visibility. */
+    static final String MANIFEST = "weft-jars.txt";
+
     /**
-     * Uploads the class path's jars (directories are jarred first).
+     * What an upload did.
+     *
+     * @param uploaded jars copied to the cluster by this upload
+     * @param reused jars already in the shared jar cache, by content digest
+     * @param uploadedBytes bytes copied
+     */
+    public record Report(List<String> uploaded, List<String> reused, long uploadedBytes) {
+    }
+
+    /**
+     * Stages the class path's jars. Jar files go once per content digest into the shared, world-readable jar
+     * cache and are localized with PUBLIC visibility, so NodeManagers keep them across applications and a second
+     * submission of the same version uploads nothing but what changed. Class directories (the application's
+     * own classes during development) are jarred into the private staging directory.
      *
      * @param fs the cluster's file system
      * @param dir the application's staging directory, created with permissions 700
+     * @param jarCache the shared jar cache directory
      * @param classPath the driver's class path entries
+     * @return what was uploaded and what was reused
      * @throws WeftException when the upload fails
      */
-    public static void upload(FileSystem fs, org.apache.hadoop.fs.Path dir, List<String> classPath) {
+    public static Report upload(FileSystem fs, org.apache.hadoop.fs.Path dir, org.apache.hadoop.fs.Path jarCache,
+            List<String> classPath) {
+        List<String> uploaded = new ArrayList<>();
+        List<String> reused = new ArrayList<>();
+        long bytes = 0;
+        StringBuilder manifest = new StringBuilder();
         try {
             fs.mkdirs(dir, new FsPermission((short) 0700));
             fs.setPermission(dir, new FsPermission((short) 0700));
-            long bytes = 0;
-            int files = 0;
+            makeWorldReadableDirs(fs, jarCache);
             int index = 0;
             for (String entry : classPath) {
                 File file = new File(entry);
                 if (!file.exists() || NOT_SHIPPED.stream().anyMatch(file.getName()::contains)) {
                     continue;
                 }
-                File jar = file.isDirectory() ? jarDirectory(file, index++) : file;
-                if (!jar.getName().endsWith(".jar")) {
-                    continue;
-                }
-                String name = file.isDirectory() ? jar.getName() : String.format("%03d-%s", index++, jar.getName());
-                fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(jar.toURI()),
-                        new org.apache.hadoop.fs.Path(dir, name));
-                bytes += jar.length();
-                files++;
+                String link = String.format("%03d-%s", index++, file.isDirectory()
+                        ? file.getParentFile().getName() + "-" + file.getName() + ".jar" : file.getName());
                 if (file.isDirectory()) {
-                    jar.delete();
+                    File jar = jarDirectory(file, index);
+                    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(dir, link);
+                    fs.copyFromLocalFile(true, true, new org.apache.hadoop.fs.Path(jar.toURI()), target);
+                    uploaded.add(link);
+                    bytes += fs.getFileStatus(target).getLen();
+                    manifest.append(link).append('\t').append(fs.makeQualified(target)).append("\tAPPLICATION\n");
+                } else if (file.getName().endsWith(".jar")) {
+                    org.apache.hadoop.fs.Path cached = new org.apache.hadoop.fs.Path(
+                            new org.apache.hadoop.fs.Path(jarCache, sha256(file)), file.getName());
+                    if (fs.exists(cached) && fs.getFileStatus(cached).getLen() == file.length()) {
+                        reused.add(file.getName());
+                    } else {
+                        publish(fs, file, cached);
+                        uploaded.add(file.getName());
+                        bytes += file.length();
+                    }
+                    manifest.append(link).append('\t').append(fs.makeQualified(cached)).append("\tPUBLIC\n");
                 }
             }
-            LOG.info("Uploaded {} jars ({} MB) to {}", files, bytes >> 20, dir);
+            try (var out = fs.create(new org.apache.hadoop.fs.Path(dir, MANIFEST), true)) {
+                out.write(manifest.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
         } catch (IOException e) {
-            throw new WeftException("Could not upload the application's jars to " + dir + ": " + e.getMessage()
+            throw new WeftException("Could not upload the application's jars: " + e.getMessage()
                     + ". Fix: check that the default file system is reachable and writable"
-                    + " (weft.yarn.stagingDir).", e);
+                    + " (weft.yarn.stagingDir, weft.yarn.jarCacheDir).", e);
+        }
+        LOG.info("Staged {} jars: uploaded {} ({} MB): {}; reused {} from the jar cache {}", uploaded.size()
+                + reused.size(), uploaded.size(), bytes >> 20, uploaded, reused.size(), jarCache);
+        return new Report(List.copyOf(uploaded), List.copyOf(reused), bytes);
+    }
+
+    /** Uploads under a temporary name and renames, so concurrent submissions never see a partial jar. */
+    private static void publish(FileSystem fs, File file, org.apache.hadoop.fs.Path cached) throws IOException {
+        makeWorldReadableDirs(fs, cached.getParent());
+        org.apache.hadoop.fs.Path temp = new org.apache.hadoop.fs.Path(cached.getParent(),
+                "." + file.getName() + "." + java.util.UUID.randomUUID() + ".tmp");
+        fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(file.toURI()), temp);
+        fs.setPermission(temp, new FsPermission((short) 0644));
+        if (!fs.rename(temp, cached)) {
+            fs.delete(temp, false);
+            if (!fs.exists(cached)) {
+                throw new IOException("could not publish " + cached);
+            }
+        }
+    }
+
+    private static void makeWorldReadableDirs(FileSystem fs, org.apache.hadoop.fs.Path path) throws IOException {
+        // PUBLIC resources need every ancestor readable and searchable by everyone.
+        List<org.apache.hadoop.fs.Path> missing = new ArrayList<>();
+        for (org.apache.hadoop.fs.Path p = path; p != null && !fs.exists(p); p = p.getParent()) {
+            missing.add(p);
+        }
+        fs.mkdirs(path);
+        for (org.apache.hadoop.fs.Path p : missing) {
+            fs.setPermission(p, new FsPermission((short) 0755));
+        }
+    }
+
+    static String sha256(File file) throws IOException {
+        try (var in = Files.newInputStream(file.toPath())) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -138,20 +215,29 @@ public final class Staging {
     public static Map<String, LocalResource> localResources(FileSystem fs, org.apache.hadoop.fs.Path dir,
             String folder) throws IOException {
         Map<String, LocalResource> resources = new HashMap<>();
-        List<FileStatus> statuses = new ArrayList<>(List.of(fs.listStatus(dir)));
-        for (FileStatus status : statuses) {
+        for (FileStatus status : fs.listStatus(dir)) {
             String linkName = CONF_FILES.get(status.getPath().getName());
             if (status.isFile() && linkName != null) {
-                resources.put(linkName, LocalResource.newInstance(URL.fromPath(fs.makeQualified(status.getPath())),
-                        LocalResourceType.FILE, LocalResourceVisibility.APPLICATION, status.getLen(),
-                        status.getModificationTime()));
-            }
-            if (status.isFile() && status.getPath().getName().endsWith(".jar")) {
-                resources.put(folder + "/" + status.getPath().getName(), LocalResource.newInstance(
-                        URL.fromPath(fs.makeQualified(status.getPath())), LocalResourceType.FILE,
-                        LocalResourceVisibility.APPLICATION, status.getLen(), status.getModificationTime()));
+                resources.put(linkName, resource(fs, status, LocalResourceVisibility.APPLICATION));
             }
         }
+        String manifest;
+        try (var in = fs.open(new org.apache.hadoop.fs.Path(dir, MANIFEST))) {
+            manifest = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        for (String line : manifest.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] fields = line.split("\t");
+            FileStatus status = fs.getFileStatus(new org.apache.hadoop.fs.Path(fields[1]));
+            resources.put(folder + "/" + fields[0], resource(fs, status, LocalResourceVisibility.valueOf(fields[2])));
+        }
         return resources;
+    }
+
+    private static LocalResource resource(FileSystem fs, FileStatus status, LocalResourceVisibility visibility) {
+        return LocalResource.newInstance(URL.fromPath(fs.makeQualified(status.getPath())), LocalResourceType.FILE,
+                visibility, status.getLen(), status.getModificationTime());
     }
 }

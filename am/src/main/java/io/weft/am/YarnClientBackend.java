@@ -53,6 +53,8 @@ public final class YarnClientBackend implements ClusterBackend {
     private final String appName;
     private final Path stagingDir;
     private final String javaHome;
+    private final Path jarCache;
+    private volatile Staging.Report lastUpload;
     private DriverEndpoint endpoint;
     private FileSystem fs;
 
@@ -64,9 +66,10 @@ public final class YarnClientBackend implements ClusterBackend {
      * @param appName the application's name
      * @param stagingDir this application's staging directory
      * @param javaHome JAVA_HOME for containers, or {@code null} for the NodeManagers'
+     * @param jarCache the shared jar cache directory
      */
     public YarnClientBackend(YarnClient yarnClient, YarnClientApplication application, YarnConfiguration yarn,
-            YarnSettings settings, String appName, Path stagingDir, String javaHome) {
+            YarnSettings settings, String appName, Path stagingDir, String javaHome, Path jarCache) {
         this.yarnClient = yarnClient;
         this.application = application;
         this.yarn = yarn;
@@ -74,6 +77,12 @@ public final class YarnClientBackend implements ClusterBackend {
         this.appName = appName;
         this.stagingDir = stagingDir;
         this.javaHome = javaHome;
+        this.jarCache = jarCache;
+    }
+
+    /** @return what this application's upload copied and reused */
+    public Staging.Report uploadReport() {
+        return lastUpload;
     }
 
     private ApplicationId appId() {
@@ -91,7 +100,7 @@ public final class YarnClientBackend implements ClusterBackend {
                     context.conf().get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis);
             int port = endpoint.start("0.0.0.0", 0);
             String host = InetAddress.getLocalHost().getHostName();
-            Staging.upload(fs, stagingDir, Arrays.asList(System.getProperty("java.class.path")
+            lastUpload = Staging.upload(fs, stagingDir, jarCache, Arrays.asList(System.getProperty("java.class.path")
                     .split(java.io.File.pathSeparator)));
             Staging.uploadConfiguration(fs, stagingDir, yarn);
             submit(host, port, secret);

@@ -57,6 +57,9 @@ public final class YarnEngineFactory implements EngineFactory {
             Path home = fs.getHomeDirectory();
             String staging = conf.get(YarnConfigKeys.STAGING_DIR);
             Path stagingDir = new Path(staging != null ? new Path(staging) : new Path(home, ".weft/staging"), appId);
+            String cacheSetting = conf.get(YarnConfigKeys.JAR_CACHE_DIR);
+            Path jarCache = fs.makeQualified(cacheSetting != null ? new Path(cacheSetting)
+                    : new Path(home, ".weft/jars"));
             Map<String, String> withShuffle = new HashMap<>(conf.asMap());
             if (conf.get(ConfigKeys.SHUFFLE_DIR) == null) {
                 withShuffle.put(ConfigKeys.SHUFFLE_DIR.name(), fs.makeQualified(new Path(home, ".weft/shuffle"))
@@ -64,7 +67,7 @@ public final class YarnEngineFactory implements EngineFactory {
             }
             return new DriverEngine(appId, WeftConf.fromValidated(withShuffle), yarn,
                     new YarnClientBackend(client, application, yarn, settings, appName, stagingDir,
-                            conf.get(YarnConfigKeys.JAVA_HOME)));
+                            conf.get(YarnConfigKeys.JAVA_HOME), jarCache));
         } catch (IOException | YarnException | RuntimeException e) {
             client.stop();
             if (e instanceof WeftException w) {

@@ -107,6 +107,23 @@ class YarnClientModeTest {
     }
 
     @Test
+    void secondSubmissionReusesTheCachedFrameworkJars() {
+        for (int i = 0; i < 2; i++) {
+            try (WeftSession weft = session("jar-cache-it-" + i).config("weft.executor.instances", "1").getOrCreate()) {
+                assertThat(weft.parallelize(List.of(1, 2, 3), 1).map(x -> x * 2).collect()).containsExactly(2, 4, 6);
+                var report = ((io.weft.am.YarnClientBackend) ((io.weft.runtime.driver.DriverEngine) weft.engine())
+                        .backend()).uploadReport();
+                if (i == 1) {
+                    // Only the test's own classes (a directory, jarred per run) travel again.
+                    assertThat(report.uploaded()).allSatisfy(name -> assertThat(name).endsWith("classes.jar"));
+                    assertThat(report.reused()).hasSizeGreaterThan(10)
+                            .anySatisfy(name -> assertThat(name).startsWith("weft-container-runtime"));
+                }
+            }
+        }
+    }
+
+    @Test
     void memoryAboveTheClusterMaximumFailsBeforeSubmitting() throws Exception {
         YarnClient client = YarnClient.createYarnClient();
         client.init(clusters.conf);

@@ -82,10 +82,15 @@ public final class YarnConfigKeys {
     public static final ConfigKey<String> JAVA_HOME = ConfigKeys.string("weft.yarn.javaHome", null,
             "JAVA_HOME for the ApplicationMaster and executor containers. Default: the NodeManagers' JAVA_HOME.");
 
+    /** Shared jar cache. */
+    public static final ConfigKey<String> JAR_CACHE_DIR = ConfigKeys.string("weft.yarn.jarCacheDir", null,
+            "Shared, world-readable directory where jars are kept once per content digest and localized with PUBLIC"
+                    + " visibility. Default: .weft/jars under the user's home directory on the default file system.");
+
     /** All YARN keys. */
     public static final List<ConfigKey<?>> ALL = List.of(DEPLOY_MODE, EXECUTOR_INSTANCES, EXECUTOR_MEMORY,
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
-            NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, JAVA_HOME);
+            NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, JAVA_HOME, JAR_CACHE_DIR);
 
     /** @return the runtime's keys and the YARN keys */
     public static List<ConfigKey<?>> allWithRuntime() {
