@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: AMRM and NM callbacks only enqueue events; the main thread owns all state.
  *
  * <pre>ExecutorLauncher &lt;driver-host&gt; &lt;driver-port&gt; &lt;executors&gt; &lt;heap-mb&gt; &lt;container-mb&gt;
- * &lt;cores&gt; &lt;staging-dir&gt; [node-label]</pre>
+ * &lt;cores&gt; &lt;staging-dir&gt; &lt;executor-java-options, base64&gt; [node-label]</pre>
  */
 public final class ExecutorLauncher {
 
@@ -60,6 +60,7 @@ public final class ExecutorLauncher {
     private final int cores;
     private final Path stagingDir;
     private final String nodeLabel;
+    private final List<String> executorJavaOptions;
     private final YarnConfiguration yarn = new YarnConfiguration();
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
     private final AtomicInteger nextExecutorId = new AtomicInteger(1);
@@ -80,7 +81,25 @@ public final class ExecutorLauncher {
         containerMb = Integer.parseInt(args[4]);
         cores = Integer.parseInt(args[5]);
         stagingDir = new Path(args[6]);
-        nodeLabel = args.length > 7 ? args[7] : null;
+        executorJavaOptions = decodeOptions(args[7]);
+        nodeLabel = args.length > 8 ? args[8] : null;
+    }
+
+    /**
+     * JVM options travel base64-encoded, so spaces and quotes survive the container's shell command line.
+     *
+     * @param options the options, space-separated
+     * @return the encoded form
+     */
+    static String encodeOptions(String options) {
+        return java.util.Base64.getUrlEncoder().encodeToString(
+                (options == null ? "" : options.trim()).getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "=";
+    }
+
+    private static List<String> decodeOptions(String encoded) {
+        String text = new String(java.util.Base64.getUrlDecoder().decode(encoded.substring(0, encoded.length() - 1)),
+                java.nio.charset.StandardCharsets.UTF_8).trim();
+        return text.isEmpty() ? List.of() : List.of(text.split("\\s+"));
     }
 
     /**
@@ -154,7 +173,7 @@ public final class ExecutorLauncher {
         String executorId = String.valueOf(nextExecutorId.getAndIncrement());
         List<String> command = ContainerCommands.command(heapMb, ExecutorMain.class.getName(), List.of(driverHost,
                 String.valueOf(driverPort), executorId, String.valueOf(cores), ExecutorMain.SECRET_FROM_CREDENTIALS),
-                List.of());
+                executorJavaOptions);
         ContainerLaunchContext context = ContainerLaunchContext.newInstance(jars,
                 ContainerCommands.environment(yarn, System.getenv("JAVA_HOME")), command, null,
                 executorTokens.duplicate(), null);

@@ -55,6 +55,7 @@ public final class YarnClientBackend implements ClusterBackend {
     private final String javaHome;
     private final Path jarCache;
     private volatile Staging.Report lastUpload;
+    private String executorJavaOptions = "";
     private DriverEndpoint endpoint;
     private FileSystem fs;
 
@@ -93,6 +94,7 @@ public final class YarnClientBackend implements ClusterBackend {
     public void start(DagScheduler scheduler, DriverContext context) {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
+        executorJavaOptions = context.conf().get(ConfigKeys.EXECUTOR_JAVA_OPTIONS);
         try {
             fs = stagingDir.getFileSystem(yarn);
             endpoint = new DriverEndpoint(scheduler, context.kryo(), secret, new Registered(context.applicationId(),
@@ -130,7 +132,7 @@ public final class YarnClientBackend implements ClusterBackend {
         List<String> args = new java.util.ArrayList<>(List.of(host, String.valueOf(port),
                 String.valueOf(settings.executorInstances()), String.valueOf(settings.executorMemoryMb()),
                 String.valueOf(settings.executorContainerMb()), String.valueOf(settings.executorCores()),
-                fs.makeQualified(stagingDir).toString()));
+                fs.makeQualified(stagingDir).toString(), ExecutorLauncher.encodeOptions(executorJavaOptions)));
         if (settings.executorNodeLabel() != null) {
             args.add(settings.executorNodeLabel());
         }
@@ -163,7 +165,8 @@ public final class YarnClientBackend implements ClusterBackend {
             if (ended || System.currentTimeMillis() > deadline) {
                 String message = "Application " + appId() + ": " + endpoint.executorIds().size() + " of "
                         + settings.executorInstances() + " executors registered; "
-                        + (ended ? "the application is " + state + ": " + report.getDiagnostics()
+                        + (ended ? "the application ended (" + state + ", final status "
+                                + report.getFinalApplicationStatus() + "): " + report.getDiagnostics()
                                 : "timed out after " + timeoutMillis + " ms (" + ConfigKeys.REGISTRATION_TIMEOUT.name()
                                         + ") with the application " + state + (report.getDiagnostics().isBlank()
                                         ? "" : ": " + report.getDiagnostics()))

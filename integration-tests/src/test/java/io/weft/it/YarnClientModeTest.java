@@ -124,6 +124,18 @@ class YarnClientModeTest {
     }
 
     @Test
+    void executorsThatCannotStartFailTheApplicationWithTheirError() {
+        long start = System.currentTimeMillis();
+        assertThatThrownBy(() -> session("bad-jvm-option-it")
+                .config("weft.executor.extraJavaOptions", "-XX:+ThisOptionDoesNotExist").getOrCreate())
+                .isInstanceOf(WeftException.class)
+                .hasMessageContaining("FAILED")
+                .hasMessageContaining("ThisOptionDoesNotExist");
+        // The AM gives up after repeated launch failures; the registration timeout is not what ends it.
+        assertThat(System.currentTimeMillis() - start).isLessThan(55_000);
+    }
+
+    @Test
     void memoryAboveTheClusterMaximumFailsBeforeSubmitting() throws Exception {
         YarnClient client = YarnClient.createYarnClient();
         client.init(clusters.conf);
