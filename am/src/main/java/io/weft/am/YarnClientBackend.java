@@ -2,12 +2,11 @@ package io.weft.am;
 
 import io.weft.api.WeftException;
 import io.weft.planner.DagScheduler;
-import io.weft.planner.TaskDescription;
 import io.weft.runtime.cluster.DriverEndpoint;
+import io.weft.runtime.cluster.RemoteExecutorsBackend;
 import io.weft.runtime.cluster.ExecutorMain;
 import io.weft.runtime.cluster.Messages.Registered;
 import io.weft.runtime.conf.ConfigKeys;
-import io.weft.runtime.driver.ClusterBackend;
 import io.weft.runtime.driver.DriverContext;
 import io.weft.yarnconf.ContainerCommands;
 import io.weft.yarnconf.YarnSettings;
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * executor containers, which connect back to this driver over the authenticated channel. The application secret
  * travels to the AM and the executors in the containers' credentials, never on a command line.
  */
-public final class YarnClientBackend implements ClusterBackend {
+public final class YarnClientBackend extends RemoteExecutorsBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(YarnClientBackend.class);
 
@@ -56,7 +55,6 @@ public final class YarnClientBackend implements ClusterBackend {
     private final Path jarCache;
     private volatile Staging.Report lastUpload;
     private String executorJavaOptions = "";
-    private DriverEndpoint endpoint;
     private FileSystem fs;
 
     /**
@@ -185,38 +183,15 @@ public final class YarnClientBackend implements ClusterBackend {
         LOG.info("Application {}: {} executors registered", appId(), endpoint.executorIds().size());
     }
 
-    /** @return each registered executor's process id (for diagnostics and fault-injection tests) */
-    public java.util.Map<String, Long> executorPids() {
-        return endpoint == null ? java.util.Map.of() : endpoint.executorPids();
-    }
-
     @Override
     public int defaultParallelism() {
         return settings.executorInstances() * settings.executorCores();
     }
 
-    @Override
-    public void launchTask(String executorId, TaskDescription task) {
-        endpoint.launch(executorId, task);
-    }
-
-    @Override
-    public void killTask(String executorId, long taskId) {
-        endpoint.kill(executorId, taskId);
-    }
-
-    @Override
-    public void unpersist(int nodeId) {
-        endpoint.unpersist(nodeId);
-    }
-
     /** Stops the executors, lets the AM finish (or kills it), and deletes the staging directory. */
     @Override
     public void close() {
-        if (endpoint != null) {
-            endpoint.close();
-            endpoint = null;
-        }
+        closeEndpoint();
         try {
             long deadline = System.currentTimeMillis() + 15_000;
             while (System.currentTimeMillis() < deadline) {

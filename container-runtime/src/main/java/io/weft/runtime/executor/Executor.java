@@ -92,18 +92,8 @@ public final class Executor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         env.blockStore().clear();
-        deleteRecursively(env.localDir());
-    }
-
-    private static void deleteRecursively(java.io.File file) {
-        java.io.File[] children = file.listFiles();
-        if (children != null) {
-            for (java.io.File child : children) {
-                deleteRecursively(child);
-            }
-        }
-        if (!file.delete() && file.exists()) {
-            LOG.debug("Could not delete {}", file);
+        if (!io.weft.runtime.io.LocalFiles.deleteRecursively(env.localDir())) {
+            LOG.debug("Could not delete all of {}", env.localDir());
         }
     }
 }

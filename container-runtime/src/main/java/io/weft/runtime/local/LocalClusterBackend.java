@@ -2,15 +2,13 @@ package io.weft.runtime.local;
 
 import io.weft.api.WeftException;
 import io.weft.planner.DagScheduler;
-import io.weft.planner.TaskDescription;
 import io.weft.runtime.cluster.DriverEndpoint;
+import io.weft.runtime.cluster.RemoteExecutorsBackend;
 import io.weft.runtime.cluster.ExecutorMain;
 import io.weft.runtime.cluster.Messages.Registered;
 import io.weft.runtime.conf.ConfigKeys;
 import io.weft.runtime.conf.JvmOptions;
-import io.weft.runtime.driver.ClusterBackend;
 import io.weft.runtime.driver.DriverContext;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * with this JVM's class path, talking to the driver over the authenticated network channel that YARN
  * containers use. Closures, class loading and serialization cannot hide behind shared memory here.
  */
-public final class LocalClusterBackend implements ClusterBackend {
+public final class LocalClusterBackend extends RemoteExecutorsBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalClusterBackend.class);
 
@@ -39,7 +37,6 @@ public final class LocalClusterBackend implements ClusterBackend {
     private final int memoryMb;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Path> logs = new LinkedHashMap<>();
-    private DriverEndpoint endpoint;
     private Path workDir;
     private int port;
 
@@ -169,25 +166,8 @@ public final class LocalClusterBackend implements ClusterBackend {
     }
 
     @Override
-    public void launchTask(String executorId, TaskDescription task) {
-        endpoint.launch(executorId, task);
-    }
-
-    @Override
-    public void killTask(String executorId, long taskId) {
-        endpoint.kill(executorId, taskId);
-    }
-
-    @Override
-    public void unpersist(int nodeId) {
-        endpoint.unpersist(nodeId);
-    }
-
-    @Override
     public void close() {
-        if (endpoint != null) {
-            endpoint.close();
-        }
+        closeEndpoint();
         for (Process process : processes.values()) {
             try {
                 if (!process.waitFor(3, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -199,19 +179,9 @@ public final class LocalClusterBackend implements ClusterBackend {
             }
         }
         if (workDir != null) {
-            deleteRecursively(workDir.toFile());
-        }
-    }
-
-    private static void deleteRecursively(File file) {
-        File[] children = file.listFiles();
-        if (children != null) {
-            for (File child : children) {
-                deleteRecursively(child);
+            if (!io.weft.runtime.io.LocalFiles.deleteRecursively(workDir.toFile())) {
+                LOG.debug("Could not delete all of {}", workDir);
             }
-        }
-        if (!file.delete() && file.exists()) {
-            LOG.debug("Could not delete {}", file);
         }
     }
 }
