@@ -55,8 +55,8 @@ public final class YarnEngineFactory implements EngineFactory {
             String appId = application.getNewApplicationResponse().getApplicationId().toString();
             FileSystem fs = FileSystem.get(yarn);
             Path home = fs.getHomeDirectory();
-            String staging = conf.get(YarnConfigKeys.STAGING_DIR);
-            Path stagingDir = new Path(staging != null ? new Path(staging) : new Path(home, ".weft/staging"), appId);
+            Janitor.clean(fs, client, applicationRoots(conf, fs));
+            Path stagingDir = new Path(applicationRoots(conf, fs).get(0), appId);
             String cacheSetting = conf.get(YarnConfigKeys.JAR_CACHE_DIR);
             Path jarCache = fs.makeQualified(cacheSetting != null ? new Path(cacheSetting)
                     : new Path(home, ".weft/jars"));
@@ -76,6 +76,19 @@ public final class YarnEngineFactory implements EngineFactory {
             throw new WeftException("Could not reach YARN: " + e.getMessage()
                     + ". Fix: set HADOOP_CONF_DIR (or weft.yarn.hadoopConfDir) to the cluster's configuration.", e);
         }
+    }
+
+    /**
+     * @param conf the settings
+     * @param fs the default file system
+     * @return the staging root, then the shuffle root: the parents of per-application directories
+     */
+    static java.util.List<Path> applicationRoots(WeftConf conf, FileSystem fs) {
+        Path home = fs.getHomeDirectory();
+        String staging = conf.get(YarnConfigKeys.STAGING_DIR);
+        String shuffle = conf.get(ConfigKeys.SHUFFLE_DIR);
+        return java.util.List.of(fs.makeQualified(staging != null ? new Path(staging) : new Path(home, ".weft/staging")),
+                fs.makeQualified(shuffle != null ? new Path(shuffle) : new Path(home, ".weft/shuffle")));
     }
 
     private static void checkFits(String what, int memoryMb, int cores, Resource max, String memoryKey,
