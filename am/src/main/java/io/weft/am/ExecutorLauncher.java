@@ -52,8 +52,8 @@ public final class ExecutorLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorLauncher.class);
 
-    private final String driverHost;
-    private final int driverPort;
+    private volatile String driverHost;
+    private volatile int driverPort;
     private final int executors;
     private final int heapMb;
     private final int containerMb;
@@ -74,15 +74,32 @@ public final class ExecutorLauncher {
     private ByteBuffer executorTokens;
 
     private ExecutorLauncher(String[] args) {
+        this(Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                Integer.parseInt(args[5]), new Path(args[6]), decodeOptions(args[7]), args.length > 8 ? args[8] : null);
         driverHost = args[0];
         driverPort = Integer.parseInt(args[1]);
-        executors = Integer.parseInt(args[2]);
-        heapMb = Integer.parseInt(args[3]);
-        containerMb = Integer.parseInt(args[4]);
-        cores = Integer.parseInt(args[5]);
-        stagingDir = new Path(args[6]);
-        executorJavaOptions = decodeOptions(args[7]);
-        nodeLabel = args.length > 8 ? args[8] : null;
+    }
+
+    /**
+     * For an ApplicationMaster whose driver starts later in the same process (cluster mode).
+     *
+     * @param executors executor containers
+     * @param heapMb executor heap
+     * @param containerMb executor container memory
+     * @param cores executor cores
+     * @param stagingDir the staging directory (jars, configuration)
+     * @param executorJavaOptions extra executor JVM options
+     * @param nodeLabel executor node label expression, or null
+     */
+    ExecutorLauncher(int executors, int heapMb, int containerMb, int cores, Path stagingDir,
+            List<String> executorJavaOptions, String nodeLabel) {
+        this.executors = executors;
+        this.heapMb = heapMb;
+        this.containerMb = containerMb;
+        this.cores = cores;
+        this.stagingDir = stagingDir;
+        this.executorJavaOptions = executorJavaOptions;
+        this.nodeLabel = nodeLabel;
     }
 
     /**
@@ -112,20 +129,8 @@ public final class ExecutorLauncher {
     }
 
     private void run() throws Exception {
-        jars = Staging.localResources(FileSystem.get(yarn), stagingDir, ContainerCommands.JARS_DIR);
-        executorTokens = executorTokens();
-        rm = AMRMClientAsync.createAMRMClientAsync(200, new RmCallbacks());
-        rm.init(yarn);
-        rm.start();
-        nm = NMClientAsync.createNMClientAsync(new NmCallbacks());
-        nm.init(yarn);
-        nm.start();
-        rm.registerApplicationMaster(java.net.InetAddress.getLocalHost().getHostName(), 0, "");
-        LOG.info("Registered; requesting {} executors of {} MB and {} cores for the driver at {}:{}", executors,
-                containerMb, cores, driverHost, driverPort);
-        for (int i = 0; i < executors; i++) {
-            request();
-        }
+        register("");
+        requestExecutors(driverHost, driverPort);
         int unreachable = 0;
         while (unreachable < 3 && finalStatus == FinalApplicationStatus.SUCCEEDED) {
             Runnable event = events.poll(1, TimeUnit.SECONDS);
@@ -135,8 +140,72 @@ public final class ExecutorLauncher {
             }
             unreachable = driverReachable() ? 0 : unreachable + 1;
         }
-        LOG.info("Unregistering: {} ({})", finalStatus, finalMessage);
-        rm.unregisterApplicationMaster(finalStatus, finalMessage, "");
+        finish(finalStatus, finalMessage);
+    }
+
+    /**
+     * Registers this process as the application's master with the ResourceManager.
+     *
+     * @param trackingUrl the tracking URL, or empty
+     * @throws Exception when registration fails
+     */
+    void register(String trackingUrl) throws Exception {
+        jars = Staging.localResources(FileSystem.get(yarn), stagingDir, ContainerCommands.JARS_DIR);
+        executorTokens = executorTokens();
+        rm = AMRMClientAsync.createAMRMClientAsync(200, new RmCallbacks());
+        rm.init(yarn);
+        rm.start();
+        nm = NMClientAsync.createNMClientAsync(new NmCallbacks());
+        nm.init(yarn);
+        nm.start();
+        rm.registerApplicationMaster(java.net.InetAddress.getLocalHost().getHostName(), 0, trackingUrl);
+    }
+
+    /**
+     * Asks for the executor containers, which will connect to the given driver. Any thread.
+     *
+     * @param host the driver's host
+     * @param port the driver's port
+     */
+    void requestExecutors(String host, int port) {
+        driverHost = host;
+        driverPort = port;
+        LOG.info("Requesting {} executors of {} MB and {} cores for the driver at {}:{}", executors, containerMb,
+                cores, host, port);
+        events.add(() -> {
+            for (int i = 0; i < executors; i++) {
+                request();
+            }
+        });
+    }
+
+    /** Runs events on a daemon thread, for an AM whose main thread runs the driver. */
+    void startEventThread() {
+        Thread thread = new Thread(() -> {
+            while (true) {
+                try {
+                    events.take().run();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.error("Executor allocation event failed", e);
+                }
+            }
+        }, "weft-executor-allocator");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Unregisters with the final status and stops the clients.
+     *
+     * @param status the application's final status
+     * @param message diagnostics
+     * @throws Exception when unregistering fails
+     */
+    void finish(FinalApplicationStatus status, String message) throws Exception {
+        LOG.info("Unregistering: {} ({})", status, message);
+        rm.unregisterApplicationMaster(status, message, "");
         rm.stop();
         nm.stop();
     }
@@ -189,7 +258,7 @@ public final class ExecutorLauncher {
                 status.getDiagnostics().trim());
         if (exit == ContainerExitStatus.SUCCESS || exit == ContainerExitStatus.KILLED_BY_APPMASTER
                 || exit == ContainerExitStatus.PREEMPTED || exit == ContainerExitStatus.ABORTED) {
-            if (exit != ContainerExitStatus.SUCCESS && driverReachable()) {
+            if (exit != ContainerExitStatus.SUCCESS && driverHost != null && driverReachable()) {
                 request();
             }
             return;

@@ -70,9 +70,12 @@ public final class Staging {
         long bytes = 0;
         StringBuilder manifest = new StringBuilder();
         try {
+            // Parents first, with the default permissions: HDFS gives the implicit parents of mkdirs(dir, 700)
+            // mode 700 too, which would hide the public jar cache below the same home directory.
+            makeWorldReadableDirs(fs, jarCache);
+            fs.mkdirs(dir.getParent());
             fs.mkdirs(dir, new FsPermission((short) 0700));
             fs.setPermission(dir, new FsPermission((short) 0700));
-            makeWorldReadableDirs(fs, jarCache);
             int index = 0;
             for (String entry : classPath) {
                 File file = new File(entry);
@@ -130,14 +133,17 @@ public final class Staging {
     }
 
     private static void makeWorldReadableDirs(FileSystem fs, org.apache.hadoop.fs.Path path) throws IOException {
-        // PUBLIC resources need every ancestor readable and searchable by everyone.
-        List<org.apache.hadoop.fs.Path> missing = new ArrayList<>();
-        for (org.apache.hadoop.fs.Path p = path; p != null && !fs.exists(p); p = p.getParent()) {
-            missing.add(p);
-        }
+        // PUBLIC resources need every ancestor readable and searchable by everyone: create missing directories
+        // 755, and open up our own directories below the home directory (a staging root made first may be 700).
         fs.mkdirs(path);
-        for (org.apache.hadoop.fs.Path p : missing) {
-            fs.setPermission(p, new FsPermission((short) 0755));
+        org.apache.hadoop.fs.Path home = fs.makeQualified(fs.getHomeDirectory());
+        String user = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName();
+        for (org.apache.hadoop.fs.Path p = fs.makeQualified(path); p != null && !p.equals(home); p = p.getParent()) {
+            FileStatus status = fs.getFileStatus(p);
+            short mode = status.getPermission().toShort();
+            if ((mode & 0005) != 0005 && status.getOwner().equals(user)) {
+                fs.setPermission(p, new FsPermission((short) (mode | 0755)));
+            }
         }
     }
 
@@ -180,7 +186,7 @@ public final class Staging {
      * yarn-site.xml the values of yarn-default.xml would override the ResourceManager's addresses.
      */
     static final Map<String, String> CONF_FILES = Map.of("weft-core-site.xml", "core-site.xml",
-            "weft-yarn-site.xml", "yarn-site.xml");
+            "weft-yarn-site.xml", "yarn-site.xml", ApplicationMaster.APP_FILE, ApplicationMaster.APP_FILE);
 
     /**
      * Uploads the client's Hadoop configuration, which containers see as their {@code core-site.xml} and

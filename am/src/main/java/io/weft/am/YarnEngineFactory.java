@@ -22,8 +22,8 @@ import org.apache.hadoop.yarn.exceptions.YarnException;
 
 /**
  * Sessions with master {@code yarn}. Client mode ({@code weft.submit.deployMode=client}): the driver runs here and
- * executors in YARN containers; shuffle files go to the cluster's default file system. Cluster mode comes through
- * {@code WeftSubmit} (not yet available).
+ * executors in YARN containers; shuffle files go to the cluster's default file system. Cluster mode: the program
+ * was submitted with {@code WeftSubmit} and runs inside the {@link ApplicationMaster}, which is the driver.
  */
 public final class YarnEngineFactory implements EngineFactory {
 
@@ -36,9 +36,14 @@ public final class YarnEngineFactory implements EngineFactory {
     public Engine create(String appName, String master, Map<String, String> config) {
         WeftConf conf = WeftConf.validate(config, YarnConfigKeys.allWithRuntime());
         YarnSettings settings = YarnSettings.from(conf);
+        AmContext am = AmContext.current();
+        if (am != null) {
+            return inApplicationMaster(am, conf);
+        }
         if (!settings.deployMode().equals("client")) {
-            throw new WeftException("master yarn in cluster mode is started with WeftSubmit (not available yet in"
-                    + " this version). Fix: set weft.submit.deployMode=client to run the driver in this JVM.");
+            throw new WeftException("master yarn in cluster mode runs the program inside the ApplicationMaster: submit"
+                    + " it with 'yarn jar app.jar io.weft.am.WeftSubmit <main class>', or set"
+                    + " weft.submit.deployMode=client to run the driver in this JVM.");
         }
         YarnConfiguration yarn = HadoopConfigurations.load(conf, System.getenv());
         YarnClient client = YarnClient.createYarnClient();
@@ -46,12 +51,7 @@ public final class YarnEngineFactory implements EngineFactory {
         client.start();
         try {
             YarnClientApplication application = client.createApplication();
-            Resource max = application.getNewApplicationResponse().getMaximumResourceCapability();
-            checkFits("executor", settings.executorContainerMb(), settings.executorCores(), max,
-                    YarnConfigKeys.EXECUTOR_MEMORY.name() + " / " + YarnConfigKeys.EXECUTOR_MEMORY_OVERHEAD.name(),
-                    YarnConfigKeys.EXECUTOR_CORES.name());
-            checkFits("ApplicationMaster", settings.amContainerMb(), settings.amCores(), max,
-                    YarnConfigKeys.AM_MEMORY.name(), YarnConfigKeys.AM_CORES.name());
+            checkFits(settings, application.getNewApplicationResponse().getMaximumResourceCapability());
             String appId = application.getNewApplicationResponse().getApplicationId().toString();
             FileSystem fs = FileSystem.get(yarn);
             Path home = fs.getHomeDirectory();
@@ -78,6 +78,22 @@ public final class YarnEngineFactory implements EngineFactory {
         }
     }
 
+    /** Cluster mode: this JVM is the ApplicationMaster, and the program's session is its driver. */
+    private static Engine inApplicationMaster(AmContext am, WeftConf conf) {
+        YarnConfiguration yarn = new YarnConfiguration(conf.hadoopConfiguration(new YarnConfiguration()));
+        try {
+            FileSystem fs = FileSystem.get(yarn);
+            Map<String, String> withShuffle = new HashMap<>(conf.asMap());
+            if (conf.get(ConfigKeys.SHUFFLE_DIR) == null) {
+                withShuffle.put(ConfigKeys.SHUFFLE_DIR.name(), fs.makeQualified(new Path(fs.getHomeDirectory(),
+                        ".weft/shuffle")).toString());
+            }
+            return new DriverEngine(am.applicationId(), WeftConf.fromValidated(withShuffle), yarn, new AmBackend(am));
+        } catch (IOException e) {
+            throw new WeftException("The ApplicationMaster cannot reach the file system: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * @param conf the settings
      * @param fs the default file system
@@ -89,6 +105,21 @@ public final class YarnEngineFactory implements EngineFactory {
         String shuffle = conf.get(ConfigKeys.SHUFFLE_DIR);
         return java.util.List.of(fs.makeQualified(staging != null ? new Path(staging) : new Path(home, ".weft/staging")),
                 fs.makeQualified(shuffle != null ? new Path(shuffle) : new Path(home, ".weft/shuffle")));
+    }
+
+    /**
+     * Refuses, before anything is submitted, containers larger than the cluster allows.
+     *
+     * @param settings the requested sizes
+     * @param max the cluster's largest container
+     * @throws WeftException naming the setting to lower
+     */
+    static void checkFits(YarnSettings settings, Resource max) {
+        checkFits("executor", settings.executorContainerMb(), settings.executorCores(), max,
+                YarnConfigKeys.EXECUTOR_MEMORY.name() + " / " + YarnConfigKeys.EXECUTOR_MEMORY_OVERHEAD.name(),
+                YarnConfigKeys.EXECUTOR_CORES.name());
+        checkFits("ApplicationMaster", settings.amContainerMb(), settings.amCores(), max,
+                YarnConfigKeys.AM_MEMORY.name(), YarnConfigKeys.AM_CORES.name());
     }
 
     private static void checkFits(String what, int memoryMb, int cores, Resource max, String memoryKey,

@@ -21,7 +21,8 @@ import java.util.ServiceLoader;
  *
  * <p>Masters: {@code local} (one executor thread), {@code local[N]}, {@code local[*]} (one thread per core),
  * {@code local-cluster[E,C,M]} (E executor JVMs with C cores and M MB heap each, on this machine). A program that
- * sets no master uses the {@code weft.master} system property, else {@code local[*]}.
+ * sets no master uses the {@code weft.master} setting or system property, else {@code local[*]}. Every
+ * {@code weft.*} system property is a default setting (this is how {@code WeftSubmit} passes its options).
  *
  * <p>Thread-safe: jobs may be submitted from several threads. One session is active per JVM;
  * {@link Builder#getOrCreate()} returns it while it is open.
@@ -42,6 +43,17 @@ public final class WeftSession implements AutoCloseable {
         this.appName = appName;
         this.master = master;
         this.config = Map.copyOf(config);
+    }
+
+    /**
+     * The session open in this JVM, if any (it is what {@link Builder#getOrCreate()} would return).
+     *
+     * @return the active session
+     */
+    public static java.util.Optional<WeftSession> active() {
+        synchronized (LOCK) {
+            return java.util.Optional.ofNullable(active);
+        }
     }
 
     /** @return a builder for the session */
@@ -209,12 +221,21 @@ public final class WeftSession implements AutoCloseable {
                 if (active != null) {
                     return active;
                 }
+                // weft.* system properties are defaults (WeftSubmit and the ApplicationMaster pass settings so);
+                // what the program sets wins.
+                Map<String, String> settings = new LinkedHashMap<>();
+                System.getProperties().forEach((k, v) -> {
+                    if (k instanceof String key && key.startsWith("weft.")) {
+                        settings.put(key, String.valueOf(v));
+                    }
+                });
+                settings.putAll(config);
                 String resolvedMaster = master != null ? master
-                        : config.getOrDefault("weft.master", System.getProperty("weft.master", "local[*]"));
+                        : settings.getOrDefault("weft.master", "local[*]");
                 for (EngineFactory factory : ServiceLoader.load(EngineFactory.class, classLoader())) {
                     if (factory.accepts(resolvedMaster)) {
-                        Engine engine = factory.create(appName, resolvedMaster, config);
-                        active = new WeftSession(engine, appName, resolvedMaster, config);
+                        Engine engine = factory.create(appName, resolvedMaster, settings);
+                        active = new WeftSession(engine, appName, resolvedMaster, settings);
                         return active;
                     }
                 }

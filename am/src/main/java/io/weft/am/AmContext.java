@@ -1,0 +1,26 @@
+package io.weft.am;
+
+import io.weft.yarnconf.YarnSettings;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Set by {@link ApplicationMaster} before it runs the user's {@code main} in cluster mode, so that the session
+ * the program creates drives executors through this ApplicationMaster.
+ *
+ * @param launcher the registered AM's executor launcher
+ * @param settings the application's YARN settings
+ * @param stagingDir the application's staging directory
+ * @param applicationId the application
+ */
+record AmContext(ExecutorLauncher launcher, YarnSettings settings, Path stagingDir, String applicationId) {
+
+    private static volatile AmContext current;
+
+    static AmContext current() {
+        return current;
+    }
+
+    static void set(AmContext context) {
+        current = context;
+    }
+}

@@ -1,0 +1,139 @@
+package io.weft.am;
+
+import io.weft.api.WeftSession;
+import io.weft.runtime.conf.ConfigKeys;
+import io.weft.runtime.conf.WeftConf;
+import io.weft.yarnconf.YarnConfigKeys;
+import io.weft.yarnconf.YarnSettings;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ApplicationMaster in cluster mode: registers with the ResourceManager, then runs the user's {@code main}
+ * as the driver. The session the program creates asks this AM for executor containers ({@link AmBackend}).
+ * When {@code main} returns the AM unregisters SUCCEEDED; when it throws, FAILED with the exception's class,
+ * message and stack trace as diagnostics, which {@code WeftSubmit} prints. The staging directory is deleted on
+ * every path this process sees.
+ */
+public final class ApplicationMaster {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApplicationMaster.class);
+
+    /** The application description the client stages: settings, main class, arguments. */
+    static final String APP_FILE = "weft-app.properties";
+    static final String MAIN_CLASS = "weft.internal.mainClass";
+    static final String ARGS = "weft.internal.args";
+    static final String STAGING = "weft.internal.stagingDir";
+    private static final int MAX_DIAGNOSTICS = 16_000;
+
+    private ApplicationMaster() {
+    }
+
+    /**
+     * @param ignored the application is described by {@value #APP_FILE}
+     * @throws Exception when the AM cannot register or unregister
+     */
+    public static void main(String[] ignored) throws Exception {
+        Properties app = new Properties();
+        try (InputStream in = new FileInputStream(APP_FILE)) {
+            app.load(in);
+        }
+        Map<String, String> settings = new HashMap<>();
+        for (String key : app.stringPropertyNames()) {
+            if (key.startsWith("weft.") && !key.startsWith("weft.internal.")) {
+                settings.put(key, app.getProperty(key));
+                System.setProperty(key, app.getProperty(key));
+            }
+        }
+        System.setProperty(ConfigKeys.MASTER.name(), "yarn");
+        WeftConf conf = WeftConf.validate(settings, YarnConfigKeys.allWithRuntime());
+        YarnSettings yarnSettings = YarnSettings.from(conf);
+        Path stagingDir = new Path(app.getProperty(STAGING));
+        String appId = org.apache.hadoop.yarn.api.records.ContainerId.fromString(System.getenv("CONTAINER_ID"))
+                .getApplicationAttemptId().getApplicationId().toString();
+        String javaOptions = conf.get(ConfigKeys.EXECUTOR_JAVA_OPTIONS);
+        ExecutorLauncher launcher = new ExecutorLauncher(yarnSettings.executorInstances(),
+                yarnSettings.executorMemoryMb(), yarnSettings.executorContainerMb(), yarnSettings.executorCores(),
+                stagingDir, javaOptions == null || javaOptions.isBlank() ? List.of()
+                        : List.of(javaOptions.trim().split("\\s+")), yarnSettings.executorNodeLabel());
+        launcher.register("");
+        launcher.startEventThread();
+        AmContext.set(new AmContext(launcher, yarnSettings, stagingDir, appId));
+
+        FinalApplicationStatus status = FinalApplicationStatus.SUCCEEDED;
+        String diagnostics = "";
+        try {
+            runMain(app.getProperty(MAIN_CLASS), decodeArgs(app.getProperty(ARGS, "")));
+        } catch (Throwable t) {
+            status = FinalApplicationStatus.FAILED;
+            diagnostics = "The driver failed: " + stackTrace(t);
+            LOG.error("The driver failed", t);
+        } finally {
+            WeftSession.active().ifPresent(WeftSession::close);
+            try {
+                FileSystem.get(new YarnConfiguration()).delete(stagingDir, true);
+            } catch (Exception e) {
+                LOG.warn("Could not delete the staging directory {}: {}", stagingDir, e.toString());
+            }
+        }
+        launcher.finish(status, diagnostics.length() > MAX_DIAGNOSTICS
+                ? diagnostics.substring(0, MAX_DIAGNOSTICS) : diagnostics);
+        System.exit(status == FinalApplicationStatus.SUCCEEDED ? 0 : 1);
+    }
+
+    private static void runMain(String mainClass, String[] args) throws Throwable {
+        LOG.info("Running the driver: {}.main({} arguments)", mainClass, args.length);
+        try {
+            Class.forName(mainClass, true, Thread.currentThread().getContextClassLoader())
+                    .getMethod("main", String[].class).invoke(null, (Object) args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringWriter out = new StringWriter();
+        t.printStackTrace(new PrintWriter(out));
+        return out.toString();
+    }
+
+    /**
+     * @param args program arguments
+     * @return one line of base64-encoded arguments, safe in a properties file
+     */
+    static String encodeArgs(List<String> args) {
+        List<String> encoded = new ArrayList<>();
+        for (String arg : args) {
+            encoded.add(Base64.getEncoder().encodeToString(arg.getBytes(StandardCharsets.UTF_8)));
+        }
+        return String.join(",", encoded);
+    }
+
+    static String[] decodeArgs(String line) {
+        if (line.isEmpty()) {
+            return new String[0];
+        }
+        String[] parts = line.split(",");
+        String[] out = new String[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = new String(Base64.getDecoder().decode(parts[i]), StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+}

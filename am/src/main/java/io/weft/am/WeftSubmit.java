@@ -1,0 +1,277 @@
+package io.weft.am;
+
+import io.weft.runtime.cluster.ExecutorMain;
+import io.weft.runtime.conf.ConfigKeys;
+import io.weft.runtime.conf.WeftConf;
+import io.weft.yarnconf.ContainerCommands;
+import io.weft.yarnconf.HadoopConfigurations;
+import io.weft.yarnconf.YarnConfigKeys;
+import io.weft.yarnconf.YarnSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Submits a Weft program to YARN: {@code yarn jar app.jar io.weft.am.WeftSubmit [options] <main class> [args]}.
+ * Options follow spark-submit's names. In cluster mode (the default) the client stages the jars, submits an
+ * {@link ApplicationMaster} that runs the program's {@code main} as the driver, prints the application id and
+ * tracking URL, follows the application until it ends, and exits 0 only when it SUCCEEDED (otherwise 1, with
+ * YARN's diagnostics and the driver's error). In client mode the program runs in this JVM.
+ */
+@Command(name = "WeftSubmit", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs a Weft program on YARN.")
+public final class WeftSubmit implements Callable<Integer> {
+
+    @Option(names = "--deploy-mode", description = "cluster (default: the driver runs in the ApplicationMaster) or"
+            + " client (the driver runs here)")
+    String deployMode;
+
+    @Option(names = "--name", description = "Application name (default: the main class)")
+    String name;
+
+    @Option(names = "--queue", description = "YARN queue")
+    String queue;
+
+    @Option(names = "--num-executors", description = "Executor containers")
+    Integer numExecutors;
+
+    @Option(names = "--executor-memory", description = "Executor heap, e.g. 2g")
+    String executorMemory;
+
+    @Option(names = "--executor-cores", description = "Cores per executor")
+    Integer executorCores;
+
+    @Option(names = "--driver-memory", description = "ApplicationMaster heap in cluster mode, e.g. 1g")
+    String driverMemory;
+
+    @Option(names = "--conf", description = "A weft.* setting, key=value (repeatable)")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    @Parameters(index = "0", description = "The program's main class")
+    String mainClass;
+
+    @Parameters(index = "1..*", description = "The program's arguments")
+    List<String> args = new ArrayList<>();
+
+    private final PrintStream out;
+
+    /** @param out where progress and results are printed */
+    public WeftSubmit(PrintStream out) {
+        this.out = out;
+    }
+
+    /**
+     * @param args see --help
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out));
+    }
+
+    /**
+     * @param args see --help
+     * @param out where to print
+     * @return the exit code: 0 only when the application succeeded
+     */
+    public static int run(String[] args, PrintStream out) {
+        CommandLine command = new CommandLine(new WeftSubmit(out));
+        command.setStopAtPositional(true);
+        return command.execute(args);
+    }
+
+    Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>(conf);
+        put(settings, YarnConfigKeys.DEPLOY_MODE.name(), deployMode);
+        put(settings, YarnConfigKeys.QUEUE.name(), queue);
+        put(settings, YarnConfigKeys.EXECUTOR_INSTANCES.name(), numExecutors);
+        put(settings, YarnConfigKeys.EXECUTOR_MEMORY.name(), executorMemory);
+        put(settings, YarnConfigKeys.EXECUTOR_CORES.name(), executorCores);
+        put(settings, YarnConfigKeys.AM_MEMORY.name(), driverMemory);
+        settings.put(ConfigKeys.MASTER.name(), "yarn");
+        return settings;
+    }
+
+    private static void put(Map<String, String> settings, String key, Object value) {
+        if (value != null) {
+            settings.put(key, value.toString());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> settings = settings();
+        WeftConf validated = WeftConf.validate(settings, YarnConfigKeys.allWithRuntime());
+        if (YarnSettings.from(validated).deployMode().equals("client")) {
+            return runHere(settings);
+        }
+        return submit(validated);
+    }
+
+    /** Client mode: the program runs in this JVM; its session reads the settings from system properties. */
+    private int runHere(Map<String, String> settings) {
+        settings.forEach(System::setProperty);
+        try {
+            Class.forName(mainClass, true, Thread.currentThread().getContextClassLoader())
+                    .getMethod("main", String[].class).invoke(null, (Object) args.toArray(new String[0]));
+            return 0;
+        } catch (InvocationTargetException e) {
+            e.getCause().printStackTrace(out);
+            return 1;
+        } catch (ReflectiveOperationException e) {
+            out.println("Cannot run " + mainClass + ": " + e);
+            return 1;
+        }
+    }
+
+    private int submit(WeftConf conf) throws Exception {
+        YarnSettings settings = YarnSettings.from(conf);
+        YarnConfiguration yarn = HadoopConfigurations.load(conf, System.getenv());
+        YarnClient client = YarnClient.createYarnClient();
+        client.init(yarn);
+        client.start();
+        Path stagingDir = null;
+        FileSystem fs = FileSystem.get(yarn);
+        try {
+            YarnClientApplication application = client.createApplication();
+            YarnEngineFactory.checkFits(settings, application.getNewApplicationResponse()
+                    .getMaximumResourceCapability());
+            ApplicationId appId = application.getNewApplicationResponse().getApplicationId();
+            List<Path> roots = YarnEngineFactory.applicationRoots(conf, fs);
+            Janitor.clean(fs, client, roots);
+            stagingDir = new Path(roots.get(0), appId.toString());
+            String javaHome = conf.get(YarnConfigKeys.JAVA_HOME);
+            String cacheSetting = conf.get(YarnConfigKeys.JAR_CACHE_DIR);
+            Staging.upload(fs, stagingDir, fs.makeQualified(cacheSetting != null ? new Path(cacheSetting)
+                    : new Path(fs.getHomeDirectory(), ".weft/jars")), classPath());
+            Staging.uploadConfiguration(fs, stagingDir, yarn);
+            stageApplication(fs, stagingDir, conf);
+
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            Credentials credentials = new Credentials();
+            credentials.addSecretKey(new Text(ExecutorMain.SECRET_ALIAS), secret);
+            DataOutputBuffer tokens = new DataOutputBuffer();
+            credentials.writeTokenStorageToStream(tokens);
+
+            ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
+            submission.setApplicationName(name != null ? name : mainClass);
+            submission.setApplicationType("WEFT");
+            submission.setQueue(settings.queue());
+            submission.setPriority(Priority.newInstance(settings.priority()));
+            submission.setMaxAppAttempts(settings.amMaxAttempts());
+            submission.setApplicationTags(settings.tags());
+            if (settings.amNodeLabel() != null) {
+                submission.setNodeLabelExpression(settings.amNodeLabel());
+            }
+            submission.setResource(Resource.newInstance(settings.amContainerMb(), settings.amCores()));
+            submission.setAMContainerSpec(ContainerLaunchContext.newInstance(
+                    Staging.localResources(fs, stagingDir, ContainerCommands.JARS_DIR),
+                    ContainerCommands.environment(yarn, javaHome),
+                    ContainerCommands.command(settings.amMemoryMb(), ApplicationMaster.class.getName(), List.of(),
+                            List.of()),
+                    null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null));
+            client.submitApplication(submission);
+            out.println("Submitted application " + appId);
+            return follow(client, appId);
+        } finally {
+            if (stagingDir != null) {
+                fs.delete(stagingDir, true);
+            }
+            client.stop();
+        }
+    }
+
+    private void stageApplication(FileSystem fs, Path stagingDir, WeftConf conf) throws IOException {
+        Properties app = new Properties();
+        conf.asMap().forEach(app::setProperty);
+        app.setProperty(ApplicationMaster.MAIN_CLASS, mainClass);
+        app.setProperty(ApplicationMaster.ARGS, ApplicationMaster.encodeArgs(args));
+        app.setProperty(ApplicationMaster.STAGING, fs.makeQualified(stagingDir).toString());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        app.store(bytes, "Weft application");
+        try (var stream = fs.create(new Path(stagingDir, ApplicationMaster.APP_FILE), true)) {
+            stream.write(bytes.toByteArray());
+        }
+    }
+
+    /** The jars to ship: this JVM's class path and, under {@code yarn jar}, the application jar's class loader. */
+    private static List<String> classPath() {
+        Set<String> entries = new LinkedHashSet<>();
+        for (ClassLoader loader = Thread.currentThread().getContextClassLoader(); loader != null;
+                loader = loader.getParent()) {
+            if (loader instanceof URLClassLoader urls) {
+                for (URL url : urls.getURLs()) {
+                    if (url.getProtocol().equals("file")) {
+                        entries.add(new File(url.getPath()).getPath());
+                    }
+                }
+            }
+        }
+        entries.addAll(Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)));
+        return new ArrayList<>(entries);
+    }
+
+    private int follow(YarnClient client, ApplicationId appId) throws Exception {
+        EnumSet<YarnApplicationState> ended = EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED,
+                YarnApplicationState.KILLED);
+        String trackingUrl = null;
+        YarnApplicationState last = null;
+        while (true) {
+            ApplicationReport report = client.getApplicationReport(appId);
+            if (trackingUrl == null && report.getTrackingUrl() != null && !report.getTrackingUrl().isBlank()) {
+                trackingUrl = report.getTrackingUrl();
+                out.println("Tracking URL: " + trackingUrl);
+            }
+            if (report.getYarnApplicationState() != last) {
+                last = report.getYarnApplicationState();
+                out.println("Application " + appId + " is " + last);
+            }
+            if (ended.contains(last)) {
+                FinalApplicationStatus status = report.getFinalApplicationStatus();
+                out.println("Final status: " + status);
+                if (status != FinalApplicationStatus.SUCCEEDED) {
+                    out.println("Diagnostics: " + report.getDiagnostics());
+                    out.println("Logs: yarn logs -applicationId " + appId);
+                    return 1;
+                }
+                return 0;
+            }
+            Thread.sleep(250);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.weft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.am.WeftSubmit;
+import io.weft.examples.TextCorpus;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cluster mode through WeftSubmit: the program's main runs inside the ApplicationMaster, which is the driver. */
+class ClusterModeTest {
+
+    private static List<String> submit(MiniClusters clusters, String... program) {
+        List<String> args = new ArrayList<>(List.of("--num-executors", "2", "--executor-memory", "256m",
+                "--driver-memory", "256m",
+                "--conf", "weft.yarn.hadoopConfDir=" + clusters.confDir,
+                "--conf", "weft.yarn.javaHome=" + System.getProperty("java.home")));
+        args.addAll(List.of(program));
+        return args;
+    }
+
+    @Test
+    void wordCountRunsWithTheDriverInTheApplicationMaster(@TempDir Path local) throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        FileSystem fs = clusters.fs();
+        new TextCorpus(1_000, 1.0).write(local, 1 << 20, 1, 9);
+        org.apache.hadoop.fs.Path input = fs.makeQualified(new org.apache.hadoop.fs.Path("/data/cluster-mode"));
+        fs.mkdirs(input);
+        Map<String, Long> expected = new HashMap<>();
+        for (Path file : Files.list(local).toList()) {
+            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(file.toUri()), input);
+            for (String line : Files.readAllLines(file)) {
+                for (String word : line.split(" ")) {
+                    if (!word.isEmpty()) {
+                        expected.merge(word, 1L, Long::sum);
+                    }
+                }
+            }
+        }
+        String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/cluster-mode")).toString();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int exit = WeftSubmit.run(submit(clusters, "io.weft.it.apps.CountWordsApp", input.toString(), output)
+                .toArray(new String[0]), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String text = printed.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(text).isZero();
+        assertThat(text).contains("Submitted application application_").contains("Final status: SUCCEEDED");
+
+        Map<String, Long> actual = new HashMap<>();
+        for (FileStatus part : fs.listStatus(new org.apache.hadoop.fs.Path(output),
+                p -> p.getName().startsWith("part-"))) {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(part.getPath()),
+                    StandardCharsets.UTF_8))) {
+                reader.lines().forEach(line -> {
+                    // Pair.toString is "(key,value)".
+                    int comma = line.lastIndexOf(',');
+                    actual.put(line.substring(1, comma), Long.parseLong(line.substring(comma + 1, line.length() - 1)));
+                });
+            }
+        }
+        assertThat(actual).isEqualTo(expected);
+        String appId = text.replaceAll("(?s).*Submitted application (application_\\d+_\\d+).*", "$1");
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".weft/staging/" + appId)))
+                .isFalse();
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".weft/shuffle/" + appId)))
+                .isFalse();
+    }
+
+    @Test
+    void aFailingDriverMakesTheClientExitNonZeroWithTheDriversError() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int exit = WeftSubmit.run(submit(clusters, "io.weft.it.apps.FailingApp").toArray(new String[0]),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String text = printed.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(text).isEqualTo(1);
+        assertThat(text).contains("Final status: FAILED")
+                .contains("java.lang.IllegalStateException: the driver gave up on purpose")
+                .contains("at io.weft.it.apps.FailingApp.main");
+    }
+}
