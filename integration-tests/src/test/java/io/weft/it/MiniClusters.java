@@ -26,6 +26,7 @@ final class MiniClusters {
     final MiniYARNCluster yarn;
     final YarnConfiguration conf;
     final Path confDir;
+    private final Thread shutdownHook;
 
     private MiniClusters() throws IOException, InterruptedException {
         File base = Files.createTempDirectory("weft-it-").toFile();
@@ -62,10 +63,22 @@ final class MiniClusters {
                 conf.writeXml(out);
             }
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            yarn.stop();
-            dfs.shutdown();
-        }, "mini-cluster-shutdown"));
+        shutdownHook = new Thread(this::stopClusters, "mini-cluster-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    private void stopClusters() {
+        yarn.stop();
+        dfs.shutdown();
+    }
+
+    /** Stops both clusters now rather than at JVM exit. */
+    static synchronized void shutdown() {
+        if (instance != null) {
+            Runtime.getRuntime().removeShutdownHook(instance.shutdownHook);
+            instance.stopClusters();
+            instance = null;
+        }
     }
 
     static synchronized MiniClusters get() throws IOException, InterruptedException {
