@@ -236,7 +236,8 @@ public final class WeftSubmit implements Callable<Integer> {
                 loader = loader.getParent()) {
             if (loader instanceof URLClassLoader urls) {
                 for (URL url : urls.getURLs()) {
-                    if (url.getProtocol().equals("file")) {
+                    // RunJar also lists the directory it unpacked the jar into: the jar itself is enough.
+                    if (url.getProtocol().equals("file") && !url.getPath().contains("hadoop-unjar")) {
                         entries.add(new File(url.getPath()).getPath());
                     }
                 }
