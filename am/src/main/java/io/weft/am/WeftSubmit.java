@@ -169,7 +169,7 @@ public final class WeftSubmit implements Callable<Integer> {
         try {
             YarnClientApplication application = client.createApplication();
             YarnEngineFactory.checkFits(settings, application.getNewApplicationResponse()
-                    .getMaximumResourceCapability());
+                    .getMaximumResourceCapability(), client);
             ApplicationId appId = application.getNewApplicationResponse().getApplicationId();
             List<Path> roots = YarnEngineFactory.applicationRoots(conf, fs);
             Janitor.clean(fs, client, roots);

@@ -51,7 +51,7 @@ public final class YarnEngineFactory implements EngineFactory {
         client.start();
         try {
             YarnClientApplication application = client.createApplication();
-            checkFits(settings, application.getNewApplicationResponse().getMaximumResourceCapability());
+            checkFits(settings, application.getNewApplicationResponse().getMaximumResourceCapability(), client);
             String appId = application.getNewApplicationResponse().getApplicationId().toString();
             FileSystem fs = FileSystem.get(yarn);
             Path home = fs.getHomeDirectory();
@@ -115,6 +115,29 @@ public final class YarnEngineFactory implements EngineFactory {
      * @throws WeftException naming the setting to lower
      */
     static void checkFits(YarnSettings settings, Resource max) {
+        checkFits(settings, max, null);
+    }
+
+    /**
+     * Also refuses an unknown queue, before anything is submitted.
+     *
+     * @param settings the requested sizes and queue
+     * @param max the cluster's largest container
+     * @param client a started client, to look the queue up (null to skip)
+     * @throws WeftException naming the setting to change
+     */
+    static void checkFits(YarnSettings settings, Resource max, YarnClient client) {
+        if (client != null) {
+            try {
+                if (client.getQueueInfo(settings.queue()) == null) {
+                    throw new WeftException("The YARN queue '" + settings.queue() + "' does not exist. Fix: set "
+                            + YarnConfigKeys.QUEUE.name() + " (--queue) to one of "
+                            + client.getAllQueues().stream().map(q -> q.getQueueName()).toList() + ".");
+                }
+            } catch (IOException | YarnException e) {
+                throw new WeftException("Could not look up the YARN queue '" + settings.queue() + "': " + e, e);
+            }
+        }
         checkFits("executor", settings.executorContainerMb(), settings.executorCores(), max,
                 YarnConfigKeys.EXECUTOR_MEMORY.name() + " / " + YarnConfigKeys.EXECUTOR_MEMORY_OVERHEAD.name(),
                 YarnConfigKeys.EXECUTOR_CORES.name());

@@ -136,6 +136,24 @@ class YarnClientModeTest {
     }
 
     @Test
+    void unknownQueueFailsBeforeSubmitting() throws Exception {
+        YarnClient client = YarnClient.createYarnClient();
+        client.init(clusters.conf);
+        client.start();
+        try {
+            int before = client.getApplications().size();
+            assertThatThrownBy(() -> session("no-such-queue").config("weft.yarn.queue", "nightly").getOrCreate())
+                    .isInstanceOf(WeftException.class)
+                    .hasMessageContaining("'nightly' does not exist")
+                    .hasMessageContaining("weft.yarn.queue")
+                    .hasMessageContaining("default");
+            assertThat(client.getApplications()).hasSize(before);
+        } finally {
+            client.stop();
+        }
+    }
+
+    @Test
     void memoryAboveTheClusterMaximumFailsBeforeSubmitting() throws Exception {
         YarnClient client = YarnClient.createYarnClient();
         client.init(clusters.conf);
