@@ -1,9 +1,7 @@
 package io.weft.am;
 
-import io.weft.runtime.cluster.ExecutorMain;
 import io.weft.runtime.conf.ConfigKeys;
 import io.weft.runtime.conf.WeftConf;
-import io.weft.yarnconf.ContainerCommands;
 import io.weft.yarnconf.HadoopConfigurations;
 import io.weft.yarnconf.YarnConfigKeys;
 import io.weft.yarnconf.YarnSettings;
@@ -14,7 +12,6 @@ import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,16 +25,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.DataOutputBuffer;
-import org.apache.hadoop.io.Text;
-import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
-import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.apache.hadoop.yarn.api.records.Priority;
-import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
@@ -183,28 +174,9 @@ public final class WeftSubmit implements Callable<Integer> {
 
             byte[] secret = new byte[32];
             new SecureRandom().nextBytes(secret);
-            Credentials credentials = new Credentials();
-            credentials.addSecretKey(new Text(ExecutorMain.SECRET_ALIAS), secret);
-            DataOutputBuffer tokens = new DataOutputBuffer();
-            credentials.writeTokenStorageToStream(tokens);
-
             ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
-            submission.setApplicationName(name != null ? name : mainClass);
-            submission.setApplicationType("WEFT");
-            submission.setQueue(settings.queue());
-            submission.setPriority(Priority.newInstance(settings.priority()));
-            submission.setMaxAppAttempts(settings.amMaxAttempts());
-            submission.setApplicationTags(settings.tags());
-            if (settings.amNodeLabel() != null) {
-                submission.setNodeLabelExpression(settings.amNodeLabel());
-            }
-            submission.setResource(Resource.newInstance(settings.amContainerMb(), settings.amCores()));
-            submission.setAMContainerSpec(ContainerLaunchContext.newInstance(
-                    Staging.localResources(fs, stagingDir, ContainerCommands.JARS_DIR),
-                    ContainerCommands.environment(yarn, javaHome),
-                    ContainerCommands.command(settings.amMemoryMb(), ApplicationMaster.class.getName(), List.of(),
-                            List.of()),
-                    null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null));
+            Submissions.fill(submission, settings, name != null ? name : mainClass, fs, stagingDir, yarn, javaHome,
+                    ApplicationMaster.class.getName(), List.of(), secret);
             client.submitApplication(submission);
             out.println("Submitted application " + appId);
             return follow(client, appId);

@@ -4,30 +4,21 @@ import io.weft.api.WeftException;
 import io.weft.planner.DagScheduler;
 import io.weft.runtime.cluster.DriverEndpoint;
 import io.weft.runtime.cluster.RemoteExecutorsBackend;
-import io.weft.runtime.cluster.ExecutorMain;
 import io.weft.runtime.cluster.Messages.Registered;
 import io.weft.runtime.conf.ConfigKeys;
 import io.weft.runtime.driver.DriverContext;
-import io.weft.yarnconf.ContainerCommands;
 import io.weft.yarnconf.YarnSettings;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.DataOutputBuffer;
-import org.apache.hadoop.io.Text;
-import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
-import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
-import org.apache.hadoop.yarn.api.records.Priority;
-import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
@@ -116,17 +107,6 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     }
 
     private void submit(String host, int port, byte[] secret) throws IOException, YarnException {
-        ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
-        submission.setApplicationName(appName);
-        submission.setApplicationType("WEFT");
-        submission.setQueue(settings.queue());
-        submission.setPriority(Priority.newInstance(settings.priority()));
-        submission.setMaxAppAttempts(settings.amMaxAttempts());
-        submission.setApplicationTags(settings.tags());
-        if (settings.amNodeLabel() != null) {
-            submission.setNodeLabelExpression(settings.amNodeLabel());
-        }
-        submission.setResource(Resource.newInstance(settings.amContainerMb(), settings.amCores()));
         List<String> args = new java.util.ArrayList<>(List.of(host, String.valueOf(port),
                 String.valueOf(settings.executorInstances()), String.valueOf(settings.executorMemoryMb()),
                 String.valueOf(settings.executorContainerMb()), String.valueOf(settings.executorCores()),
@@ -134,15 +114,9 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         if (settings.executorNodeLabel() != null) {
             args.add(settings.executorNodeLabel());
         }
-        Credentials credentials = new Credentials();
-        credentials.addSecretKey(new Text(ExecutorMain.SECRET_ALIAS), secret);
-        DataOutputBuffer tokens = new DataOutputBuffer();
-        credentials.writeTokenStorageToStream(tokens);
-        submission.setAMContainerSpec(ContainerLaunchContext.newInstance(
-                Staging.localResources(fs, stagingDir, ContainerCommands.JARS_DIR),
-                ContainerCommands.environment(yarn, javaHome),
-                ContainerCommands.command(settings.amMemoryMb(), ExecutorLauncher.class.getName(), args, List.of()),
-                null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null));
+        ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
+        Submissions.fill(submission, settings, appName, fs, stagingDir, yarn, javaHome,
+                ExecutorLauncher.class.getName(), args, secret);
         yarnClient.submitApplication(submission);
         LOG.info("Submitted application {} to queue {}", appId(), settings.queue());
     }

@@ -1,0 +1,66 @@
+package io.weft.am;
+
+import io.weft.runtime.cluster.ExecutorMain;
+import io.weft.yarnconf.ContainerCommands;
+import io.weft.yarnconf.YarnSettings;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+
+/** Fills a YARN submission the same way in client and cluster mode. */
+final class Submissions {
+
+    private Submissions() {
+    }
+
+    /**
+     * Sets the application's name, queue, priority, attempts, tags, AM node label and size, and the AM's launch
+     * context: the staged jars and configuration, the class path, and the application secret in the AM's
+     * credentials (never on its command line).
+     *
+     * @param submission from {@code YarnClientApplication}
+     * @param settings the YARN settings
+     * @param name the application's name
+     * @param fs the file system of the staging directory
+     * @param stagingDir the staging directory
+     * @param yarn the cluster's configuration
+     * @param javaHome JAVA_HOME for the containers, or null
+     * @param amMainClass the AM's main class
+     * @param amArgs its arguments
+     * @param secret the application secret
+     * @throws IOException when the staged files cannot be listed
+     */
+    static void fill(ApplicationSubmissionContext submission, YarnSettings settings, String name, FileSystem fs,
+            Path stagingDir, YarnConfiguration yarn, String javaHome, String amMainClass, List<String> amArgs,
+            byte[] secret) throws IOException {
+        submission.setApplicationName(name);
+        submission.setApplicationType("WEFT");
+        submission.setQueue(settings.queue());
+        submission.setPriority(Priority.newInstance(settings.priority()));
+        submission.setMaxAppAttempts(settings.amMaxAttempts());
+        submission.setApplicationTags(settings.tags());
+        if (settings.amNodeLabel() != null) {
+            submission.setNodeLabelExpression(settings.amNodeLabel());
+        }
+        submission.setResource(Resource.newInstance(settings.amContainerMb(), settings.amCores()));
+        Credentials credentials = new Credentials();
+        credentials.addSecretKey(new Text(ExecutorMain.SECRET_ALIAS), secret);
+        DataOutputBuffer tokens = new DataOutputBuffer();
+        credentials.writeTokenStorageToStream(tokens);
+        submission.setAMContainerSpec(ContainerLaunchContext.newInstance(
+                Staging.localResources(fs, stagingDir, ContainerCommands.JARS_DIR),
+                ContainerCommands.environment(yarn, javaHome),
+                ContainerCommands.command(settings.amMemoryMb(), amMainClass, amArgs, List.of()),
+                null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null));
+    }
+}
