@@ -89,5 +89,54 @@ class ClusterModeTest {
         assertThat(text).contains("Final status: FAILED")
                 .contains("java.lang.IllegalStateException: the driver gave up on purpose")
                 .contains("at io.weft.it.apps.FailingApp.main");
+        String appId = text.replaceAll("(?s).*Submitted application (application_\\d+_\\d+).*", "$1");
+        FileSystem fs = clusters.fs();
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".weft/staging/" + appId)))
+                .isFalse();
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".weft/shuffle/" + appId)))
+                .isFalse();
+    }
+
+    @Test
+    void aKilledApplicationLeavesNoStagingAndTheJanitorRemovesItsShuffleFiles() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        FileSystem fs = clusters.fs();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> WeftSubmit.run(submit(clusters, "io.weft.it.apps.SlowApp").toArray(new String[0]),
+                        new PrintStream(printed, true, StandardCharsets.UTF_8)));
+        org.apache.hadoop.yarn.client.api.YarnClient client =
+                org.apache.hadoop.yarn.client.api.YarnClient.createYarnClient();
+        client.init(clusters.conf);
+        client.start();
+        try {
+            // Wait until the driver has written shuffle files, then kill the application as an operator would.
+            org.apache.hadoop.yarn.api.records.ApplicationId appId = null;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline) {
+                String text = printed.toString(StandardCharsets.UTF_8);
+                if (appId == null && text.contains("Submitted application ")) {
+                    appId = org.apache.hadoop.yarn.api.records.ApplicationId.fromString(
+                            text.replaceAll("(?s).*Submitted application (application_\\d+_\\d+).*", "$1"));
+                }
+                if (appId != null && fs.exists(new org.apache.hadoop.fs.Path(fs.getHomeDirectory(),
+                        ".weft/shuffle/" + appId + "/shuffle_0"))) {
+                    break;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            }
+            assertThat(appId).as(printed.toString(StandardCharsets.UTF_8)).isNotNull();
+            client.killApplication(appId);
+            assertThat(exit.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Final status: KILLED");
+            org.apache.hadoop.fs.Path home = fs.getHomeDirectory();
+            assertThat(fs.exists(new org.apache.hadoop.fs.Path(home, ".weft/staging/" + appId))).isFalse();
+            // A killed AM may not get to clean up: the janitor (run at every session start) does.
+            io.weft.am.Janitor.clean(fs, client, List.of(fs.makeQualified(new org.apache.hadoop.fs.Path(home,
+                    ".weft/shuffle"))));
+            assertThat(fs.exists(new org.apache.hadoop.fs.Path(home, ".weft/shuffle/" + appId))).isFalse();
+        } finally {
+            client.stop();
+        }
     }
 }
