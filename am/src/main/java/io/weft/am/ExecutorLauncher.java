@@ -72,6 +72,7 @@ public final class ExecutorLauncher {
     private NMClientAsync nm;
     private Map<String, LocalResource> jars;
     private ByteBuffer executorTokens;
+    private volatile float progress;
 
     private ExecutorLauncher(String[] args) {
         this(Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
@@ -177,6 +178,15 @@ public final class ExecutorLauncher {
                 request();
             }
         });
+    }
+
+    /**
+     * The progress reported to the ResourceManager with each heartbeat. Any thread.
+     *
+     * @param fraction from 0 to 1
+     */
+    void setProgress(float fraction) {
+        progress = Math.max(0f, Math.min(1f, fraction));
     }
 
     /** Runs events on a daemon thread, for an AM whose main thread runs the driver. */
@@ -309,7 +319,7 @@ public final class ExecutorLauncher {
 
         @Override
         public float getProgress() {
-            return 0;
+            return progress;
         }
 
         @Override

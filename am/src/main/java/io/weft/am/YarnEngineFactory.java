@@ -88,7 +88,10 @@ public final class YarnEngineFactory implements EngineFactory {
                 withShuffle.put(ConfigKeys.SHUFFLE_DIR.name(), fs.makeQualified(new Path(fs.getHomeDirectory(),
                         ".weft/shuffle")).toString());
             }
-            return new DriverEngine(am.applicationId(), WeftConf.fromValidated(withShuffle), yarn, new AmBackend(am));
+            DriverEngine engine = new DriverEngine(am.applicationId(), WeftConf.fromValidated(withShuffle), yarn,
+                    new AmBackend(am));
+            engine.addSchedulerListener(new ProgressReporter(am.launcher()::setProgress));
+            return engine;
         } catch (IOException e) {
             throw new WeftException("The ApplicationMaster cannot reach the file system: " + e.getMessage(), e);
         }

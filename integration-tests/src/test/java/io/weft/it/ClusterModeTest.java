@@ -119,13 +119,16 @@ class ClusterModeTest {
                     appId = org.apache.hadoop.yarn.api.records.ApplicationId.fromString(
                             text.replaceAll("(?s).*Submitted application (application_\\d+_\\d+).*", "$1"));
                 }
+                // The map stage has finished (its files exist) and the AM has reported progress to YARN.
                 if (appId != null && fs.exists(new org.apache.hadoop.fs.Path(fs.getHomeDirectory(),
-                        ".weft/shuffle/" + appId + "/shuffle_0"))) {
+                        ".weft/shuffle/" + appId + "/shuffle_0"))
+                        && client.getApplicationReport(appId).getProgress() > 0) {
                     break;
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
             }
             assertThat(appId).as(printed.toString(StandardCharsets.UTF_8)).isNotNull();
+            assertThat(client.getApplicationReport(appId).getProgress()).isGreaterThan(0f);
             client.killApplication(appId);
             assertThat(exit.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
             assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Final status: KILLED");
