@@ -79,6 +79,42 @@ class ClusterModeTest {
     }
 
     @Test
+    void clientModeThroughWeftSubmitRunsTheProgramHereAndHelpListsTheOptions() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        FileSystem fs = clusters.fs();
+        org.apache.hadoop.fs.Path input = fs.makeQualified(new org.apache.hadoop.fs.Path("/data/client-submit"));
+        try (var out = fs.create(new org.apache.hadoop.fs.Path(input, "words.txt"))) {
+            out.write("b a b c b a\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/client-submit")).toString();
+        java.util.Properties before = (java.util.Properties) System.getProperties().clone();
+        try {
+            List<String> args = new ArrayList<>(List.of("--deploy-mode", "client"));
+            args.addAll(submit(clusters, "io.weft.it.apps.CountWordsApp", input.toString(), output));
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            int exit = WeftSubmit.run(args.toArray(new String[0]), new PrintStream(printed, true,
+                    StandardCharsets.UTF_8));
+            assertThat(exit).as(printed.toString(StandardCharsets.UTF_8)).isZero();
+        } finally {
+            System.setProperties(before);
+        }
+        List<String> lines = new ArrayList<>();
+        for (FileStatus part : fs.listStatus(new org.apache.hadoop.fs.Path(output),
+                p -> p.getName().startsWith("part-"))) {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(part.getPath()),
+                    StandardCharsets.UTF_8))) {
+                reader.lines().forEach(lines::add);
+            }
+        }
+        assertThat(lines).containsExactlyInAnyOrder("(a,2)", "(b,3)", "(c,1)");
+
+        java.io.StringWriter help = new java.io.StringWriter();
+        new picocli.CommandLine(new WeftSubmit(System.out)).usage(new java.io.PrintWriter(help));
+        assertThat(help.toString()).contains("--deploy-mode", "--name", "--queue", "--num-executors",
+                "--executor-memory", "--executor-cores", "--driver-memory", "--conf", "--help");
+    }
+
+    @Test
     void aFailingDriverMakesTheClientExitNonZeroWithTheDriversError() throws Exception {
         MiniClusters clusters = MiniClusters.get();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
