@@ -130,19 +130,7 @@ public final class ExternalAggregator<K, V, C> implements AutoCloseable {
             return;
         }
         closed = true;
-        for (SpillFile.Reader reader : readers) {
-            try {
-                reader.close();
-            } catch (RuntimeException e) {
-                LOG.warn("Could not delete a spill file", e);
-            }
-        }
-        readers.clear();
-        for (SpillFile spill : spills) {
-            if (spill.file().exists() && !spill.file().delete()) {
-                LOG.warn("Could not delete spill file {}", spill.file());
-            }
-        }
+        SpillFile.deleteAll(readers, spills);
         releaseKryo();
     }
 

@@ -112,22 +112,8 @@ public final class ExternalSorter<K, V> implements AutoCloseable {
             return;
         }
         closed = true;
-        for (SpillFile.Reader reader : readers) {
-            try {
-                reader.close();
-            } catch (RuntimeException e) {
-                LOG.warn("Could not delete a sort run file", e);
-            }
-        }
-        readers.clear();
-        for (SpillFile run : runs) {
-            if (run.file().exists() && !run.file().delete()) {
-                LOG.warn("Could not delete sort run file {}", run.file());
-            }
-        }
-        if (kryo != null) {
-            releaseKryo();
-        }
+        SpillFile.deleteAll(readers, runs);
+        releaseKryo();
     }
 
     private void releaseKryo() {

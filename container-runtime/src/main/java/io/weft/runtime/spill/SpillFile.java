@@ -20,6 +20,30 @@ final class SpillFile {
 
     /** At most this many spill files are merged at once (open files, read buffers); more take several passes. */
     static final int MAX_FAN_IN = 64;
+
+    /**
+     * Closes the readers and deletes the files, best effort, logging what could not be deleted. Used by the
+     * aggregator and the sorter when they are closed, whatever state they are in.
+     *
+     * @param readers open readers (cleared)
+     * @param files spill files
+     */
+    static void deleteAll(java.util.List<Reader> readers, java.util.List<SpillFile> files) {
+        for (Reader reader : readers) {
+            try {
+                reader.close();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(SpillFile.class).warn("Could not delete a spill file", e);
+            }
+        }
+        readers.clear();
+        for (SpillFile spill : files) {
+            if (spill.file().exists() && !spill.file().delete()) {
+                org.slf4j.LoggerFactory.getLogger(SpillFile.class).warn("Could not delete spill file {}",
+                        spill.file());
+            }
+        }
+    }
     private static final int MIN_BUFFER = 4 * 1024;
     private static final int MAX_BUFFER = 64 * 1024;
 
