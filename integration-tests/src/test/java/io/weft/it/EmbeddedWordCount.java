@@ -24,31 +24,32 @@ public final class EmbeddedWordCount {
     }
 
     /**
-     * @param args ignored
+     * @param args optional: the corpus size in MB (default 20)
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
+        long megabytes = args.length > 0 ? Long.parseLong(args[0]) : 20;
         long start = System.nanoTime();
         System.out.println("Starting an embedded HDFS and YARN (1 DataNode, 2 NodeManagers)...");
         MiniClusters clusters = MiniClusters.get();
         System.out.printf("Cluster up in %.1f s; HDFS at %s%n", (System.nanoTime() - start) / 1e9,
                 clusters.dfs.getURI());
         Path local = Files.createTempDirectory("weft-corpus-");
-        new TextCorpus(50_000, 1.05).write(local, 20L << 20, 4, 7);
+        new TextCorpus(50_000, 1.05).write(local, megabytes << 20, (int) Math.max(4, megabytes / 64), 7);
         FileSystem fs = clusters.fs();
         org.apache.hadoop.fs.Path input = fs.makeQualified(new org.apache.hadoop.fs.Path("/data/corpus"));
         fs.mkdirs(input);
         for (Path file : Files.list(local).toList()) {
             fs.copyFromLocalFile(true, true, new org.apache.hadoop.fs.Path(file.toUri()), input);
         }
-        System.out.println("Corpus (20 MB) written to " + input);
+        System.out.println("Corpus (" + megabytes + " MB) written to " + input);
         String appId;
         try (WeftSession weft = WeftSession.builder().appName("wordcount").master("yarn")
                 .config("weft.submit.deployMode", "client")
                 .config("weft.yarn.hadoopConfDir", clusters.confDir.toString())
                 .config("weft.yarn.javaHome", System.getProperty("java.home"))
                 .config("weft.executor.instances", "2")
-                .config("weft.executor.memory", "512m")
+                .config("weft.executor.memory", "768m")
                 .config("weft.am.memory", "256m").getOrCreate()) {
             System.out.println("Application " + weft.applicationId() + " is running with "
                     + weft.defaultParallelism() + " executor cores");
