@@ -1,5 +1,6 @@
 package io.weft.am;
 
+import io.weft.runtime.ui.DriverUi;
 import io.weft.yarnconf.YarnSettings;
 import org.apache.hadoop.fs.Path;
 
@@ -11,8 +12,10 @@ import org.apache.hadoop.fs.Path;
  * @param settings the application's YARN settings
  * @param stagingDir the application's staging directory
  * @param applicationId the application
+ * @param ui the status UI the AM registered as its tracking URL; the driver's scheduler events feed its store
  */
-record AmContext(ExecutorLauncher launcher, YarnSettings settings, Path stagingDir, String applicationId) {
+record AmContext(ExecutorLauncher launcher, YarnSettings settings, Path stagingDir, String applicationId,
+        DriverUi ui) {
 
     private static volatile AmContext current;
 

@@ -3,6 +3,7 @@ package io.weft.am;
 import io.weft.api.WeftSession;
 import io.weft.runtime.conf.ConfigKeys;
 import io.weft.runtime.conf.WeftConf;
+import io.weft.runtime.ui.DriverUi;
 import io.weft.yarnconf.YarnConfigKeys;
 import io.weft.yarnconf.YarnSettings;
 import java.io.FileInputStream;
@@ -40,6 +41,7 @@ public final class ApplicationMaster {
     static final String MAIN_CLASS = "weft.internal.mainClass";
     static final String ARGS = "weft.internal.args";
     static final String STAGING = "weft.internal.stagingDir";
+    static final String APP_NAME = "weft.internal.appName";
     private static final int MAX_DIAGNOSTICS = 16_000;
 
     private ApplicationMaster() {
@@ -72,9 +74,10 @@ public final class ApplicationMaster {
                 yarnSettings.executorMemoryMb(), yarnSettings.executorContainerMb(), yarnSettings.executorCores(),
                 stagingDir, javaOptions == null || javaOptions.isBlank() ? List.of()
                         : List.of(javaOptions.trim().split("\\s+")), yarnSettings.executorNodeLabel());
-        launcher.register("");
+        DriverUi ui = DriverUi.start(appId, app.getProperty(APP_NAME, app.getProperty(MAIN_CLASS)), conf);
+        launcher.register(ui.url().orElse(""));
         launcher.startEventThread();
-        AmContext.set(new AmContext(launcher, yarnSettings, stagingDir, appId));
+        AmContext.set(new AmContext(launcher, yarnSettings, stagingDir, appId, ui));
 
         FinalApplicationStatus status = FinalApplicationStatus.SUCCEEDED;
         String diagnostics = "";
@@ -92,6 +95,7 @@ public final class ApplicationMaster {
                 LOG.warn("Could not delete the staging directory {}: {}", stagingDir, e.toString());
             }
         }
+        ui.close();
         launcher.finish(status, diagnostics.length() > MAX_DIAGNOSTICS
                 ? diagnostics.substring(0, MAX_DIAGNOSTICS) : diagnostics);
         System.exit(status == FinalApplicationStatus.SUCCEEDED ? 0 : 1);

@@ -46,11 +46,14 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: AMRM and NM callbacks only enqueue events; the main thread owns all state.
  *
  * <pre>ExecutorLauncher &lt;driver-host&gt; &lt;driver-port&gt; &lt;executors&gt; &lt;heap-mb&gt; &lt;container-mb&gt;
- * &lt;cores&gt; &lt;staging-dir&gt; &lt;executor-java-options, base64&gt; [node-label]</pre>
+ * &lt;cores&gt; &lt;staging-dir&gt; &lt;executor-java-options, base64&gt; &lt;tracking-url or -&gt; [node-label]</pre>
  */
 public final class ExecutorLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorLauncher.class);
+
+    /** The tracking-URL argument when the driver serves no UI. */
+    static final String NO_TRACKING_URL = "-";
 
     private volatile String driverHost;
     private volatile int driverPort;
@@ -73,12 +76,14 @@ public final class ExecutorLauncher {
     private Map<String, LocalResource> jars;
     private ByteBuffer executorTokens;
     private volatile float progress;
+    private String clientTrackingUrl = "";
 
     private ExecutorLauncher(String[] args) {
         this(Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-                Integer.parseInt(args[5]), new Path(args[6]), decodeOptions(args[7]), args.length > 8 ? args[8] : null);
+                Integer.parseInt(args[5]), new Path(args[6]), decodeOptions(args[7]), args.length > 9 ? args[9] : null);
         driverHost = args[0];
         driverPort = Integer.parseInt(args[1]);
+        clientTrackingUrl = args[8].equals(NO_TRACKING_URL) ? "" : args[8];
     }
 
     /**
@@ -130,7 +135,7 @@ public final class ExecutorLauncher {
     }
 
     private void run() throws Exception {
-        register("");
+        register(clientTrackingUrl);
         requestExecutors(driverHost, driverPort);
         int unreachable = 0;
         while (unreachable < 3 && finalStatus == FinalApplicationStatus.SUCCEEDED) {

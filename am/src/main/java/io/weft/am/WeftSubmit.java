@@ -192,6 +192,7 @@ public final class WeftSubmit implements Callable<Integer> {
         Properties app = new Properties();
         conf.asMap().forEach(app::setProperty);
         app.setProperty(ApplicationMaster.MAIN_CLASS, mainClass);
+        app.setProperty(ApplicationMaster.APP_NAME, name != null ? name : mainClass);
         app.setProperty(ApplicationMaster.ARGS, ApplicationMaster.encodeArgs(args));
         app.setProperty(ApplicationMaster.STAGING, fs.makeQualified(stagingDir).toString());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -226,7 +227,9 @@ public final class WeftSubmit implements Callable<Integer> {
         YarnApplicationState last = null;
         while (true) {
             ApplicationReport report = client.getApplicationReport(appId);
-            if (trackingUrl == null && report.getTrackingUrl() != null && !report.getTrackingUrl().isBlank()) {
+            // Before the AM registers, the report's URL points at the ResourceManager's placeholder page.
+            if (trackingUrl == null && report.getYarnApplicationState() == YarnApplicationState.RUNNING
+                    && report.getTrackingUrl() != null && !report.getTrackingUrl().isBlank()) {
                 trackingUrl = report.getTrackingUrl();
                 out.println("Tracking URL: " + trackingUrl);
             }

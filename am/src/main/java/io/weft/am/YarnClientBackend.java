@@ -44,6 +44,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     private final Path stagingDir;
     private final String javaHome;
     private final Path jarCache;
+    private final String trackingUrl;
     private volatile Staging.Report lastUpload;
     private String executorJavaOptions = "";
     private FileSystem fs;
@@ -57,9 +58,12 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
      * @param stagingDir this application's staging directory
      * @param javaHome JAVA_HOME for containers, or {@code null} for the NodeManagers'
      * @param jarCache the shared jar cache directory
+     * @param trackingUrl the driver's status UI, which the ApplicationMaster registers as the tracking URL, or
+     *     {@code null} when the UI is off
      */
     public YarnClientBackend(YarnClient yarnClient, YarnClientApplication application, YarnConfiguration yarn,
-            YarnSettings settings, String appName, Path stagingDir, String javaHome, Path jarCache) {
+            YarnSettings settings, String appName, Path stagingDir, String javaHome, Path jarCache,
+            String trackingUrl) {
         this.yarnClient = yarnClient;
         this.application = application;
         this.yarn = yarn;
@@ -68,6 +72,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         this.stagingDir = stagingDir;
         this.javaHome = javaHome;
         this.jarCache = jarCache;
+        this.trackingUrl = trackingUrl;
     }
 
     /** @return what this application's upload copied and reused */
@@ -110,7 +115,8 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         List<String> args = new java.util.ArrayList<>(List.of(host, String.valueOf(port),
                 String.valueOf(settings.executorInstances()), String.valueOf(settings.executorMemoryMb()),
                 String.valueOf(settings.executorContainerMb()), String.valueOf(settings.executorCores()),
-                fs.makeQualified(stagingDir).toString(), ExecutorLauncher.encodeOptions(executorJavaOptions)));
+                fs.makeQualified(stagingDir).toString(), ExecutorLauncher.encodeOptions(executorJavaOptions),
+                trackingUrl == null ? ExecutorLauncher.NO_TRACKING_URL : trackingUrl));
         if (settings.executorNodeLabel() != null) {
             args.add(settings.executorNodeLabel());
         }

@@ -6,6 +6,7 @@ import io.weft.api.spi.EngineFactory;
 import io.weft.runtime.conf.ConfigKeys;
 import io.weft.runtime.conf.WeftConf;
 import io.weft.runtime.driver.DriverEngine;
+import io.weft.runtime.ui.DriverUi;
 import io.weft.yarnconf.HadoopConfigurations;
 import io.weft.yarnconf.YarnConfigKeys;
 import io.weft.yarnconf.YarnSettings;
@@ -65,9 +66,18 @@ public final class YarnEngineFactory implements EngineFactory {
                 withShuffle.put(ConfigKeys.SHUFFLE_DIR.name(), fs.makeQualified(new Path(home, ".weft/shuffle"))
                         .toString());
             }
-            return new DriverEngine(appId, WeftConf.fromValidated(withShuffle), yarn,
-                    new YarnClientBackend(client, application, yarn, settings, appName, stagingDir,
-                            conf.get(YarnConfigKeys.JAVA_HOME), jarCache));
+            DriverUi ui = DriverUi.start(appId, appName, conf);
+            try {
+                DriverEngine engine = new DriverEngine(appId, WeftConf.fromValidated(withShuffle), yarn,
+                        new YarnClientBackend(client, application, yarn, settings, appName, stagingDir,
+                                conf.get(YarnConfigKeys.JAVA_HOME), jarCache, ui.url().orElse(null)));
+                engine.attachUi(ui);
+                engine.closeWith(ui);
+                return engine;
+            } catch (RuntimeException e) {
+                ui.close();
+                throw e;
+            }
         } catch (IOException | YarnException | RuntimeException e) {
             client.stop();
             if (e instanceof WeftException w) {
@@ -91,6 +101,7 @@ public final class YarnEngineFactory implements EngineFactory {
             DriverEngine engine = new DriverEngine(am.applicationId(), WeftConf.fromValidated(withShuffle), yarn,
                     new AmBackend(am));
             engine.addSchedulerListener(new ProgressReporter(am.launcher()::setProgress));
+            engine.attachUi(am.ui());
             return engine;
         } catch (IOException e) {
             throw new WeftException("The ApplicationMaster cannot reach the file system: " + e.getMessage(), e);

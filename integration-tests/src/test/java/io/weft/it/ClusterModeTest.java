@@ -165,6 +165,15 @@ class ClusterModeTest {
             }
             assertThat(appId).as(printed.toString(StandardCharsets.UTF_8)).isNotNull();
             assertThat(client.getApplicationReport(appId).getProgress()).isGreaterThan(0f);
+            // The driver's status UI is the tracking URL, reached through the ResourceManager's web proxy.
+            org.apache.hadoop.yarn.api.records.ApplicationReport report = client.getApplicationReport(appId);
+            assertThat(report.getTrackingUrl()).contains("/proxy/" + appId);
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Tracking URL: " + report.getTrackingUrl());
+            com.fasterxml.jackson.databind.JsonNode jobs = Http.json(report.getTrackingUrl() + "api/v1/jobs");
+            assertThat(jobs.get(0).get("status").asText()).isEqualTo("RUNNING");
+            com.fasterxml.jackson.databind.JsonNode stages = Http.json(report.getTrackingUrl() + "api/v1/stages");
+            assertThat(stages.findValuesAsText("status")).contains("COMPLETE", "RUNNING");
+            assertThat(Http.get(report.getTrackingUrl())).contains("io.weft.it.apps.SlowApp");
             client.killApplication(appId);
             assertThat(exit.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
             assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Final status: KILLED");

@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
+import org.apache.hadoop.yarn.server.webproxy.WebAppProxyServer;
 
 /**
  * One MiniDFSCluster (1 DataNode) and one MiniYARNCluster (1 RM, 2 NodeManagers) for the whole test JVM, started
@@ -27,6 +28,7 @@ final class MiniClusters {
     final YarnConfiguration conf;
     final Path confDir;
     private final Thread shutdownHook;
+    private final WebAppProxyServer proxy;
 
     private MiniClusters() throws IOException, InterruptedException {
         File base = Files.createTempDirectory("weft-it-").toFile();
@@ -47,10 +49,16 @@ final class MiniClusters {
         yarnConf.set("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10");
         yarnConf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "99.9");
         yarnConf.set("yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb", "0");
+        yarnConf.set(YarnConfiguration.PROXY_ADDRESS, "localhost:" + freePort());
         yarn = new MiniYARNCluster("weft-it", 2, 1, 1);
         yarn.init(yarnConf);
         yarn.start();
         conf = new YarnConfiguration(yarn.getConfig());
+        // A standalone web proxy, as on production clusters: the embedded one would hand out tracking URLs with the
+        // RM web app's requested port (0) rather than the port it bound.
+        proxy = new WebAppProxyServer();
+        proxy.init(new YarnConfiguration(conf));
+        proxy.start();
         long deadline = System.currentTimeMillis() + 30_000;
         while (yarn.getResourceManager().getRMContext().getRMNodes().size() < 2
                 && System.currentTimeMillis() < deadline) {
@@ -67,7 +75,14 @@ final class MiniClusters {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private void stopClusters() {
+        proxy.stop();
         yarn.stop();
         dfs.shutdown();
     }

@@ -90,6 +90,20 @@ class YarnClientModeTest {
                 }
             }
             assertThat(lines).isEqualTo(expected.size());
+            // The AM registered the driver's status UI as the tracking URL; it opens through the RM's proxy.
+            YarnClient yarn = YarnClient.createYarnClient();
+            yarn.init(clusters.conf);
+            yarn.start();
+            try {
+                ApplicationReport running = yarn.getApplicationReport(
+                        org.apache.hadoop.yarn.api.records.ApplicationId.fromString(appId));
+                assertThat(running.getOriginalTrackingUrl())
+                        .isEqualTo(((io.weft.runtime.driver.DriverEngine) weft.engine()).statusUrl().orElseThrow());
+                var jobs = Http.json(running.getTrackingUrl() + "api/v1/jobs");
+                assertThat(jobs.findValuesAsText("status")).containsOnly("SUCCEEDED").hasSizeGreaterThanOrEqualTo(2);
+            } finally {
+                yarn.stop();
+            }
         }
         assertThat(fs.exists(new org.apache.hadoop.fs.Path(home, ".weft/shuffle/" + appId))).isFalse();
         assertThat(fs.exists(new org.apache.hadoop.fs.Path(home, ".weft/staging/" + appId))).isFalse();

@@ -92,13 +92,27 @@ public final class ConfigKeys {
 
     /** Extra JVM options for executor JVMs. */
     public static final ConfigKey<String> EXECUTOR_JAVA_OPTIONS = string("weft.executor.extraJavaOptions", "",
-            "Extra JVM options for executor JVMs (local-cluster; later YARN containers).");
+            "Extra JVM options for executor JVMs (local-cluster and YARN containers).");
+
+    /** Whether the driver serves its status pages. */
+    public static final ConfigKey<Boolean> UI_ENABLED = bool("weft.ui.enabled", "true",
+            "Whether the driver serves its status pages and JSON API (on YARN: the application's tracking URL).");
+
+    /** The status server's port. */
+    public static final ConfigKey<Integer> UI_PORT = new ConfigKey<>("weft.ui.port", "0",
+            "a port number from 0 to 65535", s -> {
+                int v = Integer.parseInt(s.trim());
+                if (v < 0 || v > 65535) {
+                    throw new IllegalArgumentException("must be from 0 to 65535");
+                }
+                return v;
+            }, "The driver's status server port; 0 picks a free port, which is safest on shared YARN nodes.");
 
     /** All keys. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, TASK_MAX_FAILURES, STAGE_MAX_ATTEMPTS, SHUFFLE_DIR,
             SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, MEMORY_FRACTION, STORAGE_FRACTION, LOCAL_DIR,
             CLOSURE_WARN_SIZE, DEFAULT_PARALLELISM, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, REGISTRATION_TIMEOUT,
-            EXECUTOR_JAVA_OPTIONS);
+            EXECUTOR_JAVA_OPTIONS, UI_ENABLED, UI_PORT);
 
     /** Prefix of settings passed to the Hadoop configuration with the prefix removed. */
     public static final String HADOOP_PREFIX = "weft.hadoop.";
@@ -137,6 +151,22 @@ public final class ConfigKeys {
      */
     public static ConfigKey<Long> size(String name, String def, String doc) {
         return new ConfigKey<>(name, def, "a byte size such as 512k, 64m or 1g", ConfigKeys::parseBytes, doc);
+    }
+
+    /**
+     * @param name key
+     * @param def default
+     * @param doc documentation
+     * @return a boolean setting: {@code true} or {@code false}
+     */
+    public static ConfigKey<Boolean> bool(String name, String def, String doc) {
+        return new ConfigKey<>(name, def, "true or false", s -> {
+            String v = s.trim().toLowerCase(Locale.ROOT);
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new IllegalArgumentException("must be true or false");
+            }
+            return Boolean.parseBoolean(v);
+        }, doc);
     }
 
     /**

@@ -18,6 +18,7 @@ import io.weft.runtime.io.TextFileNode;
 import io.weft.runtime.io.TextOutputJob;
 import io.weft.runtime.serial.ClosureChecker;
 import io.weft.runtime.serial.KryoPool;
+import io.weft.runtime.ui.DriverUi;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -62,6 +63,8 @@ public final class DriverEngine implements Engine {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
     private final ListenerBus listeners = new ListenerBus();
+    private final List<AutoCloseable> closeWith = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile String statusUrl;
 
     /**
      * Starts the scheduler and the backend's executors.
@@ -129,6 +132,32 @@ public final class DriverEngine implements Engine {
      */
     public void addSchedulerListener(SchedulerListener listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Feeds a status UI with this driver's scheduler events from now on. Call before the first job. The caller
+     * still owns the UI: pass it to {@link #closeWith} when it should end with this session.
+     *
+     * @param ui the UI
+     */
+    public void attachUi(DriverUi ui) {
+        listeners.add(ui.store());
+        statusUrl = ui.url().orElse(null);
+    }
+
+    /** @return the address of the status UI, when one is attached and serving */
+    public java.util.Optional<String> statusUrl() {
+        return java.util.Optional.ofNullable(statusUrl);
+    }
+
+    /**
+     * Closes a resource when this engine closes (after the backend), for things that live exactly as long as the
+     * session, such as its status server. Failures to close are logged.
+     *
+     * @param resource the resource
+     */
+    public void closeWith(AutoCloseable resource) {
+        closeWith.add(resource);
     }
 
     /** @return the backend */
@@ -271,6 +300,13 @@ public final class DriverEngine implements Engine {
         scheduler.close();
         backend.close();
         deleteShuffleDir();
+        for (AutoCloseable resource : closeWith) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Could not close {}: {}", resource, e.toString());
+            }
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {

@@ -6,6 +6,7 @@ import io.weft.api.spi.EngineFactory;
 import io.weft.runtime.conf.WeftConf;
 import io.weft.runtime.driver.ClusterBackend;
 import io.weft.runtime.driver.DriverEngine;
+import io.weft.runtime.ui.DriverUi;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -34,7 +35,16 @@ public final class LocalEngineFactory implements EngineFactory {
         Configuration hadoopConf = conf.hadoopConfiguration(new Configuration());
         String appId = "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
-        return new DriverEngine(appId, conf, hadoopConf, backendFor(master, appName));
+        DriverUi ui = DriverUi.start(appId, appName, conf);
+        try {
+            DriverEngine engine = new DriverEngine(appId, conf, hadoopConf, backendFor(master, appName));
+            engine.attachUi(ui);
+            engine.closeWith(ui);
+            return engine;
+        } catch (RuntimeException e) {
+            ui.close();
+            throw e;
+        }
     }
 
     private static ClusterBackend backendFor(String master, String appName) {

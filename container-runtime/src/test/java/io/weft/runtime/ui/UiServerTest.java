@@ -1,0 +1,101 @@
+package io.weft.runtime.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.weft.api.Pair;
+import io.weft.api.WeftSession;
+import io.weft.runtime.driver.DriverEngine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The driver's status server, on a real local session and real HTTP. */
+class UiServerTest {
+
+    private static HttpURLConnection open(String url, String method) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        connection.setRequestMethod(method);
+        return connection;
+    }
+
+    private static String get(String url) throws IOException {
+        HttpURLConnection connection = open(url, "GET");
+        assertThat(connection.getResponseCode()).as(url).isEqualTo(200);
+        try (InputStream in = connection.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void servesJobsAndStagesOfTheSessionAsJsonAndHtml() throws Exception {
+        try (WeftSession weft = WeftSession.builder().appName("ui <test>").master("local[2]").getOrCreate()) {
+            String url = ((DriverEngine) weft.engine()).statusUrl().orElseThrow();
+            long groups = weft.parallelize(IntStream.range(0, 100).boxed().toList(), 4)
+                    .mapToPair(x -> Pair.of(x % 5, x)).reduceByKey(Integer::sum, 3).count();
+            assertThat(groups).isEqualTo(5);
+
+            ObjectMapper json = new ObjectMapper();
+            JsonNode jobs = json.readTree(get(url + "api/v1/jobs"));
+            assertThat(jobs).hasSize(1);
+            assertThat(jobs.get(0).get("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(jobs.get(0).get("name").asText()).contains("count");
+            assertThat(jobs.get(0).get("stageIds")).hasSize(2);
+
+            JsonNode stages = json.readTree(get(url + "api/v1/stages"));
+            assertThat(stages).hasSize(2);
+            JsonNode result = stages.get(0);
+            JsonNode map = stages.get(1);
+            assertThat(map.get("numTasks").asInt()).isEqualTo(4);
+            assertThat(map.get("completedTasks").asInt()).isEqualTo(4);
+            assertThat(map.get("shuffleBytesWritten").asLong()).isPositive();
+            assertThat(result.get("numTasks").asInt()).isEqualTo(3);
+            assertThat(result.get("status").asText()).isEqualTo("COMPLETE");
+            assertThat(result.get("parentIds").get(0).asInt()).isEqualTo(map.get("stageId").asInt());
+            assertThat(result.get("shuffleBytesRead").asLong()).isEqualTo(map.get("shuffleBytesWritten").asLong());
+
+            JsonNode app = json.readTree(get(url + "api/v1/application"));
+            assertThat(app.get("id").asText()).isEqualTo(weft.engine().applicationId());
+            assertThat(app.get("jobs").asInt()).isEqualTo(1);
+
+            String html = get(url);
+            assertThat(html).contains("ui &lt;test&gt;").contains("SUCCEEDED").doesNotContain("ui <test>");
+            assertThat(open(url + "nothing-here", "GET").getResponseCode()).isEqualTo(404);
+            assertThat(open(url + "api/v1/jobs", "DELETE").getResponseCode()).isEqualTo(405);
+        }
+    }
+
+    @Test
+    void aFailedJobShowsItsErrorAndTheServerStopsWithTheSession() throws Exception {
+        String url;
+        try (WeftSession weft = WeftSession.builder().master("local[1]").getOrCreate()) {
+            url = ((DriverEngine) weft.engine()).statusUrl().orElseThrow();
+            try {
+                weft.parallelize(java.util.List.of(1, 2, 3), 1).map(x -> {
+                    throw new IllegalStateException("boom " + x);
+                }).count();
+            } catch (RuntimeException expected) {
+                // the failure is what the page should show
+            }
+            JsonNode job = new ObjectMapper().readTree(get(url + "api/v1/jobs")).get(0);
+            assertThat(job.get("status").asText()).isEqualTo("FAILED");
+            assertThat(job.get("error").asText()).contains("boom 1");
+        }
+        HttpURLConnection after = open(url + "api/v1/jobs", "GET");
+        after.setConnectTimeout(2000);
+        org.assertj.core.api.Assertions.assertThatThrownBy(after::getResponseCode).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void canBeSwitchedOff() {
+        try (WeftSession weft = WeftSession.builder().master("local[1]").config("weft.ui.enabled", "false")
+                .getOrCreate()) {
+            assertThat(((DriverEngine) weft.engine()).statusUrl()).isEmpty();
+        }
+    }
+}
