@@ -77,6 +77,9 @@ public final class ExecutorLauncher {
     private ByteBuffer executorTokens;
     private volatile float progress;
     private String clientTrackingUrl = "";
+    private volatile java.util.function.Supplier<Map<String, Integer>> inputHosts = Map::of;
+    private final java.util.Deque<ContainerRequest> outstanding = new java.util.ArrayDeque<>();
+    private final java.util.Set<ContainerId> launched = new java.util.HashSet<>();
 
     private ExecutorLauncher(String[] args) {
         this(Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
@@ -194,6 +197,35 @@ public final class ExecutorLauncher {
         progress = Math.max(0f, Math.min(1f, fraction));
     }
 
+    /**
+     * From now on, container requests prefer the hosts holding waiting tasks' input. Any thread.
+     *
+     * @param hostCounts host to the number of waiting tasks whose input is there
+     */
+    void preferInputHosts(java.util.function.Supplier<Map<String, Integer>> hostCounts) {
+        inputHosts = hostCounts;
+    }
+
+    /**
+     * Re-issues outstanding requests that name no host, now that waiting tasks' input locations are known. Any
+     * thread; the work happens on the allocator thread.
+     */
+    void relocalizeOutstanding() {
+        events.add(() -> {
+            Map<String, Integer> hosts = inputHosts.get();
+            if (hosts.isEmpty()) {
+                return;
+            }
+            List<ContainerRequest> unplaced = outstanding.stream().filter(r -> r.getNodes() == null
+                    || r.getNodes().isEmpty()).toList();
+            for (ContainerRequest old : unplaced) {
+                outstanding.remove(old);
+                rm.removeContainerRequest(old);
+                request();
+            }
+        });
+    }
+
     /** Runs events on a daemon thread, for an AM whose main thread runs the driver. */
     void startEventThread() {
         Thread thread = new Thread(() -> {
@@ -235,8 +267,13 @@ public final class ExecutorLauncher {
     }
 
     private void request() {
-        Resource size = Resource.newInstance(containerMb, cores);
-        rm.addContainerRequest(new ContainerRequest(size, null, null, Priority.newInstance(1), true, nodeLabel));
+        ContainerRequest request = ContainerRequests.build(Resource.newInstance(containerMb, cores),
+                Priority.newInstance(1), nodeLabel, inputHosts.get());
+        if (request.getNodes() != null && !request.getNodes().isEmpty()) {
+            LOG.info("Requesting an executor container preferably on {}", request.getNodes());
+        }
+        outstanding.add(request);
+        rm.addContainerRequest(request);
     }
 
     /** All credentials but the AMRM token, which belongs to this AM only. */
@@ -263,10 +300,14 @@ public final class ExecutorLauncher {
                 executorTokens.duplicate(), null);
         LOG.info("Launching executor {} in {} on {}", executorId, container.getId(), container.getNodeId());
         nm.startContainerAsync(container, context);
+        launched.add(container.getId());
         running++;
     }
 
     private void completed(ContainerStatus status) {
+        if (!launched.remove(status.getContainerId())) {
+            return; // a surplus container this AM released without launching anything in it
+        }
         running--;
         int exit = status.getExitStatus();
         LOG.info("Container {} ended with exit status {}: {}", status.getContainerId(), exit,
@@ -299,8 +340,14 @@ public final class ExecutorLauncher {
         public void onContainersAllocated(List<Container> containers) {
             for (Container container : containers) {
                 events.add(() -> {
-                    rm.removeContainerRequest(new ContainerRequest(container.getResource(), null, null,
-                            container.getPriority(), true, nodeLabel));
+                    ContainerRequest satisfied = ContainerRequests.matching(container, outstanding);
+                    if (satisfied == null) {
+                        LOG.info("Releasing surplus container {} on {}", container.getId(), container.getNodeId());
+                        rm.releaseAssignedContainer(container.getId());
+                        return;
+                    }
+                    outstanding.remove(satisfied);
+                    rm.removeContainerRequest(satisfied);
                     launch(container);
                 });
             }

@@ -102,6 +102,9 @@ public final class YarnEngineFactory implements EngineFactory {
                     new AmBackend(am));
             engine.addSchedulerListener(new ProgressReporter(am.launcher()::setProgress));
             engine.attachUi(am.ui());
+            PendingTaskLocality locality = new PendingTaskLocality(am.launcher()::relocalizeOutstanding);
+            engine.addSchedulerListener(locality);
+            am.launcher().preferInputHosts(locality::hostCounts);
             return engine;
         } catch (IOException e) {
             throw new WeftException("The ApplicationMaster cannot reach the file system: " + e.getMessage(), e);
