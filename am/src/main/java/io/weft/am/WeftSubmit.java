@@ -71,6 +71,10 @@ public final class WeftSubmit implements Callable<Integer> {
     @Option(names = "--driver-memory", description = "ApplicationMaster heap in cluster mode, e.g. 1g")
     String driverMemory;
 
+    @Option(names = "--input", paramLabel = "PATH", description = "A path the program reads (repeatable; globs"
+            + " allowed): checked to exist before anything is submitted")
+    List<String> inputs = new ArrayList<>();
+
     @Option(names = "--conf", description = "A weft.* setting, key=value (repeatable)")
     Map<String, String> conf = new LinkedHashMap<>();
 
@@ -127,6 +131,15 @@ public final class WeftSubmit implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> settings = settings();
         WeftConf validated = WeftConf.validate(settings, YarnConfigKeys.allWithRuntime());
+        List<String> missing = InputPaths.missing(inputs, HadoopConfigurations.load(validated, System.getenv()));
+        if (!missing.isEmpty()) {
+            for (String path : missing) {
+                out.println("Input path does not exist: " + path);
+            }
+            out.println("Nothing was submitted. Fix: create the input, or correct the path given to --input and"
+                    + " to the program.");
+            return 1;
+        }
         if (YarnSettings.from(validated).deployMode().equals("client")) {
             return runHere(settings);
         }

@@ -52,7 +52,9 @@ class ClusterModeTest {
         }
         String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/cluster-mode")).toString();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        int exit = WeftSubmit.run(submit(clusters, "io.weft.it.apps.CountWordsApp", input.toString(), output)
+        int exit = WeftSubmit.run(submit(clusters, "--name", "cluster wordcount", "--queue", "default",
+                "--input", input + "/*", "--conf", "weft.yarn.tags=WordCount,nightly", "--conf",
+                "weft.yarn.priority=3", "io.weft.it.apps.CountWordsApp", input.toString(), output)
                 .toArray(new String[0]), new PrintStream(printed, true, StandardCharsets.UTF_8));
         String text = printed.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(text).isZero();
@@ -76,6 +78,44 @@ class ClusterModeTest {
                 .isFalse();
         assertThat(fs.exists(new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".weft/shuffle/" + appId)))
                 .isFalse();
+        org.apache.hadoop.yarn.client.api.YarnClient client =
+                org.apache.hadoop.yarn.client.api.YarnClient.createYarnClient();
+        client.init(clusters.conf);
+        client.start();
+        try {
+            var report = client.getApplicationReport(
+                    org.apache.hadoop.yarn.api.records.ApplicationId.fromString(appId));
+            assertThat(report.getName()).isEqualTo("cluster wordcount");
+            assertThat(report.getQueue()).isIn("default", "root.default");
+            assertThat(report.getApplicationTags()).containsExactlyInAnyOrder("wordcount", "nightly");
+            assertThat(report.getPriority().getPriority()).isEqualTo(3);
+            assertThat(report.getApplicationType()).isEqualTo("WEFT");
+        } finally {
+            client.stop();
+        }
+    }
+
+    @Test
+    void aMissingInputFailsBeforeAnythingIsSubmitted() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        org.apache.hadoop.yarn.client.api.YarnClient client =
+                org.apache.hadoop.yarn.client.api.YarnClient.createYarnClient();
+        client.init(clusters.conf);
+        client.start();
+        try {
+            int before = client.getApplications().size();
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            int exit = WeftSubmit.run(submit(clusters, "--input", "/no/such/input", "io.weft.it.apps.CountWordsApp",
+                    "/no/such/input", "/out/never").toArray(new String[0]),
+                    new PrintStream(printed, true, StandardCharsets.UTF_8));
+            String text = printed.toString(StandardCharsets.UTF_8);
+            assertThat(exit).isEqualTo(1);
+            assertThat(text).contains("Input path does not exist: " + clusters.fs().makeQualified(
+                    new org.apache.hadoop.fs.Path("/no/such/input"))).contains("Nothing was submitted");
+            assertThat(client.getApplications()).hasSize(before);
+        } finally {
+            client.stop();
+        }
     }
 
     @Test

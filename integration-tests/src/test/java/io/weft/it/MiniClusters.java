@@ -43,6 +43,7 @@ final class MiniClusters {
         yarnConf.set("yarn.scheduler.capacity.root.queues", "default");
         yarnConf.set("yarn.scheduler.capacity.root.default.capacity", "100");
         yarnConf.setInt("yarn.scheduler.minimum-allocation-mb", 128);
+        yarnConf.setInt(YarnConfiguration.MAX_CLUSTER_LEVEL_APPLICATION_PRIORITY, 10);
         yarnConf.setInt("yarn.resourcemanager.nodemanagers.heartbeat-interval-ms", 100);
         yarnConf.setBoolean("yarn.log-aggregation-enable", Boolean.parseBoolean(System.getProperty("weft.it.aggregateLogs", "true")));
         yarnConf.setInt("yarn.nodemanager.process-kill-wait.ms", 200);
