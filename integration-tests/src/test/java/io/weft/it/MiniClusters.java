@@ -21,6 +21,9 @@ import org.apache.hadoop.yarn.server.webproxy.WebAppProxyServer;
  */
 final class MiniClusters {
 
+    /** The node label NodeManager 1 carries. */
+    static final String FAST_LABEL = "fast";
+
     private static MiniClusters instance;
 
     final MiniDFSCluster dfs;
@@ -44,6 +47,14 @@ final class MiniClusters {
         yarnConf.set("yarn.scheduler.capacity.root.default.capacity", "100");
         yarnConf.setInt("yarn.scheduler.minimum-allocation-mb", 128);
         yarnConf.setInt(YarnConfiguration.MAX_CLUSTER_LEVEL_APPLICATION_PRIORITY, 10);
+        // Node labels: NodeManager 1 carries the non-exclusive label "fast" (added once the cluster runs), which the
+        // default queue may use; unlabelled requests still use both nodes.
+        yarnConf.setBoolean(YarnConfiguration.NODE_LABELS_ENABLED, true);
+        yarnConf.set(YarnConfiguration.FS_NODE_LABELS_STORE_ROOT_DIR, new File(base, "node-labels").toURI().toString());
+        yarnConf.set("yarn.scheduler.capacity.root.accessible-node-labels", FAST_LABEL);
+        yarnConf.set("yarn.scheduler.capacity.root.accessible-node-labels." + FAST_LABEL + ".capacity", "100");
+        yarnConf.set("yarn.scheduler.capacity.root.default.accessible-node-labels", FAST_LABEL);
+        yarnConf.set("yarn.scheduler.capacity.root.default.accessible-node-labels." + FAST_LABEL + ".capacity", "100");
         yarnConf.setInt("yarn.resourcemanager.nodemanagers.heartbeat-interval-ms", 100);
         yarnConf.setBoolean("yarn.log-aggregation-enable", Boolean.parseBoolean(System.getProperty("weft.it.aggregateLogs", "true")));
         yarnConf.setInt("yarn.nodemanager.process-kill-wait.ms", 200);
@@ -65,6 +76,10 @@ final class MiniClusters {
                 && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
+        var labels = yarn.getResourceManager().getRMContext().getNodeLabelManager();
+        labels.addToCluserNodeLabels(java.util.List.of(
+                org.apache.hadoop.yarn.api.records.NodeLabel.newInstance(FAST_LABEL, false)));
+        labels.replaceLabelsOnNode(java.util.Map.of(fastNode(), java.util.Set.of(FAST_LABEL)));
         confDir = base.toPath().resolve("conf");
         Files.createDirectories(confDir);
         for (String name : new String[] {"core-site.xml", "hdfs-site.xml", "yarn-site.xml"}) {
@@ -129,6 +144,11 @@ final class MiniClusters {
                 }
             }
         }
+    }
+
+    /** @return the NodeManager that carries {@link #FAST_LABEL} */
+    org.apache.hadoop.yarn.api.records.NodeId fastNode() {
+        return yarn.getNodeManager(1).getNMContext().getNodeId();
     }
 
     FileSystem fs() throws IOException {

@@ -121,6 +121,27 @@ class YarnClientModeTest {
     }
 
     @Test
+    void executorsRunOnlyOnNodesWithTheirLabel() throws Exception {
+        YarnClient yarn = YarnClient.createYarnClient();
+        yarn.init(clusters.conf);
+        yarn.start();
+        try (WeftSession weft = session("labelled").config("weft.yarn.executor.nodeLabelExpression",
+                MiniClusters.FAST_LABEL).getOrCreate()) {
+            assertThat(weft.parallelize(java.util.List.of(1, 2, 3, 4), 4).map(x -> x * 2).reduce(Integer::sum))
+                    .isEqualTo(20);
+            var appId = org.apache.hadoop.yarn.api.records.ApplicationId.fromString(weft.applicationId());
+            var attempt = yarn.getApplicationReport(appId).getCurrentApplicationAttemptId();
+            var amContainer = yarn.getApplicationAttemptReport(attempt).getAMContainerId();
+            var executorNodes = yarn.getContainers(attempt).stream()
+                    .filter(c -> !c.getContainerId().equals(amContainer))
+                    .map(org.apache.hadoop.yarn.api.records.ContainerReport::getAssignedNode).toList();
+            assertThat(executorNodes).hasSize(2).containsOnly(clusters.fastNode());
+        } finally {
+            yarn.stop();
+        }
+    }
+
+    @Test
     void secondSubmissionReusesTheCachedFrameworkJars() {
         for (int i = 0; i < 2; i++) {
             try (WeftSession weft = session("jar-cache-it-" + i).config("weft.executor.instances", "1").getOrCreate()) {
