@@ -15,10 +15,16 @@ public final class JoinExample {
     }
 
     /**
-     * @param args ignored
+     * @param args optional: an output directory for the totals (one {@code (country,total)} line each); without
+     *     it they are printed
      */
     public static void main(String[] args) {
         try (WeftSession weft = WeftSession.builder().appName("join").getOrCreate()) {
+            if (args.length > 0) {
+                totalsByCountry(weft, 1_000, 50_000).saveAsTextFile(args[0]);
+                System.out.println("Totals written to " + args[0]);
+                return;
+            }
             totalsByCountry(weft, 1_000, 50_000).collect().stream()
                     .sorted((a, b) -> Long.compare(b.value(), a.value()))
                     .forEach(p -> System.out.printf("%-8s %,d%n", p.key(), p.value()));

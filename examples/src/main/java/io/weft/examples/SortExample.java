@@ -14,11 +14,17 @@ public final class SortExample {
     }
 
     /**
-     * @param args optional: the number of records
+     * @param args optional: the number of records, then an output directory for the sorted records (part files
+     *     in key order); without it the smallest keys are printed
      */
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         try (WeftSession weft = WeftSession.builder().appName("sort").getOrCreate()) {
+            if (args.length > 1) {
+                sort(weft, n, 8).saveAsTextFile(args[1]);
+                System.out.println("Sorted records written to " + args[1]);
+                return;
+            }
             List<Pair<Long, String>> sorted = sort(weft, n, 8).take(5);
             System.out.println("Smallest keys: " + sorted);
         }

@@ -3,39 +3,39 @@ package io.weft.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.examples.TextCorpus;
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a user types: {@code yarn jar weft-examples-<version>-app.jar [options] io.weft.examples.WordCount in out},
- * through Hadoop's real entry point ({@code org.apache.hadoop.util.RunJar}) in a separate JVM whose class path is
- * Hadoop's client jars only, as on a gateway machine. The application jar's manifest names WeftSubmit.
+ * What a user types: {@code yarn jar weft-examples-<version>-app.jar [options] <example> [args]}, through Hadoop's
+ * real entry point ({@code org.apache.hadoop.util.RunJar}) in a separate JVM whose class path is Hadoop's client
+ * jars only, as on a gateway machine. The application jar's manifest names WeftSubmit. Each example's output on
+ * HDFS is checked against a plain Java computation of the same result.
  */
 class YarnJarTest {
 
     private static final List<String> CLIENT_JARS = List.of("hadoop-client-api", "hadoop-client-runtime",
             "slf4j-api", "commons-logging", "log4j-api", "log4j-core", "log4j-slf4j2-impl");
 
-    @Test
-    void wordCountThroughYarnJarSucceeds(@TempDir Path local) throws Exception {
-        MiniClusters clusters = MiniClusters.get();
-        FileSystem fs = clusters.fs();
-        new TextCorpus(500, 1.0).write(local.resolve("in"), 256 << 10, 1, 4);
-        org.apache.hadoop.fs.Path input = fs.makeQualified(new org.apache.hadoop.fs.Path("/data/yarn-jar"));
-        fs.mkdirs(input);
-        fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.resolve("in").resolve("part-000.txt").toUri()),
-                input);
-        String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/yarn-jar")).toString();
-
+    /** Runs {@code yarn jar app.jar [options] program...} and returns what it printed; asserts it succeeded. */
+    private static String yarnJar(MiniClusters clusters, Path local, String... program) throws Exception {
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> CLIENT_JARS.stream().anyMatch(new File(entry).getName()::startsWith))
                 .collect(Collectors.joining(File.pathSeparator));
@@ -44,9 +44,9 @@ class YarnJarTest {
                 System.getProperty("weft.appJar"),
                 "--num-executors", "2", "--executor-memory", "256m", "--driver-memory", "256m",
                 "--conf", "weft.yarn.hadoopConfDir=" + clusters.confDir,
-                "--conf", "weft.yarn.javaHome=" + System.getProperty("java.home"),
-                "io.weft.examples.WordCount", input.toString(), output));
-        Path log = local.resolve("client.log");
+                "--conf", "weft.yarn.javaHome=" + System.getProperty("java.home")));
+        command.addAll(List.of(program));
+        Path log = Files.createTempFile(local, "client", ".log");
         Process client = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean ended = client.waitFor(3, TimeUnit.MINUTES);
         if (!ended) {
@@ -55,9 +55,103 @@ class YarnJarTest {
         String printed = Files.readString(log);
         assertThat(ended).as(printed).isTrue();
         assertThat(client.exitValue()).as(printed).isZero();
-        assertThat(printed).contains("Submitted application application_").contains("Final status: SUCCEEDED");
+        assertThat(printed).contains("Submitted application application_").contains("Tracking URL: ")
+                .contains("Final status: SUCCEEDED");
+        return printed;
+    }
+
+    /** The lines of a saveAsTextFile output, part files in order. */
+    private static List<String> lines(FileSystem fs, String output) throws IOException {
         assertThat(fs.exists(new org.apache.hadoop.fs.Path(output, "_SUCCESS"))).isTrue();
-        assertThat(fs.listStatus(new org.apache.hadoop.fs.Path(output), p -> p.getName().startsWith("part-")))
-                .isNotEmpty();
+        FileStatus[] parts = fs.listStatus(new org.apache.hadoop.fs.Path(output),
+                p -> p.getName().startsWith("part-"));
+        Arrays.sort(parts, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+        List<String> lines = new ArrayList<>();
+        for (FileStatus part : parts) {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(part.getPath()),
+                    StandardCharsets.UTF_8))) {
+                reader.lines().forEach(lines::add);
+            }
+        }
+        return lines;
+    }
+
+    /** Parses {@code (key,value)} lines, as {@code Pair.toString} writes them. */
+    private static Map<String, String> pairs(List<String> lines) {
+        Map<String, String> map = new HashMap<>();
+        for (String line : lines) {
+            int comma = line.lastIndexOf(',');
+            assertThat(map.put(line.substring(1, comma), line.substring(comma + 1, line.length() - 1))).isNull();
+        }
+        return map;
+    }
+
+    @Test
+    void wordCountThroughYarnJarMatchesAPlainCount(@TempDir Path local) throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        FileSystem fs = clusters.fs();
+        new TextCorpus(500, 1.0).write(local.resolve("in"), 256 << 10, 1, 4);
+        Path file = local.resolve("in").resolve("part-000.txt");
+        org.apache.hadoop.fs.Path input = fs.makeQualified(new org.apache.hadoop.fs.Path("/data/yarn-jar"));
+        fs.mkdirs(input);
+        fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(file.toUri()), input);
+        String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/yarn-jar")).toString();
+
+        yarnJar(clusters, local, "--input", input.toString(), "io.weft.examples.WordCount", input.toString(),
+                output);
+
+        Map<String, String> expected = new HashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            for (String word : line.split(" ")) {
+                if (!word.isEmpty()) {
+                    expected.merge(word, "1", (a, b) -> String.valueOf(Long.parseLong(a) + 1));
+                }
+            }
+        }
+        assertThat(pairs(lines(fs, output))).isEqualTo(expected);
+    }
+
+    @Test
+    void joinThroughYarnJarMatchesAPlainJoin(@TempDir Path local) throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        FileSystem fs = clusters.fs();
+        String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/yarn-jar-join")).toString();
+
+        yarnJar(clusters, local, "io.weft.examples.JoinExample", output);
+
+        // The example's data, joined with a hash map.
+        String[] countries = {"FR", "DE", "US", "JP", "BR", "IN", "NG", "NZ"};
+        int customers = 1_000;
+        Map<String, String> expected = new HashMap<>();
+        for (int o = 0; o < 50_000; o++) {
+            int customer = (o * 31) % customers;
+            long amount = o % 100 + 1;
+            expected.merge(countries[(customer * 7) % countries.length], String.valueOf(amount),
+                    (a, b) -> String.valueOf(Long.parseLong(a) + Long.parseLong(b)));
+        }
+        assertThat(pairs(lines(fs, output))).isEqualTo(expected);
+    }
+
+    @Test
+    void globalSortThroughYarnJarMatchesAPlainSort(@TempDir Path local) throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        FileSystem fs = clusters.fs();
+        String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/yarn-jar-sort")).toString();
+        int records = 40_000;
+
+        yarnJar(clusters, local, "io.weft.examples.SortExample", String.valueOf(records), output);
+
+        // The example's keys: 8 seeds, records / 8 keys each, sorted by the JDK.
+        List<Long> keys = new ArrayList<>();
+        for (int seed = 0; seed < 8; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            for (int i = 0; i < records / 8; i++) {
+                keys.add(random.nextLong(1_000_000_000L));
+            }
+        }
+        keys.sort(null);
+        List<String> expected = keys.stream().map(k -> "(" + k + ",v" + k + ")").toList();
+        // Part files in name order hold the keys in global order: a total sort, not one per partition.
+        assertThat(lines(fs, output)).containsExactlyElementsOf(expected);
     }
 }
