@@ -20,6 +20,12 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
 /** Fills a YARN submission the same way in client and cluster mode. */
 final class Submissions {
 
+    /**
+     * The client-mode AM only allocates and launches containers: the quick-starting C1 compiler and the serial
+     * collector leave the node's cores to the executor JVMs that start at the same moment.
+     */
+    static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private Submissions() {
     }
 
@@ -60,7 +66,8 @@ final class Submissions {
         submission.setAMContainerSpec(ContainerLaunchContext.newInstance(
                 Staging.localResources(fs, stagingDir, ContainerCommands.JARS_DIR),
                 ContainerCommands.environment(yarn, javaHome),
-                ContainerCommands.command(settings.amMemoryMb(), amMainClass, amArgs, List.of()),
+                ContainerCommands.command(settings.amMemoryMb(), amMainClass, amArgs,
+                        amMainClass.equals(ExecutorLauncher.class.getName()) ? LAUNCHER_JVM_OPTIONS : List.of()),
                 null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null));
     }
 }
