@@ -48,6 +48,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     private volatile Staging.Report lastUpload;
     private String executorJavaOptions = "";
     private FileSystem fs;
+    private volatile int driverPort;
 
     /**
      * @param yarnClient a started client
@@ -75,6 +76,11 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         this.trackingUrl = trackingUrl;
     }
 
+    /** @return the port the driver listens on for executors */
+    public int driverPort() {
+        return driverPort;
+    }
+
     /** @return what this application's upload copied and reused */
     public Staging.Report uploadReport() {
         return lastUpload;
@@ -95,6 +101,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
                     context.conf().asMap(), context.shuffleDir().toString()),
                     context.conf().get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis);
             int port = endpoint.start("0.0.0.0", 0);
+            driverPort = port;
             String host = InetAddress.getLocalHost().getHostName();
             lastUpload = Staging.upload(fs, stagingDir, jarCache, Arrays.asList(System.getProperty("java.class.path")
                     .split(java.io.File.pathSeparator)));

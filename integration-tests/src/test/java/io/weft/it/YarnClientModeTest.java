@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.weft.api.Pair;
 import io.weft.api.WeftException;
 import io.weft.api.WeftSession;
+import io.weft.runtime.driver.DriverEngine;
 import io.weft.examples.TextCorpus;
 import io.weft.examples.WordCount;
 import java.io.BufferedReader;
@@ -138,6 +139,48 @@ class YarnClientModeTest {
             assertThat(executorNodes).hasSize(2).containsOnly(clusters.fastNode());
         } finally {
             yarn.stop();
+        }
+    }
+
+    @Test
+    void wrongSecretAndGarbageOnTheDriversPortAreRejectedWhileAJobRuns() throws Exception {
+        try (WeftSession weft = session("intruders").getOrCreate()) {
+            DriverEngine engine = (DriverEngine) weft.engine();
+            int port = ((io.weft.am.YarnClientBackend) engine.backend()).driverPort();
+            java.util.concurrent.atomic.AtomicInteger failedTasks = new java.util.concurrent.atomic.AtomicInteger();
+            engine.addSchedulerListener(new io.weft.planner.SchedulerListener() {
+                @Override
+                public void taskEnded(io.weft.planner.TaskDescription task, String executorId,
+                        io.weft.planner.TaskOutcome outcome) {
+                    if (!(outcome instanceof io.weft.planner.TaskOutcome.Success)) {
+                        failedTasks.incrementAndGet();
+                    }
+                }
+            });
+            var job = java.util.concurrent.CompletableFuture.supplyAsync(() -> weft.parallelize(
+                    java.util.stream.IntStream.range(0, 40).boxed().toList(), 4).map(x -> {
+                        java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+                        return x + 1;
+                    }).reduce(Integer::sum));
+            try (java.net.Socket wrongSecret = new java.net.Socket("127.0.0.1", port);
+                    java.net.Socket garbage = new java.net.Socket("127.0.0.1", port)) {
+                // Knows the protocol but not the secret: reads the challenge, answers with a made-up proof.
+                var in = wrongSecret.getInputStream();
+                int challenge = java.nio.ByteBuffer.wrap(in.readNBytes(4)).getInt();
+                in.readNBytes(challenge);
+                wrongSecret.getOutputStream().write(java.nio.ByteBuffer.allocate(4 + 64).putInt(64)
+                        .put(new byte[64]).array());
+                wrongSecret.setSoTimeout(10_000);
+                assertThat(in.read()).as("connection closed").isEqualTo(-1);
+                // Sends an absurd frame length before any handshake.
+                garbage.getOutputStream().write(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2});
+                garbage.setSoTimeout(10_000);
+                var junkIn = garbage.getInputStream();
+                junkIn.readNBytes(4 + challenge);
+                assertThat(junkIn.read()).as("connection closed").isEqualTo(-1);
+            }
+            assertThat(job.get(2, java.util.concurrent.TimeUnit.MINUTES)).isEqualTo(820);
+            assertThat(failedTasks).hasValue(0);
         }
     }
 
