@@ -74,7 +74,8 @@ public final class ApplicationMaster {
                 yarnSettings.executorMemoryMb(), yarnSettings.executorContainerMb(), yarnSettings.executorCores(),
                 stagingDir, javaOptions == null || javaOptions.isBlank() ? List.of()
                         : List.of(javaOptions.trim().split("\\s+")), yarnSettings.executorNodeLabel());
-        DriverUi ui = DriverUi.start(appId, app.getProperty(APP_NAME, app.getProperty(MAIN_CLASS)), conf);
+        DriverUi ui = DriverUi.start(appId, app.getProperty(APP_NAME, app.getProperty(MAIN_CLASS)), conf,
+                new YarnConfiguration(), false);
         launcher.register(ui.url().orElse(""));
         launcher.startEventThread();
         AmContext.set(new AmContext(launcher, yarnSettings, stagingDir, appId, ui));
@@ -95,9 +96,13 @@ public final class ApplicationMaster {
                 LOG.warn("Could not delete the staging directory {}: {}", stagingDir, e.toString());
             }
         }
+        ui.applicationEnded(status == FinalApplicationStatus.SUCCEEDED);
         ui.close();
+        String history = conf.get(ConfigKeys.HISTORY_ADDRESS);
         launcher.finish(status, diagnostics.length() > MAX_DIAGNOSTICS
-                ? diagnostics.substring(0, MAX_DIAGNOSTICS) : diagnostics);
+                ? diagnostics.substring(0, MAX_DIAGNOSTICS) : diagnostics,
+                history == null || conf.get(ConfigKeys.EVENT_LOG_DIR) == null ? ""
+                        : history.replaceAll("/+$", "") + "/history/" + appId + "/");
         System.exit(status == FinalApplicationStatus.SUCCEEDED ? 0 : 1);
     }
 

@@ -251,8 +251,20 @@ public final class ExecutorLauncher {
      * @throws Exception when unregistering fails
      */
     void finish(FinalApplicationStatus status, String message) throws Exception {
+        finish(status, message, "");
+    }
+
+    /**
+     * Unregisters with the final status, diagnostics and final tracking URL, and stops the clients.
+     *
+     * @param status the application's final status
+     * @param message diagnostics
+     * @param finalTrackingUrl where the application's pages are after it ends, or empty
+     * @throws Exception when unregistering fails
+     */
+    void finish(FinalApplicationStatus status, String message, String finalTrackingUrl) throws Exception {
         LOG.info("Unregistering: {} ({})", status, message);
-        rm.unregisterApplicationMaster(status, message, "");
+        rm.unregisterApplicationMaster(status, message, finalTrackingUrl);
         rm.stop();
         nm.stop();
     }

@@ -46,7 +46,9 @@ import picocli.CommandLine.Parameters;
  * YARN's diagnostics and the driver's error). In client mode the program runs in this JVM.
  */
 @Command(name = "WeftSubmit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs a Weft program on YARN.")
+        description = {"Runs a Weft program on YARN.",
+            "Also: 'history <event log dir> [--port N]' serves finished applications' status pages;",
+            "'janitor' deletes staging and shuffle directories of finished applications."})
 public final class WeftSubmit implements Callable<Integer> {
 
     @Option(names = "--deploy-mode", description = "cluster (default: the driver runs in the ApplicationMaster) or"
@@ -104,6 +106,14 @@ public final class WeftSubmit implements Callable<Integer> {
      * @return the exit code: 0 only when the application succeeded
      */
     public static int run(String[] args, PrintStream out) {
+        // 'yarn jar app.jar <command>' hands every argument to the manifest's main class, this one.
+        if (args.length > 0 && args[0].equals("history")) {
+            return HistoryCommand.run(Arrays.copyOfRange(args, 1, args.length), out,
+                    new java.util.concurrent.CountDownLatch(1));
+        }
+        if (args.length > 0 && (args[0].equals("janitor") || args[0].equals(JanitorCommand.class.getName()))) {
+            return new CommandLine(new JanitorCommand()).execute(Arrays.copyOfRange(args, 1, args.length));
+        }
         CommandLine command = new CommandLine(new WeftSubmit(out));
         command.setStopAtPositional(true);
         return command.execute(args);
@@ -192,7 +202,7 @@ public final class WeftSubmit implements Callable<Integer> {
                     ApplicationMaster.class.getName(), List.of(), secret);
             client.submitApplication(submission);
             out.println("Submitted application " + appId);
-            return follow(client, appId);
+            return follow(client, appId, conf.get(ConfigKeys.UI_PROGRESS));
         } finally {
             if (stagingDir != null) {
                 fs.delete(stagingDir, true);
@@ -233,34 +243,73 @@ public final class WeftSubmit implements Callable<Integer> {
         return new ArrayList<>(entries);
     }
 
-    private int follow(YarnClient client, ApplicationId appId) throws Exception {
+    private int follow(YarnClient client, ApplicationId appId, boolean showProgress) throws Exception {
         EnumSet<YarnApplicationState> ended = EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED,
                 YarnApplicationState.KILLED);
         String trackingUrl = null;
         YarnApplicationState last = null;
-        while (true) {
-            ApplicationReport report = client.getApplicationReport(appId);
-            // Before the AM registers, the report's URL points at the ResourceManager's placeholder page.
-            if (trackingUrl == null && report.getYarnApplicationState() == YarnApplicationState.RUNNING
-                    && report.getTrackingUrl() != null && !report.getTrackingUrl().isBlank()) {
-                trackingUrl = report.getTrackingUrl();
-                out.println("Tracking URL: " + trackingUrl);
-            }
-            if (report.getYarnApplicationState() != last) {
-                last = report.getYarnApplicationState();
-                out.println("Application " + appId + " is " + last);
-            }
-            if (ended.contains(last)) {
-                FinalApplicationStatus status = report.getFinalApplicationStatus();
-                out.println("Final status: " + status);
-                if (status != FinalApplicationStatus.SUCCEEDED) {
-                    out.println("Diagnostics: " + report.getDiagnostics());
-                    out.println("Logs: yarn logs -applicationId " + appId);
-                    return 1;
+        RemoteStatus driver = null;
+        io.weft.runtime.ui.ConsoleProgress progress = null;
+        io.weft.runtime.ui.AppStatusStore.ApplicationInfo lastSeen = null;
+        long nextSummaryPoll = 0;
+        try {
+            while (true) {
+                ApplicationReport report = client.getApplicationReport(appId);
+                // Before the AM registers, the report's URL points at the ResourceManager's placeholder page.
+                if (trackingUrl == null && report.getYarnApplicationState() == YarnApplicationState.RUNNING
+                        && report.getTrackingUrl() != null && !report.getTrackingUrl().isBlank()) {
+                    trackingUrl = report.getTrackingUrl();
+                    out.println("Tracking URL: " + trackingUrl);
+                    driver = new RemoteStatus(trackingUrl);
+                    if (showProgress) {
+                        progress = new io.weft.runtime.ui.ConsoleProgress(driver::stages, out,
+                                out == System.out && io.weft.runtime.ui.ConsoleProgress.stdoutIsTerminal(),
+                                System::currentTimeMillis);
+                    }
                 }
-                return 0;
+                if (report.getYarnApplicationState() != last) {
+                    last = report.getYarnApplicationState();
+                    out.println("Application " + appId + " is " + last);
+                }
+                if (driver != null && !ended.contains(last) && System.currentTimeMillis() >= nextSummaryPoll) {
+                    nextSummaryPoll = System.currentTimeMillis() + 1000;
+                    try {
+                        lastSeen = driver.application();
+                    } catch (RuntimeException unreachable) {
+                        // the driver is ending or between attempts; the last answer stands
+                    }
+                }
+                if (ended.contains(last)) {
+                    if (progress != null) {
+                        progress.close();
+                        progress = null;
+                    }
+                    FinalApplicationStatus status = report.getFinalApplicationStatus();
+                    out.println("Final status: " + status);
+                    if (lastSeen != null && showProgress) {
+                        out.println(io.weft.runtime.ui.ConsoleProgress.summary(withStatus(lastSeen, status,
+                                report.getFinishTime()), null, "yarn logs -applicationId " + appId));
+                    }
+                    if (status != FinalApplicationStatus.SUCCEEDED) {
+                        out.println("Diagnostics: " + report.getDiagnostics());
+                        out.println("Logs: yarn logs -applicationId " + appId);
+                        return 1;
+                    }
+                    return 0;
+                }
+                Thread.sleep(250);
             }
-            Thread.sleep(250);
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
         }
+    }
+
+    private static io.weft.runtime.ui.AppStatusStore.ApplicationInfo withStatus(
+            io.weft.runtime.ui.AppStatusStore.ApplicationInfo app, FinalApplicationStatus status, long finishTime) {
+        return new io.weft.runtime.ui.AppStatusStore.ApplicationInfo(app.id(), app.name(), app.startMillis(),
+                finishTime, status.toString(), app.jobs(), app.activeJobs(), app.failedJobs(), app.completedTasks(),
+                app.failedTasks(), app.shuffleBytesWritten(), app.shuffleBytesRead());
     }
 }

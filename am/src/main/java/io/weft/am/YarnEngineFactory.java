@@ -66,12 +66,11 @@ public final class YarnEngineFactory implements EngineFactory {
                 withShuffle.put(ConfigKeys.SHUFFLE_DIR.name(), fs.makeQualified(new Path(home, ".weft/shuffle"))
                         .toString());
             }
-            DriverUi ui = DriverUi.start(appId, appName, conf);
+            DriverUi ui = DriverUi.start(appId, appName, conf, yarn, true);
             try {
                 DriverEngine engine = new DriverEngine(appId, WeftConf.fromValidated(withShuffle), yarn,
                         new YarnClientBackend(client, application, yarn, settings, appName, stagingDir,
-                                conf.get(YarnConfigKeys.JAVA_HOME), jarCache, ui.url().orElse(null)));
-                engine.attachUi(ui);
+                                conf.get(YarnConfigKeys.JAVA_HOME), jarCache, ui.url().orElse(null)), ui);
                 engine.closeWith(ui);
                 return engine;
             } catch (RuntimeException e) {
@@ -99,9 +98,8 @@ public final class YarnEngineFactory implements EngineFactory {
                         ".weft/shuffle")).toString());
             }
             DriverEngine engine = new DriverEngine(am.applicationId(), WeftConf.fromValidated(withShuffle), yarn,
-                    new AmBackend(am));
+                    new AmBackend(am), am.ui());
             engine.addSchedulerListener(new ProgressReporter(am.launcher()::setProgress));
-            engine.attachUi(am.ui());
             PendingTaskLocality locality = new PendingTaskLocality(am.launcher()::relocalizeOutstanding);
             engine.addSchedulerListener(locality);
             am.launcher().preferInputHosts(locality::hostCounts);

@@ -54,7 +54,9 @@ class ClusterModeTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         int exit = WeftSubmit.run(submit(clusters, "--name", "cluster wordcount", "--queue", "default",
                 "--input", input + "/*", "--conf", "weft.yarn.tags=WordCount,nightly", "--conf",
-                "weft.yarn.priority=3", "io.weft.it.apps.CountWordsApp", input.toString(), output)
+                "weft.yarn.priority=3", "--conf", "weft.eventLog.dir=/weft-events", "--conf",
+                "weft.history.address=http://history.example:18080", "io.weft.it.apps.CountWordsApp",
+                input.toString(), output)
                 .toArray(new String[0]), new PrintStream(printed, true, StandardCharsets.UTF_8));
         String text = printed.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(text).isZero();
@@ -90,8 +92,40 @@ class ClusterModeTest {
             assertThat(report.getApplicationTags()).containsExactlyInAnyOrder("wordcount", "nightly");
             assertThat(report.getPriority().getPriority()).isEqualTo(3);
             assertThat(report.getApplicationType()).isEqualTo("WEFT");
+            // After the end, YARN's tracking link points at the history server's pages for this application.
+            assertThat(report.getOriginalTrackingUrl()).isEqualTo("http://history.example:18080/history/" + appId
+                    + "/");
         } finally {
             client.stop();
+        }
+        // The client printed a summary it read from the driver while the application ran.
+        assertThat(text).containsPattern("Application " + appId + " SUCCEEDED in [0-9.]+ s: [1-9]\\d* jobs")
+                .contains("tasks succeeded").contains("Logs: yarn logs -applicationId " + appId);
+
+        // The event log on HDFS is finished, and 'history' serves the application's pages from it.
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/weft-events/" + appId))).isTrue();
+        ByteArrayOutputStream historyOut = new ByteArrayOutputStream();
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Thread history = new Thread(() -> io.weft.am.HistoryCommand.run(new String[] {"--port", "0", "--conf",
+                "weft.yarn.hadoopConfDir=" + clusters.confDir, fs.makeQualified(
+                        new org.apache.hadoop.fs.Path("/weft-events")).toString()},
+                new PrintStream(historyOut, true, StandardCharsets.UTF_8), stop));
+        history.start();
+        try {
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!historyOut.toString(StandardCharsets.UTF_8).contains(" at http")
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            String historyUrl = historyOut.toString(StandardCharsets.UTF_8).replaceAll("(?s).* at (http\\S+).*", "$1");
+            var jobs = Http.json(historyUrl + "history/" + appId + "/api/v1/jobs");
+            assertThat(jobs.findValuesAsText("status")).isNotEmpty().containsOnly("SUCCEEDED");
+            assertThat(Http.json(historyUrl + "history/" + appId + "/api/v1/application").get("status").asText())
+                    .isEqualTo("SUCCEEDED");
+            assertThat(Http.get(historyUrl)).contains(appId);
+        } finally {
+            stop.countDown();
+            history.join(10_000);
         }
     }
 

@@ -138,6 +138,7 @@ public final class DagScheduler implements AutoCloseable {
         post(() -> {
             executors.put(executorId, new ExecutorSlots(host, cores));
             LOG.info("Executor {} on {} with {} cores added", executorId, host, cores);
+            listener.executorAdded(executorId, host, cores);
             offer();
         });
     }
@@ -154,6 +155,7 @@ public final class DagScheduler implements AutoCloseable {
                 return;
             }
             LOG.warn("Executor {} lost: {}", executorId, reason);
+            listener.executorRemoved(executorId, reason);
             List<Long> lost = new ArrayList<>();
             runningTasks.forEach((id, task) -> {
                 if (task.executorId.equals(executorId)) {

@@ -47,4 +47,19 @@ public interface SchedulerListener {
      */
     default void taskEnded(TaskDescription task, String executorId, TaskOutcome outcome) {
     }
+
+    /**
+     * @param executorId an executor that can now run tasks
+     * @param host its host
+     * @param cores how many tasks it runs at once
+     */
+    default void executorAdded(String executorId, String host, int cores) {
+    }
+
+    /**
+     * @param executorId an executor that is gone
+     * @param reason why
+     */
+    default void executorRemoved(String executorId, String reason) {
+    }
 }

@@ -108,11 +108,25 @@ public final class ConfigKeys {
                 return v;
             }, "The driver's status server port; 0 picks a free port, which is safest on shared YARN nodes.");
 
+    /** Where drivers write event logs. */
+    public static final ConfigKey<String> EVENT_LOG_DIR = string("weft.eventLog.dir", null,
+            "Hadoop URI of a directory where the driver writes its event log (JSON lines, one file per application),"
+            + " which 'history' serves after the application ends. Unset: no event log.");
+
+    /** Where a history server serves finished applications. */
+    public static final ConfigKey<String> HISTORY_ADDRESS = string("weft.history.address", null,
+            "http://host:port of a running 'history' server reading weft.eventLog.dir: the ApplicationMaster sets"
+            + " YARN's final tracking URL to the application's pages there.");
+
+    /** Whether the console shows stage progress. */
+    public static final ConfigKey<Boolean> UI_PROGRESS = bool("weft.ui.progress", "true",
+            "Whether the client prints a progress line per running stage (redrawn in place on a terminal).");
+
     /** All keys. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, TASK_MAX_FAILURES, STAGE_MAX_ATTEMPTS, SHUFFLE_DIR,
             SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, MEMORY_FRACTION, STORAGE_FRACTION, LOCAL_DIR,
             CLOSURE_WARN_SIZE, DEFAULT_PARALLELISM, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, REGISTRATION_TIMEOUT,
-            EXECUTOR_JAVA_OPTIONS, UI_ENABLED, UI_PORT);
+            EXECUTOR_JAVA_OPTIONS, UI_ENABLED, UI_PORT, UI_PROGRESS, EVENT_LOG_DIR, HISTORY_ADDRESS);
 
     /** Prefix of settings passed to the Hadoop configuration with the prefix removed. */
     public static final String HADOOP_PREFIX = "weft.hadoop.";

@@ -76,6 +76,26 @@ public final class DriverEngine implements Engine {
      * @throws WeftException when the shuffle directory cannot be created or executors cannot start
      */
     public DriverEngine(String applicationId, WeftConf conf, Configuration hadoopConf, ClusterBackend backend) {
+        this(applicationId, conf, hadoopConf, backend, null);
+    }
+
+    /**
+     * Starts the scheduler and the backend's executors, with a status UI that sees every event from the first
+     * executor's registration on.
+     *
+     * @param applicationId the application
+     * @param conf validated settings
+     * @param hadoopConf the Hadoop configuration
+     * @param backend where executors come from
+     * @param ui the status UI, or null; the caller still owns it (see {@link #closeWith})
+     * @throws WeftException when the shuffle directory cannot be created or executors cannot start
+     */
+    public DriverEngine(String applicationId, WeftConf conf, Configuration hadoopConf, ClusterBackend backend,
+            DriverUi ui) {
+        if (ui != null) {
+            listeners.add(ui.listener());
+            statusUrl = ui.url().orElse(null);
+        }
         this.applicationId = applicationId;
         this.conf = conf;
         this.hadoopConf = hadoopConf;
@@ -132,17 +152,6 @@ public final class DriverEngine implements Engine {
      */
     public void addSchedulerListener(SchedulerListener listener) {
         listeners.add(listener);
-    }
-
-    /**
-     * Feeds a status UI with this driver's scheduler events from now on. Call before the first job. The caller
-     * still owns the UI: pass it to {@link #closeWith} when it should end with this session.
-     *
-     * @param ui the UI
-     */
-    public void attachUi(DriverUi ui) {
-        listeners.add(ui.store());
-        statusUrl = ui.url().orElse(null);
     }
 
     /** @return the address of the status UI, when one is attached and serving */

@@ -70,4 +70,14 @@ public final class ListenerBus implements SchedulerListener {
     public void taskEnded(TaskDescription task, String executorId, TaskOutcome outcome) {
         each(l -> l.taskEnded(task, executorId, outcome));
     }
+
+    @Override
+    public void executorAdded(String executorId, String host, int cores) {
+        each(l -> l.executorAdded(executorId, host, cores));
+    }
+
+    @Override
+    public void executorRemoved(String executorId, String reason) {
+        each(l -> l.executorRemoved(executorId, reason));
+    }
 }

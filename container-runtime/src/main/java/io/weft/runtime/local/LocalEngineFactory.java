@@ -35,10 +35,9 @@ public final class LocalEngineFactory implements EngineFactory {
         Configuration hadoopConf = conf.hadoopConfiguration(new Configuration());
         String appId = "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
-        DriverUi ui = DriverUi.start(appId, appName, conf);
+        DriverUi ui = DriverUi.start(appId, appName, conf, hadoopConf, true);
         try {
-            DriverEngine engine = new DriverEngine(appId, conf, hadoopConf, backendFor(master, appName));
-            engine.attachUi(ui);
+            DriverEngine engine = new DriverEngine(appId, conf, hadoopConf, backendFor(master, appName), ui);
             engine.closeWith(ui);
             return engine;
         } catch (RuntimeException e) {

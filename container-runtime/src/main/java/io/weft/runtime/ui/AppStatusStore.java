@@ -1,58 +1,56 @@
 package io.weft.runtime.ui;
 
-import io.weft.planner.ResultStage;
-import io.weft.planner.SchedulerListener;
-import io.weft.planner.Stage;
-import io.weft.planner.TaskDescription;
-import io.weft.planner.TaskOutcome;
-import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
- * What the driver's status pages show: the application's jobs and stages with their task counts, kept from the
- * scheduler's events. The scheduler thread writes through the {@link SchedulerListener} methods; HTTP threads read
- * immutable snapshots. Both sides synchronize on this object, and every write is a few field updates, so readers
- * never hold up the scheduler for long.
+ * What the status pages show, built from {@link StatusEvent}s: live from a driver's scheduler, or replayed from an
+ * event log. Writers call {@link #accept}; HTTP threads read immutable snapshots. Both synchronize on this object
+ * and every update is a few field writes, so readers never hold up the scheduler for long.
  */
-public final class AppStatusStore implements SchedulerListener {
+public final class AppStatusStore implements Consumer<StatusEvent> {
 
     /** Finished jobs beyond this many are forgotten, oldest first, so a long application's driver stays small. */
     static final int RETAINED_JOBS = 1000;
+    /** Tasks kept per stage for the stage page; counts and sums still cover all of them. */
+    static final int RETAINED_TASKS_PER_STAGE = 10_000;
 
-    private final String applicationId;
-    private final String appName;
-    private final Clock clock;
-    private final long startMillis;
+    private String applicationId;
+    private String appName;
+    private long startMillis;
+    private long endMillis;
+    private Boolean succeeded;
+    private Map<String, String> settings = Map.of();
     private final Map<Integer, MutableJob> jobs = new LinkedHashMap<>();
     private final Map<Integer, MutableStage> stages = new LinkedHashMap<>();
-
-    /**
-     * @param applicationId the application
-     * @param appName its name
-     * @param clock the time source for start and end times
-     */
-    public AppStatusStore(String applicationId, String appName, Clock clock) {
-        this.applicationId = applicationId;
-        this.appName = appName;
-        this.clock = clock;
-        this.startMillis = clock.millis();
-    }
+    private final Map<String, MutableExecutor> executors = new LinkedHashMap<>();
+    private final Map<Long, MutableTask> runningTasks = new LinkedHashMap<>();
 
     /**
      * The application as a whole.
      *
      * @param id the application id
      * @param name its name
-     * @param startMillis when the driver started (epoch millis)
-     * @param jobs how many jobs were submitted
-     * @param activeJobs how many are running
-     * @param failedJobs how many failed
+     * @param startMillis when the driver started
+     * @param endMillis when it ended, or 0 while it runs
+     * @param status RUNNING, SUCCEEDED or FAILED
+     * @param jobs jobs submitted
+     * @param activeJobs jobs running
+     * @param failedJobs jobs that failed
+     * @param completedTasks task attempts that succeeded
+     * @param failedTasks task attempts that failed, fetch-failed or were lost with their executor
+     * @param shuffleBytesWritten committed map output bytes
+     * @param shuffleBytesRead shuffle bytes read
      */
-    public record ApplicationInfo(String id, String name, long startMillis, int jobs, int activeJobs,
-            int failedJobs) {
+    public record ApplicationInfo(String id, String name, long startMillis, long endMillis, String status, int jobs,
+            int activeJobs, int failedJobs, long completedTasks, long failedTasks, long shuffleBytesWritten,
+            long shuffleBytesRead) {
     }
 
     /**
@@ -61,7 +59,7 @@ public final class AppStatusStore implements SchedulerListener {
      * @param jobId the job
      * @param name the action and its call site
      * @param status RUNNING, SUCCEEDED or FAILED
-     * @param submittedMillis when it started (epoch millis)
+     * @param submittedMillis when it started
      * @param completedMillis when it ended, or 0 while it runs
      * @param stageIds its stages, parents first
      * @param error why it failed, or null
@@ -82,14 +80,176 @@ public final class AppStatusStore implements SchedulerListener {
      * @param runningTasks task attempts running now
      * @param failedTasks task attempts that failed (including lost executors and fetch failures)
      * @param parentIds the stages whose shuffle output it reads
-     * @param submittedMillis when its latest attempt was submitted (epoch millis), or 0
+     * @param submittedMillis when its latest attempt was submitted, or 0
      * @param completedMillis when it completed, or 0
      * @param shuffleBytesWritten committed map output bytes of successful attempts
      * @param shuffleBytesRead shuffle bytes read by successful attempts
+     * @param recordsWritten shuffle records written by successful attempts
      */
     public record StageInfo(int stageId, String name, String status, int attempt, int numTasks,
             int completedTasks, int runningTasks, int failedTasks, List<Integer> parentIds, long submittedMillis,
-            long completedMillis, long shuffleBytesWritten, long shuffleBytesRead) {
+            long completedMillis, long shuffleBytesWritten, long shuffleBytesRead, long recordsWritten) {
+    }
+
+    /**
+     * One task attempt.
+     *
+     * @param taskId the attempt
+     * @param partition the partition it computes
+     * @param attempt 0 for the first attempt
+     * @param stageAttempt the stage attempt it belongs to
+     * @param executorId where it ran
+     * @param host that executor's host
+     * @param status RUNNING, SUCCESS, FAILED, FETCH_FAILED, EXECUTOR_LOST or KILLED
+     * @param launchMillis when it started
+     * @param durationMillis from start to end as the driver saw it, or 0 while it runs
+     * @param runMillis time running on the executor
+     * @param recordsWritten shuffle records written
+     * @param shuffleBytesWritten committed map output bytes
+     * @param shuffleBytesRead shuffle bytes read
+     * @param spills times it spilled
+     * @param error the failure with its stack trace, or null
+     */
+    public record TaskInfo(long taskId, int partition, int attempt, int stageAttempt, String executorId,
+            String host, String status, long launchMillis, long durationMillis, long runMillis, long recordsWritten,
+            long shuffleBytesWritten, long shuffleBytesRead, int spills, String error) {
+    }
+
+    /**
+     * A stage with its tasks and the spread of their durations.
+     *
+     * @param stage the stage
+     * @param tasks retained task attempts, in launch order
+     * @param durationPercentiles minimum, 25th, median, 75th percentile and maximum duration of finished tasks
+     */
+    public record StageDetail(StageInfo stage, List<TaskInfo> tasks, List<Long> durationPercentiles) {
+    }
+
+    /**
+     * One executor.
+     *
+     * @param executorId the executor
+     * @param host its host
+     * @param cores tasks it runs at once
+     * @param status ACTIVE or REMOVED
+     * @param addedMillis when it registered
+     * @param removedMillis when it went, or 0
+     * @param removedReason why it went, or null
+     * @param activeTasks tasks running there now
+     * @param completedTasks tasks that succeeded there
+     * @param failedTasks tasks that failed there
+     * @param shuffleBytesWritten map output its tasks committed
+     */
+    public record ExecutorInfo(String executorId, String host, int cores, String status, long addedMillis,
+            long removedMillis, String removedReason, int activeTasks, int completedTasks, int failedTasks,
+            long shuffleBytesWritten) {
+    }
+
+    @Override
+    public synchronized void accept(StatusEvent event) {
+        if (event instanceof StatusEvent.ApplicationStarted e) {
+            applicationId = e.applicationId();
+            appName = e.name();
+            startMillis = e.time();
+            settings = new TreeMap<>(e.settings());
+        } else if (event instanceof StatusEvent.ApplicationEnded e) {
+            endMillis = e.time();
+            succeeded = e.succeeded();
+        } else if (event instanceof StatusEvent.JobStarted e) {
+            jobStarted(e);
+        } else if (event instanceof StatusEvent.JobEnded e) {
+            MutableJob job = jobs.get(e.jobId());
+            if (job != null) {
+                job.status = e.error() == null ? "SUCCEEDED" : "FAILED";
+                job.error = e.error();
+                job.completedMillis = e.time();
+            }
+        } else if (event instanceof StatusEvent.StageSubmitted e) {
+            MutableStage stage = stages.get(e.stageId());
+            if (stage != null) {
+                stage.status = "RUNNING";
+                stage.attempt = e.attempt();
+                stage.numTasks = e.tasks();
+                stage.submittedMillis = e.time();
+                stage.completedMillis = 0;
+            }
+        } else if (event instanceof StatusEvent.StageCompleted e) {
+            MutableStage stage = stages.get(e.stageId());
+            if (stage != null) {
+                stage.status = "COMPLETE";
+                stage.completedMillis = e.time();
+            }
+        } else if (event instanceof StatusEvent.TaskStarted e) {
+            taskStarted(e);
+        } else if (event instanceof StatusEvent.TaskEnded e) {
+            taskEnded(e);
+        } else if (event instanceof StatusEvent.ExecutorAdded e) {
+            executors.put(e.executorId(), new MutableExecutor(e.executorId(), e.host(), e.cores(), e.time()));
+        } else if (event instanceof StatusEvent.ExecutorRemoved e) {
+            MutableExecutor executor = executors.get(e.executorId());
+            if (executor != null) {
+                executor.removedMillis = e.time();
+                executor.removedReason = e.reason();
+            }
+        }
+    }
+
+    private void jobStarted(StatusEvent.JobStarted e) {
+        MutableJob job = new MutableJob(e.jobId(), e.name(), e.time());
+        for (StatusEvent.StageRef ref : e.stages()) {
+            job.stageIds.add(ref.stageId());
+            stages.computeIfAbsent(ref.stageId(), id -> new MutableStage(ref));
+        }
+        jobs.put(job.jobId, job);
+        while (jobs.size() > RETAINED_JOBS) {
+            MutableJob oldest = jobs.values().iterator().next();
+            jobs.remove(oldest.jobId);
+            oldest.stageIds.forEach(stages::remove);
+        }
+    }
+
+    private void taskStarted(StatusEvent.TaskStarted e) {
+        MutableExecutor executor = executors.get(e.executorId());
+        MutableTask task = new MutableTask(e, executor == null ? "" : executor.host);
+        runningTasks.put(e.taskId(), task);
+        if (executor != null) {
+            executor.active++;
+        }
+        MutableStage stage = stages.get(e.stageId());
+        if (stage != null) {
+            stage.running++;
+            if (stage.tasks.size() < RETAINED_TASKS_PER_STAGE) {
+                stage.tasks.add(task);
+            }
+        }
+    }
+
+    private void taskEnded(StatusEvent.TaskEnded e) {
+        MutableTask task = runningTasks.remove(e.taskId());
+        if (task != null) {
+            task.end(e);
+        }
+        boolean success = e.status().equals("SUCCESS");
+        boolean failure = !success && !e.status().equals("KILLED");
+        MutableExecutor executor = executors.get(e.executorId());
+        if (executor != null) {
+            executor.active = Math.max(0, executor.active - 1);
+            executor.completed += success ? 1 : 0;
+            executor.failed += failure ? 1 : 0;
+            executor.shuffleBytesWritten += e.shuffleBytesWritten();
+        }
+        MutableStage stage = stages.get(e.stageId());
+        if (stage != null) {
+            stage.running = Math.max(0, stage.running - 1);
+            if (success) {
+                stage.completed++;
+                stage.shuffleBytesWritten += e.shuffleBytesWritten();
+                stage.shuffleBytesRead += e.shuffleBytesRead();
+                stage.recordsWritten += e.recordsWritten();
+            } else if (failure) {
+                stage.failed++;
+            }
+        }
     }
 
     /** @return the application summary */
@@ -100,7 +260,19 @@ public final class AppStatusStore implements SchedulerListener {
             active += job.status.equals("RUNNING") ? 1 : 0;
             failed += job.status.equals("FAILED") ? 1 : 0;
         }
-        return new ApplicationInfo(applicationId, appName, startMillis, jobs.size(), active, failed);
+        long completedTasks = 0;
+        long failedTasks = 0;
+        long written = 0;
+        long read = 0;
+        for (MutableStage stage : stages.values()) {
+            completedTasks += stage.completed;
+            failedTasks += stage.failed;
+            written += stage.shuffleBytesWritten;
+            read += stage.shuffleBytesRead;
+        }
+        String status = succeeded == null ? "RUNNING" : succeeded ? "SUCCEEDED" : "FAILED";
+        return new ApplicationInfo(applicationId, appName, startMillis, endMillis, status, jobs.size(), active,
+                failed, completedTasks, failedTasks, written, read);
     }
 
     /** @return every retained job, newest first */
@@ -121,79 +293,33 @@ public final class AppStatusStore implements SchedulerListener {
         return out;
     }
 
-    @Override
-    public synchronized void jobStarted(int jobId, String callSite, ResultStage finalStage) {
-        MutableJob job = new MutableJob(jobId, callSite, clock.millis());
-        collectStages(finalStage, job);
-        jobs.put(jobId, job);
-        while (jobs.size() > RETAINED_JOBS) {
-            MutableJob oldest = jobs.values().iterator().next();
-            jobs.remove(oldest.jobId);
-            oldest.stageIds.forEach(stages::remove);
+    /**
+     * @param stageId a stage
+     * @return the stage with its tasks, if retained
+     */
+    public synchronized Optional<StageDetail> stage(int stageId) {
+        MutableStage stage = stages.get(stageId);
+        if (stage == null) {
+            return Optional.empty();
         }
+        List<TaskInfo> tasks = stage.tasks.stream().map(MutableTask::snapshot).toList();
+        List<Long> durations = tasks.stream().filter(t -> !t.status().equals("RUNNING"))
+                .map(TaskInfo::durationMillis).sorted().toList();
+        List<Long> percentiles = durations.isEmpty() ? List.of() : List.of(durations.get(0),
+                durations.get((durations.size() - 1) / 4), durations.get((durations.size() - 1) / 2),
+                durations.get(3 * (durations.size() - 1) / 4), durations.get(durations.size() - 1));
+        return Optional.of(new StageDetail(stage.snapshot(), tasks, percentiles));
     }
 
-    private void collectStages(Stage stage, MutableJob job) {
-        for (Stage parent : stage.parents()) {
-            collectStages(parent, job);
-        }
-        if (!job.stageIds.contains(stage.id())) {
-            job.stageIds.add(stage.id());
-            stages.computeIfAbsent(stage.id(), id -> new MutableStage(stage));
-        }
+    /** @return every executor seen, in registration order */
+    public synchronized List<ExecutorInfo> executors() {
+        return executors.values().stream().map(MutableExecutor::snapshot)
+                .sorted(Comparator.comparingLong(ExecutorInfo::addedMillis)).toList();
     }
 
-    @Override
-    public synchronized void jobEnded(int jobId, Throwable error) {
-        MutableJob job = jobs.get(jobId);
-        if (job != null) {
-            job.status = error == null ? "SUCCEEDED" : "FAILED";
-            job.error = error == null ? null : error.getMessage();
-            job.completedMillis = clock.millis();
-        }
-    }
-
-    @Override
-    public synchronized void stageSubmitted(Stage stage, int attempt, int tasks) {
-        MutableStage info = stages.computeIfAbsent(stage.id(), id -> new MutableStage(stage));
-        info.status = "RUNNING";
-        info.attempt = attempt;
-        info.numTasks = tasks;
-        info.submittedMillis = clock.millis();
-        info.completedMillis = 0;
-    }
-
-    @Override
-    public synchronized void stageCompleted(Stage stage) {
-        MutableStage info = stages.get(stage.id());
-        if (info != null) {
-            info.status = "COMPLETE";
-            info.completedMillis = clock.millis();
-        }
-    }
-
-    @Override
-    public synchronized void taskStarted(TaskDescription task, String executorId) {
-        MutableStage info = stages.get(task.stageId());
-        if (info != null) {
-            info.running++;
-        }
-    }
-
-    @Override
-    public synchronized void taskEnded(TaskDescription task, String executorId, TaskOutcome outcome) {
-        MutableStage info = stages.get(task.stageId());
-        if (info == null) {
-            return;
-        }
-        info.running = Math.max(0, info.running - 1);
-        if (outcome instanceof TaskOutcome.Success success) {
-            info.completed++;
-            info.shuffleBytesWritten += success.metrics().shuffleBytesWritten();
-            info.shuffleBytesRead += success.metrics().shuffleBytesRead();
-        } else if (!(outcome instanceof TaskOutcome.Killed)) {
-            info.failed++;
-        }
+    /** @return the application's effective settings, secrets masked */
+    public synchronized Map<String, String> environment() {
+        return settings;
     }
 
     private static final class MutableJob {
@@ -220,6 +346,7 @@ public final class AppStatusStore implements SchedulerListener {
         final int stageId;
         final String name;
         final List<Integer> parentIds;
+        final List<MutableTask> tasks = new ArrayList<>();
         String status = "WAITING";
         int attempt;
         int numTasks;
@@ -230,17 +357,69 @@ public final class AppStatusStore implements SchedulerListener {
         long completedMillis;
         long shuffleBytesWritten;
         long shuffleBytesRead;
+        long recordsWritten;
 
-        MutableStage(Stage stage) {
-            this.stageId = stage.id();
-            this.name = stage.describe();
-            this.parentIds = stage.parents().stream().map(Stage::id).toList();
-            this.numTasks = stage.numPartitions();
+        MutableStage(StatusEvent.StageRef ref) {
+            this.stageId = ref.stageId();
+            this.name = ref.name();
+            this.parentIds = List.copyOf(ref.parentIds());
+            this.numTasks = ref.numTasks();
         }
 
         StageInfo snapshot() {
             return new StageInfo(stageId, name, status, attempt, numTasks, completed, running, failed, parentIds,
-                    submittedMillis, completedMillis, shuffleBytesWritten, shuffleBytesRead);
+                    submittedMillis, completedMillis, shuffleBytesWritten, shuffleBytesRead, recordsWritten);
+        }
+    }
+
+    private static final class MutableTask {
+        final StatusEvent.TaskStarted start;
+        final String host;
+        StatusEvent.TaskEnded end;
+
+        MutableTask(StatusEvent.TaskStarted start, String host) {
+            this.start = start;
+            this.host = host;
+        }
+
+        void end(StatusEvent.TaskEnded ended) {
+            end = ended;
+        }
+
+        TaskInfo snapshot() {
+            if (end == null) {
+                return new TaskInfo(start.taskId(), start.partition(), start.attempt(), start.stageAttempt(),
+                        start.executorId(), host, "RUNNING", start.time(), 0, 0, 0, 0, 0, 0, null);
+            }
+            return new TaskInfo(start.taskId(), start.partition(), start.attempt(), start.stageAttempt(),
+                    start.executorId(), host, end.status(), start.time(), end.time() - start.time(), end.runMillis(),
+                    end.recordsWritten(), end.shuffleBytesWritten(), end.shuffleBytesRead(), end.spills(),
+                    end.error());
+        }
+    }
+
+    private static final class MutableExecutor {
+        final String executorId;
+        final String host;
+        final int cores;
+        final long addedMillis;
+        long removedMillis;
+        String removedReason;
+        int active;
+        int completed;
+        int failed;
+        long shuffleBytesWritten;
+
+        MutableExecutor(String executorId, String host, int cores, long addedMillis) {
+            this.executorId = executorId;
+            this.host = host;
+            this.cores = cores;
+            this.addedMillis = addedMillis;
+        }
+
+        ExecutorInfo snapshot() {
+            return new ExecutorInfo(executorId, host, cores, removedMillis == 0 ? "ACTIVE" : "REMOVED", addedMillis,
+                    removedMillis, removedReason, active, completed, failed, shuffleBytesWritten);
         }
     }
 }

@@ -34,7 +34,8 @@ class UiServerTest {
 
     @Test
     void servesJobsAndStagesOfTheSessionAsJsonAndHtml() throws Exception {
-        try (WeftSession weft = WeftSession.builder().appName("ui <test>").master("local[2]").getOrCreate()) {
+        try (WeftSession weft = WeftSession.builder().appName("ui <test>").master("local[2]")
+                .config("weft.hadoop.fs.s3a.secret.key", "hunter2").getOrCreate()) {
             String url = ((DriverEngine) weft.engine()).statusUrl().orElseThrow();
             long groups = weft.parallelize(IntStream.range(0, 100).boxed().toList(), 4)
                     .mapToPair(x -> Pair.of(x % 5, x)).reduceByKey(Integer::sum, 3).count();
@@ -62,6 +63,23 @@ class UiServerTest {
             JsonNode app = json.readTree(get(url + "api/v1/application"));
             assertThat(app.get("id").asText()).isEqualTo(weft.engine().applicationId());
             assertThat(app.get("jobs").asInt()).isEqualTo(1);
+
+            JsonNode detail = json.readTree(get(url + "api/v1/stages/" + map.get("stageId").asInt()));
+            assertThat(detail.get("tasks")).hasSize(4);
+            assertThat(detail.get("tasks").get(0).get("status").asText()).isEqualTo("SUCCESS");
+            assertThat(detail.get("tasks").get(0).get("executorId").asText()).isNotEmpty();
+            assertThat(detail.get("durationPercentiles")).hasSize(5);
+            JsonNode executors = json.readTree(get(url + "api/v1/executors"));
+            assertThat(executors).hasSize(1);
+            assertThat(executors.get(0).get("completedTasks").asInt()).isEqualTo(7);
+            assertThat(json.readTree(get(url + "api/v1/environment")).get("weft.ui.enabled").asText())
+                    .isEqualTo("true");
+            assertThat(get(url + "stages/" + map.get("stageId").asInt())).contains("SUCCESS").contains("Partition");
+            assertThat(get(url + "jobs/" + jobs.get(0).get("jobId").asInt())).contains("<svg").contains("Stage "
+                    + map.get("stageId").asInt());
+            assertThat(get(url + "executors")).contains("ACTIVE");
+            assertThat(get(url + "environment")).contains("weft.ui.port").contains("********")
+                    .doesNotContain("hunter2");
 
             String html = get(url);
             assertThat(html).contains("ui &lt;test&gt;").contains("SUCCEEDED").doesNotContain("ui <test>");
