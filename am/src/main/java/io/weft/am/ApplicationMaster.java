@@ -75,7 +75,7 @@ public final class ApplicationMaster {
                 stagingDir, javaOptions == null || javaOptions.isBlank() ? List.of()
                         : List.of(javaOptions.trim().split("\\s+")), yarnSettings.executorNodeLabel());
         DriverUi ui = DriverUi.start(appId, app.getProperty(APP_NAME, app.getProperty(MAIN_CLASS)), conf,
-                new YarnConfiguration(), false);
+                new YarnConfiguration(), false, WebProxies.access(new YarnConfiguration(), appId));
         launcher.register(ui.url().orElse(""));
         launcher.startEventThread();
         AmContext.set(new AmContext(launcher, yarnSettings, stagingDir, appId, ui));

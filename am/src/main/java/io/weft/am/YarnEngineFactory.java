@@ -66,7 +66,7 @@ public final class YarnEngineFactory implements EngineFactory {
                 withShuffle.put(ConfigKeys.SHUFFLE_DIR.name(), fs.makeQualified(new Path(home, ".weft/shuffle"))
                         .toString());
             }
-            DriverUi ui = DriverUi.start(appId, appName, conf, yarn, true);
+            DriverUi ui = DriverUi.start(appId, appName, conf, yarn, true, WebProxies.access(yarn, appId));
             try {
                 DriverEngine engine = new DriverEngine(appId, WeftConf.fromValidated(withShuffle), yarn,
                         new YarnClientBackend(client, application, yarn, settings, appName, stagingDir,

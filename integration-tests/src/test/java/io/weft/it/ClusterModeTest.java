@@ -219,9 +219,9 @@ class ClusterModeTest {
                 org.apache.hadoop.yarn.client.api.YarnClient.createYarnClient();
         client.init(clusters.conf);
         client.start();
+        org.apache.hadoop.yarn.api.records.ApplicationId appId = null;
         try {
             // Wait until the driver has written shuffle files, then kill the application as an operator would.
-            org.apache.hadoop.yarn.api.records.ApplicationId appId = null;
             long deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline) {
                 String text = printed.toString(StandardCharsets.UTF_8);
@@ -258,6 +258,10 @@ class ClusterModeTest {
                     ".weft/shuffle"))));
             assertThat(fs.exists(new org.apache.hadoop.fs.Path(home, ".weft/shuffle/" + appId))).isFalse();
         } finally {
+            // Never leave the endless application holding the cluster's AM capacity for the next tests.
+            if (appId != null) {
+                client.killApplication(appId);
+            }
             client.stop();
         }
     }

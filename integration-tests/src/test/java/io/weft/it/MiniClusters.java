@@ -61,7 +61,10 @@ final class MiniClusters {
         yarnConf.set("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10");
         yarnConf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "99.9");
         yarnConf.set("yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb", "0");
-        yarnConf.set(YarnConfiguration.PROXY_ADDRESS, "localhost:" + freePort());
+        // The proxy's address by host name, as the drivers advertise theirs: the proxy then connects to them from
+        // the address they accept as the proxy's.
+        yarnConf.set(YarnConfiguration.PROXY_ADDRESS, java.net.InetAddress.getLocalHost().getHostName() + ":"
+                + freePort());
         yarn = new MiniYARNCluster("weft-it", 2, 1, 1);
         yarn.init(yarnConf);
         yarn.start();

@@ -102,6 +102,17 @@ class YarnClientModeTest {
                         .isEqualTo(((io.weft.runtime.driver.DriverEngine) weft.engine()).statusUrl().orElseThrow());
                 var jobs = Http.json(running.getTrackingUrl() + "api/v1/jobs");
                 assertThat(jobs.findValuesAsText("status")).containsOnly("SUCCEEDED").hasSizeGreaterThanOrEqualTo(2);
+                // A client that is not the proxy (here: another loopback address) is sent to the proxy instead.
+                java.net.URI direct = java.net.URI.create(running.getOriginalTrackingUrl());
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    socket.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+                    socket.connect(new java.net.InetSocketAddress("127.0.0.1", direct.getPort()), 5000);
+                    socket.getOutputStream().write(("GET /api/v1/jobs HTTP/1.1\r\nHost: x\r\nConnection: close"
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertThat(response).startsWith("HTTP/1.1 302").contains("/proxy/" + appId + "/api/v1/jobs")
+                            .doesNotContain("SUCCEEDED");
+                }
             } finally {
                 yarn.stop();
             }

@@ -144,6 +144,20 @@ public final class DagScheduler implements AutoCloseable {
     }
 
     /**
+     * An executor's heartbeat carried its JVM's health; passed on to listeners. Any thread.
+     *
+     * @param executorId its id
+     * @param metrics its JVM's health
+     */
+    public void executorHeartbeat(String executorId, ExecutorJvmMetrics metrics) {
+        post(() -> {
+            if (executors.containsKey(executorId)) {
+                listener.executorMetrics(executorId, metrics);
+            }
+        });
+    }
+
+    /**
      * An executor is gone; its running tasks are retried elsewhere. Any thread.
      *
      * @param executorId its id
@@ -492,6 +506,7 @@ public final class DagScheduler implements AutoCloseable {
         if (job.finished == job.done.length) {
             running.remove(stage);
             activeTaskSets.remove(stage);
+            LOG.info("{} completed", stage);
             listener.stageCompleted(stage);
             finishJob(job);
         }

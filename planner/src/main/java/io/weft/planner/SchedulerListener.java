@@ -62,4 +62,11 @@ public interface SchedulerListener {
      */
     default void executorRemoved(String executorId, String reason) {
     }
+
+    /**
+     * @param executorId an executor that heartbeated
+     * @param metrics its JVM's health
+     */
+    default void executorMetrics(String executorId, ExecutorJvmMetrics metrics) {
+    }
 }

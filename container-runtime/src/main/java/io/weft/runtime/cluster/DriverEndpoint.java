@@ -244,8 +244,10 @@ public final class DriverEndpoint implements AutoCloseable {
                 ctx.close();
             } else if (msg instanceof StatusUpdate update) {
                 scheduler.taskEnded(update.taskId(), update.outcome());
-            } else if (msg instanceof Heartbeat) {
+            } else if (msg instanceof Heartbeat heartbeat) {
                 connection.lastHeartbeat = clock.getAsLong();
+                scheduler.executorHeartbeat(executorId, new io.weft.planner.ExecutorJvmMetrics(heartbeat.heapUsed(),
+                        heartbeat.heapMax(), heartbeat.gcMillis(), heartbeat.threads()));
             } else {
                 LOG.warn("Ignoring unexpected {} from executor {}", msg.getClass().getSimpleName(), executorId);
             }

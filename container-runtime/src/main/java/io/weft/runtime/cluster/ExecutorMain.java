@@ -150,6 +150,18 @@ public final class ExecutorMain {
         }
     }
 
+    /** This JVM's health for the driver: heap, time in garbage collection, threads. */
+    private Heartbeat heartbeat() {
+        Runtime runtime = Runtime.getRuntime();
+        long gcMillis = 0;
+        for (var collector : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMillis += Math.max(0, collector.getCollectionTime());
+        }
+        return new Heartbeat(executorId, runtime.totalMemory() - runtime.freeMemory(), executor.activeTasks(),
+                runtime.maxMemory(), gcMillis, java.lang.management.ManagementFactory.getThreadMXBean()
+                        .getThreadCount());
+    }
+
     private void stop() {
         heartbeats.shutdownNow();
         Executor running = executor;
@@ -172,9 +184,8 @@ public final class ExecutorMain {
                         (taskId, outcome) -> channel.writeAndFlush(new StatusUpdate(taskId, outcome)));
                 registered = true;
                 long interval = conf.get(ConfigKeys.HEARTBEAT_INTERVAL);
-                heartbeats.scheduleAtFixedRate(() -> channel.writeAndFlush(new Heartbeat(executorId,
-                        Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory(),
-                        executor.activeTasks())), 0, interval, TimeUnit.MILLISECONDS);
+                heartbeats.scheduleAtFixedRate(() -> channel.writeAndFlush(heartbeat()), 0, interval,
+                        TimeUnit.MILLISECONDS);
                 LOG.info("Executor {} registered with application {}", executorId, r.applicationId());
             } else if (msg instanceof LaunchTask launch) {
                 executor.launch(withBinary(launch.task()));

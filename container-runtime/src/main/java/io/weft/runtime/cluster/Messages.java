@@ -72,8 +72,12 @@ public final class Messages {
      * @param executorId the executor
      * @param heapUsed bytes of heap in use
      * @param activeTasks attempts queued or running
+     * @param heapMax the heap's limit in bytes
+     * @param gcMillis total garbage-collection time since the JVM started
+     * @param threads live threads
      */
-    public record Heartbeat(String executorId, long heapUsed, int activeTasks) implements Message {
+    public record Heartbeat(String executorId, long heapUsed, int activeTasks, long heapMax, long gcMillis,
+            int threads) implements Message {
     }
 
     /**

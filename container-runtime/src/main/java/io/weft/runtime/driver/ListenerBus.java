@@ -80,4 +80,9 @@ public final class ListenerBus implements SchedulerListener {
     public void executorRemoved(String executorId, String reason) {
         each(l -> l.executorRemoved(executorId, reason));
     }
+
+    @Override
+    public void executorMetrics(String executorId, io.weft.planner.ExecutorJvmMetrics metrics) {
+        each(l -> l.executorMetrics(executorId, metrics));
+    }
 }

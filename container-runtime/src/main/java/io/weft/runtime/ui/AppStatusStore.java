@@ -31,6 +31,7 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
     private final Map<Integer, MutableStage> stages = new LinkedHashMap<>();
     private final Map<String, MutableExecutor> executors = new LinkedHashMap<>();
     private final Map<Long, MutableTask> runningTasks = new LinkedHashMap<>();
+    private long schedulingDelayMillis;
 
     /**
      * The application as a whole.
@@ -139,10 +140,14 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
      * @param completedTasks tasks that succeeded there
      * @param failedTasks tasks that failed there
      * @param shuffleBytesWritten map output its tasks committed
+     * @param heapUsed heap in use at its last heartbeat (0 before one, or for threads in the driver's JVM)
+     * @param heapMax its heap limit
+     * @param gcMillis its total garbage-collection time
+     * @param threads its live threads
      */
     public record ExecutorInfo(String executorId, String host, int cores, String status, long addedMillis,
             long removedMillis, String removedReason, int activeTasks, int completedTasks, int failedTasks,
-            long shuffleBytesWritten) {
+            long shuffleBytesWritten, long heapUsed, long heapMax, long gcMillis, int threads) {
     }
 
     @Override
@@ -185,6 +190,11 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
             taskEnded(e);
         } else if (event instanceof StatusEvent.ExecutorAdded e) {
             executors.put(e.executorId(), new MutableExecutor(e.executorId(), e.host(), e.cores(), e.time()));
+        } else if (event instanceof StatusEvent.ExecutorMetrics e) {
+            MutableExecutor executor = executors.get(e.executorId());
+            if (executor != null) {
+                executor.metrics = e;
+            }
         } else if (event instanceof StatusEvent.ExecutorRemoved e) {
             MutableExecutor executor = executors.get(e.executorId());
             if (executor != null) {
@@ -217,6 +227,10 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         }
         MutableStage stage = stages.get(e.stageId());
         if (stage != null) {
+            if (stage.firstTaskMillis < stage.submittedMillis) {
+                stage.firstTaskMillis = e.time();
+                schedulingDelayMillis = Math.max(0, e.time() - stage.submittedMillis);
+            }
             stage.running++;
             if (stage.tasks.size() < RETAINED_TASKS_PER_STAGE) {
                 stage.tasks.add(task);
@@ -317,6 +331,11 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
                 .sorted(Comparator.comparingLong(ExecutorInfo::addedMillis)).toList();
     }
 
+    /** @return from the latest stage's submission to its first task's start, in milliseconds */
+    public synchronized long schedulingDelayMillis() {
+        return schedulingDelayMillis;
+    }
+
     /** @return the application's effective settings, secrets masked */
     public synchronized Map<String, String> environment() {
         return settings;
@@ -358,6 +377,7 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         long shuffleBytesWritten;
         long shuffleBytesRead;
         long recordsWritten;
+        long firstTaskMillis = -1;
 
         MutableStage(StatusEvent.StageRef ref) {
             this.stageId = ref.stageId();
@@ -409,6 +429,7 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         int completed;
         int failed;
         long shuffleBytesWritten;
+        StatusEvent.ExecutorMetrics metrics;
 
         MutableExecutor(String executorId, String host, int cores, long addedMillis) {
             this.executorId = executorId;
@@ -419,7 +440,9 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
 
         ExecutorInfo snapshot() {
             return new ExecutorInfo(executorId, host, cores, removedMillis == 0 ? "ACTIVE" : "REMOVED", addedMillis,
-                    removedMillis, removedReason, active, completed, failed, shuffleBytesWritten);
+                    removedMillis, removedReason, active, completed, failed, shuffleBytesWritten,
+                    metrics == null ? 0 : metrics.heapUsed(), metrics == null ? 0 : metrics.heapMax(),
+                    metrics == null ? 0 : metrics.gcMillis(), metrics == null ? 0 : metrics.threads());
         }
     }
 }

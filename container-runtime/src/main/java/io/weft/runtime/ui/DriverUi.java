@@ -32,6 +32,7 @@ public final class DriverUi implements AutoCloseable {
     private final EventLogWriter eventLog;
     private volatile UiServer server;
     private ConsoleProgress progress;
+    private DriverMetrics metrics;
     private boolean ended;
 
     private DriverUi(Clock clock, EventLogWriter eventLog) {
@@ -56,6 +57,22 @@ public final class DriverUi implements AutoCloseable {
      */
     public static DriverUi start(String applicationId, String appName, WeftConf conf, Configuration hadoopConf,
             boolean console) {
+        return start(applicationId, appName, conf, hadoopConf, console, null);
+    }
+
+    /**
+     * As {@link #start(String, String, WeftConf, Configuration, boolean)}, serving only through a web proxy.
+     *
+     * @param applicationId the application
+     * @param appName its name
+     * @param conf the settings
+     * @param hadoopConf for the event log's file system
+     * @param console whether this process's console shows progress and the closing summary
+     * @param proxy the cluster's web proxy, or null to serve anyone
+     * @return the UI
+     */
+    public static DriverUi start(String applicationId, String appName, WeftConf conf, Configuration hadoopConf,
+            boolean console, ProxyAccess proxy) {
         Clock clock = Clock.systemUTC();
         EventLogWriter eventLog = null;
         String logDir = conf.get(ConfigKeys.EVENT_LOG_DIR);
@@ -73,7 +90,7 @@ public final class DriverUi implements AutoCloseable {
         if (conf.get(ConfigKeys.UI_ENABLED)) {
             int port = conf.get(ConfigKeys.UI_PORT);
             try {
-                ui.server = UiServer.start(ui.store, "0.0.0.0", port);
+                ui.server = UiServer.start(ui.store, "0.0.0.0", port, proxy);
             } catch (IOException e) {
                 if (eventLog != null) {
                     eventLog.close();
@@ -91,6 +108,7 @@ public final class DriverUi implements AutoCloseable {
         }
         effective.putAll(conf.asMap());
         ui.publish(new StatusEvent.ApplicationStarted(clock.millis(), applicationId, appName, masked(effective)));
+        ui.metrics = new DriverMetrics(ui.store).register(applicationId);
         if (console && conf.get(ConfigKeys.UI_PROGRESS)) {
             ui.progress = new ConsoleProgress(ui.store::stages, System.out, ConsoleProgress.stdoutIsTerminal(),
                     clock::millis);
@@ -171,6 +189,9 @@ public final class DriverUi implements AutoCloseable {
     @Override
     public void close() {
         applicationEnded(true);
+        if (metrics != null) {
+            metrics.close();
+        }
         UiServer running = server;
         if (running != null) {
             running.close();

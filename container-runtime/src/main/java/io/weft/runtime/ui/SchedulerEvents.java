@@ -112,4 +112,10 @@ public final class SchedulerEvents implements SchedulerListener {
     public void executorRemoved(String executorId, String reason) {
         sink.accept(new StatusEvent.ExecutorRemoved(clock.millis(), executorId, reason));
     }
+
+    @Override
+    public void executorMetrics(String executorId, io.weft.planner.ExecutorJvmMetrics metrics) {
+        sink.accept(new StatusEvent.ExecutorMetrics(clock.millis(), executorId, metrics.heapUsed(),
+                metrics.heapMax(), metrics.gcMillis(), metrics.threads()));
+    }
 }

@@ -21,7 +21,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = StatusEvent.TaskStarted.class, name = "TaskStarted"),
     @JsonSubTypes.Type(value = StatusEvent.TaskEnded.class, name = "TaskEnded"),
     @JsonSubTypes.Type(value = StatusEvent.ExecutorAdded.class, name = "ExecutorAdded"),
-    @JsonSubTypes.Type(value = StatusEvent.ExecutorRemoved.class, name = "ExecutorRemoved")
+    @JsonSubTypes.Type(value = StatusEvent.ExecutorRemoved.class, name = "ExecutorRemoved"),
+    @JsonSubTypes.Type(value = StatusEvent.ExecutorMetrics.class, name = "ExecutorMetrics")
 })
 public sealed interface StatusEvent {
 
@@ -135,5 +136,17 @@ public sealed interface StatusEvent {
      * @param reason why it is gone
      */
     record ExecutorRemoved(long time, String executorId, String reason) implements StatusEvent {
+    }
+
+    /**
+     * @param time when the heartbeat arrived
+     * @param executorId the executor
+     * @param heapUsed heap bytes in use
+     * @param heapMax the heap's limit
+     * @param gcMillis total garbage-collection time
+     * @param threads live threads
+     */
+    record ExecutorMetrics(long time, String executorId, long heapUsed, long heapMax, long gcMillis, int threads)
+            implements StatusEvent {
     }
 }

@@ -22,7 +22,7 @@ final class StatusPage {
 
     private static StringBuilder head(ApplicationInfo app, String title, String root) {
         StringBuilder html = new StringBuilder(8192);
-        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\">");
+        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\">");
         if (app.endMillis() == 0) {
             html.append("<meta http-equiv=\"refresh\" content=\"3\">");
         }
@@ -130,13 +130,17 @@ final class StatusPage {
     static String executors(ApplicationInfo app, List<ExecutorInfo> executors) {
         StringBuilder html = head(app, "Executors", "");
         html.append("<table><tr><th>Executor</th><th>Host</th><th>Cores</th><th>Status</th><th>Active tasks</th>")
-                .append("<th>Succeeded</th><th>Failed</th><th>Shuffle write</th><th>Added</th><th>Removed</th></tr>");
+                .append("<th>Succeeded</th><th>Failed</th><th>Shuffle write</th><th>Heap used / max</th>")
+                .append("<th>GC time</th><th>Threads</th><th>Added</th><th>Removed</th></tr>");
         for (ExecutorInfo e : executors) {
             html.append("<tr><td>").append(escape(e.executorId())).append("</td><td>").append(escape(e.host()))
                     .append("</td><td>").append(e.cores()).append("</td><td class=\"").append(e.status())
                     .append("\">").append(e.status()).append("</td><td>").append(e.activeTasks()).append("</td><td>")
                     .append(e.completedTasks()).append("</td><td>").append(e.failedTasks()).append("</td><td>")
                     .append(bytes(e.shuffleBytesWritten())).append("</td><td>")
+                    .append(e.heapMax() == 0 ? "" : bytes(e.heapUsed()) + " / " + bytes(e.heapMax()))
+                    .append("</td><td>").append(e.heapMax() == 0 ? "" : e.gcMillis() + " ms").append("</td><td>")
+                    .append(e.heapMax() == 0 ? "" : String.valueOf(e.threads())).append("</td><td>")
                     .append(Instant.ofEpochMilli(e.addedMillis())).append("</td><td>");
             if (e.removedMillis() != 0) {
                 html.append(Instant.ofEpochMilli(e.removedMillis())).append(": ").append(escape(e.removedReason()));
@@ -156,7 +160,7 @@ final class StatusPage {
 
     static String history(List<EventLogs.Summary> apps) {
         StringBuilder html = new StringBuilder(4096);
-        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Weft history</title><style>")
+        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Weft history</title><style>")
                 .append("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}")
                 .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}th{background:#eee}")
                 .append(".FAILED{color:#b00}.SUCCEEDED{color:#070}.RUNNING{color:#05a}</style></head><body>")

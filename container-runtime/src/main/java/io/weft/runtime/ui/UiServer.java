@@ -56,7 +56,22 @@ public final class UiServer implements AutoCloseable {
      * @throws IOException when the port cannot be bound
      */
     public static UiServer start(AppStatusStore store, String bindHost, int port) throws IOException {
-        return start(store, null, bindHost, port);
+        return start(store, null, bindHost, port, null);
+    }
+
+    /**
+     * Serves a live driver's pages only through the cluster's web proxy.
+     *
+     * @param store what to show
+     * @param bindHost the address to listen on
+     * @param port the port, or 0 for any free one
+     * @param proxy the proxy; other clients are redirected to it
+     * @return the running server
+     * @throws IOException when the port cannot be bound
+     */
+    public static UiServer start(AppStatusStore store, String bindHost, int port, ProxyAccess proxy)
+            throws IOException {
+        return start(store, null, bindHost, port, proxy);
     }
 
     /**
@@ -70,11 +85,11 @@ public final class UiServer implements AutoCloseable {
      * @throws IOException when the port cannot be bound
      */
     public static UiServer startHistory(EventLogs logs, String bindHost, int port) throws IOException {
-        return start(null, logs, bindHost, port);
+        return start(null, logs, bindHost, port, null);
     }
 
-    private static UiServer start(AppStatusStore store, EventLogs history, String bindHost, int port)
-            throws IOException {
+    private static UiServer start(AppStatusStore store, EventLogs history, String bindHost, int port,
+            ProxyAccess proxy) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 16);
         AtomicInteger ids = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
@@ -86,7 +101,10 @@ public final class UiServer implements AutoCloseable {
         String advertised = bindHost.equals("0.0.0.0") ? InetAddress.getLocalHost().getHostName() : bindHost;
         UiServer ui = new UiServer(store, history, server, threads,
                 "http://" + advertised + ":" + server.getAddress().getPort() + "/");
-        server.createContext("/", ui::handle);
+        var context = server.createContext("/", ui::handle);
+        if (proxy != null) {
+            context.getFilters().add(new ProxyOnlyFilter(proxy.proxyAddresses(), proxy.proxyBase()));
+        }
         server.start();
         LOG.info("Status UI at {}", ui.url);
         return ui;

@@ -1,0 +1,152 @@
+package io.weft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.api.WeftSession;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.stream.IntStream;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The status UI in a real browser (headless Chromium from Debian's packages, driven by Selenium WebDriver), loaded
+ * through the ResourceManager's proxy while an application runs on the mini cluster. Checks what each page shows
+ * and that the browser logged no errors; saves screenshots under {@code target/screenshots}. CI installs
+ * Chromium ({@code .ci/run}); elsewhere the test needs {@code apt-get install chromium chromium-driver}.
+ */
+class UiBrowserTest {
+
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private static MiniClusters clusters;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean installed = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
+        if (System.getenv("CI") != null) {
+            assertThat(installed).as("CI must install chromium and chromium-driver (.ci/run)").isTrue();
+        }
+        Assumptions.assumeTrue(installed, "needs chromium and chromium-driver (apt-get install chromium "
+                + "chromium-driver)");
+        clusters = MiniClusters.get();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1400,1000");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private static void open(String url) {
+        browser.get(url);
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.findElements(By.tagName("h1")).isEmpty());
+    }
+
+    private static void screenshot(String name) throws Exception {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static List<String> errors() {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage)
+                .toList();
+    }
+
+    @Test
+    void pagesOfARunningApplicationThroughTheProxyShowItsJobsStagesTasksAndExecutors() throws Exception {
+        YarnClient yarn = YarnClient.createYarnClient();
+        yarn.init(clusters.conf);
+        yarn.start();
+        try (WeftSession weft = WeftSession.builder().appName("browser-test").master("yarn")
+                .config("weft.submit.deployMode", "client")
+                .config("weft.yarn.hadoopConfDir", clusters.confDir.toString())
+                .config("weft.executor.instances", "2").config("weft.executor.memory", "256m")
+                .config("weft.am.memory", "256m").config("weft.yarn.javaHome", System.getProperty("java.home"))
+                .config("weft.ui.progress", "false").getOrCreate()) {
+            // A finished job with a shuffle, then a slow one that is still running while the pages load.
+            weft.parallelize(IntStream.range(0, 1000).boxed().toList(), 4)
+                    .mapToPair(x -> io.weft.api.Pair.of(x % 10, x)).reduceByKey(Integer::sum).count();
+            CompletableFuture<Long> slow = CompletableFuture.supplyAsync(() -> weft.parallelize(
+                    IntStream.range(0, 16).boxed().toList(), 8).map(x -> {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1500));
+                        return x;
+                    }).count());
+            String tracking = yarn.getApplicationReport(ApplicationId.fromString(weft.applicationId()))
+                    .getTrackingUrl();
+            assertThat(tracking).contains("/proxy/" + weft.applicationId());
+
+            open(tracking);
+            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("RUNNING"));
+            assertThat(browser.getTitle()).contains("browser-test");
+            assertThat(browser.findElement(By.tagName("body")).getText()).contains("SUCCEEDED")
+                    .contains("reduceByKey").contains("count at");
+            screenshot("jobs");
+
+            browser.findElement(By.linkText("0")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector("svg.dag"))
+                    .isEmpty());
+            assertThat(browser.findElements(By.cssSelector("svg.dag rect"))).hasSize(2);
+            assertThat(browser.findElements(By.cssSelector("svg.dag line"))).hasSize(1);
+            screenshot("job-graph");
+
+            browser.findElement(By.cssSelector("svg.dag a")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("Partition"));
+            assertThat(browser.findElements(By.xpath("//table//tr[td]"))).hasSize(4);
+            assertThat(browser.findElement(By.tagName("body")).getText()).contains("SUCCESS").contains("median");
+            screenshot("stage");
+
+            open(tracking + "executors");
+            assertThat(browser.findElements(By.xpath("//td[@class='ACTIVE']"))).hasSize(2);
+            screenshot("executors");
+
+            open(tracking + "environment");
+            assertThat(browser.findElement(By.tagName("body")).getText()).contains("weft.executor.instances")
+                    .contains("weft.ui.progress");
+            screenshot("environment");
+
+            assertThat(errors()).as("browser console errors").isEmpty();
+            assertThat(slow.get(2, TimeUnit.MINUTES)).isEqualTo(16);
+        } finally {
+            yarn.stop();
+        }
+    }
+}
