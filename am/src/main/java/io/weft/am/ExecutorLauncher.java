@@ -281,9 +281,9 @@ public final class ExecutorLauncher {
     private void request() {
         ContainerRequest request = ContainerRequests.build(Resource.newInstance(containerMb, cores),
                 Priority.newInstance(1), nodeLabel, inputHosts.get());
-        if (request.getNodes() != null && !request.getNodes().isEmpty()) {
-            LOG.info("Requesting an executor container preferably on {}", request.getNodes());
-        }
+        LOG.info("Requesting an executor container of {} MB and {} cores{}", containerMb, cores,
+                request.getNodes() == null || request.getNodes().isEmpty() ? ""
+                        : ", preferably on " + request.getNodes());
         outstanding.add(request);
         rm.addContainerRequest(request);
     }
@@ -360,6 +360,8 @@ public final class ExecutorLauncher {
                     }
                     outstanding.remove(satisfied);
                     rm.removeContainerRequest(satisfied);
+                    LOG.info("Allocated {} on {} ({})", container.getId(), container.getNodeId(),
+                            container.getResource());
                     launch(container);
                 });
             }
