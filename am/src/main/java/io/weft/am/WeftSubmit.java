@@ -309,7 +309,8 @@ public final class WeftSubmit implements Callable<Integer> {
     private static io.weft.runtime.ui.AppStatusStore.ApplicationInfo withStatus(
             io.weft.runtime.ui.AppStatusStore.ApplicationInfo app, FinalApplicationStatus status, long finishTime) {
         return new io.weft.runtime.ui.AppStatusStore.ApplicationInfo(app.id(), app.name(), app.startMillis(),
-                finishTime, status.toString(), app.jobs(), app.activeJobs(), app.failedJobs(), app.completedTasks(),
+                finishTime, status.toString(), app.jobs(), app.activeJobs(), app.failedJobs(), app.stages(),
+                app.completedTasks(),
                 app.failedTasks(), app.shuffleBytesWritten(), app.shuffleBytesRead());
     }
 }

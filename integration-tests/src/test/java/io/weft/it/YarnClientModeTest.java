@@ -102,6 +102,13 @@ class YarnClientModeTest {
                         .isEqualTo(((io.weft.runtime.driver.DriverEngine) weft.engine()).statusUrl().orElseThrow());
                 var jobs = Http.json(running.getTrackingUrl() + "api/v1/jobs");
                 assertThat(jobs.findValuesAsText("status")).containsOnly("SUCCEEDED").hasSizeGreaterThanOrEqualTo(2);
+                var executors = Http.json(running.getTrackingUrl() + "api/v1/executors");
+                assertThat(executors).hasSize(2);
+                for (var executor : executors) {
+                    assertThat(executor.get("containerId").asText()).startsWith("container_");
+                    assertThat(executor.get("logUrl").asText()).contains("/node/containerlogs/"
+                            + executor.get("containerId").asText());
+                }
                 // A client that is not the proxy (here: another loopback address) is sent to the proxy instead.
                 java.net.URI direct = java.net.URI.create(running.getOriginalTrackingUrl());
                 try (java.net.Socket socket = new java.net.Socket()) {

@@ -135,10 +135,23 @@ public final class DagScheduler implements AutoCloseable {
      * @param cores how many tasks it runs at once
      */
     public void executorAdded(String executorId, String host, int cores) {
+        executorAdded(executorId, host, cores, null, null);
+    }
+
+    /**
+     * An executor in a container can run tasks. Any thread.
+     *
+     * @param executorId its id
+     * @param host its host
+     * @param cores how many tasks it runs at once
+     * @param containerId its YARN container, or null
+     * @param logUrl where its logs are, or null
+     */
+    public void executorAdded(String executorId, String host, int cores, String containerId, String logUrl) {
         post(() -> {
             executors.put(executorId, new ExecutorSlots(host, cores));
             LOG.info("Executor {} on {} with {} cores added", executorId, host, cores);
-            listener.executorAdded(executorId, host, cores);
+            listener.executorAdded(executorId, host, cores, containerId, logUrl);
             offer();
         });
     }

@@ -52,8 +52,10 @@ public interface SchedulerListener {
      * @param executorId an executor that can now run tasks
      * @param host its host
      * @param cores how many tasks it runs at once
+     * @param containerId its YARN container, or null outside YARN
+     * @param logUrl where its logs are (the NodeManager's page), or null
      */
-    default void executorAdded(String executorId, String host, int cores) {
+    default void executorAdded(String executorId, String host, int cores, String containerId, String logUrl) {
     }
 
     /**

@@ -10,10 +10,13 @@ import java.io.Serializable;
  * @param shuffleBytesWritten bytes of the committed map output
  * @param shuffleBytesRead bytes of shuffle input read
  * @param spillCount how many times the task spilled to local disk
+ * @param gcMillis garbage-collection time of the executor JVM while the task ran (shared by the tasks running
+ *     at the same time, as in Spark)
+ * @param resultBytes bytes of a result task's serialized result
  */
 public record TaskMetrics(long runNanos, long recordsWritten, long shuffleBytesWritten, long shuffleBytesRead,
-        int spillCount) implements Serializable {
+        int spillCount, long gcMillis, long resultBytes) implements Serializable {
 
     /** Metrics of a task that reported none. */
-    public static final TaskMetrics EMPTY = new TaskMetrics(0, 0, 0, 0, 0);
+    public static final TaskMetrics EMPTY = new TaskMetrics(0, 0, 0, 0, 0, 0, 0);
 }

@@ -238,7 +238,8 @@ public final class DriverEndpoint implements AutoCloseable {
                 ctx.writeAndFlush(registration);
                 LOG.info("Executor {} registered from {} (pid {}, {} cores)", executorId,
                         ctx.channel().remoteAddress(), register.pid(), register.cores());
-                scheduler.executorAdded(executorId, register.host(), register.cores());
+                scheduler.executorAdded(executorId, register.host(), register.cores(), register.containerId(),
+                        register.logUrl());
             } else if (executorId == null) {
                 LOG.warn("Closing connection from {}: message before registration", ctx.channel().remoteAddress());
                 ctx.close();

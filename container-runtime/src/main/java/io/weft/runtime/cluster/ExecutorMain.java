@@ -123,8 +123,10 @@ public final class ExecutorMain {
                                     @Override
                                     void onAuthenticated(ChannelHandlerContext ctx) {
                                         Channels.authenticated(ctx.pipeline(), kryo, new DriverHandler());
+                                        String container = System.getenv("CONTAINER_ID");
                                         ctx.channel().writeAndFlush(new RegisterExecutor(executorId, hostName(),
-                                                cores, ProcessHandle.current().pid()));
+                                                cores, ProcessHandle.current().pid(), container,
+                                                containerLogUrl(container)));
                                     }
                                 });
                             }
@@ -140,6 +142,17 @@ public final class ExecutorMain {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
+    }
+
+    /** The NodeManager's page of this container's logs, from the environment YARN gives every container. */
+    private static String containerLogUrl(String container) {
+        String host = System.getenv("NM_HOST");
+        String port = System.getenv("NM_HTTP_PORT");
+        String user = System.getenv("USER");
+        if (container == null || host == null || port == null) {
+            return null;
+        }
+        return "http://" + host + ":" + port + "/node/containerlogs/" + container + "/" + (user == null ? "" : user);
     }
 
     private static String hostName() {

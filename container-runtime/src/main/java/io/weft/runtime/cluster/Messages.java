@@ -25,8 +25,11 @@ public final class Messages {
      * @param host its host
      * @param cores its task threads
      * @param pid its process id
+     * @param containerId its YARN container, or null outside YARN
+     * @param logUrl its logs on the NodeManager's web UI, or null
      */
-    public record RegisterExecutor(String executorId, String host, int cores, long pid) implements Message {
+    public record RegisterExecutor(String executorId, String host, int cores, long pid, String containerId,
+            String logUrl) implements Message {
     }
 
     /**

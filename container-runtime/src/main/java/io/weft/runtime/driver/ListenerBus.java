@@ -72,8 +72,8 @@ public final class ListenerBus implements SchedulerListener {
     }
 
     @Override
-    public void executorAdded(String executorId, String host, int cores) {
-        each(l -> l.executorAdded(executorId, host, cores));
+    public void executorAdded(String executorId, String host, int cores, String containerId, String logUrl) {
+        each(l -> l.executorAdded(executorId, host, cores, containerId, logUrl));
     }
 
     @Override

@@ -96,6 +96,19 @@ final class TaskRunner implements Runnable {
         return new TaskOutcome.Failed(RemoteExceptions.of(t));
     }
 
+    /** @return this JVM's total garbage-collection time so far */
+    static long gcMillis() {
+        long total = 0;
+        for (var collector : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, collector.getCollectionTime());
+        }
+        return total;
+    }
+
+    private static long gcMillisSince(long before) {
+        return Math.max(0, gcMillis() - before);
+    }
+
     private static FetchFailedException findFetchFailure(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof FetchFailedException f) {
@@ -107,6 +120,7 @@ final class TaskRunner implements Runnable {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private TaskOutcome runMapTask(MapStagePayload payload, ExecutorTaskContext context, long start) {
+        long gcAtStart = gcMillis();
         ShuffleDependency dep = payload.dependency();
         Node<Pair<Object, Object>> node = (Node<Pair<Object, Object>>) payload.node();
         Iterator<Pair<Object, Object>> records = node.iterator(task.partition(), context);
@@ -136,18 +150,19 @@ final class TaskRunner implements Runnable {
         MapStatus status = new MapStatus(task.partition(), task.taskId(), env.executorId(), commit.path(),
                 commit.partitionOffsets(), commit.partitionLengths());
         TaskMetrics metrics = new TaskMetrics(System.nanoTime() - start, written, bytes, context.shuffleBytesRead(),
-                context.spills() + writer.spillCount());
+                context.spills() + writer.spillCount(), gcMillisSince(gcAtStart), 0);
         return new TaskOutcome.Success(null, status, context.accumulatorUpdates(), metrics);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private TaskOutcome runResultTask(ResultStagePayload payload, ExecutorTaskContext context, long start) {
+        long gcAtStart = gcMillis();
         Node node = payload.node();
         SerializableFunction<Iterator<?>, ?> function = (SerializableFunction) payload.function();
         Object result = function.apply(node.iterator(task.partition(), context));
         byte[] bytes = env.kryo().serialize(result);
         TaskMetrics metrics = new TaskMetrics(System.nanoTime() - start, 0, 0, context.shuffleBytesRead(),
-                context.spills());
+                context.spills(), gcMillisSince(gcAtStart), bytes.length);
         return new TaskOutcome.Success(bytes, null, context.accumulatorUpdates(), metrics);
     }
 }

@@ -44,14 +44,15 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
      * @param jobs jobs submitted
      * @param activeJobs jobs running
      * @param failedJobs jobs that failed
+     * @param stages stages of the retained jobs
      * @param completedTasks task attempts that succeeded
      * @param failedTasks task attempts that failed, fetch-failed or were lost with their executor
      * @param shuffleBytesWritten committed map output bytes
      * @param shuffleBytesRead shuffle bytes read
      */
     public record ApplicationInfo(String id, String name, long startMillis, long endMillis, String status, int jobs,
-            int activeJobs, int failedJobs, long completedTasks, long failedTasks, long shuffleBytesWritten,
-            long shuffleBytesRead) {
+            int activeJobs, int failedJobs, int stages, long completedTasks, long failedTasks,
+            long shuffleBytesWritten, long shuffleBytesRead) {
     }
 
     /**
@@ -109,11 +110,14 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
      * @param shuffleBytesWritten committed map output bytes
      * @param shuffleBytesRead shuffle bytes read
      * @param spills times it spilled
+     * @param gcMillis its executor's garbage-collection time while it ran
+     * @param resultBytes a result task's serialized result
      * @param error the failure with its stack trace, or null
      */
     public record TaskInfo(long taskId, int partition, int attempt, int stageAttempt, String executorId,
             String host, String status, long launchMillis, long durationMillis, long runMillis, long recordsWritten,
-            long shuffleBytesWritten, long shuffleBytesRead, int spills, String error) {
+            long shuffleBytesWritten, long shuffleBytesRead, int spills, long gcMillis, long resultBytes,
+            String error) {
     }
 
     /**
@@ -144,10 +148,13 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
      * @param heapMax its heap limit
      * @param gcMillis its total garbage-collection time
      * @param threads its live threads
+     * @param containerId its YARN container, or null
+     * @param logUrl its logs on the NodeManager, or null
      */
     public record ExecutorInfo(String executorId, String host, int cores, String status, long addedMillis,
             long removedMillis, String removedReason, int activeTasks, int completedTasks, int failedTasks,
-            long shuffleBytesWritten, long heapUsed, long heapMax, long gcMillis, int threads) {
+            long shuffleBytesWritten, long heapUsed, long heapMax, long gcMillis, int threads, String containerId,
+            String logUrl) {
     }
 
     @Override
@@ -189,7 +196,7 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         } else if (event instanceof StatusEvent.TaskEnded e) {
             taskEnded(e);
         } else if (event instanceof StatusEvent.ExecutorAdded e) {
-            executors.put(e.executorId(), new MutableExecutor(e.executorId(), e.host(), e.cores(), e.time()));
+            executors.put(e.executorId(), new MutableExecutor(e, e.time()));
         } else if (event instanceof StatusEvent.ExecutorMetrics e) {
             MutableExecutor executor = executors.get(e.executorId());
             if (executor != null) {
@@ -286,7 +293,7 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         }
         String status = succeeded == null ? "RUNNING" : succeeded ? "SUCCEEDED" : "FAILED";
         return new ApplicationInfo(applicationId, appName, startMillis, endMillis, status, jobs.size(), active,
-                failed, completedTasks, failedTasks, written, read);
+                failed, stages.size(), completedTasks, failedTasks, written, read);
     }
 
     /** @return every retained job, newest first */
@@ -409,12 +416,12 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         TaskInfo snapshot() {
             if (end == null) {
                 return new TaskInfo(start.taskId(), start.partition(), start.attempt(), start.stageAttempt(),
-                        start.executorId(), host, "RUNNING", start.time(), 0, 0, 0, 0, 0, 0, null);
+                        start.executorId(), host, "RUNNING", start.time(), 0, 0, 0, 0, 0, 0, 0, 0, null);
             }
             return new TaskInfo(start.taskId(), start.partition(), start.attempt(), start.stageAttempt(),
                     start.executorId(), host, end.status(), start.time(), end.time() - start.time(), end.runMillis(),
                     end.recordsWritten(), end.shuffleBytesWritten(), end.shuffleBytesRead(), end.spills(),
-                    end.error());
+                    end.gcMillis(), end.resultBytes(), end.error());
         }
     }
 
@@ -431,10 +438,15 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         long shuffleBytesWritten;
         StatusEvent.ExecutorMetrics metrics;
 
-        MutableExecutor(String executorId, String host, int cores, long addedMillis) {
-            this.executorId = executorId;
-            this.host = host;
-            this.cores = cores;
+        final String containerId;
+        final String logUrl;
+
+        MutableExecutor(StatusEvent.ExecutorAdded added, long addedMillis) {
+            this.executorId = added.executorId();
+            this.host = added.host();
+            this.cores = added.cores();
+            this.containerId = added.containerId();
+            this.logUrl = added.logUrl();
             this.addedMillis = addedMillis;
         }
 
@@ -442,7 +454,8 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
             return new ExecutorInfo(executorId, host, cores, removedMillis == 0 ? "ACTIVE" : "REMOVED", addedMillis,
                     removedMillis, removedReason, active, completed, failed, shuffleBytesWritten,
                     metrics == null ? 0 : metrics.heapUsed(), metrics == null ? 0 : metrics.heapMax(),
-                    metrics == null ? 0 : metrics.gcMillis(), metrics == null ? 0 : metrics.threads());
+                    metrics == null ? 0 : metrics.gcMillis(), metrics == null ? 0 : metrics.threads(), containerId,
+                    logUrl);
         }
     }
 }

@@ -115,8 +115,9 @@ public final class ConsoleProgress implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         text.append("Application ").append(app.id()).append(' ').append(app.status()).append(" in ")
                 .append(String.format("%.1f s", wall / 1000.0)).append(": ").append(app.jobs()).append(" jobs (")
-                .append(app.failedJobs()).append(" failed), ").append(app.completedTasks()).append(" tasks succeeded, ")
-                .append(app.failedTasks()).append(" failed or retried; shuffle ")
+                .append(app.failedJobs()).append(" failed), ").append(app.stages()).append(" stages, ")
+                .append(app.completedTasks()).append(" tasks succeeded, ").append(app.failedTasks())
+                .append(" attempts failed and retried; shuffle ")
                 .append(StatusPage.bytes(app.shuffleBytesWritten())).append(" written, ")
                 .append(StatusPage.bytes(app.shuffleBytesRead())).append(" read.");
         if (eventLog != null) {

@@ -100,12 +100,13 @@ public final class SchedulerEvents implements SchedulerListener {
         }
         sink.accept(new StatusEvent.TaskEnded(clock.millis(), task.taskId(), task.stageId(), executorId, status,
                 error, TimeUnit.NANOSECONDS.toMillis(metrics.runNanos()), metrics.recordsWritten(),
-                metrics.shuffleBytesWritten(), metrics.shuffleBytesRead(), metrics.spillCount()));
+                metrics.shuffleBytesWritten(), metrics.shuffleBytesRead(), metrics.spillCount(), metrics.gcMillis(),
+                metrics.resultBytes()));
     }
 
     @Override
-    public void executorAdded(String executorId, String host, int cores) {
-        sink.accept(new StatusEvent.ExecutorAdded(clock.millis(), executorId, host, cores));
+    public void executorAdded(String executorId, String host, int cores, String containerId, String logUrl) {
+        sink.accept(new StatusEvent.ExecutorAdded(clock.millis(), executorId, host, cores, containerId, logUrl));
     }
 
     @Override

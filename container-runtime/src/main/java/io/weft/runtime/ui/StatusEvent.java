@@ -115,10 +115,12 @@ public sealed interface StatusEvent {
      * @param shuffleBytesWritten bytes of committed map output
      * @param shuffleBytesRead bytes of shuffle input read
      * @param spills times the task spilled to local disk
+     * @param gcMillis the executor JVM's garbage-collection time while the task ran
+     * @param resultBytes a result task's serialized result
      */
     record TaskEnded(long time, long taskId, int stageId, String executorId, String status, String error,
-            long runMillis, long recordsWritten, long shuffleBytesWritten, long shuffleBytesRead, int spills)
-            implements StatusEvent {
+            long runMillis, long recordsWritten, long shuffleBytesWritten, long shuffleBytesRead, int spills,
+            long gcMillis, long resultBytes) implements StatusEvent {
     }
 
     /**
@@ -126,8 +128,11 @@ public sealed interface StatusEvent {
      * @param executorId the executor
      * @param host its host
      * @param cores tasks it runs at once
+     * @param containerId its YARN container, or null
+     * @param logUrl its logs on the NodeManager, or null
      */
-    record ExecutorAdded(long time, String executorId, String host, int cores) implements StatusEvent {
+    record ExecutorAdded(long time, String executorId, String host, int cores, String containerId, String logUrl)
+            implements StatusEvent {
     }
 
     /**

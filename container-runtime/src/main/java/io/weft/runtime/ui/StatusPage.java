@@ -108,7 +108,8 @@ final class StatusPage {
         }
         html.append("</p><table><tr><th>Task</th><th>Partition</th><th>Attempt</th><th>Executor</th><th>Host</th>")
                 .append("<th>Status</th><th>Duration</th><th>Run time</th><th>Records written</th>")
-                .append("<th>Shuffle write</th><th>Shuffle read</th><th>Spills</th><th>Error</th></tr>");
+                .append("<th>Shuffle write</th><th>Shuffle read</th><th>Result</th><th>GC time</th><th>Spills</th>")
+                .append("<th>Error</th></tr>");
         for (TaskInfo task : detail.tasks()) {
             html.append("<tr><td>").append(task.taskId()).append("</td><td>").append(task.partition())
                     .append("</td><td>").append(task.stageAttempt()).append('.').append(task.attempt())
@@ -117,7 +118,8 @@ final class StatusPage {
                     .append(task.status()).append("</td><td>").append(task.durationMillis()).append(" ms</td><td>")
                     .append(task.runMillis()).append(" ms</td><td>").append(task.recordsWritten())
                     .append("</td><td>").append(bytes(task.shuffleBytesWritten())).append("</td><td>")
-                    .append(bytes(task.shuffleBytesRead())).append("</td><td>").append(task.spills())
+                    .append(bytes(task.shuffleBytesRead())).append("</td><td>").append(bytes(task.resultBytes()))
+                    .append("</td><td>").append(task.gcMillis()).append(" ms</td><td>").append(task.spills())
                     .append("</td><td>");
             if (task.error() != null) {
                 html.append("<pre>").append(escape(task.error())).append("</pre>");
@@ -129,12 +131,20 @@ final class StatusPage {
 
     static String executors(ApplicationInfo app, List<ExecutorInfo> executors) {
         StringBuilder html = head(app, "Executors", "");
-        html.append("<table><tr><th>Executor</th><th>Host</th><th>Cores</th><th>Status</th><th>Active tasks</th>")
+        html.append("<table><tr><th>Executor</th><th>Host</th><th>Container</th><th>Cores</th><th>Status</th>")
+                .append("<th>Active tasks</th>")
                 .append("<th>Succeeded</th><th>Failed</th><th>Shuffle write</th><th>Heap used / max</th>")
                 .append("<th>GC time</th><th>Threads</th><th>Added</th><th>Removed</th></tr>");
         for (ExecutorInfo e : executors) {
             html.append("<tr><td>").append(escape(e.executorId())).append("</td><td>").append(escape(e.host()))
-                    .append("</td><td>").append(e.cores()).append("</td><td class=\"").append(e.status())
+                    .append("</td><td>");
+            if (e.containerId() != null) {
+                html.append(escape(e.containerId()));
+                if (e.logUrl() != null) {
+                    html.append(" (<a href=\"").append(escape(e.logUrl())).append("\">logs</a>)");
+                }
+            }
+            html.append("</td><td>").append(e.cores()).append("</td><td class=\"").append(e.status())
                     .append("\">").append(e.status()).append("</td><td>").append(e.activeTasks()).append("</td><td>")
                     .append(e.completedTasks()).append("</td><td>").append(e.failedTasks()).append("</td><td>")
                     .append(bytes(e.shuffleBytesWritten())).append("</td><td>")

@@ -69,6 +69,11 @@ class UiServerTest {
             assertThat(detail.get("tasks").get(0).get("status").asText()).isEqualTo("SUCCESS");
             assertThat(detail.get("tasks").get(0).get("executorId").asText()).isNotEmpty();
             assertThat(detail.get("durationPercentiles")).hasSize(5);
+            assertThat(detail.get("tasks").get(0).get("gcMillis").asLong()).isNotNegative();
+            JsonNode resultTasks = json.readTree(get(url + "api/v1/stages/" + result.get("stageId").asInt()))
+                    .get("tasks");
+            assertThat(resultTasks).hasSize(3).allSatisfy(t -> assertThat(t.get("resultBytes").asLong())
+                    .isPositive());
             JsonNode executors = json.readTree(get(url + "api/v1/executors"));
             assertThat(executors).hasSize(1);
             assertThat(executors.get(0).get("completedTasks").asInt()).isEqualTo(7);
