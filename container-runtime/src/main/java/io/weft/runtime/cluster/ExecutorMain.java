@@ -166,12 +166,9 @@ public final class ExecutorMain {
     /** This JVM's health for the driver: heap, time in garbage collection, threads. */
     private Heartbeat heartbeat() {
         Runtime runtime = Runtime.getRuntime();
-        long gcMillis = 0;
-        for (var collector : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-            gcMillis += Math.max(0, collector.getCollectionTime());
-        }
         return new Heartbeat(executorId, runtime.totalMemory() - runtime.freeMemory(), executor.activeTasks(),
-                runtime.maxMemory(), gcMillis, java.lang.management.ManagementFactory.getThreadMXBean()
+                runtime.maxMemory(), io.weft.runtime.executor.JvmGc.millis(), java.lang.management.ManagementFactory
+                        .getThreadMXBean()
                         .getThreadCount());
     }
 

@@ -96,17 +96,8 @@ final class TaskRunner implements Runnable {
         return new TaskOutcome.Failed(RemoteExceptions.of(t));
     }
 
-    /** @return this JVM's total garbage-collection time so far */
-    static long gcMillis() {
-        long total = 0;
-        for (var collector : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-            total += Math.max(0, collector.getCollectionTime());
-        }
-        return total;
-    }
-
     private static long gcMillisSince(long before) {
-        return Math.max(0, gcMillis() - before);
+        return Math.max(0, JvmGc.millis() - before);
     }
 
     private static FetchFailedException findFetchFailure(Throwable t) {
@@ -120,7 +111,7 @@ final class TaskRunner implements Runnable {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private TaskOutcome runMapTask(MapStagePayload payload, ExecutorTaskContext context, long start) {
-        long gcAtStart = gcMillis();
+        long gcAtStart = JvmGc.millis();
         ShuffleDependency dep = payload.dependency();
         Node<Pair<Object, Object>> node = (Node<Pair<Object, Object>>) payload.node();
         Iterator<Pair<Object, Object>> records = node.iterator(task.partition(), context);
@@ -156,7 +147,7 @@ final class TaskRunner implements Runnable {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private TaskOutcome runResultTask(ResultStagePayload payload, ExecutorTaskContext context, long start) {
-        long gcAtStart = gcMillis();
+        long gcAtStart = JvmGc.millis();
         Node node = payload.node();
         SerializableFunction<Iterator<?>, ?> function = (SerializableFunction) payload.function();
         Object result = function.apply(node.iterator(task.partition(), context));
