@@ -202,7 +202,9 @@ public final class WeftSubmit implements Callable<Integer> {
                     ApplicationMaster.class.getName(), List.of(), secret);
             client.submitApplication(submission);
             out.println("Submitted application " + appId);
-            return follow(client, appId, conf.get(ConfigKeys.UI_PROGRESS));
+            String eventLogDir = conf.get(ConfigKeys.EVENT_LOG_DIR);
+            return follow(client, appId, conf.get(ConfigKeys.UI_PROGRESS), eventLogDir == null ? null
+                    : fs.makeQualified(new Path(eventLogDir, appId.toString())).toString());
         } finally {
             if (stagingDir != null) {
                 fs.delete(stagingDir, true);
@@ -243,7 +245,8 @@ public final class WeftSubmit implements Callable<Integer> {
         return new ArrayList<>(entries);
     }
 
-    private int follow(YarnClient client, ApplicationId appId, boolean showProgress) throws Exception {
+    private int follow(YarnClient client, ApplicationId appId, boolean showProgress, String eventLog)
+            throws Exception {
         EnumSet<YarnApplicationState> ended = EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED,
                 YarnApplicationState.KILLED);
         String trackingUrl = null;
@@ -288,7 +291,7 @@ public final class WeftSubmit implements Callable<Integer> {
                     out.println("Final status: " + status);
                     if (lastSeen != null && showProgress) {
                         out.println(io.weft.runtime.ui.ConsoleProgress.summary(withStatus(lastSeen, status,
-                                report.getFinishTime()), null, "yarn logs -applicationId " + appId));
+                                report.getFinishTime()), eventLog, "yarn logs -applicationId " + appId));
                     }
                     if (status != FinalApplicationStatus.SUCCEEDED) {
                         out.println("Diagnostics: " + report.getDiagnostics());

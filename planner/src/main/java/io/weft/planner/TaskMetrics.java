@@ -13,10 +13,12 @@ import java.io.Serializable;
  * @param gcMillis garbage-collection time of the executor JVM while the task ran (shared by the tasks running
  *     at the same time, as in Spark)
  * @param resultBytes bytes of a result task's serialized result
+ * @param recordsRead records read from file splits and shuffles
+ * @param inputBytes bytes of the file splits the task read
  */
 public record TaskMetrics(long runNanos, long recordsWritten, long shuffleBytesWritten, long shuffleBytesRead,
-        int spillCount, long gcMillis, long resultBytes) implements Serializable {
+        int spillCount, long gcMillis, long resultBytes, long recordsRead, long inputBytes) implements Serializable {
 
     /** Metrics of a task that reported none. */
-    public static final TaskMetrics EMPTY = new TaskMetrics(0, 0, 0, 0, 0, 0, 0);
+    public static final TaskMetrics EMPTY = new TaskMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

@@ -28,6 +28,8 @@ public final class ExecutorTaskContext implements TaskContext {
     private final Map<Long, Long> accumulatorUpdates = new HashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private long shuffleBytesRead;
+    private long inputBytes;
+    private long recordsRead;
 
     /**
      * @param env the executor's shared services
@@ -89,7 +91,45 @@ public final class ExecutorTaskContext implements TaskContext {
             segments.add(new ShuffleSegment(b.mapIndex(), b.path(), b.offset(), b.length()));
             shuffleBytesRead += b.length();
         }
-        return env.shuffleStore().read(dependency.shuffleId(), partition, segments);
+        return counted(env.shuffleStore().read(dependency.shuffleId(), partition, segments));
+    }
+
+    /**
+     * Counts, in {@link #recordsRead()}, the records a task reads from its inputs.
+     *
+     * @param records records from an input (a file split, a shuffle)
+     * @param <T> record type
+     * @return the same records, counted as the task consumes them
+     */
+    public <T> Iterator<T> counted(Iterator<T> records) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return records.hasNext();
+            }
+
+            @Override
+            public T next() {
+                T next = records.next();
+                recordsRead++;
+                return next;
+            }
+        };
+    }
+
+    /** @param bytes input bytes (a file split's length) this task reads */
+    public void addInputBytes(long bytes) {
+        inputBytes += bytes;
+    }
+
+    /** @return input bytes the task was given to read (file splits) */
+    public long inputBytes() {
+        return inputBytes;
+    }
+
+    /** @return records read from file splits and shuffles so far */
+    public long recordsRead() {
+        return recordsRead;
     }
 
     @Override

@@ -141,7 +141,8 @@ final class TaskRunner implements Runnable {
         MapStatus status = new MapStatus(task.partition(), task.taskId(), env.executorId(), commit.path(),
                 commit.partitionOffsets(), commit.partitionLengths());
         TaskMetrics metrics = new TaskMetrics(System.nanoTime() - start, written, bytes, context.shuffleBytesRead(),
-                context.spills() + writer.spillCount(), gcMillisSince(gcAtStart), 0);
+                context.spills() + writer.spillCount(), gcMillisSince(gcAtStart), 0, context.recordsRead(),
+                context.inputBytes());
         return new TaskOutcome.Success(null, status, context.accumulatorUpdates(), metrics);
     }
 
@@ -153,7 +154,8 @@ final class TaskRunner implements Runnable {
         Object result = function.apply(node.iterator(task.partition(), context));
         byte[] bytes = env.kryo().serialize(result);
         TaskMetrics metrics = new TaskMetrics(System.nanoTime() - start, 0, 0, context.shuffleBytesRead(),
-                context.spills(), gcMillisSince(gcAtStart), bytes.length);
+                context.spills(), gcMillisSince(gcAtStart), bytes.length, context.recordsRead(),
+                context.inputBytes());
         return new TaskOutcome.Success(bytes, null, context.accumulatorUpdates(), metrics);
     }
 }

@@ -105,7 +105,12 @@ public final class TextFileNode extends Node<String> {
         Configuration conf = ExecutorTaskContext.currentEnvironment().hadoopConf();
         FileSplit fileSplit = new FileSplit(new Path(split.path()), split.start(), split.length(), (String[]) null);
         try {
-            return new LineIterator(new LineRecordReader(conf, fileSplit));
+            Iterator<String> lines = new LineIterator(new LineRecordReader(conf, fileSplit));
+            if (context instanceof ExecutorTaskContext task) {
+                task.addInputBytes(split.length());
+                return task.counted(lines);
+            }
+            return lines;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + split, e);
         }

@@ -87,10 +87,13 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
      * @param shuffleBytesWritten committed map output bytes of successful attempts
      * @param shuffleBytesRead shuffle bytes read by successful attempts
      * @param recordsWritten shuffle records written by successful attempts
+     * @param recordsRead records read by successful attempts
+     * @param inputBytes file-split bytes read by successful attempts
      */
     public record StageInfo(int stageId, String name, String status, int attempt, int numTasks,
             int completedTasks, int runningTasks, int failedTasks, List<Integer> parentIds, long submittedMillis,
-            long completedMillis, long shuffleBytesWritten, long shuffleBytesRead, long recordsWritten) {
+            long completedMillis, long shuffleBytesWritten, long shuffleBytesRead, long recordsWritten,
+            long recordsRead, long inputBytes) {
     }
 
     /**
@@ -112,12 +115,14 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
      * @param spills times it spilled
      * @param gcMillis its executor's garbage-collection time while it ran
      * @param resultBytes a result task's serialized result
+     * @param recordsRead records read from file splits and shuffles
+     * @param inputBytes bytes of the file splits it read
      * @param error the failure with its stack trace, or null
      */
     public record TaskInfo(long taskId, int partition, int attempt, int stageAttempt, String executorId,
             String host, String status, long launchMillis, long durationMillis, long runMillis, long recordsWritten,
             long shuffleBytesWritten, long shuffleBytesRead, int spills, long gcMillis, long resultBytes,
-            String error) {
+            long recordsRead, long inputBytes, String error) {
     }
 
     /**
@@ -267,6 +272,8 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
                 stage.shuffleBytesWritten += e.shuffleBytesWritten();
                 stage.shuffleBytesRead += e.shuffleBytesRead();
                 stage.recordsWritten += e.recordsWritten();
+                stage.recordsRead += e.recordsRead();
+                stage.inputBytes += e.inputBytes();
             } else if (failure) {
                 stage.failed++;
             }
@@ -384,6 +391,8 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         long shuffleBytesWritten;
         long shuffleBytesRead;
         long recordsWritten;
+        long recordsRead;
+        long inputBytes;
         long firstTaskMillis = -1;
 
         MutableStage(StatusEvent.StageRef ref) {
@@ -395,7 +404,8 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
 
         StageInfo snapshot() {
             return new StageInfo(stageId, name, status, attempt, numTasks, completed, running, failed, parentIds,
-                    submittedMillis, completedMillis, shuffleBytesWritten, shuffleBytesRead, recordsWritten);
+                    submittedMillis, completedMillis, shuffleBytesWritten, shuffleBytesRead, recordsWritten, recordsRead,
+                    inputBytes);
         }
     }
 
@@ -416,12 +426,12 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         TaskInfo snapshot() {
             if (end == null) {
                 return new TaskInfo(start.taskId(), start.partition(), start.attempt(), start.stageAttempt(),
-                        start.executorId(), host, "RUNNING", start.time(), 0, 0, 0, 0, 0, 0, 0, 0, null);
+                        start.executorId(), host, "RUNNING", start.time(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
             }
             return new TaskInfo(start.taskId(), start.partition(), start.attempt(), start.stageAttempt(),
                     start.executorId(), host, end.status(), start.time(), end.time() - start.time(), end.runMillis(),
                     end.recordsWritten(), end.shuffleBytesWritten(), end.shuffleBytesRead(), end.spills(),
-                    end.gcMillis(), end.resultBytes(), end.error());
+                    end.gcMillis(), end.resultBytes(), end.recordsRead(), end.inputBytes(), end.error());
         }
     }
 

@@ -101,7 +101,7 @@ public final class SchedulerEvents implements SchedulerListener {
         sink.accept(new StatusEvent.TaskEnded(clock.millis(), task.taskId(), task.stageId(), executorId, status,
                 error, TimeUnit.NANOSECONDS.toMillis(metrics.runNanos()), metrics.recordsWritten(),
                 metrics.shuffleBytesWritten(), metrics.shuffleBytesRead(), metrics.spillCount(), metrics.gcMillis(),
-                metrics.resultBytes()));
+                metrics.resultBytes(), metrics.recordsRead(), metrics.inputBytes()));
     }
 
     @Override

@@ -117,10 +117,12 @@ public sealed interface StatusEvent {
      * @param spills times the task spilled to local disk
      * @param gcMillis the executor JVM's garbage-collection time while the task ran
      * @param resultBytes a result task's serialized result
+     * @param recordsRead records read from file splits and shuffles
+     * @param inputBytes bytes of the file splits it read
      */
     record TaskEnded(long time, long taskId, int stageId, String executorId, String status, String error,
             long runMillis, long recordsWritten, long shuffleBytesWritten, long shuffleBytesRead, int spills,
-            long gcMillis, long resultBytes) implements StatusEvent {
+            long gcMillis, long resultBytes, long recordsRead, long inputBytes) implements StatusEvent {
     }
 
     /**

@@ -107,7 +107,8 @@ final class StatusPage {
                     .append(" ms, max ").append(p.get(4)).append(" ms.");
         }
         html.append("</p><table><tr><th>Task</th><th>Partition</th><th>Attempt</th><th>Executor</th><th>Host</th>")
-                .append("<th>Status</th><th>Duration</th><th>Run time</th><th>Records written</th>")
+                .append("<th>Status</th><th>Duration</th><th>Run time</th><th>Input</th><th>Records read</th>")
+                .append("<th>Records written</th>")
                 .append("<th>Shuffle write</th><th>Shuffle read</th><th>Result</th><th>GC time</th><th>Spills</th>")
                 .append("<th>Error</th></tr>");
         for (TaskInfo task : detail.tasks()) {
@@ -116,7 +117,8 @@ final class StatusPage {
                     .append("</td><td>").append(escape(task.executorId())).append("</td><td>")
                     .append(escape(task.host())).append("</td><td class=\"").append(task.status()).append("\">")
                     .append(task.status()).append("</td><td>").append(task.durationMillis()).append(" ms</td><td>")
-                    .append(task.runMillis()).append(" ms</td><td>").append(task.recordsWritten())
+                    .append(task.runMillis()).append(" ms</td><td>").append(bytes(task.inputBytes()))
+                    .append("</td><td>").append(task.recordsRead()).append("</td><td>").append(task.recordsWritten())
                     .append("</td><td>").append(bytes(task.shuffleBytesWritten())).append("</td><td>")
                     .append(bytes(task.shuffleBytesRead())).append("</td><td>").append(bytes(task.resultBytes()))
                     .append("</td><td>").append(task.gcMillis()).append(" ms</td><td>").append(task.spills())

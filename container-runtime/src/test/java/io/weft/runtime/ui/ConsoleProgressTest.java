@@ -15,7 +15,7 @@ class ConsoleProgressTest {
 
     private static StageInfo stage(int id, String status, int total, int done, int running, long submitted) {
         return new StageInfo(id, "reduceByKey at Job.java:" + id, status, 0, total, done, running, 0, List.of(),
-                submitted, 0, 0, 0, 0);
+                submitted, 0, 0, 0, 0, 0, 0);
     }
 
     @Test

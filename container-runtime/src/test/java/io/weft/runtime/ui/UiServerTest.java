@@ -59,6 +59,8 @@ class UiServerTest {
             assertThat(result.get("status").asText()).isEqualTo("COMPLETE");
             assertThat(result.get("parentIds").get(0).asInt()).isEqualTo(map.get("stageId").asInt());
             assertThat(result.get("shuffleBytesRead").asLong()).isEqualTo(map.get("shuffleBytesWritten").asLong());
+            assertThat(result.get("recordsRead").asLong()).isEqualTo(map.get("recordsWritten").asLong())
+                    .isPositive();
 
             JsonNode app = json.readTree(get(url + "api/v1/application"));
             assertThat(app.get("id").asText()).isEqualTo(weft.engine().applicationId());
@@ -112,6 +114,20 @@ class UiServerTest {
         HttpURLConnection after = open(url + "api/v1/jobs", "GET");
         after.setConnectTimeout(2000);
         org.assertj.core.api.Assertions.assertThatThrownBy(after::getResponseCode).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void fileInputIsCountedInBytesAndRecords(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("lines.txt");
+        java.nio.file.Files.write(file, IntStream.range(0, 100).mapToObj(i -> "line " + i).toList());
+        try (WeftSession weft = WeftSession.builder().master("local[1]").getOrCreate()) {
+            String url = ((DriverEngine) weft.engine()).statusUrl().orElseThrow();
+            assertThat(weft.textFile(file.toString()).count()).isEqualTo(100);
+            JsonNode stage = new ObjectMapper().readTree(get(url + "api/v1/stages")).get(0);
+            assertThat(stage.get("inputBytes").asLong()).isEqualTo(java.nio.file.Files.size(file));
+            assertThat(stage.get("recordsRead").asLong()).isEqualTo(100);
+        }
     }
 
     @Test
