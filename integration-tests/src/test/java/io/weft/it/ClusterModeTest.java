@@ -207,6 +207,28 @@ class ClusterModeTest {
                 .isFalse();
     }
 
+    /** The AM container's weft.log, read from its NodeManager's local log directory while the application runs. */
+    private static String amLog(MiniClusters clusters, String appId) throws java.io.IOException {
+        for (String dirs : clusters.logDirs()) {
+            for (String dir : dirs.split(",")) {
+                Path appDir = Path.of(java.net.URI.create(dir.startsWith("file:") ? dir : "file://" + dir))
+                        .resolve(appId);
+                if (!Files.isDirectory(appDir)) {
+                    continue;
+                }
+                try (var containers = Files.list(appDir)) {
+                    for (Path container : containers.toList()) {
+                        Path log = container.resolve("weft.log");
+                        if (container.getFileName().toString().endsWith("_000001") && Files.exists(log)) {
+                            return Files.readString(log);
+                        }
+                    }
+                }
+            }
+        }
+        throw new AssertionError("No AM log for " + appId + " under " + clusters.logDirs());
+    }
+
     @Test
     void aKilledApplicationLeavesNoStagingAndTheJanitorRemovesItsShuffleFiles() throws Exception {
         MiniClusters clusters = MiniClusters.get();
@@ -222,6 +244,7 @@ class ClusterModeTest {
         org.apache.hadoop.yarn.api.records.ApplicationId appId = null;
         try {
             // Wait until the driver has written shuffle files, then kill the application as an operator would.
+            // (They appear when the first map task commits; the map stage may still be running.)
             long deadline = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < deadline) {
                 String text = printed.toString(StandardCharsets.UTF_8);
@@ -245,9 +268,22 @@ class ClusterModeTest {
             assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Tracking URL: " + report.getTrackingUrl());
             com.fasterxml.jackson.databind.JsonNode jobs = Http.json(report.getTrackingUrl() + "api/v1/jobs");
             assertThat(jobs.get(0).get("status").asText()).isEqualTo("RUNNING");
+            // Shuffle files appear with the first committed map task: wait for the whole map stage.
             com.fasterxml.jackson.databind.JsonNode stages = Http.json(report.getTrackingUrl() + "api/v1/stages");
+            long stageDeadline = System.currentTimeMillis() + 30_000;
+            while (!stages.findValuesAsText("status").contains("COMPLETE")
+                    && System.currentTimeMillis() < stageDeadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+                stages = Http.json(report.getTrackingUrl() + "api/v1/stages");
+            }
             assertThat(stages.findValuesAsText("status")).contains("COMPLETE", "RUNNING");
             assertThat(Http.get(report.getTrackingUrl())).contains("io.weft.it.apps.SlowApp");
+            // The AM's own log (in its container's log directory) tells the story in order.
+            assertThat(amLog(clusters, appId.toString())).containsSubsequence(
+                    "Requesting an executor container", "Allocated container_", "Launching executor",
+                    "Executor 1 registered", "Job 0 (count at SlowApp.java", "Submitting ShuffleMapStage 0",
+                    "ShuffleMapStage 0 (mapToPair at SlowApp.java:21, shuffle 0) completed",
+                    "Submitting ResultStage 1");
             client.killApplication(appId);
             assertThat(exit.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
             assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Final status: KILLED");
