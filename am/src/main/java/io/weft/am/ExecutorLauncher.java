@@ -321,20 +321,19 @@ public final class ExecutorLauncher {
             return; // a surplus container this AM released without launching anything in it
         }
         running--;
-        int exit = status.getExitStatus();
-        LOG.info("Container {} ended with exit status {}: {}", status.getContainerId(), exit,
-                status.getDiagnostics().trim());
-        if (exit == ContainerExitStatus.SUCCESS || exit == ContainerExitStatus.KILLED_BY_APPMASTER
-                || exit == ContainerExitStatus.PREEMPTED || exit == ContainerExitStatus.ABORTED) {
-            if (exit != ContainerExitStatus.SUCCESS && driverHost != null && driverReachable()) {
+        ContainerExits.Exit exit = ContainerExits.classify(status, containerMb, heapMb);
+        if (!exit.failure()) {
+            LOG.info("Executor container ended: {}", exit.message());
+            if (status.getExitStatus() != ContainerExitStatus.SUCCESS && driverHost != null && driverReachable()) {
                 request();
             }
             return;
         }
+        LOG.warn("Executor container failed: {}", exit.message());
         failures++;
         if (failures > 2 * executors) {
             finalStatus = FinalApplicationStatus.FAILED;
-            finalMessage = failures + " executor containers failed; last: " + status.getDiagnostics().trim();
+            finalMessage = failures + " executor containers failed; last: " + exit.message();
         } else if (driverReachable()) {
             request();
         }
