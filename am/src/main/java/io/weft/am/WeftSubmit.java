@@ -314,6 +314,7 @@ public final class WeftSubmit implements Callable<Integer> {
         return new io.weft.runtime.ui.AppStatusStore.ApplicationInfo(app.id(), app.name(), app.startMillis(),
                 finishTime, status.toString(), app.jobs(), app.activeJobs(), app.failedJobs(), app.stages(),
                 app.completedTasks(),
-                app.failedTasks(), app.shuffleBytesWritten(), app.shuffleBytesRead());
+                app.failedTasks(), app.shuffleBytesWritten(), app.shuffleBytesRead(), app.speculativeTasks(),
+                app.recoveredMapOutputs());
     }
 }

@@ -16,7 +16,11 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * committed map outputs live on a shared file system and are kept. Executor loss detection, container
  * replacement and the like belong to the backend.
  *
+ * <p>Executors (and hosts) where tasks keep failing are excluded for a while ({@link ExclusionList}); excluded
+ * hosts are passed to the backend so it asks for no containers there, and a stage that finds every executor
+ * excluded for longer than {@link SchedulerConfig.Exclusion#unschedulableTimeoutMillis()} fails its jobs with a
+ * message saying so. With speculation on, a slow task gets one copy on another executor; the first attempt to
+ * succeed wins, the other is killed, and accumulators and outputs count once. Committed map outputs are recorded
+ * in a {@link MapOutputJournal}, from which a later driver attempt recovers them.
+ *
  * <p>Threading: one thread ("weft-scheduler") owns all state below. Every public method only enqueues an event
  * and may be called from any thread; {@link TaskLauncher}, {@link StageSerializer}, {@link AccumulatorSink} and
  * {@link SchedulerListener} are called on the scheduler thread.
@@ -39,14 +50,18 @@ import org.slf4j.LoggerFactory;
 public final class DagScheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DagScheduler.class);
+    private static final long TICK_MILLIS = 100;
 
     private final SchedulerConfig config;
     private final TaskLauncher launcher;
     private final StageSerializer serializer;
     private final AccumulatorSink accumulators;
     private final SchedulerListener listener;
+    private final MapOutputJournal journal;
+    private final LongSupplier clock;
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final ScheduledExecutorService ticker;
     private volatile boolean stopped;
 
     // ---- state owned by the scheduler thread -------------------------------------------------------------
@@ -58,6 +73,8 @@ public final class DagScheduler implements AutoCloseable {
     private final Map<Stage, TaskSet> activeTaskSets = new LinkedHashMap<>();
     private final Map<Long, RunningTask> runningTasks = new HashMap<>();
     private final Map<String, ExecutorSlots> executors = new LinkedHashMap<>();
+    private final ExclusionList exclusions;
+    private final Map<TaskSet, Long> unschedulableSince = new HashMap<>();
     private long nextTaskId;
     private long nextBinaryId;
     private int nextJobId;
@@ -72,17 +89,53 @@ public final class DagScheduler implements AutoCloseable {
      */
     public DagScheduler(SchedulerConfig config, TaskLauncher launcher, StageSerializer serializer,
             AccumulatorSink accumulators, SchedulerListener listener, ThreadFactory threadFactory) {
+        this(config, launcher, serializer, accumulators, listener, MapOutputJournal.NONE, System::currentTimeMillis,
+                threadFactory);
+    }
+
+    /**
+     * @param config limits and policies
+     * @param launcher the cluster backend
+     * @param serializer makes stage binaries
+     * @param accumulators receives accumulator updates
+     * @param listener observes progress
+     * @param journal remembers committed map outputs across driver attempts
+     * @param clock the time in milliseconds, for task durations, speculation and exclusion timeouts
+     * @param threadFactory makes the scheduler thread
+     */
+    public DagScheduler(SchedulerConfig config, TaskLauncher launcher, StageSerializer serializer,
+            AccumulatorSink accumulators, SchedulerListener listener, MapOutputJournal journal, LongSupplier clock,
+            ThreadFactory threadFactory) {
         this.config = config;
         this.launcher = launcher;
         this.serializer = serializer;
         this.accumulators = accumulators;
         this.listener = listener;
+        this.journal = journal;
+        this.clock = clock;
+        this.exclusions = new ExclusionList(config.exclusion());
         this.thread = threadFactory.newThread(this::loop);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "weft-scheduler-timer");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    /** Starts the scheduler thread. */
+    /** Starts the scheduler thread, and the timer that checks for slow tasks and expired exclusions. */
     public void start() {
         thread.start();
+        if (config.speculation().enabled() || config.exclusion().enabled()) {
+            ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Checks for slow tasks to speculate, exclusions that have expired and stages that cannot be scheduled. Any
+     * thread; the timer calls it every {@value #TICK_MILLIS} ms.
+     */
+    public void tick() {
+        post(this::handleTick);
     }
 
     /** Stops the scheduler thread; jobs still running fail. Idempotent. */
@@ -97,6 +150,7 @@ public final class DagScheduler implements AutoCloseable {
             }
             stopped = true;
         });
+        ticker.shutdownNow();
         if (thread.isAlive() && Thread.currentThread() != thread) {
             try {
                 thread.join(10_000);
@@ -331,7 +385,7 @@ public final class DagScheduler implements AutoCloseable {
         }
         List<ShuffleMapStage> missingParents = new ArrayList<>();
         for (ShuffleMapStage parent : stage.parents()) {
-            registry.registerShuffle(parent.shuffleId(), parent.numPartitions());
+            registerShuffle(parent);
             if (!registry.isComplete(parent.shuffleId())) {
                 missingParents.add(parent);
             }
@@ -347,7 +401,7 @@ public final class DagScheduler implements AutoCloseable {
     private void submitMissingTasks(Stage stage) {
         List<Integer> indexes = new ArrayList<>();
         if (stage instanceof ShuffleMapStage map) {
-            registry.registerShuffle(map.shuffleId(), map.numPartitions());
+            registerShuffle(map);
             indexes.addAll(registry.missing(map.shuffleId()));
             if (indexes.isEmpty()) {
                 stageCompleted(stage);
@@ -363,10 +417,7 @@ public final class DagScheduler implements AutoCloseable {
         }
         if (stage.binary() == null) {
             try {
-                byte[] bytes = stage instanceof ShuffleMapStage map
-                        ? serializer.serializeMapStage(map.node(), map.dependency())
-                        : serializer.serializeResultStage(stage.node(), ((ResultStage) stage).function());
-                stage.setBinary(new StageBinary(nextBinaryId++, bytes));
+                serialize(stage);
             } catch (RuntimeException e) {
                 abortStage(stage, "Could not serialize " + stage + ": " + e.getMessage(), -1, e);
                 return;
@@ -378,6 +429,62 @@ public final class DagScheduler implements AutoCloseable {
         running.add(stage);
         LOG.info("Submitting {} attempt {} with {} tasks", stage, attempt, indexes.size());
         listener.stageSubmitted(stage, attempt, indexes.size());
+    }
+
+    private void serialize(Stage stage) {
+        byte[] bytes = stage instanceof ShuffleMapStage map
+                ? serializer.serializeMapStage(map.node(), map.dependency())
+                : serializer.serializeResultStage(stage.node(), ((ResultStage) stage).function());
+        stage.setBinary(new StageBinary(nextBinaryId++, bytes));
+    }
+
+    /**
+     * Makes the shuffle known to the registry, with whatever outputs an earlier driver attempt committed for the
+     * same map stage.
+     */
+    private void registerShuffle(ShuffleMapStage map) {
+        if (registry.contains(map.shuffleId())) {
+            return;
+        }
+        registry.registerShuffle(map.shuffleId(), map.numPartitions());
+        if (journal == MapOutputJournal.NONE) {
+            return;
+        }
+        try {
+            if (map.binary() == null) {
+                serialize(map);
+            }
+        } catch (RuntimeException e) {
+            return; // reported when the stage is submitted
+        }
+        int recovered = 0;
+        for (MapStatus status : journal.recover(map.shuffleId(), fingerprint(map))) {
+            if (status.mapIndex() < map.numPartitions() && registry.register(map.shuffleId(), status)) {
+                recovered++;
+            }
+        }
+        if (recovered > 0) {
+            LOG.info("{}: recovered {} of {} map outputs committed by an earlier attempt", map, recovered,
+                    map.numPartitions());
+            listener.mapOutputsRecovered(map, recovered);
+        }
+    }
+
+    /** Identifies a map stage across driver attempts: its shuffle, its partition counts and its serialized code. */
+    private static String fingerprint(ShuffleMapStage map) {
+        if (map.fingerprint() == null) {
+            try {
+                java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+                digest.update((map.shuffleId() + "/" + map.numPartitions() + "/"
+                        + map.dependency().partitioner().numPartitions() + "/").getBytes(
+                                java.nio.charset.StandardCharsets.UTF_8));
+                digest.update(map.binary().bytes());
+                map.setFingerprint(java.util.HexFormat.of().formatHex(digest.digest()));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
+        }
+        return map.fingerprint();
     }
 
     private void stageCompleted(Stage stage) {
@@ -405,19 +512,21 @@ public final class DagScheduler implements AutoCloseable {
     // ---- tasks --------------------------------------------------------------------------------------------
 
     private void offer() {
+        long now = clock.getAsLong();
         boolean launched = true;
         while (launched) {
             launched = false;
             for (Map.Entry<String, ExecutorSlots> entry : executors.entrySet()) {
                 ExecutorSlots slots = entry.getValue();
-                if (slots.free > 0 && launchOne(entry.getKey(), slots)) {
+                if (slots.free > 0 && !exclusions.isExcluded(entry.getKey(), slots.host, now)
+                        && launchOne(entry.getKey(), slots, now)) {
                     launched = true;
                 }
             }
         }
     }
 
-    private boolean launchOne(String executorId, ExecutorSlots slots) {
+    private boolean launchOne(String executorId, ExecutorSlots slots, long now) {
         for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
             if (!taskSet.hasPending()) {
                 continue;
@@ -427,14 +536,32 @@ public final class DagScheduler implements AutoCloseable {
                 resubmit(taskSet);
                 continue;
             }
-            Integer index = taskSet.poll(executorId, slots.host, executors.size() > 1);
+            Integer index = taskSet.poll(executorId, slots.host, usableExecutors(now) > 1);
             if (index == null) {
                 continue;
             }
-            launch(executorId, slots, taskSet, index);
+            launch(executorId, slots, taskSet, index, false, now);
             return true;
         }
+        // Speculative copies only when no task waits for its first attempt.
+        for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
+            Integer index = taskSet.pollSpeculative(executorId);
+            if (index != null) {
+                launch(executorId, slots, taskSet, index, true, now);
+                return true;
+            }
+        }
         return false;
+    }
+
+    private int usableExecutors(long now) {
+        int usable = 0;
+        for (Map.Entry<String, ExecutorSlots> entry : executors.entrySet()) {
+            if (!exclusions.isExcluded(entry.getKey(), entry.getValue().host, now)) {
+                usable++;
+            }
+        }
+        return usable;
     }
 
     private boolean inputsAvailable(Stage stage) {
@@ -446,7 +573,8 @@ public final class DagScheduler implements AutoCloseable {
         return true;
     }
 
-    private void launch(String executorId, ExecutorSlots slots, TaskSet taskSet, int index) {
+    private void launch(String executorId, ExecutorSlots slots, TaskSet taskSet, int index, boolean speculative,
+            long now) {
         Stage stage = taskSet.stage;
         int partition = taskSet.partitionOf(index);
         Map<Integer, List<ShuffleBlock>> inputs = new HashMap<>();
@@ -458,12 +586,15 @@ public final class DagScheduler implements AutoCloseable {
             ShuffleDependency<?, ?, ?> dep = map.dependency();
             output = new TaskDescription.ShuffleOutput(dep.shuffleId(), dep.partitioner().numPartitions());
         }
-        int attemptNumber = taskSet.startAttempt(index);
+        int attemptNumber = taskSet.startAttempt(index, executorId, now);
         TaskDescription task = new TaskDescription(nextTaskId++, stage.id(), taskSet.stageAttempt, partition,
                 attemptNumber, stage.binary(), inputs, output, stage.node().preferredLocations(partition));
-        runningTasks.put(task.taskId(), new RunningTask(task, taskSet, index, executorId));
+        runningTasks.put(task.taskId(), new RunningTask(task, taskSet, index, executorId, now));
         slots.free--;
-        listener.taskStarted(task, executorId);
+        if (speculative) {
+            LOG.info("Speculating {} on executor {}", task, executorId);
+        }
+        listener.taskStarted(task, executorId, speculative);
         launcher.launchTask(executorId, task);
     }
 
@@ -476,11 +607,12 @@ public final class DagScheduler implements AutoCloseable {
         if (slots != null) {
             slots.free++;
         }
-        task.taskSet.attemptEnded();
+        task.taskSet.attemptEnded(task.index, task.executorId);
         listener.taskEnded(task.description, task.executorId, outcome);
         if (outcome instanceof TaskOutcome.Success success) {
             handleSuccess(task, success);
         } else if (outcome instanceof TaskOutcome.Failed failed) {
+            noteFailureOn(task);
             handleFailure(task, failed.error());
         } else if (outcome instanceof TaskOutcome.ExecutorLost lost) {
             handleFailure(task,
@@ -494,13 +626,15 @@ public final class DagScheduler implements AutoCloseable {
 
     private void handleSuccess(RunningTask task, TaskOutcome.Success success) {
         Stage stage = task.taskSet.stage;
+        task.taskSet.succeeded(task.index, clock.getAsLong() - task.startMillis);
+        killOtherAttempts(task);
         if (stage instanceof ShuffleMapStage map) {
             if (!registry.contains(map.shuffleId())) {
                 return;
             }
-            task.taskSet.succeeded();
             if (registry.register(map.shuffleId(), success.mapStatus())) {
                 accumulators.apply(success.accumulatorUpdates());
+                journal.committed(map.shuffleId(), fingerprint(map), success.mapStatus());
             }
             if (running.contains(stage) && registry.isComplete(map.shuffleId())) {
                 stageCompleted(stage);
@@ -511,7 +645,6 @@ public final class DagScheduler implements AutoCloseable {
         if (job == null || job.done[task.index]) {
             return;
         }
-        task.taskSet.succeeded();
         job.done[task.index] = true;
         job.resultBytes[task.index] = success.result();
         job.finished++;
@@ -533,6 +666,9 @@ public final class DagScheduler implements AutoCloseable {
         int failures = taskSet.failed(task.index, task.executorId);
         LOG.warn("{} failed on executor {} ({} of {} allowed): {}", task.description, task.executorId, failures,
                 config.maxTaskFailures(), error.toString());
+        if (taskSet.runningAttempts(task.index) > 0 && failures < config.maxTaskFailures()) {
+            return; // a speculative copy still runs; it may yet succeed, and is the retry
+        }
         if (failures >= config.maxTaskFailures()) {
             taskSet.markZombie();
             killRunning(taskSet);
@@ -542,6 +678,84 @@ public final class DagScheduler implements AutoCloseable {
                     task.description.partition(), error);
         } else {
             taskSet.retry(task.index);
+        }
+    }
+
+    /** Counts a task failure against its executor and host; may exclude them. */
+    private void noteFailureOn(RunningTask task) {
+        ExecutorSlots slots = executors.get(task.executorId);
+        if (slots == null) {
+            return;
+        }
+        long now = clock.getAsLong();
+        ExclusionList.Change change = exclusions.taskFailed(task.executorId, slots.host, now);
+        if (change == ExclusionList.Change.NONE) {
+            return;
+        }
+        boolean node = change == ExclusionList.Change.NODE_EXCLUDED;
+        LOG.warn("Excluding {} for {} ms after repeated task failures", node ? "host " + slots.host
+                : "executor " + task.executorId + " on " + slots.host, config.exclusion().timeoutMillis());
+        listener.executorExcluded(task.executorId, slots.host, node);
+        if (node) {
+            launcher.excludedNodesChanged(exclusions.excludedHosts(now));
+        }
+    }
+
+    /** The partition is done: other attempts of it (speculative copies) are killed; their results are ignored. */
+    private void killOtherAttempts(RunningTask winner) {
+        runningTasks.forEach((id, other) -> {
+            if (other.taskSet == winner.taskSet && other.index == winner.index) {
+                LOG.info("Killing {} on executor {}: {} finished first", other.description, other.executorId,
+                        winner.description);
+                launcher.killTask(other.executorId, id);
+            }
+        });
+    }
+
+    // ---- timer --------------------------------------------------------------------------------------------
+
+    private void handleTick() {
+        long now = clock.getAsLong();
+        unschedulableSince.keySet().retainAll(activeTaskSets.values());
+        if (exclusions.expire(now)) {
+            launcher.excludedNodesChanged(exclusions.excludedHosts(now));
+        }
+        if (config.speculation().enabled()) {
+            for (TaskSet taskSet : activeTaskSets.values()) {
+                List<Integer> slow = taskSet.findSlow(now, config.speculation());
+                if (!slow.isEmpty()) {
+                    LOG.info("{}: tasks {} are slow; each gets a speculative copy", taskSet.stage, slow);
+                }
+            }
+        }
+        abortUnschedulable(now);
+        offer();
+    }
+
+    /**
+     * Fails the jobs of stages that have waited too long with tasks to run while every executor is excluded. No
+     * executors at all is not this case: the backend is still starting or replacing them.
+     */
+    private void abortUnschedulable(long now) {
+        boolean allExcluded = !executors.isEmpty() && usableExecutors(now) == 0;
+        for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
+            if (!allExcluded || !taskSet.hasPending()) {
+                unschedulableSince.remove(taskSet);
+                continue;
+            }
+            long since = unschedulableSince.computeIfAbsent(taskSet, t -> now);
+            if (now - since >= config.exclusion().unschedulableTimeoutMillis()) {
+                unschedulableSince.remove(taskSet);
+                taskSet.markZombie();
+                killRunning(taskSet);
+                List<String> where = new ArrayList<>();
+                executors.forEach((id, slots) -> where.add(id + " on " + slots.host));
+                abortStage(taskSet.stage, taskSet.stage + " cannot run: every executor (" + String.join(", ", where)
+                        + ") is excluded after repeated task failures, and none became usable within "
+                        + config.exclusion().unschedulableTimeoutMillis() + " ms. Look at the tasks' errors;"
+                        + " if the failures are not the executors' fault, raise weft.exclude.maxFailuresPerExecutor"
+                        + " or set weft.exclude.enabled=false.", -1, null);
+            }
         }
     }
 
@@ -616,7 +830,8 @@ public final class DagScheduler implements AutoCloseable {
         }
     }
 
-    private record RunningTask(TaskDescription description, TaskSet taskSet, int index, String executorId) {
+    private record RunningTask(TaskDescription description, TaskSet taskSet, int index, String executorId,
+            long startMillis) {
     }
 
     private static final class Job {

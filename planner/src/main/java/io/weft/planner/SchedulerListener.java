@@ -41,6 +41,17 @@ public interface SchedulerListener {
     }
 
     /**
+     * What the scheduler calls; by default the two-argument form.
+     *
+     * @param task the attempt
+     * @param executorId where it runs
+     * @param speculative whether it is a speculative copy of a slow attempt still running
+     */
+    default void taskStarted(TaskDescription task, String executorId, boolean speculative) {
+        taskStarted(task, executorId);
+    }
+
+    /**
      * @param task the attempt
      * @param executorId where it ran
      * @param outcome how it ended
@@ -70,5 +81,20 @@ public interface SchedulerListener {
      * @param metrics its JVM's health
      */
     default void executorMetrics(String executorId, ExecutorJvmMetrics metrics) {
+    }
+
+    /**
+     * @param executorId an executor that gets no tasks for a while after repeated task failures
+     * @param host its host
+     * @param wholeNode whether the whole host is excluded
+     */
+    default void executorExcluded(String executorId, String host, boolean wholeNode) {
+    }
+
+    /**
+     * @param stage a map stage some of whose outputs an earlier driver attempt committed
+     * @param outputs how many outputs were reused rather than recomputed
+     */
+    default void mapOutputsRecovered(ShuffleMapStage stage, int outputs) {
     }
 }

@@ -18,6 +18,7 @@ public abstract sealed class Stage permits ShuffleMapStage, ResultStage {
     private int attempts;
     private int consecutiveFetchFailures;
     private StageBinary binary;
+    private String fingerprint;
 
     Stage(int id, Node<?> node, List<ShuffleMapStage> parents) {
         this.id = id;
@@ -71,6 +72,14 @@ public abstract sealed class Stage permits ShuffleMapStage, ResultStage {
 
     void setBinary(StageBinary binary) {
         this.binary = binary;
+    }
+
+    String fingerprint() {
+        return fingerprint;
+    }
+
+    void setFingerprint(String fingerprint) {
+        this.fingerprint = fingerprint;
     }
 
     /** @return a short description for logs */

@@ -20,4 +20,13 @@ public interface TaskLauncher {
      * @param taskId the attempt
      */
     void killTask(String executorId, long taskId);
+
+    /**
+     * The hosts excluded after repeated task failures changed; a backend that asks for containers should avoid
+     * them (YARN's blacklist). Called on the scheduler thread; must not block.
+     *
+     * @param hosts every host excluded now
+     */
+    default void excludedNodesChanged(java.util.Set<String> hosts) {
+    }
 }

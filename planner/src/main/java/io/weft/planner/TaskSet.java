@@ -1,25 +1,38 @@
 package io.weft.planner;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The tasks of one stage attempt: which partitions wait, run, failed how often and where, and which are done.
- * A task set becomes a zombie when its stage attempt is abandoned (fetch failure, abort): it launches nothing
- * more, but the results of attempts still running are used. Used only on the scheduler thread.
+ * The tasks of one stage attempt: which partitions wait, run (where, since when), failed how often and where, and
+ * which are done. A task set becomes a zombie when its stage attempt is abandoned (fetch failure, abort): it
+ * launches nothing more, but the results of attempts still running are used. Used only on the scheduler thread.
+ *
+ * <p>Indexes are task indexes: the map partition for a map stage, the position in the job's partitions for a
+ * result stage.
  */
 final class TaskSet {
 
     final Stage stage;
     final int stageAttempt;
+    private final int total;
     private final Deque<Integer> pending = new ArrayDeque<>();
+    private final Deque<Integer> speculatable = new ArrayDeque<>();
+    private final Set<Integer> speculated = new HashSet<>();
+    private final Set<Integer> finished = new HashSet<>();
     private final Map<Integer, Integer> attemptsStarted = new HashMap<>();
     private final Map<Integer, Integer> failures = new HashMap<>();
     private final Map<Integer, String> lastFailedExecutor = new HashMap<>();
+    private final Map<Integer, Map<String, Long>> runningSince = new HashMap<>();
+    private final List<Long> successMillis = new ArrayList<>();
     private int running;
     private int remaining;
     private boolean zombie;
@@ -29,6 +42,7 @@ final class TaskSet {
         this.stageAttempt = stageAttempt;
         pending.addAll(partitions);
         remaining = partitions.size();
+        total = partitions.size();
     }
 
     boolean hasPending() {
@@ -61,22 +75,104 @@ final class TaskSet {
         return fallback;
     }
 
+    /**
+     * Takes a slow partition for a speculative copy on an executor that does not already run it.
+     *
+     * @param executorId the executor with a free core
+     * @return the index, or null
+     */
+    Integer pollSpeculative(String executorId) {
+        if (zombie) {
+            return null;
+        }
+        for (Iterator<Integer> it = speculatable.iterator(); it.hasNext(); ) {
+            Integer p = it.next();
+            if (finished.contains(p) || !runningSince.containsKey(p)) {
+                it.remove(); // done, or its only attempt ended and it went back to pending
+                continue;
+            }
+            if (!runningSince.get(p).containsKey(executorId)) {
+                it.remove();
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Marks running partitions as slow: once {@code quantile} of this set's tasks have succeeded, any partition
+     * with a single attempt running longer than {@code multiplier} times the median success (and at least
+     * {@code minMillis}) gets one speculative copy.
+     *
+     * @param now the time in milliseconds
+     * @param policy the thresholds
+     * @return the partitions newly marked
+     */
+    List<Integer> findSlow(long now, SchedulerConfig.Speculation policy) {
+        if (zombie || successMillis.isEmpty() || successMillis.size() < Math.ceil(policy.quantile() * total)) {
+            return List.of();
+        }
+        List<Long> sorted = new ArrayList<>(successMillis);
+        Collections.sort(sorted);
+        long median = sorted.get(sorted.size() / 2);
+        long threshold = Math.max(policy.minMillis(), (long) (policy.multiplier() * median));
+        List<Integer> slow = new ArrayList<>();
+        runningSince.forEach((p, attempts) -> {
+            if (attempts.size() == 1 && !speculated.contains(p) && !finished.contains(p)
+                    && now - attempts.values().iterator().next() > threshold) {
+                slow.add(p);
+            }
+        });
+        Collections.sort(slow);
+        speculated.addAll(slow);
+        speculatable.addAll(slow);
+        return slow;
+    }
+
     /** @return the node partition a task index computes (result stages may compute a subset) */
     int partitionOf(int index) {
         return stage instanceof ResultStage result ? result.partition(index) : index;
     }
 
-    int startAttempt(int partition) {
+    /** @return the attempt number of the new attempt */
+    int startAttempt(int index, String executorId, long now) {
         running++;
-        return attemptsStarted.merge(partition, 1, Integer::sum) - 1;
+        runningSince.computeIfAbsent(index, p -> new HashMap<>()).put(executorId, now);
+        return attemptsStarted.merge(index, 1, Integer::sum) - 1;
     }
 
-    void attemptEnded() {
+    /** An attempt of the partition ended, however it ended. */
+    void attemptEnded(int index, String executorId) {
         running--;
+        Map<String, Long> attempts = runningSince.get(index);
+        if (attempts != null) {
+            attempts.remove(executorId);
+            if (attempts.isEmpty()) {
+                runningSince.remove(index);
+            }
+        }
     }
 
-    void succeeded() {
-        remaining--;
+    /**
+     * @param index a partition
+     * @return how many of its attempts are running
+     */
+    int runningAttempts(int index) {
+        Map<String, Long> attempts = runningSince.get(index);
+        return attempts == null ? 0 : attempts.size();
+    }
+
+    /**
+     * The partition's first successful attempt.
+     *
+     * @param index the partition
+     * @param durationMillis how long the attempt ran
+     */
+    void succeeded(int index, long durationMillis) {
+        if (finished.add(index)) {
+            remaining--;
+            successMillis.add(durationMillis);
+        }
     }
 
     /** @return the partition's failure count after this failure */
@@ -104,5 +200,6 @@ final class TaskSet {
     void markZombie() {
         zombie = true;
         pending.clear();
+        speculatable.clear();
     }
 }

@@ -19,14 +19,34 @@ final class TestingCluster implements TaskLauncher, StageSerializer, Accumulator
     final List<Long> killed = new ArrayList<>();
     final Map<Integer, Integer> serializedNodes = new HashMap<>();
     final Map<Long, Long> accumulators = new HashMap<>();
+    final List<java.util.Set<String>> excludedNodes = new ArrayList<>();
+    final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000);
     final DagScheduler scheduler;
 
     record Launched(String executorId, TaskDescription task) {
     }
 
     TestingCluster(SchedulerConfig config) {
-        scheduler = new DagScheduler(config, this, this, this, new SchedulerListener() {
-        }, r -> new Thread(r, "unused"));
+        this(config, MapOutputJournal.NONE, new SchedulerListener() {
+        });
+    }
+
+    /** A scheduler on this fake's clock ({@link #now}), with the given journal and listener. */
+    TestingCluster(SchedulerConfig config, MapOutputJournal journal, SchedulerListener listener) {
+        scheduler = new DagScheduler(config, this, this, this, listener, journal, now::get,
+                r -> new Thread(r, "unused"));
+    }
+
+    @Override
+    public void excludedNodesChanged(java.util.Set<String> hosts) {
+        excludedNodes.add(hosts);
+    }
+
+    /** Moves the clock and runs the scheduler's timer once. */
+    void advance(long millis) {
+        now.addAndGet(millis);
+        scheduler.tick();
+        scheduler.drainForTest();
     }
 
     @Override

@@ -122,11 +122,67 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> UI_PROGRESS = bool("weft.ui.progress", "true",
             "Whether the client prints a progress line per running stage (redrawn in place on a terminal).");
 
+    /** Whether executors and hosts where tasks keep failing are excluded. */
+    public static final ConfigKey<Boolean> EXCLUDE_ENABLED = bool("weft.exclude.enabled", "true",
+            "Whether executors (and hosts) where tasks keep failing get no tasks for a while; excluded hosts get no"
+                    + " new YARN containers.");
+
+    /** Task failures that exclude an executor. */
+    public static final ConfigKey<Integer> EXCLUDE_MAX_FAILURES_PER_EXECUTOR = positiveInt(
+            "weft.exclude.maxFailuresPerExecutor", "2",
+            "Task failures on one executor, within weft.exclude.timeout, that exclude it.");
+
+    /** Excluded executors that exclude their host. */
+    public static final ConfigKey<Integer> EXCLUDE_MAX_EXECUTORS_PER_NODE = positiveInt(
+            "weft.exclude.maxExcludedExecutorsPerNode", "2",
+            "Excluded executors on one host, within weft.exclude.timeout, that exclude the whole host.");
+
+    /** How long an exclusion lasts. */
+    public static final ConfigKey<Long> EXCLUDE_TIMEOUT = duration("weft.exclude.timeout", "1h",
+            "How long an executor or host stays excluded (and how long a task failure counts towards excluding it).");
+
+    /** How long a stage may find every executor excluded. */
+    public static final ConfigKey<Long> EXCLUDE_UNSCHEDULABLE_TIMEOUT = duration(
+            "weft.exclude.unschedulableTimeout", "60s",
+            "How long a stage with tasks to run may find every executor excluded before its jobs fail with a"
+                    + " message saying so.");
+
+    /** Whether slow tasks get a second attempt. */
+    public static final ConfigKey<Boolean> SPECULATION = bool("weft.speculation", "false",
+            "Whether slow tasks get a speculative second attempt on another executor; the first to finish wins.");
+
+    /** Fraction of tasks done before speculating. */
+    public static final ConfigKey<Double> SPECULATION_QUANTILE = new ConfigKey<>("weft.speculation.quantile",
+            "0.75", "a number in (0, 1]", s -> {
+                double v = Double.parseDouble(s);
+                if (!(v > 0 && v <= 1)) {
+                    throw new IllegalArgumentException("out of range");
+                }
+                return v;
+            }, "Fraction of a stage's tasks that must have succeeded before any of its tasks is speculated.");
+
+    /** How much slower than the median a task must be. */
+    public static final ConfigKey<Double> SPECULATION_MULTIPLIER = new ConfigKey<>("weft.speculation.multiplier",
+            "1.5", "a number of at least 1", s -> {
+                double v = Double.parseDouble(s);
+                if (!(v >= 1)) {
+                    throw new IllegalArgumentException("must be at least 1");
+                }
+                return v;
+            }, "A task is slow when it has run this many times longer than its stage's median successful task.");
+
+    /** Minimum run time before a task is slow. */
+    public static final ConfigKey<Long> SPECULATION_MIN_RUNTIME = duration("weft.speculation.minRuntime", "1s",
+            "A task is never speculated before it has run this long.");
+
     /** All keys. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, TASK_MAX_FAILURES, STAGE_MAX_ATTEMPTS, SHUFFLE_DIR,
             SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, MEMORY_FRACTION, STORAGE_FRACTION, LOCAL_DIR,
             CLOSURE_WARN_SIZE, DEFAULT_PARALLELISM, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, REGISTRATION_TIMEOUT,
-            EXECUTOR_JAVA_OPTIONS, UI_ENABLED, UI_PORT, UI_PROGRESS, EVENT_LOG_DIR, HISTORY_ADDRESS);
+            EXECUTOR_JAVA_OPTIONS, UI_ENABLED, UI_PORT, UI_PROGRESS, EVENT_LOG_DIR, HISTORY_ADDRESS, EXCLUDE_ENABLED,
+            EXCLUDE_MAX_FAILURES_PER_EXECUTOR, EXCLUDE_MAX_EXECUTORS_PER_NODE, EXCLUDE_TIMEOUT,
+            EXCLUDE_UNSCHEDULABLE_TIMEOUT, SPECULATION, SPECULATION_QUANTILE, SPECULATION_MULTIPLIER,
+            SPECULATION_MIN_RUNTIME);
 
     /** Prefix of settings passed to the Hadoop configuration with the prefix removed. */
     public static final String HADOOP_PREFIX = "weft.hadoop.";

@@ -116,8 +116,7 @@ public final class DriverEngine implements Engine {
         }
         this.shutdownHook = new Thread(this::deleteShuffleDir, "weft-shuffle-cleanup-" + applicationId);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        SchedulerConfig limits = new SchedulerConfig(conf.get(ConfigKeys.TASK_MAX_FAILURES),
-                conf.get(ConfigKeys.STAGE_MAX_ATTEMPTS));
+        SchedulerConfig limits = schedulerConfig(conf);
         this.scheduler = new DagScheduler(limits, backend,
                 new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE)), this::applyAccumulators,
                 listeners, r -> {
@@ -133,6 +132,24 @@ public final class DriverEngine implements Engine {
             throw e;
         }
         LOG.info("Application {} started; shuffle directory {}", applicationId, shuffleDir);
+    }
+
+    /**
+     * @param conf validated settings
+     * @return the scheduler's limits and policies from {@code weft.task.*}, {@code weft.exclude.*} and
+     *     {@code weft.speculation*}
+     */
+    static SchedulerConfig schedulerConfig(WeftConf conf) {
+        SchedulerConfig.Exclusion exclusion = conf.get(ConfigKeys.EXCLUDE_ENABLED)
+                ? new SchedulerConfig.Exclusion(true, conf.get(ConfigKeys.EXCLUDE_MAX_FAILURES_PER_EXECUTOR),
+                        conf.get(ConfigKeys.EXCLUDE_MAX_EXECUTORS_PER_NODE), conf.get(ConfigKeys.EXCLUDE_TIMEOUT),
+                        conf.get(ConfigKeys.EXCLUDE_UNSCHEDULABLE_TIMEOUT))
+                : SchedulerConfig.Exclusion.OFF;
+        SchedulerConfig.Speculation speculation = new SchedulerConfig.Speculation(conf.get(ConfigKeys.SPECULATION),
+                conf.get(ConfigKeys.SPECULATION_QUANTILE), conf.get(ConfigKeys.SPECULATION_MULTIPLIER),
+                conf.get(ConfigKeys.SPECULATION_MIN_RUNTIME));
+        return new SchedulerConfig(conf.get(ConfigKeys.TASK_MAX_FAILURES), conf.get(ConfigKeys.STAGE_MAX_ATTEMPTS),
+                exclusion, speculation);
     }
 
     private static ClassLoader applicationClassLoader() {

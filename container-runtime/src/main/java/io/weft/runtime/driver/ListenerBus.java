@@ -67,6 +67,21 @@ public final class ListenerBus implements SchedulerListener {
     }
 
     @Override
+    public void taskStarted(TaskDescription task, String executorId, boolean speculative) {
+        each(l -> l.taskStarted(task, executorId, speculative));
+    }
+
+    @Override
+    public void executorExcluded(String executorId, String host, boolean wholeNode) {
+        each(l -> l.executorExcluded(executorId, host, wholeNode));
+    }
+
+    @Override
+    public void mapOutputsRecovered(io.weft.planner.ShuffleMapStage stage, int outputs) {
+        each(l -> l.mapOutputsRecovered(stage, outputs));
+    }
+
+    @Override
     public void taskEnded(TaskDescription task, String executorId, TaskOutcome outcome) {
         each(l -> l.taskEnded(task, executorId, outcome));
     }

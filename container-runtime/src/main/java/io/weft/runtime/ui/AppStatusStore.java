@@ -32,6 +32,8 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
     private final Map<String, MutableExecutor> executors = new LinkedHashMap<>();
     private final Map<Long, MutableTask> runningTasks = new LinkedHashMap<>();
     private long schedulingDelayMillis;
+    private long speculativeTasks;
+    private long recoveredMapOutputs;
 
     /**
      * The application as a whole.
@@ -49,10 +51,12 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
      * @param failedTasks task attempts that failed, fetch-failed or were lost with their executor
      * @param shuffleBytesWritten committed map output bytes
      * @param shuffleBytesRead shuffle bytes read
+     * @param speculativeTasks speculative copies of slow task attempts launched
+     * @param recoveredMapOutputs map outputs reused from an earlier driver attempt rather than recomputed
      */
     public record ApplicationInfo(String id, String name, long startMillis, long endMillis, String status, int jobs,
             int activeJobs, int failedJobs, int stages, long completedTasks, long failedTasks,
-            long shuffleBytesWritten, long shuffleBytesRead) {
+            long shuffleBytesWritten, long shuffleBytesRead, long speculativeTasks, long recoveredMapOutputs) {
     }
 
     /**
@@ -141,7 +145,7 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
      * @param executorId the executor
      * @param host its host
      * @param cores tasks it runs at once
-     * @param status ACTIVE or REMOVED
+     * @param status ACTIVE, EXCLUDED (after repeated task failures) or REMOVED
      * @param addedMillis when it registered
      * @param removedMillis when it went, or 0
      * @param removedReason why it went, or null
@@ -196,6 +200,13 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
                 stage.status = "COMPLETE";
                 stage.completedMillis = e.time();
             }
+        } else if (event instanceof StatusEvent.ExecutorExcluded e) {
+            MutableExecutor executor = executors.get(e.executorId());
+            if (executor != null) {
+                executor.excluded = true;
+            }
+        } else if (event instanceof StatusEvent.MapOutputsRecovered e) {
+            recoveredMapOutputs += e.outputs();
         } else if (event instanceof StatusEvent.TaskStarted e) {
             taskStarted(e);
         } else if (event instanceof StatusEvent.TaskEnded e) {
@@ -231,6 +242,7 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
     }
 
     private void taskStarted(StatusEvent.TaskStarted e) {
+        speculativeTasks += e.speculative() ? 1 : 0;
         MutableExecutor executor = executors.get(e.executorId());
         MutableTask task = new MutableTask(e, executor == null ? "" : executor.host);
         runningTasks.put(e.taskId(), task);
@@ -300,7 +312,8 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         }
         String status = succeeded == null ? "RUNNING" : succeeded ? "SUCCEEDED" : "FAILED";
         return new ApplicationInfo(applicationId, appName, startMillis, endMillis, status, jobs.size(), active,
-                failed, stages.size(), completedTasks, failedTasks, written, read);
+                failed, stages.size(), completedTasks, failedTasks, written, read, speculativeTasks,
+                recoveredMapOutputs);
     }
 
     /** @return every retained job, newest first */
@@ -442,6 +455,7 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         final long addedMillis;
         long removedMillis;
         String removedReason;
+        boolean excluded;
         int active;
         int completed;
         int failed;
@@ -461,7 +475,8 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         }
 
         ExecutorInfo snapshot() {
-            return new ExecutorInfo(executorId, host, cores, removedMillis == 0 ? "ACTIVE" : "REMOVED", addedMillis,
+            return new ExecutorInfo(executorId, host, cores,
+                    removedMillis != 0 ? "REMOVED" : excluded ? "EXCLUDED" : "ACTIVE", addedMillis,
                     removedMillis, removedReason, active, completed, failed, shuffleBytesWritten,
                     metrics == null ? 0 : metrics.heapUsed(), metrics == null ? 0 : metrics.heapMax(),
                     metrics == null ? 0 : metrics.gcMillis(), metrics == null ? 0 : metrics.threads(), containerId,

@@ -117,7 +117,8 @@ public final class ConsoleProgress implements AutoCloseable {
                 .append(String.format("%.1f s", wall / 1000.0)).append(": ").append(app.jobs()).append(" jobs (")
                 .append(app.failedJobs()).append(" failed), ").append(app.stages()).append(" stages, ")
                 .append(app.completedTasks()).append(" tasks succeeded, ").append(app.failedTasks())
-                .append(" attempts failed and retried; shuffle ")
+                .append(" attempts failed and retried, ").append(app.speculativeTasks())
+                .append(" speculative; shuffle ")
                 .append(StatusPage.bytes(app.shuffleBytesWritten())).append(" written, ")
                 .append(StatusPage.bytes(app.shuffleBytesRead())).append(" read.");
         if (eventLog != null) {

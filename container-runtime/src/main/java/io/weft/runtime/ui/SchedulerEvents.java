@@ -71,9 +71,19 @@ public final class SchedulerEvents implements SchedulerListener {
     }
 
     @Override
-    public void taskStarted(TaskDescription task, String executorId) {
+    public void taskStarted(TaskDescription task, String executorId, boolean speculative) {
         sink.accept(new StatusEvent.TaskStarted(clock.millis(), task.taskId(), task.stageId(), task.stageAttempt(),
-                task.partition(), task.attemptNumber(), executorId));
+                task.partition(), task.attemptNumber(), executorId, speculative));
+    }
+
+    @Override
+    public void executorExcluded(String executorId, String host, boolean wholeNode) {
+        sink.accept(new StatusEvent.ExecutorExcluded(clock.millis(), executorId, host, wholeNode));
+    }
+
+    @Override
+    public void mapOutputsRecovered(io.weft.planner.ShuffleMapStage stage, int outputs) {
+        sink.accept(new StatusEvent.MapOutputsRecovered(clock.millis(), stage.id(), outputs));
     }
 
     @Override

@@ -22,7 +22,9 @@ import java.util.Map;
     @JsonSubTypes.Type(value = StatusEvent.TaskEnded.class, name = "TaskEnded"),
     @JsonSubTypes.Type(value = StatusEvent.ExecutorAdded.class, name = "ExecutorAdded"),
     @JsonSubTypes.Type(value = StatusEvent.ExecutorRemoved.class, name = "ExecutorRemoved"),
-    @JsonSubTypes.Type(value = StatusEvent.ExecutorMetrics.class, name = "ExecutorMetrics")
+    @JsonSubTypes.Type(value = StatusEvent.ExecutorMetrics.class, name = "ExecutorMetrics"),
+    @JsonSubTypes.Type(value = StatusEvent.ExecutorExcluded.class, name = "ExecutorExcluded"),
+    @JsonSubTypes.Type(value = StatusEvent.MapOutputsRecovered.class, name = "MapOutputsRecovered")
 })
 public sealed interface StatusEvent {
 
@@ -98,9 +100,27 @@ public sealed interface StatusEvent {
      * @param partition the partition it computes
      * @param attempt 0 for the partition's first attempt in this stage attempt
      * @param executorId where it runs
+     * @param speculative whether it is a speculative copy of a slow attempt
      */
     record TaskStarted(long time, long taskId, int stageId, int stageAttempt, int partition, int attempt,
-            String executorId) implements StatusEvent {
+            String executorId, boolean speculative) implements StatusEvent {
+    }
+
+    /**
+     * @param time when
+     * @param executorId an executor that gets no tasks for a while after repeated task failures
+     * @param host its host
+     * @param wholeNode whether the whole host is excluded
+     */
+    record ExecutorExcluded(long time, String executorId, String host, boolean wholeNode) implements StatusEvent {
+    }
+
+    /**
+     * @param time when
+     * @param stageId a map stage whose outputs an earlier driver attempt committed
+     * @param outputs how many were reused
+     */
+    record MapOutputsRecovered(long time, int stageId, int outputs) implements StatusEvent {
     }
 
     /**
