@@ -41,6 +41,7 @@ final class AmBackend extends RemoteExecutorsBackend {
                     context.conf().asMap(), context.shuffleDir().toString()),
                     context.conf().get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis);
             int port = endpoint.start("0.0.0.0", 0);
+            am.launcher().onFatal(scheduler::abort);
             am.launcher().requestExecutors(InetAddress.getLocalHost().getHostName(), port);
         } catch (IOException e) {
             throw new WeftException("Could not start the driver endpoint: " + e.getMessage(), e);
@@ -50,6 +51,10 @@ final class AmBackend extends RemoteExecutorsBackend {
         }
         long deadline = System.currentTimeMillis() + context.conf().get(ConfigKeys.REGISTRATION_TIMEOUT);
         while (endpoint.executorIds().size() < am.settings().executorInstances()) {
+            if (am.launcher().failure().isPresent()) {
+                closeEndpoint();
+                throw new WeftException(am.launcher().failure().get());
+            }
             if (System.currentTimeMillis() > deadline) {
                 String message = endpoint.executorIds().size() + " of " + am.settings().executorInstances()
                         + " executors registered before " + ConfigKeys.REGISTRATION_TIMEOUT.name() + " passed";
@@ -64,6 +69,12 @@ final class AmBackend extends RemoteExecutorsBackend {
             }
         }
         LOG.info("{} executors registered", endpoint.executorIds().size());
+    }
+
+    /** Excluded hosts go on YARN's blacklist: no new executor containers there. */
+    @Override
+    public void excludedNodesChanged(java.util.Set<String> hosts) {
+        am.launcher().schedulerExcludedNodes(hosts);
     }
 
     @Override

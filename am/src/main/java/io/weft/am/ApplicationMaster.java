@@ -73,7 +73,8 @@ public final class ApplicationMaster {
         ExecutorLauncher launcher = new ExecutorLauncher(yarnSettings.executorInstances(),
                 yarnSettings.executorMemoryMb(), yarnSettings.executorContainerMb(), yarnSettings.executorCores(),
                 stagingDir, javaOptions == null || javaOptions.isBlank() ? List.of()
-                        : List.of(javaOptions.trim().split("\\s+")), yarnSettings.executorNodeLabel());
+                        : List.of(javaOptions.trim().split("\\s+")), yarnSettings.executorNodeLabel(),
+                LaunchPolicy.from(conf, yarnSettings.executorInstances()));
         DriverUi ui = DriverUi.start(appId, app.getProperty(APP_NAME, app.getProperty(MAIN_CLASS)), conf,
                 new YarnConfiguration(), false, WebProxies.access(new YarnConfiguration(), appId));
         launcher.register(ui.url().orElse(""));

@@ -45,8 +45,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: AMRM and NM callbacks only enqueue events; the main thread owns all state.
  *
+ * <p>Failures: an executor container that fails (to start, or later) is replaced, and counts against the failure
+ * budget ({@link ExecutorFailureBudget}); a host where containers keep failing, or that the driver's scheduler
+ * excluded, goes on YARN's blacklist for a while ({@link NodeExclusions}). When the budget is spent, or every node
+ * of the cluster is excluded, the application fails with a diagnostic saying so.
+ *
  * <pre>ExecutorLauncher &lt;driver-host&gt; &lt;driver-port&gt; &lt;executors&gt; &lt;heap-mb&gt; &lt;container-mb&gt;
- * &lt;cores&gt; &lt;staging-dir&gt; &lt;executor-java-options, base64&gt; &lt;tracking-url or -&gt; [node-label]</pre>
+ * &lt;cores&gt; &lt;staging-dir&gt; &lt;executor-java-options, base64&gt; &lt;tracking-url or -&gt; &lt;policy&gt;
+ * [node-label]</pre>
  */
 public final class ExecutorLauncher {
 
@@ -68,7 +74,6 @@ public final class ExecutorLauncher {
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
     private final AtomicInteger nextExecutorId = new AtomicInteger(1);
     private int running;
-    private int failures;
     private String finalMessage = "driver finished";
     private FinalApplicationStatus finalStatus = FinalApplicationStatus.SUCCEEDED;
     private AMRMClientAsync<ContainerRequest> rm;
@@ -81,9 +86,17 @@ public final class ExecutorLauncher {
     private final java.util.Deque<ContainerRequest> outstanding = new java.util.ArrayDeque<>();
     private final java.util.Set<ContainerId> launched = new java.util.HashSet<>();
 
+    private final LaunchPolicy policy;
+    private final ExecutorFailureBudget budget;
+    private final NodeExclusions nodeExclusions;
+    private final java.util.Map<ContainerId, String> hostOf = new java.util.HashMap<>();
+    private volatile String gaveUpBecause;
+    private volatile java.util.function.Consumer<String> fatalHandler = message -> { };
+
     private ExecutorLauncher(String[] args) {
         this(Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-                Integer.parseInt(args[5]), new Path(args[6]), decodeOptions(args[7]), args.length > 9 ? args[9] : null);
+                Integer.parseInt(args[5]), new Path(args[6]), decodeOptions(args[7]), args.length > 10 ? args[10] : null,
+                LaunchPolicy.decode(args[9]));
         driverHost = args[0];
         driverPort = Integer.parseInt(args[1]);
         clientTrackingUrl = args[8].equals(NO_TRACKING_URL) ? "" : args[8];
@@ -99,9 +112,15 @@ public final class ExecutorLauncher {
      * @param stagingDir the staging directory (jars, configuration)
      * @param executorJavaOptions extra executor JVM options
      * @param nodeLabel executor node label expression, or null
+     * @param policy failure budget and node exclusion
      */
     ExecutorLauncher(int executors, int heapMb, int containerMb, int cores, Path stagingDir,
-            List<String> executorJavaOptions, String nodeLabel) {
+            List<String> executorJavaOptions, String nodeLabel, LaunchPolicy policy) {
+        this.policy = policy;
+        this.budget = new ExecutorFailureBudget(policy.maxFailures(), policy.failuresValidityMillis(),
+                System::currentTimeMillis);
+        this.nodeExclusions = new NodeExclusions(policy.excludeNodes(), policy.maxFailuresPerNode(),
+                policy.excludeTimeoutMillis());
         this.executors = executors;
         this.heapMb = heapMb;
         this.containerMb = containerMb;
@@ -226,6 +245,29 @@ public final class ExecutorLauncher {
         });
     }
 
+    /**
+     * Who ends the application when executors keep failing, in an AM whose driver runs in-process (cluster mode);
+     * the client-mode launcher unregisters FAILED instead. Any thread.
+     *
+     * @param handler receives the diagnostic; called on the allocator thread
+     */
+    void onFatal(java.util.function.Consumer<String> handler) {
+        fatalHandler = handler;
+    }
+
+    /**
+     * The driver's scheduler excluded these hosts after repeated task failures: no new containers there. Any
+     * thread.
+     *
+     * @param hosts every host it excludes now
+     */
+    void schedulerExcludedNodes(java.util.Set<String> hosts) {
+        events.add(() -> {
+            nodeExclusions.schedulerExcluded(hosts);
+            applyExclusions("the driver excluded them after repeated task failures");
+        });
+    }
+
     /** Runs events on a daemon thread, for an AM whose main thread runs the driver. */
     void startEventThread() {
         Thread thread = new Thread(() -> {
@@ -313,7 +355,17 @@ public final class ExecutorLauncher {
         LOG.info("Launching executor {} in {} on {}", executorId, container.getId(), container.getNodeId());
         nm.startContainerAsync(container, context);
         launched.add(container.getId());
+        hostOf.put(container.getId(), container.getNodeId().getHost());
         running++;
+    }
+
+    private void startFailed(ContainerId containerId, Throwable error) {
+        if (!launched.remove(containerId)) {
+            return;
+        }
+        running--;
+        rm.releaseAssignedContainer(containerId);
+        failed(containerId, "could not start " + containerId + " on " + hostOf.get(containerId) + ": " + error);
     }
 
     private void completed(ContainerStatus status) {
@@ -323,20 +375,80 @@ public final class ExecutorLauncher {
         running--;
         ContainerExits.Exit exit = ContainerExits.classify(status, containerMb, heapMb);
         if (!exit.failure()) {
+            hostOf.remove(status.getContainerId());
             LOG.info("Executor container ended: {}", exit.message());
             if (status.getExitStatus() != ContainerExitStatus.SUCCESS && driverHost != null && driverReachable()) {
                 request();
             }
             return;
         }
-        LOG.warn("Executor container failed: {}", exit.message());
-        failures++;
-        if (failures > 2 * executors) {
-            finalStatus = FinalApplicationStatus.FAILED;
-            finalMessage = failures + " executor containers failed; last: " + exit.message();
-        } else if (driverReachable()) {
+        failed(status.getContainerId(), exit.message());
+    }
+
+    /** An executor container failed: count it, maybe exclude its host, then replace it or give up. */
+    private void failed(ContainerId containerId, String message) {
+        String host = hostOf.remove(containerId);
+        LOG.warn("Executor container failed ({} of {} allowed): {}", budget.count() + 1, budget.describe(), message);
+        if (budget.recordFailure()) {
+            fail(budget.count() + " executor containers failed, the most " + ConfigNames.MAX_FAILURES + " allows ("
+                    + budget.describe() + "); last: " + message + ". Fix the cause in the containers' logs, or"
+                    + " raise " + ConfigNames.MAX_FAILURES + " (or set " + ConfigNames.VALIDITY
+                    + " so that old failures stop counting).");
+            return;
+        }
+        if (nodeExclusions.containerFailed(host, System.currentTimeMillis())) {
+            LOG.warn("Excluding host {} for {} ms: {} executor containers failed there", host,
+                    policy.excludeTimeoutMillis(), policy.maxFailuresPerNode());
+        }
+        if (!applyExclusions(message)) {
+            return;
+        }
+        if (driverHost == null || driverReachable()) {
             request();
         }
+    }
+
+    /**
+     * Brings YARN's blacklist in line with the excluded hosts.
+     *
+     * @param why the latest failure, for the diagnostic
+     * @return false when every node is excluded and the application was failed
+     */
+    private boolean applyExclusions(String why) {
+        long now = System.currentTimeMillis();
+        NodeExclusions.BlacklistChange change = nodeExclusions.update(now);
+        if (!change.isEmpty() && rm != null) {
+            LOG.info("YARN blacklist: adding {}, removing {}", change.additions(), change.removals());
+            rm.updateBlacklist(List.copyOf(change.additions()), List.copyOf(change.removals()));
+        }
+        java.util.Set<String> excluded = nodeExclusions.excluded(now);
+        int nodes = rm == null ? 0 : rm.getClusterNodeCount();
+        if (nodes > 0 && excluded.size() >= nodes) {
+            fail("Every node of the cluster (" + String.join(", ", excluded) + ") is excluded after repeated"
+                    + " failures; last: " + why + ". Fix the cause in the containers' logs, or set"
+                    + " weft.exclude.enabled=false.");
+            return false;
+        }
+        return true;
+    }
+
+    /** @return why this launcher gave up on executors, if it did; any thread */
+    java.util.Optional<String> failure() {
+        return java.util.Optional.ofNullable(gaveUpBecause);
+    }
+
+    private void fail(String message) {
+        LOG.error("Giving up: {}", message);
+        gaveUpBecause = message;
+        finalStatus = FinalApplicationStatus.FAILED;
+        finalMessage = message;
+        fatalHandler.accept(message);
+    }
+
+    /** Setting names in diagnostics. */
+    private static final class ConfigNames {
+        static final String MAX_FAILURES = "weft.executor.maxFailures";
+        static final String VALIDITY = "weft.executor.failuresValidityInterval";
     }
 
     private final class RmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
@@ -412,6 +524,7 @@ public final class ExecutorLauncher {
         @Override
         public void onStartContainerError(ContainerId containerId, Throwable t) {
             LOG.warn("Could not start {}: {}", containerId, t.toString());
+            events.add(() -> startFailed(containerId, t));
         }
 
         @Override

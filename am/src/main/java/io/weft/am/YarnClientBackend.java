@@ -45,6 +45,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     private final String javaHome;
     private final Path jarCache;
     private final String trackingUrl;
+    private volatile boolean closed;
     private volatile Staging.Report lastUpload;
     private String executorJavaOptions = "";
     private FileSystem fs;
@@ -106,7 +107,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
             lastUpload = Staging.upload(fs, stagingDir, jarCache, Arrays.asList(System.getProperty("java.class.path")
                     .split(java.io.File.pathSeparator)));
             Staging.uploadConfiguration(fs, stagingDir, yarn);
-            submit(host, port, secret);
+            submit(host, port, secret, context);
         } catch (IOException | YarnException e) {
             close();
             throw new WeftException("Could not submit the application to YARN: " + e.getMessage(), e);
@@ -116,14 +117,45 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
             throw new WeftException("Interrupted while starting the driver endpoint", e);
         }
         awaitExecutors(context.conf().get(ConfigKeys.REGISTRATION_TIMEOUT));
+        watchApplication(scheduler);
     }
 
-    private void submit(String host, int port, byte[] secret) throws IOException, YarnException {
+    /**
+     * Fails the driver's jobs if the YARN application ends under it (the launcher gave up on failing executors,
+     * or someone killed the application): without executors they would otherwise wait for ever.
+     */
+    private void watchApplication(DagScheduler scheduler) {
+        Thread watcher = new Thread(() -> {
+            while (!closed) {
+                try {
+                    Thread.sleep(1000);
+                    ApplicationReport report = yarnClient.getApplicationReport(appId());
+                    YarnApplicationState state = report.getYarnApplicationState();
+                    if (!closed && EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED,
+                            YarnApplicationState.KILLED).contains(state)) {
+                        scheduler.abort("The YARN application " + appId() + " ended (" + state + ", final status "
+                                + report.getFinalApplicationStatus() + "): " + report.getDiagnostics());
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException | YarnException | RuntimeException e) {
+                    LOG.debug("Could not read the application report: {}", e.toString());
+                }
+            }
+        }, "weft-application-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private void submit(String host, int port, byte[] secret, DriverContext context)
+            throws IOException, YarnException {
         List<String> args = new java.util.ArrayList<>(List.of(host, String.valueOf(port),
                 String.valueOf(settings.executorInstances()), String.valueOf(settings.executorMemoryMb()),
                 String.valueOf(settings.executorContainerMb()), String.valueOf(settings.executorCores()),
                 fs.makeQualified(stagingDir).toString(), ExecutorLauncher.encodeOptions(executorJavaOptions),
-                trackingUrl == null ? ExecutorLauncher.NO_TRACKING_URL : trackingUrl));
+                trackingUrl == null ? ExecutorLauncher.NO_TRACKING_URL : trackingUrl,
+                LaunchPolicy.from(context.conf(), settings.executorInstances()).encode()));
         if (settings.executorNodeLabel() != null) {
             args.add(settings.executorNodeLabel());
         }
@@ -178,6 +210,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     /** Stops the executors, lets the AM finish (or kills it), and deletes the staging directory. */
     @Override
     public void close() {
+        closed = true;
         closeEndpoint();
         try {
             long deadline = System.currentTimeMillis() + 15_000;

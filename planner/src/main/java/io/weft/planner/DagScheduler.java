@@ -76,6 +76,7 @@ public final class DagScheduler implements AutoCloseable {
     private final ExclusionList exclusions;
     private final Map<TaskSet, Long> unschedulableSince = new HashMap<>();
     private long nextTaskId;
+    private String abortedBecause;
     private long nextBinaryId;
     private int nextJobId;
 
@@ -179,6 +180,21 @@ public final class DagScheduler implements AutoCloseable {
         }
         post(() -> handleJobSubmitted(node, function, partitions, callSite, future));
         return future;
+    }
+
+    /**
+     * Fails every running job, and every job submitted from now on, with the reason: the cluster backend can
+     * never run tasks again (its executors keep failing, or the cluster application ended). Any thread.
+     *
+     * @param reason what happened and what to do about it
+     */
+    public void abort(String reason) {
+        post(() -> {
+            abortedBecause = reason;
+            for (Job job : new ArrayList<>(jobs.values())) {
+                failJob(job, new JobFailedException(reason, -1, -1, null));
+            }
+        });
     }
 
     /**
@@ -319,6 +335,10 @@ public final class DagScheduler implements AutoCloseable {
 
     private void handleJobSubmitted(Node<?> node, SerializableFunction<?, ?> function, int[] partitions,
             String callSite, CompletableFuture<List<byte[]>> future) {
+        if (abortedBecause != null) {
+            future.completeExceptionally(new JobFailedException(abortedBecause, -1, -1, null));
+            return;
+        }
         ResultStage stage;
         try {
             stage = planner.resultStage(node, function, partitions);

@@ -87,10 +87,28 @@ public final class YarnConfigKeys {
             "Shared, world-readable directory where jars are kept once per content digest and localized with PUBLIC"
                     + " visibility. Default: .weft/jars under the user's home directory on the default file system.");
 
+    /** Executor container failures that end the application. */
+    public static final ConfigKey<Integer> EXECUTOR_MAX_FAILURES = ConfigKeys.positiveInt("weft.executor.maxFailures",
+            null, "Executor container failures (within weft.executor.failuresValidityInterval) that end the"
+                    + " application. Preemption, release and node loss do not count. Default: twice"
+                    + " weft.executor.instances, at least 3.");
+
+    /** How long an executor failure counts. */
+    public static final ConfigKey<Long> EXECUTOR_FAILURES_VALIDITY = ConfigKeys.duration(
+            "weft.executor.failuresValidityInterval", null,
+            "How long an executor container failure counts towards weft.executor.maxFailures. Default: for ever.");
+
+    /** Container failures on one node that exclude it. */
+    public static final ConfigKey<Integer> EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE = ConfigKeys.positiveInt(
+            "weft.exclude.maxContainerFailuresPerNode", "2",
+            "Executor container failures on one node, within weft.exclude.timeout, after which the ApplicationMaster"
+                    + " asks YARN for no more containers there (YARN's blacklist).");
+
     /** All YARN keys. */
     public static final List<ConfigKey<?>> ALL = List.of(DEPLOY_MODE, EXECUTOR_INSTANCES, EXECUTOR_MEMORY,
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
-            NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, JAVA_HOME, JAR_CACHE_DIR);
+            NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, JAVA_HOME, JAR_CACHE_DIR,
+            EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY, EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE);
 
     /** @return the runtime's keys and the YARN keys */
     public static List<ConfigKey<?>> allWithRuntime() {
