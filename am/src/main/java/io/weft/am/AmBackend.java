@@ -77,6 +77,12 @@ final class AmBackend extends RemoteExecutorsBackend {
         am.launcher().schedulerExcludedNodes(hosts);
     }
 
+    /** YARN places executors on several nodes and replaces lost ones: excluding a failing one helps. */
+    @Override
+    public boolean excludesFailingExecutors() {
+        return true;
+    }
+
     @Override
     public int defaultParallelism() {
         return am.settings().executorInstances() * am.settings().executorCores();

@@ -13,9 +13,10 @@ import org.apache.hadoop.fs.Path;
  * @param stagingDir the application's staging directory
  * @param applicationId the application
  * @param ui the status UI the AM registered as its tracking URL; the driver's scheduler events feed its store
+ * @param attempt which attempt of the ApplicationMaster (and so of the driver) this is
  */
 record AmContext(ExecutorLauncher launcher, YarnSettings settings, Path stagingDir, String applicationId,
-        DriverUi ui) {
+        DriverUi ui, io.weft.runtime.driver.DriverAttempt attempt) {
 
     private static volatile AmContext current;
 

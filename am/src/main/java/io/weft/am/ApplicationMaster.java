@@ -3,6 +3,7 @@ package io.weft.am;
 import io.weft.api.WeftSession;
 import io.weft.runtime.conf.ConfigKeys;
 import io.weft.runtime.conf.WeftConf;
+import io.weft.runtime.driver.DriverAttempt;
 import io.weft.runtime.ui.DriverUi;
 import io.weft.yarnconf.YarnConfigKeys;
 import io.weft.yarnconf.YarnSettings;
@@ -67,19 +68,26 @@ public final class ApplicationMaster {
         WeftConf conf = WeftConf.validate(settings, YarnConfigKeys.allWithRuntime());
         YarnSettings yarnSettings = YarnSettings.from(conf);
         Path stagingDir = new Path(app.getProperty(STAGING));
-        String appId = org.apache.hadoop.yarn.api.records.ContainerId.fromString(System.getenv("CONTAINER_ID"))
-                .getApplicationAttemptId().getApplicationId().toString();
+        org.apache.hadoop.yarn.api.records.ApplicationAttemptId attemptId = org.apache.hadoop.yarn.api.records
+                .ContainerId.fromString(System.getenv("CONTAINER_ID")).getApplicationAttemptId();
+        String appId = attemptId.getApplicationId().toString();
+        DriverAttempt attempt = attempt(attemptId.getAttemptId(), yarnSettings.amMaxAttempts(),
+                new YarnConfiguration());
+        LOG.info("ApplicationMaster attempt {}{}", attempt.number(), attempt.mayBeRetried()
+                ? " (another follows if this one dies: committed work is journaled for it)" : " (the last)");
+        // Each attempt's event log is its own file; the last one is the application's history.
+        String uiId = attempt.number() > 1 ? appId + "-attempt" + attempt.number() : appId;
         String javaOptions = conf.get(ConfigKeys.EXECUTOR_JAVA_OPTIONS);
         ExecutorLauncher launcher = new ExecutorLauncher(yarnSettings.executorInstances(),
                 yarnSettings.executorMemoryMb(), yarnSettings.executorContainerMb(), yarnSettings.executorCores(),
                 stagingDir, javaOptions == null || javaOptions.isBlank() ? List.of()
                         : List.of(javaOptions.trim().split("\\s+")), yarnSettings.executorNodeLabel(),
                 LaunchPolicy.from(conf, yarnSettings.executorInstances()));
-        DriverUi ui = DriverUi.start(appId, app.getProperty(APP_NAME, app.getProperty(MAIN_CLASS)), conf,
+        DriverUi ui = DriverUi.start(uiId, app.getProperty(APP_NAME, app.getProperty(MAIN_CLASS)), conf,
                 new YarnConfiguration(), false, WebProxies.access(new YarnConfiguration(), appId));
         launcher.register(ui.url().orElse(""));
         launcher.startEventThread();
-        AmContext.set(new AmContext(launcher, yarnSettings, stagingDir, appId, ui));
+        AmContext.set(new AmContext(launcher, yarnSettings, stagingDir, appId, ui, attempt));
 
         FinalApplicationStatus status = FinalApplicationStatus.SUCCEEDED;
         String diagnostics = "";
@@ -103,8 +111,20 @@ public final class ApplicationMaster {
         launcher.finish(status, diagnostics.length() > MAX_DIAGNOSTICS
                 ? diagnostics.substring(0, MAX_DIAGNOSTICS) : diagnostics,
                 history == null || conf.get(ConfigKeys.EVENT_LOG_DIR) == null ? ""
-                        : history.replaceAll("/+$", "") + "/history/" + appId + "/");
+                        : history.replaceAll("/+$", "") + "/history/" + uiId + "/");
         System.exit(status == FinalApplicationStatus.SUCCEEDED ? 0 : 1);
+    }
+
+    /**
+     * @param number this attempt, from 1
+     * @param requested {@code weft.am.maxAttempts}
+     * @param yarn the cluster's configuration, whose {@code yarn.resourcemanager.am.max-attempts} caps it
+     * @return the attempt, and whether YARN will start another if this one dies
+     */
+    static DriverAttempt attempt(int number, int requested, YarnConfiguration yarn) {
+        int allowed = Math.min(requested, yarn.getInt(YarnConfiguration.RM_AM_MAX_ATTEMPTS,
+                YarnConfiguration.DEFAULT_RM_AM_MAX_ATTEMPTS));
+        return new DriverAttempt(number, number < allowed);
     }
 
     private static void runMain(String mainClass, String[] args) throws Throwable {

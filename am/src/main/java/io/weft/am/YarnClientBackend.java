@@ -202,6 +202,12 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         LOG.info("Application {}: {} executors registered", appId(), endpoint.executorIds().size());
     }
 
+    /** YARN places executors on several nodes and replaces lost ones: excluding a failing one helps. */
+    @Override
+    public boolean excludesFailingExecutors() {
+        return true;
+    }
+
     @Override
     public int defaultParallelism() {
         return settings.executorInstances() * settings.executorCores();

@@ -98,7 +98,7 @@ public final class YarnEngineFactory implements EngineFactory {
                         ".weft/shuffle")).toString());
             }
             DriverEngine engine = new DriverEngine(am.applicationId(), WeftConf.fromValidated(withShuffle), yarn,
-                    new AmBackend(am), am.ui());
+                    new AmBackend(am), am.ui(), am.attempt());
             engine.addSchedulerListener(new ProgressReporter(am.launcher()::setProgress));
             PendingTaskLocality locality = new PendingTaskLocality(am.launcher()::relocalizeOutstanding);
             engine.addSchedulerListener(locality);

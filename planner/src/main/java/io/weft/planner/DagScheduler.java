@@ -684,6 +684,7 @@ public final class DagScheduler implements AutoCloseable {
             return;
         }
         int failures = taskSet.failed(task.index, task.executorId);
+        taskSet.noteFailure(error, task.description + " on executor " + task.executorId);
         LOG.warn("{} failed on executor {} ({} of {} allowed): {}", task.description, task.executorId, failures,
                 config.maxTaskFailures(), error.toString());
         if (taskSet.runningAttempts(task.index) > 0 && failures < config.maxTaskFailures()) {
@@ -770,11 +771,14 @@ public final class DagScheduler implements AutoCloseable {
                 killRunning(taskSet);
                 List<String> where = new ArrayList<>();
                 executors.forEach((id, slots) -> where.add(id + " on " + slots.host));
+                RemoteTaskException last = taskSet.lastFailure();
                 abortStage(taskSet.stage, taskSet.stage + " cannot run: every executor (" + String.join(", ", where)
                         + ") is excluded after repeated task failures, and none became usable within "
-                        + config.exclusion().unschedulableTimeoutMillis() + " ms. Look at the tasks' errors;"
-                        + " if the failures are not the executors' fault, raise weft.exclude.maxFailuresPerExecutor"
-                        + " or set weft.exclude.enabled=false.", -1, null);
+                        + config.exclusion().unschedulableTimeoutMillis() + " ms."
+                        + (last == null ? "" : " Most recent failure: " + taskSet.lastFailureWhere() + ": " + last
+                                + ".")
+                        + " If the failures are not the executors' fault, raise weft.exclude.maxFailuresPerExecutor"
+                        + " or set weft.exclude.enabled=false.", -1, last);
             }
         }
     }

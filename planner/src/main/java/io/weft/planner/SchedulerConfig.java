@@ -39,8 +39,8 @@ public record SchedulerConfig(int maxTaskFailures, int maxStageAttempts, Exclusi
     public record Exclusion(boolean enabled, int maxFailuresPerExecutor, int maxExcludedExecutorsPerNode,
             long timeoutMillis, long unschedulableTimeoutMillis) {
 
-        /** On: 2 failures exclude an executor, 2 excluded executors their node, for an hour; give up after 60 s. */
-        public static final Exclusion DEFAULTS = new Exclusion(true, 2, 2, 3_600_000L, 60_000L);
+        /** On: 2 failures exclude an executor, 2 excluded executors their node, for an hour; give up after 10 s. */
+        public static final Exclusion DEFAULTS = new Exclusion(true, 2, 2, 3_600_000L, 10_000L);
 
         /** Nothing is ever excluded. */
         public static final Exclusion OFF = new Exclusion(false, Integer.MAX_VALUE, Integer.MAX_VALUE, 0, 0);

@@ -33,6 +33,8 @@ final class TaskSet {
     private final Map<Integer, String> lastFailedExecutor = new HashMap<>();
     private final Map<Integer, Map<String, Long>> runningSince = new HashMap<>();
     private final List<Long> successMillis = new ArrayList<>();
+    private io.weft.api.RemoteTaskException lastFailure;
+    private String lastFailureWhere;
     private int running;
     private int remaining;
     private boolean zombie;
@@ -179,6 +181,20 @@ final class TaskSet {
     int failed(int partition, String executorId) {
         lastFailedExecutor.put(partition, executorId);
         return failures.merge(partition, 1, Integer::sum);
+    }
+
+    /** Remembers the most recent task failure, for a stage that ends up unable to run anywhere. */
+    void noteFailure(io.weft.api.RemoteTaskException error, String where) {
+        lastFailure = error;
+        lastFailureWhere = where;
+    }
+
+    io.weft.api.RemoteTaskException lastFailure() {
+        return lastFailure;
+    }
+
+    String lastFailureWhere() {
+        return lastFailureWhere;
     }
 
     void retry(int partition) {

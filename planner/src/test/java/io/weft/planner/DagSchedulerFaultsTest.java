@@ -128,7 +128,9 @@ class DagSchedulerFaultsTest {
         cluster.advance(1_001);
         assertThat(failure(job)).isInstanceOf(JobFailedException.class)
                 .hasMessageContaining("every executor (e1 on h1) is excluded")
-                .hasMessageContaining("weft.exclude.maxFailuresPerExecutor");
+                .hasMessageContaining("Most recent failure: task 1").hasMessageContaining("boom")
+                .hasMessageContaining("weft.exclude.maxFailuresPerExecutor")
+                .hasCauseInstanceOf(RemoteTaskException.class);
     }
 
     @Test

@@ -125,7 +125,7 @@ public final class ConfigKeys {
     /** Whether executors and hosts where tasks keep failing are excluded. */
     public static final ConfigKey<Boolean> EXCLUDE_ENABLED = bool("weft.exclude.enabled", "true",
             "Whether executors (and hosts) where tasks keep failing get no tasks for a while; excluded hosts get no"
-                    + " new YARN containers.");
+                    + " new YARN containers. Applies on YARN only: local threads cannot be replaced.");
 
     /** Task failures that exclude an executor. */
     public static final ConfigKey<Integer> EXCLUDE_MAX_FAILURES_PER_EXECUTOR = positiveInt(
@@ -143,7 +143,7 @@ public final class ConfigKeys {
 
     /** How long a stage may find every executor excluded. */
     public static final ConfigKey<Long> EXCLUDE_UNSCHEDULABLE_TIMEOUT = duration(
-            "weft.exclude.unschedulableTimeout", "60s",
+            "weft.exclude.unschedulableTimeout", "10s",
             "How long a stage with tasks to run may find every executor excluded before its jobs fail with a"
                     + " message saying so.");
 

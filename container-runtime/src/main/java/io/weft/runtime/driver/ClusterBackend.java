@@ -23,6 +23,16 @@ public interface ClusterBackend extends TaskLauncher, AutoCloseable {
     int defaultParallelism();
 
     /**
+     * Whether executors run on more than one host or can be replaced by new ones elsewhere (YARN). Excluding an
+     * executor after task failures only helps then; with threads in one JVM it would just stop the job.
+     *
+     * @return whether failing executors are excluded ({@code weft.exclude.enabled} can still turn it off)
+     */
+    default boolean excludesFailingExecutors() {
+        return false;
+    }
+
+    /**
      * Drops a node's cached partitions on every executor. Any thread.
      *
      * @param nodeId the node

@@ -8,6 +8,7 @@ import io.weft.api.WeftException;
 import io.weft.api.lineage.Node;
 import io.weft.api.spi.Engine;
 import io.weft.planner.DagScheduler;
+import io.weft.planner.MapOutputJournal;
 import io.weft.planner.SchedulerConfig;
 import io.weft.planner.SchedulerListener;
 import io.weft.runtime.broadcast.BroadcastStore;
@@ -65,6 +66,8 @@ public final class DriverEngine implements Engine {
     private final ListenerBus listeners = new ListenerBus();
     private final List<AutoCloseable> closeWith = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String statusUrl;
+    private final DriverAttempt attempt;
+    private final FileMapOutputJournal journal;
 
     /**
      * Starts the scheduler and the backend's executors.
@@ -92,6 +95,24 @@ public final class DriverEngine implements Engine {
      */
     public DriverEngine(String applicationId, WeftConf conf, Configuration hadoopConf, ClusterBackend backend,
             DriverUi ui) {
+        this(applicationId, conf, hadoopConf, backend, ui, DriverAttempt.ONLY);
+    }
+
+    /**
+     * Starts the scheduler and the backend's executors, as one attempt of a driver that may be retried: a retried
+     * attempt reuses the map outputs (and committed text outputs) earlier attempts recorded in their journal.
+     *
+     * @param applicationId the application
+     * @param conf validated settings
+     * @param hadoopConf the Hadoop configuration
+     * @param backend where executors come from
+     * @param ui the status UI, or null; the caller still owns it (see {@link #closeWith})
+     * @param attempt which driver attempt this is
+     * @throws WeftException when the shuffle directory cannot be created or executors cannot start
+     */
+    public DriverEngine(String applicationId, WeftConf conf, Configuration hadoopConf, ClusterBackend backend,
+            DriverUi ui, DriverAttempt attempt) {
+        this.attempt = attempt;
         if (ui != null) {
             listeners.add(ui.listener());
             statusUrl = ui.url().orElse(null);
@@ -114,12 +135,16 @@ public final class DriverEngine implements Engine {
             throw new WeftException("Cannot create the shuffle directory " + shuffleDir + ": " + e.getMessage()
                     + ". Fix: set " + ConfigKeys.SHUFFLE_DIR.name() + " to a writable directory.", e);
         }
-        this.shutdownHook = new Thread(this::deleteShuffleDir, "weft-shuffle-cleanup-" + applicationId);
+        // A driver that may be retried keeps its shuffle files when its JVM dies: the next attempt reuses them (the
+        // janitor removes them if no attempt follows). Closing the session always deletes them.
+        this.shutdownHook = new Thread(attempt.mayBeRetried() ? () -> { } : this::deleteShuffleDir,
+                "weft-shuffle-cleanup-" + applicationId);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        SchedulerConfig limits = schedulerConfig(conf);
+        this.journal = attempt.journaled() ? new FileMapOutputJournal(shuffleFs, shuffleDir, attempt.number()) : null;
+        SchedulerConfig limits = schedulerConfig(conf, backend.excludesFailingExecutors());
         this.scheduler = new DagScheduler(limits, backend,
                 new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE)), this::applyAccumulators,
-                listeners, r -> {
+                listeners, journal != null ? journal : MapOutputJournal.NONE, System::currentTimeMillis, r -> {
                     Thread t = new Thread(r, "weft-scheduler");
                     t.setDaemon(true);
                     return t;
@@ -136,11 +161,12 @@ public final class DriverEngine implements Engine {
 
     /**
      * @param conf validated settings
+     * @param backendExcludes whether the cluster backend can use exclusion at all
      * @return the scheduler's limits and policies from {@code weft.task.*}, {@code weft.exclude.*} and
      *     {@code weft.speculation*}
      */
-    static SchedulerConfig schedulerConfig(WeftConf conf) {
-        SchedulerConfig.Exclusion exclusion = conf.get(ConfigKeys.EXCLUDE_ENABLED)
+    static SchedulerConfig schedulerConfig(WeftConf conf, boolean backendExcludes) {
+        SchedulerConfig.Exclusion exclusion = backendExcludes && conf.get(ConfigKeys.EXCLUDE_ENABLED)
                 ? new SchedulerConfig.Exclusion(true, conf.get(ConfigKeys.EXCLUDE_MAX_FAILURES_PER_EXECUTOR),
                         conf.get(ConfigKeys.EXCLUDE_MAX_EXECUTORS_PER_NODE), conf.get(ConfigKeys.EXCLUDE_TIMEOUT),
                         conf.get(ConfigKeys.EXCLUDE_UNSCHEDULABLE_TIMEOUT))
@@ -270,7 +296,14 @@ public final class DriverEngine implements Engine {
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void saveAsTextFile(Node<?> node, String path, String callSite) {
         checkOpen();
+        String fingerprint = journal == null ? null : outputFingerprint(node, path);
+        if (fingerprint != null && resumeOutput(path, fingerprint)) {
+            return;
+        }
         TextOutputJob output = new TextOutputJob(path, hadoopConf);
+        if (fingerprint != null) {
+            journal.recordOutputStarted(path, fingerprint);
+        }
         List<String> files;
         try {
             files = runJob((Node) node, (SerializableFunction) output.taskFunction(), null, callSite);
@@ -279,6 +312,46 @@ public final class DriverEngine implements Engine {
             throw e;
         }
         output.commit(files);
+        if (fingerprint != null) {
+            journal.recordOutputCommitted(path, fingerprint);
+        }
+    }
+
+    /**
+     * In a retried driver: an output an earlier attempt committed is kept and not rerun; one it had only started is
+     * removed (it may hold part of the files) and written again.
+     *
+     * @return whether the output is already complete
+     */
+    private boolean resumeOutput(String path, String fingerprint) {
+        Path destination = new Path(path);
+        try {
+            FileSystem fs = destination.getFileSystem(hadoopConf);
+            if (journal.outputCommitted(path, fingerprint) && fs.exists(new Path(destination, "_SUCCESS"))) {
+                LOG.info("saveAsTextFile({}): an earlier attempt of this application committed it; not rerun", path);
+                return true;
+            }
+            if (journal.outputStarted(path, fingerprint) && fs.exists(destination)) {
+                LOG.info("saveAsTextFile({}): removing what an earlier attempt left unfinished", path);
+                fs.delete(destination, true);
+            }
+        } catch (IOException e) {
+            throw new WeftException("saveAsTextFile: cannot reach " + path + ": " + e.getMessage(), e);
+        }
+        return false;
+    }
+
+    /** The saved lineage and destination, as a digest; null when the lineage cannot be serialized. */
+    private String outputFingerprint(Node<?> node, String path) {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            digest.update(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update(kryo.serialize(node));
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException | RuntimeException e) {
+            LOG.debug("No fingerprint for the output {}: {}", path, e.toString());
+            return null;
+        }
     }
 
     @Override
@@ -325,6 +398,9 @@ public final class DriverEngine implements Engine {
         }
         scheduler.close();
         backend.close();
+        if (journal != null) {
+            journal.close();
+        }
         deleteShuffleDir();
         for (AutoCloseable resource : closeWith) {
             try {

@@ -78,7 +78,9 @@ public final class TextFileNode extends Node<String> {
             } catch (IOException e) {
                 hosts = new String[0];
             }
-            splits.add(new Split(f.getPath().toString(), f.getStart(), f.getLength(), List.of(hosts)));
+            // Sorted: the lineage must serialize the same way in every driver attempt (see MapOutputJournal).
+            splits.add(new Split(f.getPath().toString(), f.getStart(), f.getLength(),
+                    java.util.Arrays.stream(hosts).sorted().toList()));
         }
         return new TextFileNode(id, name, splits);
     }
