@@ -163,7 +163,12 @@ public final class ExecutorLauncher {
         while (unreachable < 3 && finalStatus == FinalApplicationStatus.SUCCEEDED) {
             Runnable event = events.poll(1, TimeUnit.SECONDS);
             if (event != null) {
-                event.run();
+                try {
+                    event.run();
+                } catch (RuntimeException e) {
+                    // A bug in one event must not take the executors' ApplicationMaster down with it.
+                    LOG.error("Executor allocation event failed", e);
+                }
                 continue;
             }
             unreachable = driverReachable() ? 0 : unreachable + 1;
@@ -355,8 +360,17 @@ public final class ExecutorLauncher {
         LOG.info("Launching executor {} in {} on {}", executorId, container.getId(), container.getNodeId());
         nm.startContainerAsync(container, context);
         launched.add(container.getId());
-        hostOf.put(container.getId(), container.getNodeId().getHost());
+        hostOf.put(container.getId(), nodeName(container.getNodeId()));
         running++;
+    }
+
+    /**
+     * The name YARN's scheduler knows a node by, which its blacklist takes: the host, or host:port where the
+     * cluster runs several NodeManagers per host ({@code yarn.scheduler.include-port-in-node-name}).
+     */
+    private String nodeName(org.apache.hadoop.yarn.api.records.NodeId node) {
+        return yarn.getBoolean(YarnConfiguration.RM_SCHEDULER_INCLUDE_PORT_IN_NODE_NAME,
+                YarnConfiguration.DEFAULT_RM_SCHEDULER_USE_PORT_FOR_NODE_NAME) ? node.toString() : node.getHost();
     }
 
     private void startFailed(ContainerId containerId, Throwable error) {
@@ -419,7 +433,9 @@ public final class ExecutorLauncher {
         NodeExclusions.BlacklistChange change = nodeExclusions.update(now);
         if (!change.isEmpty() && rm != null) {
             LOG.info("YARN blacklist: adding {}, removing {}", change.additions(), change.removals());
-            rm.updateBlacklist(List.copyOf(change.additions()), List.copyOf(change.removals()));
+            // Mutable copies: the client edits the lists it is given.
+            rm.updateBlacklist(new java.util.ArrayList<>(change.additions()),
+                    new java.util.ArrayList<>(change.removals()));
         }
         java.util.Set<String> excluded = nodeExclusions.excluded(now);
         int nodes = rm == null ? 0 : rm.getClusterNodeCount();

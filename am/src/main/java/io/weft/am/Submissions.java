@@ -55,10 +55,16 @@ final class Submissions {
         submission.setPriority(Priority.newInstance(settings.priority()));
         submission.setMaxAppAttempts(settings.amMaxAttempts());
         submission.setApplicationTags(settings.tags());
+        Resource amResource = Resource.newInstance(settings.amContainerMb(), settings.amCores());
+        submission.setResource(amResource);
         if (settings.amNodeLabel() != null) {
-            submission.setNodeLabelExpression(settings.amNodeLabel());
+            // On the AM's own request only: the application-wide expression would also pin every executor there.
+            org.apache.hadoop.yarn.api.records.ResourceRequest amRequest =
+                    org.apache.hadoop.yarn.api.records.ResourceRequest.newInstance(Priority.newInstance(0),
+                            org.apache.hadoop.yarn.api.records.ResourceRequest.ANY, amResource, 1);
+            amRequest.setNodeLabelExpression(settings.amNodeLabel());
+            submission.setAMContainerResourceRequests(List.of(amRequest));
         }
-        submission.setResource(Resource.newInstance(settings.amContainerMb(), settings.amCores()));
         Credentials credentials = new Credentials();
         credentials.addSecretKey(new Text(ExecutorMain.SECRET_ALIAS), secret);
         DataOutputBuffer tokens = new DataOutputBuffer();

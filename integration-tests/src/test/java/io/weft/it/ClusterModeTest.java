@@ -207,27 +207,6 @@ class ClusterModeTest {
                 .isFalse();
     }
 
-    /** The AM container's weft.log, read from its NodeManager's local log directory while the application runs. */
-    private static String amLog(MiniClusters clusters, String appId) throws java.io.IOException {
-        for (String dirs : clusters.logDirs()) {
-            for (String dir : dirs.split(",")) {
-                Path appDir = Path.of(java.net.URI.create(dir.startsWith("file:") ? dir : "file://" + dir))
-                        .resolve(appId);
-                if (!Files.isDirectory(appDir)) {
-                    continue;
-                }
-                try (var containers = Files.list(appDir)) {
-                    for (Path container : containers.toList()) {
-                        Path log = container.resolve("weft.log");
-                        if (container.getFileName().toString().endsWith("_000001") && Files.exists(log)) {
-                            return Files.readString(log);
-                        }
-                    }
-                }
-            }
-        }
-        throw new AssertionError("No AM log for " + appId + " under " + clusters.logDirs());
-    }
 
     @Test
     void aKilledApplicationLeavesNoStagingAndTheJanitorRemovesItsShuffleFiles() throws Exception {
@@ -279,7 +258,7 @@ class ClusterModeTest {
             assertThat(stages.findValuesAsText("status")).contains("COMPLETE", "RUNNING");
             assertThat(Http.get(report.getTrackingUrl())).contains("io.weft.it.apps.SlowApp");
             // The AM's own log (in its container's log directory) tells the story in order.
-            assertThat(amLog(clusters, appId.toString())).containsSubsequence(
+            assertThat(clusters.amLog(appId.toString())).containsSubsequence(
                     "Requesting an executor container", "Allocated container_", "Launching executor",
                     "Executor 1 registered", "Job 0 (count at SlowApp.java", "Submitting ShuffleMapStage 0",
                     "ShuffleMapStage 0 (mapToPair at SlowApp.java:21, shuffle 0) completed",

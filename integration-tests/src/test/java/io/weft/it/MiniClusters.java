@@ -56,6 +56,13 @@ final class MiniClusters {
         yarnConf.set("yarn.scheduler.capacity.root.default.accessible-node-labels", FAST_LABEL);
         yarnConf.set("yarn.scheduler.capacity.root.default.accessible-node-labels." + FAST_LABEL + ".capacity", "100");
         yarnConf.setInt("yarn.resourcemanager.nodemanagers.heartbeat-interval-ms", 100);
+        // Two NodeManagers on one host: name nodes host:port, as YARN's own multi-NM tests do, so that one of them
+        // can be excluded (blacklisted) alone; and assign containers without waiting for host locality, which no
+        // request can have under such names.
+        yarnConf.setBoolean(YarnConfiguration.RM_SCHEDULER_INCLUDE_PORT_IN_NODE_NAME, true);
+        yarnConf.setInt("yarn.scheduler.capacity.node-locality-delay", 0);
+        // One container per node heartbeat, so an application's executors spread over both NodeManagers.
+        yarnConf.setInt("yarn.scheduler.capacity.per-node-heartbeat.maximum-container-assignments", 1);
         yarnConf.setBoolean("yarn.log-aggregation-enable", Boolean.parseBoolean(System.getProperty("weft.it.aggregateLogs", "true")));
         yarnConf.setInt("yarn.nodemanager.process-kill-wait.ms", 200);
         yarnConf.set("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10");
@@ -129,6 +136,41 @@ final class MiniClusters {
             dirs.add(yarn.getNodeManager(i).getConfig().get(YarnConfiguration.NM_LOG_DIRS));
         }
         return dirs;
+    }
+
+    /**
+     * @param index a NodeManager
+     * @return its configuration object, which it reads when launching containers (tests change it to break one)
+     */
+    org.apache.hadoop.conf.Configuration nodeManagerConf(int index) {
+        return yarn.getNodeManager(index).getConfig();
+    }
+
+    /** @return the node name (host:port) of NodeManager {@code index} */
+    String nodeName(int index) {
+        return yarn.getNodeManager(index).getNMContext().getNodeId().toString();
+    }
+
+    /** The first AM attempt's weft.log, read from its NodeManager's local log directory while the application runs. */
+    String amLog(String appId) throws java.io.IOException {
+        for (String dirs : logDirs()) {
+            for (String dir : dirs.split(",")) {
+                java.nio.file.Path appDir = java.nio.file.Path.of(java.net.URI.create(dir.startsWith("file:") ? dir : "file://" + dir))
+                        .resolve(appId);
+                if (!java.nio.file.Files.isDirectory(appDir)) {
+                    continue;
+                }
+                try (var containers = java.nio.file.Files.list(appDir)) {
+                    for (java.nio.file.Path container : containers.toList()) {
+                        java.nio.file.Path log = container.resolve("weft.log");
+                        if (container.getFileName().toString().endsWith("_000001") && java.nio.file.Files.exists(log)) {
+                            return java.nio.file.Files.readString(log);
+                        }
+                    }
+                }
+            }
+        }
+        throw new AssertionError("No AM log for " + appId + " under " + logDirs());
     }
 
     /** Prints every container log file under the NodeManagers' log directories to stderr. */

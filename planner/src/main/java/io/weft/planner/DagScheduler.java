@@ -36,10 +36,13 @@ import org.slf4j.LoggerFactory;
  * committed map outputs live on a shared file system and are kept. Executor loss detection, container
  * replacement and the like belong to the backend.
  *
- * <p>Executors (and hosts) where tasks keep failing are excluded for a while ({@link ExclusionList}); excluded
- * hosts are passed to the backend so it asks for no containers there, and a stage that finds every executor
- * excluded for longer than {@link SchedulerConfig.Exclusion#unschedulableTimeoutMillis()} fails its jobs with a
- * message saying so. With speculation on, a slow task gets one copy on another executor; the first attempt to
+ * <p>Executors where tasks keep failing are excluded, as Spark does: within a stage attempt, an executor with
+ * {@link SchedulerConfig.Exclusion#maxFailuresPerExecutor()} failed tasks runs no more of its tasks; when the stage
+ * attempt succeeds anyway, its failures count against the executors for the whole application, for a while
+ * ({@link ExclusionList}), and may exclude their hosts, which are passed to the backend so it asks for no
+ * containers there. Failures of a stage that fails are the tasks' fault, and exclude nothing beyond it. A stage
+ * that finds every executor excluded for longer than
+ * {@link SchedulerConfig.Exclusion#unschedulableTimeoutMillis()} fails its jobs with a message saying so. With speculation on, a slow task gets one copy on another executor; the first attempt to
  * succeed wins, the other is killed, and accumulators and outputs count once. Committed map outputs are recorded
  * in a {@link MapOutputJournal}, from which a later driver attempt recovers them.
  *
@@ -509,7 +512,10 @@ public final class DagScheduler implements AutoCloseable {
 
     private void stageCompleted(Stage stage) {
         running.remove(stage);
-        activeTaskSets.remove(stage);
+        TaskSet finished = activeTaskSets.remove(stage);
+        if (finished != null) {
+            promoteFailures(finished);
+        }
         stage.resetFetchFailures();
         LOG.info("{} completed", stage);
         listener.stageCompleted(stage);
@@ -548,7 +554,7 @@ public final class DagScheduler implements AutoCloseable {
 
     private boolean launchOne(String executorId, ExecutorSlots slots, long now) {
         for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
-            if (!taskSet.hasPending()) {
+            if (!taskSet.hasPending() || excludedFor(taskSet, executorId)) {
                 continue;
             }
             if (!inputsAvailable(taskSet.stage)) {
@@ -556,7 +562,7 @@ public final class DagScheduler implements AutoCloseable {
                 resubmit(taskSet);
                 continue;
             }
-            Integer index = taskSet.poll(executorId, slots.host, usableExecutors(now) > 1);
+            Integer index = taskSet.poll(executorId, slots.host, usableExecutors(taskSet, now) > 1);
             if (index == null) {
                 continue;
             }
@@ -565,6 +571,9 @@ public final class DagScheduler implements AutoCloseable {
         }
         // Speculative copies only when no task waits for its first attempt.
         for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
+            if (excludedFor(taskSet, executorId)) {
+                continue;
+            }
             Integer index = taskSet.pollSpeculative(executorId);
             if (index != null) {
                 launch(executorId, slots, taskSet, index, true, now);
@@ -574,10 +583,17 @@ public final class DagScheduler implements AutoCloseable {
         return false;
     }
 
-    private int usableExecutors(long now) {
+    private boolean excludedFor(TaskSet taskSet, String executorId) {
+        return config.exclusion().enabled()
+                && taskSet.excludes(executorId, config.exclusion().maxFailuresPerExecutor());
+    }
+
+    /** @return executors neither excluded for the application nor for this stage attempt */
+    private int usableExecutors(TaskSet taskSet, long now) {
         int usable = 0;
         for (Map.Entry<String, ExecutorSlots> entry : executors.entrySet()) {
-            if (!exclusions.isExcluded(entry.getKey(), entry.getValue().host, now)) {
+            if (!exclusions.isExcluded(entry.getKey(), entry.getValue().host, now)
+                    && !excludedFor(taskSet, entry.getKey())) {
                 usable++;
             }
         }
@@ -671,7 +687,10 @@ public final class DagScheduler implements AutoCloseable {
         accumulators.apply(success.accumulatorUpdates());
         if (job.finished == job.done.length) {
             running.remove(stage);
-            activeTaskSets.remove(stage);
+            TaskSet finished = activeTaskSets.remove(stage);
+            if (finished != null) {
+                promoteFailures(finished);
+            }
             LOG.info("{} completed", stage);
             listener.stageCompleted(stage);
             finishJob(job);
@@ -702,24 +721,40 @@ public final class DagScheduler implements AutoCloseable {
         }
     }
 
-    /** Counts a task failure against its executor and host; may exclude them. */
+    /** Counts a task failure against its executor within the stage attempt; may exclude it there. */
     private void noteFailureOn(RunningTask task) {
         ExecutorSlots slots = executors.get(task.executorId);
-        if (slots == null) {
+        if (slots == null || !config.exclusion().enabled()) {
             return;
         }
+        if (task.taskSet.executorFailed(task.executorId, slots.host) == config.exclusion().maxFailuresPerExecutor()) {
+            LOG.warn("{}: executor {} on {} runs no more of its tasks after {} failures", task.taskSet.stage,
+                    task.executorId, slots.host, config.exclusion().maxFailuresPerExecutor());
+        }
+    }
+
+    /**
+     * A stage attempt succeeded despite task failures: the executors where they happened are to blame, and the
+     * failures count for the application; enough of them exclude an executor, or its host, for a while.
+     */
+    private void promoteFailures(TaskSet taskSet) {
         long now = clock.getAsLong();
-        ExclusionList.Change change = exclusions.taskFailed(task.executorId, slots.host, now);
-        if (change == ExclusionList.Change.NONE) {
-            return;
-        }
-        boolean node = change == ExclusionList.Change.NODE_EXCLUDED;
-        LOG.warn("Excluding {} for {} ms after repeated task failures", node ? "host " + slots.host
-                : "executor " + task.executorId + " on " + slots.host, config.exclusion().timeoutMillis());
-        listener.executorExcluded(task.executorId, slots.host, node);
-        if (node) {
-            launcher.excludedNodesChanged(exclusions.excludedHosts(now));
-        }
+        taskSet.failuresByExecutor().forEach((executorId, failures) -> {
+            String host = taskSet.hostOf(executorId);
+            for (int i = 0; i < failures; i++) {
+                ExclusionList.Change change = exclusions.taskFailed(executorId, host, now);
+                if (change == ExclusionList.Change.NONE) {
+                    continue;
+                }
+                boolean node = change == ExclusionList.Change.NODE_EXCLUDED;
+                LOG.warn("Excluding {} for {} ms after repeated task failures", node ? "host " + host
+                        : "executor " + executorId + " on " + host, config.exclusion().timeoutMillis());
+                listener.executorExcluded(executorId, host, node);
+                if (node) {
+                    launcher.excludedNodesChanged(exclusions.excludedHosts(now));
+                }
+            }
+        });
     }
 
     /** The partition is done: other attempts of it (speculative copies) are killed; their results are ignored. */
@@ -758,8 +793,8 @@ public final class DagScheduler implements AutoCloseable {
      * executors at all is not this case: the backend is still starting or replacing them.
      */
     private void abortUnschedulable(long now) {
-        boolean allExcluded = !executors.isEmpty() && usableExecutors(now) == 0;
         for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
+            boolean allExcluded = !executors.isEmpty() && usableExecutors(taskSet, now) == 0;
             if (!allExcluded || !taskSet.hasPending()) {
                 unschedulableSince.remove(taskSet);
                 continue;

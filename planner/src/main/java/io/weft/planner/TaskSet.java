@@ -33,6 +33,8 @@ final class TaskSet {
     private final Map<Integer, String> lastFailedExecutor = new HashMap<>();
     private final Map<Integer, Map<String, Long>> runningSince = new HashMap<>();
     private final List<Long> successMillis = new ArrayList<>();
+    private final Map<String, Integer> failuresByExecutor = new HashMap<>();
+    private final Map<String, String> hostOf = new HashMap<>();
     private io.weft.api.RemoteTaskException lastFailure;
     private String lastFailureWhere;
     private int running;
@@ -181,6 +183,35 @@ final class TaskSet {
     int failed(int partition, String executorId) {
         lastFailedExecutor.put(partition, executorId);
         return failures.merge(partition, 1, Integer::sum);
+    }
+
+    /**
+     * Counts a task failure on an executor within this stage attempt.
+     *
+     * @return the executor's failures in this attempt
+     */
+    int executorFailed(String executorId, String host) {
+        hostOf.put(executorId, host);
+        return failuresByExecutor.merge(executorId, 1, Integer::sum);
+    }
+
+    /**
+     * @param executorId an executor
+     * @param maxFailures failures that exclude an executor
+     * @return whether this stage attempt runs nothing more there
+     */
+    boolean excludes(String executorId, int maxFailures) {
+        return failuresByExecutor.getOrDefault(executorId, 0) >= maxFailures;
+    }
+
+    /** @return executor to its task failures in this attempt */
+    Map<String, Integer> failuresByExecutor() {
+        return failuresByExecutor;
+    }
+
+    /** @return the host of an executor where a task of this attempt failed */
+    String hostOf(String executorId) {
+        return hostOf.get(executorId);
     }
 
     /** Remembers the most recent task failure, for a stage that ends up unable to run anywhere. */

@@ -68,13 +68,22 @@ class DagSchedulerFaultsTest {
         }
     }
 
+    /** Runs every launched task to success until the job is done. */
+    private static void succeedAll(TestingCluster cluster) {
+        List<Launched> launched;
+        while (!(launched = cluster.take()).isEmpty()) {
+            launched.forEach(l -> cluster.succeedResult(l.task(), 1, Map.of()));
+        }
+    }
+
     @Test
-    void anExecutorWithRepeatedFailuresGetsNoMoreTasksUntilItsExclusionExpires() throws Exception {
+    void anExecutorWithRepeatedFailuresGetsNoMoreTasksOfTheStageThenNoneAtAllUntilItsExclusionExpires()
+            throws Exception {
         TestingCluster cluster = new TestingCluster(new SchedulerConfig(10, 4, EXCLUDE, SchedulerConfig.Speculation.OFF));
         DagScheduler scheduler = cluster.scheduler;
         scheduler.executorAdded("bad", "h1", 1);
         CompletableFuture<List<byte[]>> job = scheduler.submitJob(source(4), it -> 1, all(4), "count");
-        // Two failures on "bad" (the only executor, so retries land there too) exclude it.
+        // Two failures on "bad" (the only executor, so retries land there too) exclude it from this stage.
         for (int i = 0; i < 2; i++) {
             Launched attempt = cluster.take().get(0);
             assertThat(attempt.executorId()).isEqualTo("bad");
@@ -84,30 +93,57 @@ class DagSchedulerFaultsTest {
         scheduler.executorAdded("good", "h2", 1);
         List<Launched> next = cluster.take();
         assertThat(next).hasSize(1).extracting(Launched::executorId).containsOnly("good");
+        next.forEach(l -> cluster.succeedResult(l.task(), 1, Map.of()));
+        succeedAll(cluster);
+        assertThat(job.get()).hasSize(4);
+        // The stage succeeded elsewhere: "bad" is to blame, and gets nothing in the next job either.
+        CompletableFuture<List<byte[]>> second = scheduler.submitJob(source(2), it -> 1, all(2), "count");
+        assertThat(cluster.take()).extracting(Launched::executorId).containsOnly("good");
         // After the timeout "bad" is usable again.
         cluster.advance(10_001);
-        assertThat(cluster.take()).hasSize(1).extracting(Launched::executorId).containsOnly("bad");
-        assertThat(job).isNotDone();
+        assertThat(cluster.take()).extracting(Launched::executorId).containsOnly("bad");
+        assertThat(second).isNotDone();
     }
 
     @Test
-    void twoExcludedExecutorsOnAHostExcludeTheHostAndTellTheBackend() {
+    void aTaskThatFailsEverywhereFailsItsJobButExcludesNoExecutorForTheNext() throws Exception {
+        TestingCluster cluster = new TestingCluster(new SchedulerConfig(4, 4, EXCLUDE, SchedulerConfig.Speculation.OFF));
+        DagScheduler scheduler = cluster.scheduler;
+        scheduler.executorAdded("e1", "h1", 1);
+        scheduler.executorAdded("e2", "h2", 1);
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(source(1), it -> 1, all(1), "count");
+        for (int i = 0; i < 4; i++) {
+            List<Launched> attempt = cluster.take();
+            assertThat(attempt).hasSize(1);
+            scheduler.taskEnded(attempt.get(0).task().taskId(), boom());
+        }
+        scheduler.drainForTest();
+        assertThat(failure(job)).hasMessageContaining("failed 4 times").hasMessageContaining("boom");
+        CompletableFuture<List<byte[]>> next = scheduler.submitJob(source(2), it -> 1, all(2), "count");
+        assertThat(cluster.take()).extracting(Launched::executorId).containsExactlyInAnyOrder("e1", "e2");
+        assertThat(next).isNotDone();
+    }
+
+    @Test
+    void twoExcludedExecutorsOnAHostExcludeTheHostAndTellTheBackend() throws Exception {
         TestingCluster cluster = new TestingCluster(new SchedulerConfig(10, 4, EXCLUDE, SchedulerConfig.Speculation.OFF));
         DagScheduler scheduler = cluster.scheduler;
         scheduler.executorAdded("a", "badhost", 1);
         scheduler.executorAdded("b", "badhost", 1);
-        scheduler.submitJob(source(8), it -> 1, all(8), "count");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(source(8), it -> 1, all(8), "count");
         for (int round = 0; round < 2; round++) {
             for (Launched l : cluster.take()) {
                 scheduler.taskEnded(l.task().taskId(), boom());
             }
         }
-        cluster.take();
+        assertThat(cluster.take()).isEmpty();
+        scheduler.executorAdded("d", "goodhost", 1);
+        succeedAll(cluster);
+        assertThat(job.get()).hasSize(8);
         assertThat(cluster.excludedNodes).containsExactly(Set.of("badhost"));
         // A new executor on the excluded host gets nothing; one elsewhere does.
         scheduler.executorAdded("c", "badhost", 1);
-        assertThat(cluster.take()).isEmpty();
-        scheduler.executorAdded("d", "goodhost", 1);
+        scheduler.submitJob(source(2), it -> 1, all(2), "count");
         assertThat(cluster.take()).extracting(Launched::executorId).containsOnly("d");
         cluster.advance(10_001);
         assertThat(cluster.excludedNodes).last().isEqualTo(Set.of());

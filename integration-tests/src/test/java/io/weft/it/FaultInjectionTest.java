@@ -1,0 +1,267 @@
+package io.weft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.weft.am.YarnClientBackend;
+import io.weft.api.JobFailedException;
+import io.weft.api.Pair;
+import io.weft.api.PairDataset;
+import io.weft.api.WeftSession;
+import io.weft.planner.SchedulerListener;
+import io.weft.planner.Stage;
+import io.weft.planner.TaskDescription;
+import io.weft.planner.TaskOutcome;
+import io.weft.runtime.driver.DriverEngine;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults injected into running client-mode applications on the mini cluster. Each test checks the job's result
+ * exactly and counts what ran again.
+ */
+class FaultInjectionTest {
+
+    private static final List<Integer> DATA = IntStream.range(0, 6000).boxed().toList();
+
+    private static WeftSession.Builder session(MiniClusters clusters, String name) {
+        return WeftSession.builder().appName(name).master("yarn")
+                .config("weft.submit.deployMode", "client")
+                .config("weft.yarn.hadoopConfDir", clusters.confDir.toString())
+                .config("weft.yarn.javaHome", System.getProperty("java.home"))
+                .config("weft.executor.instances", "2")
+                .config("weft.executor.memory", "256m")
+                .config("weft.am.memory", "256m");
+    }
+
+    private static Map<Integer, Long> expectedCounts(int modulus) {
+        Map<Integer, Long> expected = new HashMap<>();
+        DATA.forEach(x -> expected.merge(x % modulus, 1L, Long::sum));
+        return expected;
+    }
+
+    /** Counts task starts per stage and partition, and how attempts ended. */
+    private static final class Tally implements SchedulerListener {
+        final Map<String, Integer> starts = new ConcurrentHashMap<>();
+        final List<TaskOutcome> outcomes = new CopyOnWriteArrayList<>();
+        final AtomicInteger speculative = new AtomicInteger();
+
+        @Override
+        public void taskStarted(TaskDescription task, String executorId, boolean isSpeculative) {
+            starts.merge((task.isMapTask() ? "map " : "result ") + task.stageId() + "/" + task.partition(), 1,
+                    Integer::sum);
+            if (isSpeculative) {
+                speculative.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void taskEnded(TaskDescription task, String executorId, TaskOutcome outcome) {
+            outcomes.add(outcome);
+        }
+
+        long mapStarts(int stageId) {
+            return starts.entrySet().stream().filter(e -> e.getKey().startsWith("map " + stageId + "/"))
+                    .mapToInt(Map.Entry::getValue).sum();
+        }
+    }
+
+    @Test
+    void aTaskThatAlwaysThrowsFailsTheJobWithTheExecutorsStackTraceAndTheSessionCarriesOn() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        try (WeftSession weft = session(clusters, "always-throws-it").getOrCreate()) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> weft.parallelize(DATA, 4).map(x -> {
+                if (x == 4321) {
+                    throw new IllegalStateException("record " + x + " is poison");
+                }
+                return x;
+            }).count())
+                    .isInstanceOf(JobFailedException.class)
+                    .hasMessageContaining("record 4321 is poison")
+                    .rootCause().hasStackTraceContaining("FaultInjectionTest");
+            // Four attempts on two executors, then the failure: seconds, not the exclusion or heartbeat timeouts.
+            assertThat((System.nanoTime() - start) / 1_000_000_000.0).isLessThan(10.0);
+            // The application is still usable.
+            assertThat(weft.parallelize(DATA, 4).count()).isEqualTo(DATA.size());
+        }
+    }
+
+    @Test
+    void aDeletedShuffleFileIsRecomputedAloneBeforeItsReduceStageResumes() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        try (WeftSession weft = session(clusters, "deleted-shuffle-file-it").getOrCreate()) {
+            DriverEngine engine = (DriverEngine) weft.engine();
+            Tally tally = new Tally();
+            engine.addSchedulerListener(tally);
+            FileSystem fs = clusters.fs();
+            org.apache.hadoop.fs.Path shuffle0 = new org.apache.hadoop.fs.Path(engine.shuffleDir(), "shuffle_0");
+            java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
+            engine.addSchedulerListener(new SchedulerListener() {
+                @Override
+                public void stageCompleted(Stage stage) {
+                    if (stage.id() == 0 && deleted.compareAndSet(false, true)) {
+                        try {
+                            // Between the map stage's commit and the reduce stage's first read.
+                            for (FileStatus file : fs.listStatus(shuffle0, p -> p.getName().startsWith("map_1_"))) {
+                                fs.delete(file.getPath(), false);
+                            }
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                }
+            });
+            Map<Integer, Long> counts = weft.parallelize(DATA, 4).mapToPair(x -> Pair.of(x % 97, 1L))
+                    .reduceByKey(Long::sum, 3).collectAsMap();
+            assertThat(counts).isEqualTo(expectedCounts(97));
+            assertThat(tally.outcomes).anyMatch(o -> o instanceof TaskOutcome.FetchFailed f && f.mapIndex() == 1);
+            assertThat(tally.starts).containsEntry("map 0/0", 1).containsEntry("map 0/1", 2)
+                    .containsEntry("map 0/2", 1).containsEntry("map 0/3", 1);
+        }
+    }
+
+    @Test
+    void anExecutorKilledMidMapStageCostsOnlyItsRunningTasks() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        try (WeftSession weft = session(clusters, "kill-mid-map-it").getOrCreate()) {
+            DriverEngine engine = (DriverEngine) weft.engine();
+            YarnClientBackend backend = (YarnClientBackend) engine.backend();
+            Tally tally = new Tally();
+            engine.addSchedulerListener(tally);
+            Map<Integer, String> ranOn = new ConcurrentHashMap<>();
+            List<Integer> runningWhenKilled = new CopyOnWriteArrayList<>();
+            engine.addSchedulerListener(new SchedulerListener() {
+                private final Map<Integer, String> running = new HashMap<>();
+                private int mapsDone;
+                private boolean killed;
+
+                @Override
+                public void taskStarted(TaskDescription task, String executorId) {
+                    if (task.isMapTask()) {
+                        running.put(task.partition(), executorId);
+                        ranOn.put(task.partition(), executorId);
+                    }
+                }
+
+                @Override
+                public void taskEnded(TaskDescription task, String executorId, TaskOutcome outcome) {
+                    if (!task.isMapTask()) {
+                        return;
+                    }
+                    running.remove(task.partition());
+                    if (outcome instanceof TaskOutcome.Success && ++mapsDone == 2 && !killed) {
+                        // Two map outputs are committed and others run: kill one executor's JVM.
+                        killed = true;
+                        String victim = running.values().iterator().next();
+                        running.forEach((partition, executor) -> {
+                            if (executor.equals(victim)) {
+                                runningWhenKilled.add(partition);
+                            }
+                        });
+                        ProcessHandle.of(backend.executorPids().get(victim)).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                }
+            });
+            Map<Integer, Long> counts = weft.parallelize(DATA, 8).mapPartitions(records -> {
+                LockSupport.parkNanos(1_500_000_000L); // each map task takes 1.5 s
+                return records;
+            }).mapToPair(x -> Pair.of(x % 13, 1L)).reduceByKey(Long::sum, 2).collectAsMap();
+            assertThat(counts).isEqualTo(expectedCounts(13));
+            assertThat(runningWhenKilled).isNotEmpty();
+            // Only the tasks that were running on the killed executor ran again.
+            for (int partition = 0; partition < 8; partition++) {
+                assertThat(tally.starts.get("map 0/" + partition)).as("map partition %d", partition)
+                        .isEqualTo(runningWhenKilled.contains(partition) ? 2 : 1);
+            }
+        }
+    }
+
+    /** Called in a task: claims the marker for this container if it is free, then sleeps if it is taken. */
+    private static void slowOnOneContainer(String marker) {
+        String container = System.getenv("CONTAINER_ID");
+        int partition = io.weft.api.lineage.TaskContext.current().partitionId();
+        try {
+            try {
+                Files.writeString(Path.of(marker), container + " " + partition, StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE_NEW);
+                return;
+            } catch (FileAlreadyExistsException taken) {
+                // some task claimed it
+            }
+            String[] claim = Files.readString(Path.of(marker), StandardCharsets.UTF_8).split(" ");
+            if (claim[0].equals(container) && Integer.parseInt(claim[1]) != partition) {
+                LockSupport.parkNanos(60_000_000_000L);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aTaskSlowOnOneExecutorIsOvertakenByItsSpeculativeCopy(@TempDir Path temp) throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        String marker = temp.resolve("slow-container").toString();
+        try (WeftSession weft = session(clusters, "speculation-it").config("weft.speculation", "true")
+                .config("weft.speculation.quantile", "0.5").config("weft.speculation.minRuntime", "500ms")
+                .getOrCreate()) {
+            DriverEngine engine = (DriverEngine) weft.engine();
+            Tally tally = new Tally();
+            engine.addSchedulerListener(tally);
+            long start = System.nanoTime();
+            // The first container to run a task becomes the slow one: every later task there takes a minute.
+            Map<Integer, Long> counts = weft.parallelize(DATA, 4).mapPartitions(records -> {
+                slowOnOneContainer(marker);
+                return records;
+            }).mapToPair(x -> Pair.of(x % 7, 1L)).reduceByKey(Long::sum, 2).collectAsMap();
+            double seconds = (System.nanoTime() - start) / 1_000_000_000.0;
+            assertThat(counts).isEqualTo(expectedCounts(7));
+            assertThat(tally.speculative.get()).isPositive();
+            assertThat(seconds).as("the copy won long before the slow attempt would have ended").isLessThan(40);
+        }
+    }
+
+    @Test
+    void aNodeWhereEveryLaunchFailsIsExcludedAndTheJobFinishesOnTheOtherNode() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        org.apache.hadoop.conf.Configuration broken = clusters.nodeManagerConf(0);
+        String adminEnv = broken.get("yarn.nodemanager.admin-env");
+        // Every JVM this NodeManager starts refuses to start, as on a node with a broken JDK.
+        broken.set("yarn.nodemanager.admin-env", "JAVA_TOOL_OPTIONS=-XX:+WeftNoSuchOption");
+        try (WeftSession weft = session(clusters, "bad-node-it")
+                .config("weft.yarn.am.nodeLabelExpression", MiniClusters.FAST_LABEL)
+                .config("weft.executor.instances", "3")
+                .config("weft.exclude.maxContainerFailuresPerNode", "1").getOrCreate()) {
+            Map<Integer, Long> counts = weft.parallelize(DATA, 6).mapToPair(x -> Pair.of(x % 11, 1L))
+                    .reduceByKey(Long::sum, 3).collectAsMap();
+            assertThat(counts).isEqualTo(expectedCounts(11));
+            String amLog = clusters.amLog(weft.applicationId());
+            String badNode = clusters.nodeName(0);
+            if (amLog.contains("on " + badNode)) {
+                assertThat(amLog).contains("Executor container failed").contains("Excluding host " + badNode)
+                        .contains("YARN blacklist: adding [" + badNode + "]");
+            }
+            assertThat(amLog).as("at least one launch on the broken node").contains("on " + badNode);
+        } finally {
+            if (adminEnv == null) {
+                broken.unset("yarn.nodemanager.admin-env");
+            } else {
+                broken.set("yarn.nodemanager.admin-env", adminEnv);
+            }
+        }
+    }
+}
