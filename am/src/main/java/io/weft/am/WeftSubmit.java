@@ -290,8 +290,11 @@ public final class WeftSubmit implements Callable<Integer> {
                     FinalApplicationStatus status = report.getFinalApplicationStatus();
                     out.println("Final status: " + status);
                     if (lastSeen != null && showProgress) {
+                        // A later AM attempt logs to its own file, named as its status says (<id>-attempt<n>).
+                        String log = eventLog == null ? null
+                                : eventLog.substring(0, eventLog.lastIndexOf('/') + 1) + lastSeen.id();
                         out.println(io.weft.runtime.ui.ConsoleProgress.summary(withStatus(lastSeen, status,
-                                report.getFinishTime()), eventLog, "yarn logs -applicationId " + appId));
+                                report.getFinishTime()), log, "yarn logs -applicationId " + appId));
                     }
                     if (status != FinalApplicationStatus.SUCCEEDED) {
                         out.println("Diagnostics: " + report.getDiagnostics());

@@ -73,6 +73,9 @@ class AmRestartTest {
             String text = printed.toString(StandardCharsets.UTF_8);
             assertThat(code).as(text).isZero();
             assertThat(text).contains("Final status: SUCCEEDED");
+            // The client showed the driver's progress, read from the AM through the proxy (plain lines: no terminal).
+            assertThat(text).containsPattern("\\[Stage \\d+ \\w+Stage \\d+ \\(\\w+ at Restart.* \\d+/\\d+ ");
+            assertThat(text).contains("Event log: " + events + "/" + appId + "-attempt2.");
             assertThat(client.getApplicationAttempts(appId)).hasSize(2);
 
             Map<Integer, Long> expected = new HashMap<>();

@@ -61,8 +61,9 @@ final class MiniClusters {
         // request can have under such names.
         yarnConf.setBoolean(YarnConfiguration.RM_SCHEDULER_INCLUDE_PORT_IN_NODE_NAME, true);
         yarnConf.setInt("yarn.scheduler.capacity.node-locality-delay", 0);
-        // One container per node heartbeat, so an application's executors spread over both NodeManagers.
-        yarnConf.setInt("yarn.scheduler.capacity.per-node-heartbeat.maximum-container-assignments", 1);
+        // A NodeManager that stops (NodeManagerLossTest) is declared lost after 10 s rather than 10 minutes, so its
+        // containers are reported finished and replaced while the test runs.
+        yarnConf.setLong(YarnConfiguration.RM_NM_EXPIRY_INTERVAL_MS, 10_000);
         yarnConf.setBoolean("yarn.log-aggregation-enable", Boolean.parseBoolean(System.getProperty("weft.it.aggregateLogs", "true")));
         yarnConf.setInt("yarn.nodemanager.process-kill-wait.ms", 200);
         yarnConf.set("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10");

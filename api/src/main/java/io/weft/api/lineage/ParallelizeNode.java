@@ -48,6 +48,7 @@ public final class ParallelizeNode<T> extends Node<T> {
 
     @Override
     protected Iterator<T> compute(int partition, TaskContext context) {
-        return slices.get(partition).iterator();
+        Iterator<T> records = slices.get(partition).iterator();
+        return context == null ? records : context.countInput(records);
     }
 }

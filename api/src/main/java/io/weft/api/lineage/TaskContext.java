@@ -24,6 +24,18 @@ public interface TaskContext {
     long taskAttemptId();
 
     /**
+     * Counts records a source node reads (from a file split, a shuffle, a parallelized collection) in the task's
+     * metrics; by default counts nothing.
+     *
+     * @param records the source's records
+     * @param <T> record type
+     * @return the same records, counted as the task consumes them
+     */
+    default <T> Iterator<T> countInput(Iterator<T> records) {
+        return records;
+    }
+
+    /**
      * Reads this task's partition of a shuffle: every map output's segment for it, as written (values, or
      * combiners when the map side combined). Not combined across map outputs and not sorted.
      *

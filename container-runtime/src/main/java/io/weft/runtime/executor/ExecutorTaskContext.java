@@ -94,6 +94,12 @@ public final class ExecutorTaskContext implements TaskContext {
         return counted(env.shuffleStore().read(dependency.shuffleId(), partition, segments));
     }
 
+    /** Source nodes of the api module (parallelized collections) count their records here too. */
+    @Override
+    public <T> Iterator<T> countInput(Iterator<T> records) {
+        return counted(records);
+    }
+
     /**
      * Counts, in {@link #recordsRead()}, the records a task reads from its inputs.
      *

@@ -69,6 +69,9 @@ public final class TextOutputJob {
                 String.format("part-%05d", task.partitionId()));
         try {
             FileSystem fs = file.getFileSystem(conf);
+            // A killed attempt (the loser of a speculative race) must not write after the job committed: that
+            // would bring back the _temporary directory the commit removed.
+            checkNotKilled(file);
             try (Writer out = new BufferedWriter(new OutputStreamWriter(fs.create(file, false),
                     StandardCharsets.UTF_8), 1 << 16)) {
                 while (records.hasNext()) {
@@ -76,10 +79,20 @@ public final class TextOutputJob {
                     out.write('\n');
                 }
             }
+            if (Thread.currentThread().isInterrupted()) {
+                fs.delete(file.getParent(), true);
+                checkNotKilled(file);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }
         return file.toString();
+    }
+
+    private static void checkNotKilled(Path file) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new WeftException("Task killed before it could write " + file);
+        }
     }
 
     /**

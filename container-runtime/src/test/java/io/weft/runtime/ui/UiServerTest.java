@@ -55,6 +55,7 @@ class UiServerTest {
             assertThat(map.get("numTasks").asInt()).isEqualTo(4);
             assertThat(map.get("completedTasks").asInt()).isEqualTo(4);
             assertThat(map.get("shuffleBytesWritten").asLong()).isPositive();
+            assertThat(map.get("recordsRead").asLong()).as("parallelized records read").isEqualTo(100);
             assertThat(result.get("numTasks").asInt()).isEqualTo(3);
             assertThat(result.get("status").asText()).isEqualTo("COMPLETE");
             assertThat(result.get("parentIds").get(0).asInt()).isEqualTo(map.get("stageId").asInt());
