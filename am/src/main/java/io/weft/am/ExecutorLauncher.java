@@ -91,6 +91,7 @@ public final class ExecutorLauncher {
     private final NodeExclusions nodeExclusions;
     private final java.util.Map<ContainerId, String> hostOf = new java.util.HashMap<>();
     private volatile String gaveUpBecause;
+    private ExcludedNodesFile excludedNodesFile;
     private volatile java.util.function.Consumer<String> fatalHandler = message -> { };
 
     private ExecutorLauncher(String[] args) {
@@ -172,6 +173,7 @@ public final class ExecutorLauncher {
                 continue;
             }
             unreachable = driverReachable() ? 0 : unreachable + 1;
+            readDriverExclusions();
         }
         finish(finalStatus, finalMessage);
     }
@@ -271,6 +273,22 @@ public final class ExecutorLauncher {
             nodeExclusions.schedulerExcluded(hosts);
             applyExclusions("the driver excluded them after repeated task failures");
         });
+    }
+
+    /** Client mode: the driver writes its scheduler's excluded hosts to the staging directory. */
+    private void readDriverExclusions() {
+        try {
+            if (excludedNodesFile == null) {
+                excludedNodesFile = new ExcludedNodesFile(FileSystem.get(yarn), stagingDir);
+            }
+            excludedNodesFile.readIfChanged().ifPresent(hosts -> {
+                LOG.info("The driver excludes hosts {} after repeated task failures", hosts);
+                nodeExclusions.schedulerExcluded(hosts);
+                applyExclusions("the driver excluded them after repeated task failures");
+            });
+        } catch (IOException e) {
+            LOG.debug("Could not read the driver's excluded hosts: {}", e.toString());
+        }
     }
 
     /** Runs events on a daemon thread, for an AM whose main thread runs the driver. */

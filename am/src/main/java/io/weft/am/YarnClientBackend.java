@@ -46,6 +46,12 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     private final Path jarCache;
     private final String trackingUrl;
     private volatile boolean closed;
+    private final java.util.concurrent.ExecutorService exclusionWriter =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "weft-exclusion-writer");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile Staging.Report lastUpload;
     private String executorJavaOptions = "";
     private FileSystem fs;
@@ -202,6 +208,26 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         LOG.info("Application {}: {} executors registered", appId(), endpoint.executorIds().size());
     }
 
+    /**
+     * The scheduler's excluded hosts go to the ApplicationMaster (through a file in the staging directory), which
+     * puts them on YARN's blacklist. Written on a background thread: the scheduler thread must not wait.
+     */
+    @Override
+    public void excludedNodesChanged(java.util.Set<String> hosts) {
+        FileSystem current = fs;
+        if (current == null) {
+            return;
+        }
+        java.util.Set<String> copy = java.util.Set.copyOf(hosts);
+        exclusionWriter.execute(() -> {
+            try {
+                new ExcludedNodesFile(current, stagingDir).write(copy);
+            } catch (IOException e) {
+                LOG.warn("Could not pass the excluded hosts {} to the ApplicationMaster: {}", copy, e.toString());
+            }
+        });
+    }
+
     /** YARN places executors on several nodes and replaces lost ones: excluding a failing one helps. */
     @Override
     public boolean excludesFailingExecutors() {
@@ -217,6 +243,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     @Override
     public void close() {
         closed = true;
+        exclusionWriter.shutdownNow();
         closeEndpoint();
         try {
             long deadline = System.currentTimeMillis() + 15_000;

@@ -80,4 +80,22 @@ class ExecutorFailurePoliciesTest {
         assertThat(policy).isEqualTo(new LaunchPolicy(5, 600_000, true, 3, 3_600_000));
         assertThat(LaunchPolicy.decode(policy.encode())).isEqualTo(policy);
     }
+
+    @Test
+    void theDriversExcludedHostsReachTheLauncherOnceEachChange(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(
+                new org.apache.hadoop.conf.Configuration());
+        org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(dir.toUri());
+        ExcludedNodesFile driver = new ExcludedNodesFile(fs, staging);
+        ExcludedNodesFile launcher = new ExcludedNodesFile(fs, staging);
+        assertThat(launcher.readIfChanged()).isEmpty();
+        driver.write(Set.of("h2", "h1"));
+        assertThat(launcher.readIfChanged()).contains(Set.of("h1", "h2"));
+        assertThat(launcher.readIfChanged()).isEmpty();
+        driver.write(Set.of());
+        assertThat(launcher.readIfChanged()).contains(Set.of());
+        assertThat(java.nio.file.Files.list(dir).map(p -> p.getFileName().toString())
+                .filter(n -> !n.startsWith(".") || !n.endsWith(".crc")).toList()).containsExactly("excluded-nodes");
+    }
 }
