@@ -79,21 +79,51 @@ final class TaskRunner implements Runnable {
             Thread.interrupted();
         }
         onEnd.run();
+        if (!(outcome instanceof TaskOutcome.Success) && !killed && shuttingDown()) {
+            // The executor's JVM is going away (its container is being stopped) and took the task with it: the
+            // driver sees the executor lost and reruns the task. Reporting the symptom (a read interrupted, a file
+            // system closed) would blame the task or, worse, a map output that is fine.
+            LOG.info("{} ended while this executor shuts down; not reported", task);
+            return;
+        }
         reporter.taskEnded(task.taskId(), outcome);
     }
 
     private TaskOutcome failure(Throwable t) {
-        FetchFailedException fetch = findFetchFailure(t);
-        if (fetch != null) {
-            LOG.warn("{}: fetch failure: {}", task, fetch.getMessage());
-            return new TaskOutcome.FetchFailed(fetch.shuffleId(), fetch.mapIndex(), fetch.getMessage());
-        }
         if (killed) {
             Thread.interrupted();
             return new TaskOutcome.Killed();
         }
+        FetchFailedException fetch = findFetchFailure(t);
+        if (fetch != null && !interrupted(fetch)) {
+            LOG.warn("{}: fetch failure: {}", task, fetch.getMessage());
+            return new TaskOutcome.FetchFailed(fetch.shuffleId(), fetch.mapIndex(), fetch.getMessage());
+        }
         LOG.warn("{} failed", task, t);
         return new TaskOutcome.Failed(RemoteExceptions.of(t));
+    }
+
+    /** A read cut short by an interrupt says nothing about the map output it was reading. */
+    private static boolean interrupted(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.io.InterruptedIOException || c instanceof InterruptedException
+                    || c instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return whether this JVM has begun to shut down (a shutdown hook can no longer be added) */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     private static long gcMillisSince(long before) {
