@@ -46,6 +46,12 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     private final Path jarCache;
     private final String trackingUrl;
     private volatile boolean closed;
+    private final java.util.concurrent.ScheduledExecutorService watcher =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "weft-application-watch");
+                t.setDaemon(true);
+                return t;
+            });
     private final java.util.concurrent.ExecutorService exclusionWriter =
             java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "weft-exclusion-writer");
@@ -131,27 +137,20 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
      * or someone killed the application): without executors they would otherwise wait for ever.
      */
     private void watchApplication(DagScheduler scheduler) {
-        Thread watcher = new Thread(() -> {
-            while (!closed) {
-                try {
-                    Thread.sleep(1000);
-                    ApplicationReport report = yarnClient.getApplicationReport(appId());
-                    YarnApplicationState state = report.getYarnApplicationState();
-                    if (!closed && EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED,
-                            YarnApplicationState.KILLED).contains(state)) {
-                        scheduler.abort("The YARN application " + appId() + " ended (" + state + ", final status "
-                                + report.getFinalApplicationStatus() + "): " + report.getDiagnostics());
-                        return;
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException | YarnException | RuntimeException e) {
-                    LOG.debug("Could not read the application report: {}", e.toString());
+        watcher.scheduleWithFixedDelay(() -> {
+            try {
+                ApplicationReport report = yarnClient.getApplicationReport(appId());
+                YarnApplicationState state = report.getYarnApplicationState();
+                if (!closed && EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED,
+                        YarnApplicationState.KILLED).contains(state)) {
+                    scheduler.abort("The YARN application " + appId() + " ended (" + state + ", final status "
+                            + report.getFinalApplicationStatus() + "): " + report.getDiagnostics());
+                    watcher.shutdown();
                 }
+            } catch (IOException | YarnException | RuntimeException e) {
+                LOG.debug("Could not read the application report: {}", e.toString());
             }
-        }, "weft-application-watch");
-        watcher.setDaemon(true);
-        watcher.start();
+        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private void submit(String host, int port, byte[] secret, DriverContext context)
@@ -243,6 +242,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     @Override
     public void close() {
         closed = true;
+        watcher.shutdownNow();
         exclusionWriter.shutdownNow();
         closeEndpoint();
         try {

@@ -256,4 +256,31 @@ class FaultInjectionTest {
             }
         }
     }
+
+    @Test
+    void aKilledApplicationFailsTheClientDriversJobsWithTheReasonInsteadOfWaitingForExecutors() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        try (WeftSession weft = session(clusters, "killed-under-driver-it").getOrCreate()) {
+            assertThat(weft.parallelize(DATA, 4).count()).isEqualTo(DATA.size());
+            org.apache.hadoop.yarn.client.api.YarnClient client =
+                    org.apache.hadoop.yarn.client.api.YarnClient.createYarnClient();
+            client.init(clusters.conf);
+            client.start();
+            try {
+                client.killApplication(org.apache.hadoop.yarn.api.records.ApplicationId.fromString(
+                        weft.applicationId()));
+            } finally {
+                client.stop();
+            }
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> {
+                // Jobs keep failing once the application is gone; one may start before the driver notices.
+                for (int i = 0; i < 100; i++) {
+                    weft.parallelize(DATA, 4).map(x -> x + 1).count();
+                    LockSupport.parkNanos(100_000_000L);
+                }
+            }).isInstanceOf(JobFailedException.class).hasMessageContaining("ended (KILLED");
+            assertThat((System.nanoTime() - start) / 1_000_000_000.0).isLessThan(30.0);
+        }
+    }
 }
