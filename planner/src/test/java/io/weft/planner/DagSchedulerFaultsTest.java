@@ -1,17 +1,12 @@
 package io.weft.planner;
 
+import static io.weft.planner.TestLineage.all;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weft.api.HashPartitioner;
 import io.weft.api.JobFailedException;
 import io.weft.api.Pair;
 import io.weft.api.RemoteTaskException;
-import io.weft.api.lineage.Iterators;
-import io.weft.api.lineage.MapPartitionsNode;
 import io.weft.api.lineage.Node;
-import io.weft.api.lineage.ParallelizeNode;
-import io.weft.api.lineage.ShuffleDependency;
-import io.weft.api.lineage.ShuffledNode;
 import io.weft.planner.TestingCluster.Launched;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,28 +23,10 @@ class DagSchedulerFaultsTest {
 
     private static final SchedulerConfig.Exclusion EXCLUDE = new SchedulerConfig.Exclusion(true, 2, 2, 10_000,
             5_000);
+    private static final SchedulerConfig.Speculation NO_SPECULATION = SchedulerConfig.Speculation.OFF;
     private static final SchedulerConfig.Speculation SPECULATE = new SchedulerConfig.Speculation(true, 0.5, 1.5,
             100);
-    private int ids;
-
-    private Node<Integer> source(int partitions) {
-        return new ParallelizeNode<>(ids++, "parallelize", List.of(1, 2, 3, 4, 5, 6, 7, 8), partitions);
-    }
-
-    private Node<Pair<Integer, Integer>> shuffled(int mapPartitions, int reducePartitions) {
-        Node<Pair<Integer, Integer>> keyed = new MapPartitionsNode<Integer, Pair<Integer, Integer>>(ids++, "keyed",
-                source(mapPartitions), (i, it) -> Iterators.map(it, x -> Pair.of(x, x)), false);
-        return new ShuffledNode<Integer, Integer, Integer>(ids++, "reduce", new ShuffleDependency<>(keyed, 0,
-                new HashPartitioner(reducePartitions), null, false, null));
-    }
-
-    private static int[] all(int n) {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = i;
-        }
-        return out;
-    }
+    private final TestLineage lineage = new TestLineage();
 
     private static TaskOutcome.Failed boom() {
         return new TaskOutcome.Failed(new RemoteTaskException("java.lang.IllegalStateException", "boom",
@@ -79,10 +56,10 @@ class DagSchedulerFaultsTest {
     @Test
     void anExecutorWithRepeatedFailuresGetsNoMoreTasksOfTheStageThenNoneAtAllUntilItsExclusionExpires()
             throws Exception {
-        TestingCluster cluster = new TestingCluster(new SchedulerConfig(10, 4, EXCLUDE, SchedulerConfig.Speculation.OFF));
+        TestingCluster cluster = new TestingCluster(new SchedulerConfig(10, 4, EXCLUDE, NO_SPECULATION));
         DagScheduler scheduler = cluster.scheduler;
         scheduler.executorAdded("bad", "h1", 1);
-        CompletableFuture<List<byte[]>> job = scheduler.submitJob(source(4), it -> 1, all(4), "count");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.source(4), it -> 1, all(4), "count");
         // Two failures on "bad" (the only executor, so retries land there too) exclude it from this stage.
         for (int i = 0; i < 2; i++) {
             Launched attempt = cluster.take().get(0);
@@ -97,7 +74,7 @@ class DagSchedulerFaultsTest {
         succeedAll(cluster);
         assertThat(job.get()).hasSize(4);
         // The stage succeeded elsewhere: "bad" is to blame, and gets nothing in the next job either.
-        CompletableFuture<List<byte[]>> second = scheduler.submitJob(source(2), it -> 1, all(2), "count");
+        CompletableFuture<List<byte[]>> second = scheduler.submitJob(lineage.source(2), it -> 1, all(2), "count");
         assertThat(cluster.take()).extracting(Launched::executorId).containsOnly("good");
         // After the timeout "bad" is usable again.
         cluster.advance(10_001);
@@ -107,11 +84,11 @@ class DagSchedulerFaultsTest {
 
     @Test
     void aTaskThatFailsEverywhereFailsItsJobButExcludesNoExecutorForTheNext() throws Exception {
-        TestingCluster cluster = new TestingCluster(new SchedulerConfig(4, 4, EXCLUDE, SchedulerConfig.Speculation.OFF));
+        TestingCluster cluster = new TestingCluster(new SchedulerConfig(4, 4, EXCLUDE, NO_SPECULATION));
         DagScheduler scheduler = cluster.scheduler;
         scheduler.executorAdded("e1", "h1", 1);
         scheduler.executorAdded("e2", "h2", 1);
-        CompletableFuture<List<byte[]>> job = scheduler.submitJob(source(1), it -> 1, all(1), "count");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.source(1), it -> 1, all(1), "count");
         for (int i = 0; i < 4; i++) {
             List<Launched> attempt = cluster.take();
             assertThat(attempt).hasSize(1);
@@ -119,18 +96,18 @@ class DagSchedulerFaultsTest {
         }
         scheduler.drainForTest();
         assertThat(failure(job)).hasMessageContaining("failed 4 times").hasMessageContaining("boom");
-        CompletableFuture<List<byte[]>> next = scheduler.submitJob(source(2), it -> 1, all(2), "count");
+        CompletableFuture<List<byte[]>> next = scheduler.submitJob(lineage.source(2), it -> 1, all(2), "count");
         assertThat(cluster.take()).extracting(Launched::executorId).containsExactlyInAnyOrder("e1", "e2");
         assertThat(next).isNotDone();
     }
 
     @Test
     void twoExcludedExecutorsOnAHostExcludeTheHostAndTellTheBackend() throws Exception {
-        TestingCluster cluster = new TestingCluster(new SchedulerConfig(10, 4, EXCLUDE, SchedulerConfig.Speculation.OFF));
+        TestingCluster cluster = new TestingCluster(new SchedulerConfig(10, 4, EXCLUDE, NO_SPECULATION));
         DagScheduler scheduler = cluster.scheduler;
         scheduler.executorAdded("a", "badhost", 1);
         scheduler.executorAdded("b", "badhost", 1);
-        CompletableFuture<List<byte[]>> job = scheduler.submitJob(source(8), it -> 1, all(8), "count");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.source(8), it -> 1, all(8), "count");
         for (int round = 0; round < 2; round++) {
             for (Launched l : cluster.take()) {
                 scheduler.taskEnded(l.task().taskId(), boom());
@@ -143,7 +120,7 @@ class DagSchedulerFaultsTest {
         assertThat(cluster.excludedNodes).containsExactly(Set.of("badhost"));
         // A new executor on the excluded host gets nothing; one elsewhere does.
         scheduler.executorAdded("c", "badhost", 1);
-        scheduler.submitJob(source(2), it -> 1, all(2), "count");
+        scheduler.submitJob(lineage.source(2), it -> 1, all(2), "count");
         assertThat(cluster.take()).extracting(Launched::executorId).containsOnly("d");
         cluster.advance(10_001);
         assertThat(cluster.excludedNodes).last().isEqualTo(Set.of());
@@ -151,10 +128,10 @@ class DagSchedulerFaultsTest {
 
     @Test
     void aStageThatFindsEveryExecutorExcludedFailsWithAMessageSayingSo() {
-        TestingCluster cluster = new TestingCluster(new SchedulerConfig(10, 4, EXCLUDE, SchedulerConfig.Speculation.OFF));
+        TestingCluster cluster = new TestingCluster(new SchedulerConfig(10, 4, EXCLUDE, NO_SPECULATION));
         DagScheduler scheduler = cluster.scheduler;
         scheduler.executorAdded("e1", "h1", 1);
-        CompletableFuture<List<byte[]>> job = scheduler.submitJob(source(2), it -> 1, all(2), "count");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.source(2), it -> 1, all(2), "count");
         for (int i = 0; i < 2; i++) {
             scheduler.taskEnded(cluster.take().get(0).task().taskId(), boom());
         }
@@ -172,10 +149,10 @@ class DagSchedulerFaultsTest {
     @Test
     void withExclusionOffFailuresOnlyCountTowardsTheTaskLimit() {
         TestingCluster cluster = new TestingCluster(new SchedulerConfig(3, 4, SchedulerConfig.Exclusion.OFF,
-                SchedulerConfig.Speculation.OFF));
+                NO_SPECULATION));
         DagScheduler scheduler = cluster.scheduler;
         scheduler.executorAdded("e1", "h1", 1);
-        CompletableFuture<List<byte[]>> job = scheduler.submitJob(source(1), it -> 1, all(1), "count");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.source(1), it -> 1, all(1), "count");
         for (int i = 0; i < 3; i++) {
             List<Launched> launched = cluster.take();
             assertThat(launched).hasSize(1);
@@ -191,7 +168,7 @@ class DagSchedulerFaultsTest {
         DagScheduler scheduler = cluster.scheduler;
         scheduler.executorAdded("slow", "h1", 1);
         scheduler.executorAdded("fast", "h2", 1);
-        CompletableFuture<List<byte[]>> job = scheduler.submitJob(source(3), it -> 1, all(3), "count");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.source(3), it -> 1, all(3), "count");
         List<Launched> first = cluster.take();
         Launched stuck = first.stream().filter(l -> l.executorId().equals("slow")).findFirst().orElseThrow();
         Launched quick = first.stream().filter(l -> l.executorId().equals("fast")).findFirst().orElseThrow();
@@ -232,7 +209,7 @@ class DagSchedulerFaultsTest {
         DagScheduler scheduler = cluster.scheduler;
         scheduler.executorAdded("a", "h1", 1);
         scheduler.executorAdded("b", "h2", 1);
-        CompletableFuture<List<byte[]>> job = scheduler.submitJob(source(2), it -> 1, all(2), "count");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.source(2), it -> 1, all(2), "count");
         List<Launched> first = cluster.take();
         cluster.now.addAndGet(100);
         cluster.succeedResult(first.get(1).task(), 1, Map.of());
@@ -254,7 +231,7 @@ class DagSchedulerFaultsTest {
         TestingCluster first = new TestingCluster(SchedulerConfig.DEFAULTS, journal, new SchedulerListener() {
         });
         first.scheduler.executorAdded("e1", "h1", 4);
-        first.scheduler.submitJob(shuffled(3, 2), it -> 1, all(2), "collect");
+        first.scheduler.submitJob(lineage.shuffled(3, 2), it -> 1, all(2), "collect");
         List<Launched> maps = first.take();
         assertThat(maps).hasSize(3);
         first.succeedMap(maps.get(0).task(), "e1", 2);
@@ -265,7 +242,7 @@ class DagSchedulerFaultsTest {
                 .containsExactlyInAnyOrder(0, 1);
 
         // The "new attempt": same program, same ids, a fresh scheduler reading the same journal.
-        ids = 0;
+        lineage.reset();
         List<Integer> recovered = new ArrayList<>();
         TestingCluster second = new TestingCluster(SchedulerConfig.DEFAULTS, journal, new SchedulerListener() {
             @Override
@@ -274,7 +251,7 @@ class DagSchedulerFaultsTest {
             }
         });
         second.scheduler.executorAdded("e9", "h1", 4);
-        CompletableFuture<List<byte[]>> job = second.scheduler.submitJob(shuffled(3, 2), it -> 1, all(2),
+        CompletableFuture<List<byte[]>> job = second.scheduler.submitJob(lineage.shuffled(3, 2), it -> 1, all(2),
                 "collect");
         List<Launched> rerun = second.take();
         assertThat(rerun).hasSize(1);
@@ -296,7 +273,7 @@ class DagSchedulerFaultsTest {
         TestingCluster cluster = new TestingCluster(SchedulerConfig.DEFAULTS, journal, new SchedulerListener() {
         });
         cluster.scheduler.executorAdded("e1", "h1", 4);
-        cluster.scheduler.submitJob(shuffled(2, 2), it -> 1, all(2), "collect");
+        cluster.scheduler.submitJob(lineage.shuffled(2, 2), it -> 1, all(2), "collect");
         assertThat(cluster.take()).hasSize(2).extracting(l -> l.task().isMapTask()).containsOnly(true);
     }
 

@@ -1,17 +1,12 @@
 package io.weft.planner;
 
+import static io.weft.planner.TestLineage.all;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weft.api.HashPartitioner;
 import io.weft.api.JobFailedException;
 import io.weft.api.Pair;
 import io.weft.api.RemoteTaskException;
-import io.weft.api.lineage.Iterators;
-import io.weft.api.lineage.MapPartitionsNode;
 import io.weft.api.lineage.Node;
-import io.weft.api.lineage.ParallelizeNode;
-import io.weft.api.lineage.ShuffleDependency;
-import io.weft.api.lineage.ShuffledNode;
 import io.weft.planner.TestingCluster.Launched;
 import java.util.List;
 import java.util.Map;
@@ -23,26 +18,7 @@ class DagSchedulerTest {
 
     private final TestingCluster cluster = new TestingCluster(new SchedulerConfig(3, 2));
     private final DagScheduler scheduler = cluster.scheduler;
-    private int ids;
-
-    private Node<Integer> source(int partitions) {
-        return new ParallelizeNode<>(ids++, "parallelize", List.of(1, 2, 3, 4, 5, 6, 7, 8), partitions);
-    }
-
-    private Node<Pair<Integer, Integer>> shuffled(int mapPartitions, int reducePartitions) {
-        Node<Pair<Integer, Integer>> keyed = new MapPartitionsNode<Integer, Pair<Integer, Integer>>(ids++, "keyed",
-                source(mapPartitions), (i, it) -> Iterators.map(it, x -> Pair.of(x, x)), false);
-        return new ShuffledNode<Integer, Integer, Integer>(ids++, "reduce", new ShuffleDependency<>(keyed, 0,
-                new HashPartitioner(reducePartitions), null, false, null));
-    }
-
-    private static int[] all(int n) {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = i;
-        }
-        return out;
-    }
+    private final TestLineage lineage = new TestLineage();
 
     private static RemoteTaskException boom() {
         return new RemoteTaskException("java.lang.IllegalStateException", "boom", new StackTraceElement[0], null);
@@ -51,7 +27,7 @@ class DagSchedulerTest {
     @Test
     void oneTaskPerPartitionWithinFreeCoresAndResultsInOrder() throws Exception {
         scheduler.executorAdded("e1", "h1", 2);
-        CompletableFuture<List<byte[]>> job = scheduler.submitJob(source(5), it -> 1, all(5), "count");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.source(5), it -> 1, all(5), "count");
         List<Launched> first = cluster.take();
         assertThat(first).hasSize(2);
         int done = 0;
@@ -71,7 +47,7 @@ class DagSchedulerTest {
     @Test
     void mapStageRunsFirstThenReduceTasksGetTheirBlocks() throws Exception {
         scheduler.executorAdded("e1", "h1", 8);
-        Node<Pair<Integer, Integer>> reduced = shuffled(2, 3);
+        Node<Pair<Integer, Integer>> reduced = lineage.shuffled(2, 3);
         CompletableFuture<List<byte[]>> job = scheduler.submitJob(reduced, it -> 1, all(3), "collect");
         List<Launched> maps = cluster.take();
         assertThat(maps).extracting(l -> l.task().isMapTask()).containsOnly(true);
@@ -102,7 +78,7 @@ class DagSchedulerTest {
     void failingTaskIsRetriedElsewhereThenFailsTheJob() {
         scheduler.executorAdded("e1", "h1", 1);
         scheduler.executorAdded("e2", "h2", 1);
-        CompletableFuture<List<byte[]>> job = scheduler.submitJob(source(1), it -> 1, all(1), "count");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.source(1), it -> 1, all(1), "count");
         Launched attempt = cluster.take().get(0);
         for (int i = 1; i <= 3; i++) {
             scheduler.taskEnded(attempt.task().taskId(), new TaskOutcome.Failed(boom()));
@@ -129,7 +105,7 @@ class DagSchedulerTest {
     @Test
     void accumulatorsCountOnlyTheFirstSuccessOfAPartition() throws Exception {
         scheduler.executorAdded("e1", "h1", 2);
-        CompletableFuture<List<byte[]>> job = scheduler.submitJob(source(2), it -> 1, all(2), "foreach");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.source(2), it -> 1, all(2), "foreach");
         List<Launched> tasks = cluster.take();
         scheduler.taskEnded(tasks.get(0).task().taskId(), new TaskOutcome.Failed(boom()));
         Launched retry = cluster.take().get(0);
@@ -143,7 +119,7 @@ class DagSchedulerTest {
     @Test
     void fetchFailureRecomputesOnlyTheLostMapOutput() throws Exception {
         scheduler.executorAdded("e1", "h1", 8);
-        CompletableFuture<List<byte[]>> job = scheduler.submitJob(shuffled(3, 2), it -> 1, all(2), "collect");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.shuffled(3, 2), it -> 1, all(2), "collect");
         for (Launched map : cluster.take()) {
             cluster.succeedMap(map.task(), "e1", 2);
         }
@@ -167,7 +143,7 @@ class DagSchedulerTest {
     @Test
     void repeatedFetchFailuresFailTheJob() {
         scheduler.executorAdded("e1", "h1", 8);
-        CompletableFuture<List<byte[]>> job = scheduler.submitJob(shuffled(1, 1), it -> 1, all(1), "collect");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.shuffled(1, 1), it -> 1, all(1), "collect");
         for (int round = 0; round < 3 && !job.isDone(); round++) {
             for (Launched map : cluster.take()) {
                 cluster.succeedMap(map.task(), "e1", 1);
@@ -184,7 +160,7 @@ class DagSchedulerTest {
     void lostExecutorsTasksRunElsewhereAndItsMapOutputsAreKept() throws Exception {
         scheduler.executorAdded("e1", "h1", 1);
         scheduler.executorAdded("e2", "h2", 1);
-        CompletableFuture<List<byte[]>> job = scheduler.submitJob(shuffled(2, 2), it -> 1, all(2), "collect");
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.shuffled(2, 2), it -> 1, all(2), "collect");
         List<Launched> maps = cluster.take();
         assertThat(maps).hasSize(2);
         Launched onE1 = maps.stream().filter(l -> l.executorId().equals("e1")).findFirst().orElseThrow();
@@ -212,7 +188,7 @@ class DagSchedulerTest {
     @Test
     void concurrentJobsShareAMapStageWithoutRunningItTwice() throws Exception {
         scheduler.executorAdded("e1", "h1", 16);
-        Node<Pair<Integer, Integer>> reduced = shuffled(2, 2);
+        Node<Pair<Integer, Integer>> reduced = lineage.shuffled(2, 2);
         CompletableFuture<List<byte[]>> a = scheduler.submitJob(reduced, it -> 1, all(2), "a");
         CompletableFuture<List<byte[]>> b = scheduler.submitJob(reduced, it -> 2, all(2), "b");
         List<Launched> maps = cluster.take();
@@ -228,6 +204,6 @@ class DagSchedulerTest {
 
     @Test
     void emptyJobCompletesAtOnce() throws Exception {
-        assertThat(scheduler.submitJob(source(2), it -> 1, new int[0], "nothing").get()).isEmpty();
+        assertThat(scheduler.submitJob(lineage.source(2), it -> 1, new int[0], "nothing").get()).isEmpty();
     }
 }
