@@ -39,9 +39,12 @@ final class AmBackend extends RemoteExecutorsBackend {
             }
             endpoint = new DriverEndpoint(scheduler, context.kryo(), secret, new Registered(context.applicationId(),
                     context.conf().asMap(), context.shuffleDir().toString()),
-                    context.conf().get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis);
+                    context.conf().get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis,
+                    context.conf().get(ConfigKeys.EXIT_REASON_WAIT));
             int port = endpoint.start("0.0.0.0", 0);
             am.launcher().onFatal(scheduler::abort);
+            DriverEndpoint started = endpoint;
+            am.launcher().onExecutorExit(started::executorExited);
             am.launcher().requestExecutors(InetAddress.getLocalHost().getHostName(), port);
         } catch (IOException e) {
             throw new WeftException("Could not start the driver endpoint: " + e.getMessage(), e);

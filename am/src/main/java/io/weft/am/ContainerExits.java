@@ -15,8 +15,14 @@ final class ContainerExits {
     /**
      * @param failure whether the loss counts as an executor failure
      * @param message what happened, for logs and diagnostics
+     * @param causedByTasks whether the tasks running there may have caused it (memory kills, crashes), so that it
+     *     counts against them; false for preemption, release, node loss and other decisions of YARN or the AM
      */
-    record Exit(boolean failure, String message) {
+    record Exit(boolean failure, String message, boolean causedByTasks) {
+
+        Exit(boolean failure, String message) {
+            this(failure, message, failure);
+        }
     }
 
     /**
@@ -50,7 +56,7 @@ final class ContainerExits {
                     + " cluster's administrators about yarn.nodemanager.vmem-check-enabled. NodeManager: "
                     + diagnostics);
             case ContainerExitStatus.DISKS_FAILED -> new Exit(true, id + " failed because its node's disks"
-                    + " failed: " + diagnostics);
+                    + " failed: " + diagnostics, false);
             default -> new Exit(true, id + " failed with exit status " + code + ": " + diagnostics);
         };
     }

@@ -1,5 +1,6 @@
 package io.weft.am;
 
+import io.weft.runtime.cluster.ExecutorExitReporter;
 import io.weft.runtime.cluster.ExecutorMain;
 import io.weft.yarnconf.ContainerCommands;
 import java.io.IOException;
@@ -93,6 +94,21 @@ public final class ExecutorLauncher {
     private volatile String gaveUpBecause;
     private ExcludedNodesFile excludedNodesFile;
     private volatile java.util.function.Consumer<String> fatalHandler = message -> { };
+    private final java.util.Map<ContainerId, String> executorOf = new java.util.HashMap<>();
+    /** The node names (host, or host:port) of every NodeManager that ran one of our containers, by host. */
+    private final java.util.Map<String, java.util.Set<String>> nodeNamesByHost = new java.util.HashMap<>();
+    private volatile ExitListener exitListener = (executorId, reason, causedByTasks) -> { };
+
+    /** Hears why executor containers ended. Called on the launcher's event thread; must not block. */
+    @FunctionalInterface
+    interface ExitListener {
+        /**
+         * @param executorId the executor the container hosted
+         * @param reason the classified exit
+         * @param causedByTasks whether the loss counts against the tasks that were running there
+         */
+        void exited(String executorId, String reason, boolean causedByTasks);
+    }
 
     private ExecutorLauncher(String[] args) {
         this(Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
@@ -159,6 +175,15 @@ public final class ExecutorLauncher {
 
     private void run() throws Exception {
         register(clientTrackingUrl);
+        byte[] secret = UserGroupInformation.getCurrentUser().getCredentials()
+                .getSecretKey(new org.apache.hadoop.io.Text(ExecutorMain.SECRET_ALIAS));
+        if (secret != null) {
+            // The driver is another process: exit reasons go to it over a connection of their own.
+            ExecutorExitReporter reporter = new ExecutorExitReporter(driverHost, driverPort, secret,
+                    new io.weft.runtime.serial.KryoPool(ExecutorLauncher.class.getClassLoader()));
+            onExecutorExit(reporter::report);
+            Runtime.getRuntime().addShutdownHook(new Thread(reporter::close, "exit-reporter-close"));
+        }
         requestExecutors(driverHost, driverPort);
         int unreachable = 0;
         while (unreachable < 3 && finalStatus == FinalApplicationStatus.SUCCEEDED) {
@@ -263,6 +288,16 @@ public final class ExecutorLauncher {
     }
 
     /**
+     * Sets who hears why executor containers ended: the driver's endpoint in cluster mode, a connection to the
+     * driver in client mode. Any thread.
+     *
+     * @param listener the listener
+     */
+    void onExecutorExit(ExitListener listener) {
+        exitListener = listener;
+    }
+
+    /**
      * The driver's scheduler excluded these hosts after repeated task failures: no new containers there. Any
      * thread.
      *
@@ -270,9 +305,22 @@ public final class ExecutorLauncher {
      */
     void schedulerExcludedNodes(java.util.Set<String> hosts) {
         events.add(() -> {
-            nodeExclusions.schedulerExcluded(hosts);
+            nodeExclusions.schedulerExcluded(nodeNames(hosts));
             applyExclusions("the driver excluded them after repeated task failures");
         });
+    }
+
+    /**
+     * The scheduler excludes hosts; YARN's blacklist takes node names, which are host:port where a cluster runs
+     * several NodeManagers per host. A host maps to every node of it that has run one of our containers (the
+     * only ones the scheduler can have seen), or to itself.
+     */
+    private java.util.Set<String> nodeNames(java.util.Set<String> hosts) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (String host : hosts) {
+            names.addAll(nodeNamesByHost.getOrDefault(host, java.util.Set.of(host)));
+        }
+        return names;
     }
 
     /** Client mode: the driver writes its scheduler's excluded hosts to the staging directory. */
@@ -283,7 +331,7 @@ public final class ExecutorLauncher {
             }
             excludedNodesFile.readIfChanged().ifPresent(hosts -> {
                 LOG.info("The driver excludes hosts {} after repeated task failures", hosts);
-                nodeExclusions.schedulerExcluded(hosts);
+                nodeExclusions.schedulerExcluded(nodeNames(hosts));
                 applyExclusions("the driver excluded them after repeated task failures");
             });
         } catch (IOException e) {
@@ -378,7 +426,10 @@ public final class ExecutorLauncher {
         LOG.info("Launching executor {} in {} on {}", executorId, container.getId(), container.getNodeId());
         nm.startContainerAsync(container, context);
         launched.add(container.getId());
+        executorOf.put(container.getId(), executorId);
         hostOf.put(container.getId(), nodeName(container.getNodeId()));
+        nodeNamesByHost.computeIfAbsent(container.getNodeId().getHost(), h -> new java.util.TreeSet<>())
+                .add(nodeName(container.getNodeId()));
         running++;
     }
 
@@ -396,6 +447,7 @@ public final class ExecutorLauncher {
             return;
         }
         running--;
+        executorOf.remove(containerId);
         rm.releaseAssignedContainer(containerId);
         failed(containerId, "could not start " + containerId + " on " + hostOf.get(containerId) + ": " + error);
     }
@@ -406,6 +458,10 @@ public final class ExecutorLauncher {
         }
         running--;
         ContainerExits.Exit exit = ContainerExits.classify(status, containerMb, heapMb);
+        String executorId = executorOf.remove(status.getContainerId());
+        if (executorId != null && status.getExitStatus() != ContainerExitStatus.SUCCESS) {
+            exitListener.exited(executorId, exit.message(), exit.causedByTasks());
+        }
         if (!exit.failure()) {
             hostOf.remove(status.getContainerId());
             LOG.info("Executor container ended: {}", exit.message());

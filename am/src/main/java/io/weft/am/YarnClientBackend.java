@@ -112,7 +112,8 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
             fs = stagingDir.getFileSystem(yarn);
             endpoint = new DriverEndpoint(scheduler, context.kryo(), secret, new Registered(context.applicationId(),
                     context.conf().asMap(), context.shuffleDir().toString()),
-                    context.conf().get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis);
+                    context.conf().get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis,
+                    context.conf().get(ConfigKeys.EXIT_REASON_WAIT));
             int port = endpoint.start("0.0.0.0", 0);
             driverPort = port;
             String host = InetAddress.getLocalHost().getHostName();

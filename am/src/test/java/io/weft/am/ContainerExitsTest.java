@@ -24,9 +24,12 @@ class ContainerExitsTest {
         for (int exit : new int[] {ContainerExitStatus.PREEMPTED, ContainerExitStatus.ABORTED,
                 ContainerExitStatus.KILLED_BY_APPMASTER, ContainerExitStatus.SUCCESS,
                 ContainerExitStatus.KILLED_BY_RESOURCEMANAGER}) {
-            assertThat(ContainerExits.classify(status(exit, ""), 1408, 1024).failure()).as("exit %d", exit)
-                    .isFalse();
+            ContainerExits.Exit classified = ContainerExits.classify(status(exit, ""), 1408, 1024);
+            assertThat(classified.failure()).as("exit %d", exit).isFalse();
+            assertThat(classified.causedByTasks()).as("tasks blamed for exit %d", exit).isFalse();
         }
+        assertThat(ContainerExits.classify(status(ContainerExitStatus.DISKS_FAILED, "disk"), 1408, 1024)
+                .causedByTasks()).as("a node's failed disks are not its tasks' doing").isFalse();
         assertThat(ContainerExits.classify(status(ContainerExitStatus.PREEMPTED, ""), 1408, 1024).message())
                 .contains("container_1_0007_01_000003").contains("preempted");
     }
@@ -36,6 +39,7 @@ class ContainerExitsTest {
         ContainerExits.Exit exit = ContainerExits.classify(status(ContainerExitStatus.KILLED_EXCEEDED_PMEM,
                 "Container is running beyond physical memory limits. Current usage: 1.5 GB of 1.4 GB"), 1408, 1024);
         assertThat(exit.failure()).isTrue();
+        assertThat(exit.causedByTasks()).as("the running tasks count it as a failed attempt").isTrue();
         assertThat(exit.message()).contains("container_1_0007_01_000003").contains("1408 MB")
                 .contains("weft.executor.memoryOverhead").contains("weft.executor.memory")
                 .contains("Current usage: 1.5 GB of 1.4 GB");

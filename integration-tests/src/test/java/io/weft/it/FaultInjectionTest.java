@@ -258,6 +258,47 @@ class FaultInjectionTest {
     }
 
     @Test
+    void executorsWhereTasksKeepFailingExcludeTheirHostFromTheSchedulerAndFromYarn() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        try (WeftSession weft = session(clusters, "scheduler-exclusion-it")
+                .config("weft.executor.instances", "3")
+                .config("weft.task.maxFailures", "6")
+                .config("weft.exclude.unschedulableTimeout", "3s").getOrCreate()) {
+            DriverEngine engine = (DriverEngine) weft.engine();
+            Tally tally = new Tally();
+            engine.addSchedulerListener(tally);
+            // Partition 0 fails four times: twice on each of two executors, which then get no more of the stage's
+            // tasks; its fifth attempt, on the third executor, succeeds, and so does the stage.
+            List<Integer> out = weft.parallelize(DATA, 3).mapPartitions(records -> {
+                io.weft.api.lineage.TaskContext task = io.weft.api.lineage.TaskContext.current();
+                if (task.partitionId() == 0 && task.attemptNumber() < 4) {
+                    throw new IllegalStateException("attempt " + task.attemptNumber() + " fails");
+                }
+                return records;
+            }).collect();
+            assertThat(out).isEqualTo(DATA);
+            assertThat(tally.starts).containsEntry("result 0/0", 5);
+            // The stage succeeded, so its failures blame the two executors: both are excluded, and with them their
+            // host, which reaches YARN's blacklist as the node names of its NodeManagers (through the staging
+            // directory, in client mode).
+            String host = clusters.yarn.getNodeManager(0).getNMContext().getNodeId().getHost();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            String amLog = clusters.amLog(weft.applicationId());
+            while (!amLog.contains("YARN blacklist: adding") && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(200_000_000L);
+                amLog = clusters.amLog(weft.applicationId());
+            }
+            assertThat(amLog).contains("The driver excludes hosts [" + host + "]")
+                    .containsPattern("YARN blacklist: adding \\[[^]]*" + java.util.regex.Pattern.quote(host) + ":");
+            // Every executor of this one-host cluster is on the excluded host: the next job cannot run anywhere,
+            // and fails saying so instead of hanging (the scheduler's message; or the AM's, had every NodeManager
+            // run one of the executors and so been blacklisted).
+            assertThatThrownBy(() -> weft.parallelize(DATA, 3).count()).isInstanceOf(JobFailedException.class)
+                    .hasMessageContaining("excluded after repeated");
+        }
+    }
+
+    @Test
     void aKilledApplicationFailsTheClientDriversJobsWithTheReasonInsteadOfWaitingForExecutors() throws Exception {
         MiniClusters clusters = MiniClusters.get();
         try (WeftSession weft = session(clusters, "killed-under-driver-it").getOrCreate()) {
@@ -281,6 +322,54 @@ class FaultInjectionTest {
                 }
             }).isInstanceOf(JobFailedException.class).hasMessageContaining("ended (KILLED");
             assertThat((System.nanoTime() - start) / 1_000_000_000.0).isLessThan(30.0);
+        }
+    }
+
+    @Test
+    void anExecutorKilledForExceedingItsMemoryFailsItsTaskWithTheSettingToRaiseAndIsReplaced() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        try (WeftSession weft = session(clusters, "memory-kill-it").getOrCreate()) {
+            DriverEngine engine = (DriverEngine) weft.engine();
+            Tally tally = new Tally();
+            engine.addSchedulerListener(tally);
+            // The first attempt of partition 1 touches 1 GB outside the heap, in a 640 MB container (256 MB heap plus
+            // the 384 MB minimum overhead), and waits to be killed; the retry elsewhere is plain.
+            long count = weft.parallelize(DATA, 4).mapPartitions(records -> {
+                io.weft.api.lineage.TaskContext task = io.weft.api.lineage.TaskContext.current();
+                if (task.partitionId() == 1 && task.attemptNumber() == 0) {
+                    touchOffHeap(1L << 30);
+                    LockSupport.parkNanos(60_000_000_000L);
+                }
+                return records;
+            }).count();
+            assertThat(count).isEqualTo(DATA.size());
+            // YARN's exit status reached the driver (through the client-mode AM's connection) and became the task's
+            // failure: the user reads the limit and the setting to raise, not "connection closed".
+            assertThat(tally.outcomes).filteredOn(TaskOutcome.ExecutorLost.class::isInstance)
+                    .map(outcome -> ((TaskOutcome.ExecutorLost) outcome).reason())
+                    .singleElement().asString()
+                    .contains("killed for exceeding its physical memory limit of 640 MB")
+                    .contains("weft.executor.memoryOverhead");
+            assertThat(tally.starts).containsEntry("result 0/1", 2);
+            // The AM counted the failure and asked for a replacement (which the finished job may not have waited for).
+            assertThat(clusters.amLog(weft.applicationId())).containsSubsequence("Executor container failed (1 of",
+                    "Requesting an executor container");
+        }
+    }
+
+    /**
+     * Allocates and writes native memory that is never freed (the process is about to be killed), beyond
+     * {@code -XX:MaxDirectMemorySize}, as a leaking native library or an unbounded buffer pool would.
+     */
+    private static void touchOffHeap(long bytes) {
+        try {
+            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            sun.misc.Unsafe unsafe = (sun.misc.Unsafe) f.get(null);
+            long address = unsafe.allocateMemory(bytes);
+            unsafe.setMemory(address, bytes, (byte) 1);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -66,6 +66,15 @@ final class MiniClusters {
         yarnConf.setLong(YarnConfiguration.RM_NM_EXPIRY_INTERVAL_MS, 10_000);
         yarnConf.setBoolean("yarn.log-aggregation-enable", Boolean.parseBoolean(System.getProperty("weft.it.aggregateLogs", "true")));
         yarnConf.setInt("yarn.nodemanager.process-kill-wait.ms", 200);
+        // Containers' physical memory is checked, as on production clusters (the mini cluster turns the monitor off
+        // unless told otherwise), every 500 ms. Hadoop 3.5's monitor skips its own check while
+        // yarn.nodemanager.resource.memory.enforced is on, leaving it to cgroups, which the mini cluster does not
+        // use. Virtual memory is not checked: a JVM reserves far more address space than it uses.
+        yarnConf.setBoolean("yarn.minicluster.control-resource-monitoring", true);
+        yarnConf.setBoolean("yarn.nodemanager.pmem-check-enabled", true);
+        yarnConf.setBoolean("yarn.nodemanager.vmem-check-enabled", false);
+        yarnConf.setBoolean("yarn.nodemanager.resource.memory.enforced", false);
+        yarnConf.setLong("yarn.nodemanager.container-monitor.interval-ms", 500);
         yarnConf.set("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10");
         yarnConf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "99.9");
         yarnConf.set("yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb", "0");

@@ -244,12 +244,40 @@ public final class DagScheduler implements AutoCloseable {
     }
 
     /**
-     * An executor is gone; its running tasks are retried elsewhere. Any thread.
+     * An executor's connection dropped and the cluster has not yet said why: it gets no more tasks, but its
+     * running tasks stay where they are until {@link #executorLost} gives the reason their failure will carry.
+     * Any thread.
+     *
+     * @param executorId its id
+     */
+    public void executorDisconnected(String executorId) {
+        post(() -> {
+            ExecutorSlots slots = executors.get(executorId);
+            if (slots != null) {
+                slots.disconnected = true;
+            }
+        });
+    }
+
+    /**
+     * An executor is gone; its running tasks are retried elsewhere, each counted as a failure. Any thread.
      *
      * @param executorId its id
      * @param reason why, for the tasks' failure messages
      */
     public void executorLost(String executorId, String reason) {
+        executorLost(executorId, reason, true);
+    }
+
+    /**
+     * An executor is gone; its running tasks are retried elsewhere. Any thread.
+     *
+     * @param executorId its id
+     * @param reason why, for the tasks' failure messages
+     * @param causedByTasks whether the loss counts as a failure of the tasks that were running there; false for
+     *     losses no task can cause (preemption, a lost or decommissioned node)
+     */
+    public void executorLost(String executorId, String reason, boolean causedByTasks) {
         post(() -> {
             if (executors.remove(executorId) == null) {
                 return;
@@ -263,7 +291,8 @@ public final class DagScheduler implements AutoCloseable {
                 }
             });
             for (long id : lost) {
-                handleTaskEnded(id, new TaskOutcome.ExecutorLost("executor " + executorId + " lost: " + reason));
+                handleTaskEnded(id, new TaskOutcome.ExecutorLost("executor " + executorId + " lost: " + reason,
+                        causedByTasks));
             }
             offer();
         });
@@ -544,7 +573,7 @@ public final class DagScheduler implements AutoCloseable {
             launched = false;
             for (Map.Entry<String, ExecutorSlots> entry : executors.entrySet()) {
                 ExecutorSlots slots = entry.getValue();
-                if (slots.free > 0 && !exclusions.isExcluded(entry.getKey(), slots.host, now)
+                if (slots.free > 0 && !slots.disconnected && !exclusions.isExcluded(entry.getKey(), slots.host, now)
                         && launchOne(entry.getKey(), slots, now)) {
                     launched = true;
                 }
@@ -650,6 +679,8 @@ public final class DagScheduler implements AutoCloseable {
         } else if (outcome instanceof TaskOutcome.Failed failed) {
             noteFailureOn(task);
             handleFailure(task, failed.error());
+        } else if (outcome instanceof TaskOutcome.ExecutorLost lost && !lost.causedByTask()) {
+            retryUncounted(task, lost.reason());
         } else if (outcome instanceof TaskOutcome.ExecutorLost lost) {
             handleFailure(task,
                     new RemoteTaskException("io.weft.ExecutorLost", lost.reason(), new StackTraceElement[0], null));
@@ -719,6 +750,16 @@ public final class DagScheduler implements AutoCloseable {
         } else {
             taskSet.retry(task.index);
         }
+    }
+
+    /** The task's executor went away through no fault of the task: it runs again, and no failure is counted. */
+    private void retryUncounted(RunningTask task, String reason) {
+        TaskSet taskSet = task.taskSet;
+        if (taskSet.isZombie() || isDone(task) || taskSet.runningAttempts(task.index) > 0) {
+            return;
+        }
+        LOG.info("{} will run again, not counted as a failure: {}", task.description, reason);
+        taskSet.retry(task.index);
     }
 
     /** Counts a task failure against its executor within the stage attempt; may exclude it there. */
@@ -882,6 +923,8 @@ public final class DagScheduler implements AutoCloseable {
     private static final class ExecutorSlots {
         final String host;
         int free;
+        /** Its connection dropped; it gets no tasks while the reason is awaited. */
+        boolean disconnected;
 
         ExecutorSlots(String host, int cores) {
             this.host = host;

@@ -41,8 +41,15 @@ public sealed interface TaskOutcome extends Serializable {
      * The executor running the task was lost.
      *
      * @param reason why
+     * @param causedByTask false when the loss cannot be the task's doing (the container was preempted, released,
+     *     or its node was lost or decommissioned): the task is then retried without counting a failure
      */
-    record ExecutorLost(String reason) implements TaskOutcome {
+    record ExecutorLost(String reason, boolean causedByTask) implements TaskOutcome {
+
+        /** @param reason why; the loss counts as a failure of the tasks that were running there */
+        public ExecutorLost(String reason) {
+            this(reason, true);
+        }
     }
 
     /** The task was killed by the driver (its stage or job ended). */

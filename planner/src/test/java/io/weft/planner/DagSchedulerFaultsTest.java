@@ -102,6 +102,58 @@ class DagSchedulerFaultsTest {
     }
 
     @Test
+    void aDisconnectedExecutorGetsNoTasksAndItsRunningTaskFailsWithTheReasonThatFollows() {
+        TestingCluster cluster = new TestingCluster(new SchedulerConfig(4, 4, EXCLUDE, NO_SPECULATION));
+        DagScheduler scheduler = cluster.scheduler;
+        scheduler.executorAdded("e1", "h1", 1);
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.source(2), it -> 1, all(2), "count");
+        List<Launched> first = cluster.take();
+        assertThat(first).hasSize(1);
+        scheduler.executorDisconnected("e1");
+        // The first task's slot frees, but a disconnected executor gets nothing more; its task is still running.
+        cluster.succeedResult(first.get(0).task(), 1, Map.of());
+        assertThat(cluster.take()).isEmpty();
+        scheduler.executorAdded("e2", "h2", 1);
+        List<Launched> second = cluster.take();
+        assertThat(second).extracting(Launched::executorId).containsExactly("e2");
+        scheduler.executorDisconnected("e2");
+        scheduler.executorLost("e2", "container_7 was killed for exceeding its physical memory limit", true);
+        scheduler.drainForTest();
+        assertThat(job).isNotDone();
+        scheduler.executorAdded("e3", "h3", 1);
+        List<Launched> retry = cluster.take();
+        assertThat(retry).extracting(Launched::executorId).containsExactly("e3");
+        assertThat(retry.get(0).task().attemptNumber()).as("the memory kill counted as a failed attempt").isEqualTo(1);
+    }
+
+    @Test
+    void lossesNoTaskCouldCauseRunItAgainWithoutCountingAFailure() throws Exception {
+        // One attempt allowed: a single counted failure would fail the job.
+        TestingCluster cluster = new TestingCluster(new SchedulerConfig(1, 4, EXCLUDE, NO_SPECULATION));
+        DagScheduler scheduler = cluster.scheduler;
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.source(1), it -> 1, all(1), "count");
+        for (int i = 1; i <= 3; i++) {
+            scheduler.executorAdded("e" + i, "h" + i, 1);
+            assertThat(cluster.take()).extracting(Launched::executorId).containsExactly("e" + i);
+            scheduler.executorLost("e" + i, "container_" + i + " was preempted by YARN", false);
+            scheduler.drainForTest();
+            assertThat(job).as("preemption %d", i).isNotDone();
+        }
+        scheduler.executorAdded("e4", "h4", 1);
+        List<Launched> last = cluster.take();
+        cluster.succeedResult(last.get(0).task(), 1, Map.of());
+        scheduler.drainForTest();
+        assertThat(job.get()).hasSize(1);
+        // A loss the task may have caused counts: with one attempt allowed, the next job fails at once.
+        CompletableFuture<List<byte[]>> next = scheduler.submitJob(lineage.source(2), it -> 1, all(1), "count");
+        List<Launched> doomed = cluster.take();
+        assertThat(doomed).hasSize(1);
+        scheduler.executorLost(doomed.get(0).executorId(), "killed for exceeding its physical memory limit", true);
+        scheduler.drainForTest();
+        assertThat(failure(next)).hasMessageContaining("killed for exceeding its physical memory limit");
+    }
+
+    @Test
     void twoExcludedExecutorsOnAHostExcludeTheHostAndTellTheBackend() throws Exception {
         TestingCluster cluster = new TestingCluster(new SchedulerConfig(10, 4, EXCLUDE, NO_SPECULATION));
         DagScheduler scheduler = cluster.scheduler;

@@ -14,6 +14,7 @@ import io.weft.planner.DagScheduler;
 import io.weft.planner.StageBinary;
 import io.weft.planner.TaskDescription;
 import io.weft.planner.TaskOutcome;
+import io.weft.runtime.cluster.Messages.ExecutorExited;
 import io.weft.runtime.cluster.Messages.Heartbeat;
 import io.weft.runtime.cluster.Messages.KillTask;
 import io.weft.runtime.cluster.Messages.LaunchTask;
@@ -40,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * the scheduler, delivers tasks (each stage binary's bytes at most once per executor) and turns status updates,
  * closed connections and missed heartbeats into scheduler events. Netty callbacks only forward to the
  * scheduler, whose methods enqueue events. Thread-safe.
+ *
+ * <p>Where the cluster says why executors end (YARN: the container's exit status, through
+ * {@link #executorExited}), a dropped connection does not fail the executor's tasks at once: the executor gets
+ * no new tasks, and its running tasks fail with the cluster's reason when it arrives, or with "connection closed"
+ * after the wait. The reason decides whether the loss counts against those tasks (a memory kill does, a
+ * preemption does not), and it is what the user reads when the job fails: "killed for exceeding its physical
+ * memory limit ... raise weft.executor.memoryOverhead" rather than "connection closed".
  */
 public final class DriverEndpoint implements AutoCloseable {
 
@@ -58,6 +66,9 @@ public final class DriverEndpoint implements AutoCloseable {
     private final ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(
             Channels.threads("weft-heartbeat-monitor"));
     private final Map<String, Connection> executors = new ConcurrentHashMap<>();
+    /** Exit reasons that arrived while their executor's connection was still open. */
+    private final Map<String, ExecutorExited> earlyExits = new ConcurrentHashMap<>();
+    private final long exitReasonWaitMillis;
     private Channel server;
 
     /**
@@ -70,6 +81,22 @@ public final class DriverEndpoint implements AutoCloseable {
      */
     public DriverEndpoint(DagScheduler scheduler, KryoPool kryo, byte[] secret, Registered registration,
             long heartbeatTimeoutMillis, LongSupplier clock) {
+        this(scheduler, kryo, secret, registration, heartbeatTimeoutMillis, clock, 0);
+    }
+
+    /**
+     * @param scheduler receives executor and task events
+     * @param kryo message serializers
+     * @param secret the application's secret
+     * @param registration what every executor is told on registering
+     * @param heartbeatTimeoutMillis silence after which an executor is lost
+     * @param clock milliseconds, for heartbeat checks
+     * @param exitReasonWaitMillis how long a dropped connection waits for {@link #executorExited} before its
+     *     tasks fail with "connection closed"; 0 where nothing reports exits (local executor processes)
+     */
+    public DriverEndpoint(DagScheduler scheduler, KryoPool kryo, byte[] secret, Registered registration,
+            long heartbeatTimeoutMillis, LongSupplier clock, long exitReasonWaitMillis) {
+        this.exitReasonWaitMillis = exitReasonWaitMillis;
         this.scheduler = scheduler;
         this.kryo = kryo;
         this.secret = secret.clone();
@@ -161,17 +188,56 @@ public final class DriverEndpoint implements AutoCloseable {
     private void checkHeartbeats() {
         long now = clock.getAsLong();
         executors.forEach((id, connection) -> {
-            if (now - connection.lastHeartbeat > heartbeatTimeoutMillis) {
-                lose(id, connection, "no heartbeat for " + (now - connection.lastHeartbeat) + " ms");
+            if (!connection.disconnected && now - connection.lastHeartbeat > heartbeatTimeoutMillis) {
+                lose(id, connection, "no heartbeat for " + (now - connection.lastHeartbeat) + " ms", true);
                 connection.channel.close();
             }
         });
     }
 
-    private void lose(String executorId, Connection connection, String reason) {
+    private void lose(String executorId, Connection connection, String reason, boolean causedByTasks) {
         if (executors.remove(executorId, connection)) {
+            earlyExits.remove(executorId);
             LOG.warn("Executor {} lost: {}", executorId, reason);
-            scheduler.executorLost(executorId, reason);
+            scheduler.executorLost(executorId, reason, causedByTasks);
+        }
+    }
+
+    /**
+     * The cluster says why an executor's process ended. Fails its running tasks with that reason now if its
+     * connection already dropped; otherwise keeps the reason for when it drops (the process is gone, so that is
+     * imminent). Reasons for executors not registered here are ignored. Any thread.
+     *
+     * @param executorId the executor
+     * @param reason what ended it, for the tasks' failure messages
+     * @param causedByTasks whether the loss counts against the tasks that were running there
+     */
+    public void executorExited(String executorId, String reason, boolean causedByTasks) {
+        Connection connection = executors.get(executorId);
+        if (connection == null) {
+            return;
+        }
+        if (connection.disconnected) {
+            lose(executorId, connection, reason, causedByTasks);
+        } else {
+            earlyExits.put(executorId, new ExecutorExited(executorId, reason, causedByTasks));
+            connection.channel.close();
+        }
+    }
+
+    /** Runs on the connection's event loop when it closes. */
+    private void disconnected(String executorId, Connection connection) {
+        ExecutorExited early = earlyExits.remove(executorId);
+        if (early != null) {
+            lose(executorId, connection, early.reason(), early.causedByTasks());
+        } else if (exitReasonWaitMillis <= 0) {
+            lose(executorId, connection, "connection closed", true);
+        } else if (executors.get(executorId) == connection) {
+            connection.disconnected = true;
+            scheduler.executorDisconnected(executorId);
+            monitor.schedule(() -> lose(executorId, connection, "connection closed, and YARN gave no exit status"
+                    + " for its container within " + exitReasonWaitMillis + " ms", true), exitReasonWaitMillis,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -201,6 +267,8 @@ public final class DriverEndpoint implements AutoCloseable {
         };
         volatile long lastHeartbeat;
         volatile long pid;
+        /** The connection dropped; the executor's exit reason is awaited. */
+        volatile boolean disconnected;
 
         /** @return true if the binary was not held by the executor, and is now recorded as sent */
         synchronized boolean markSent(long binaryId) {
@@ -240,6 +308,8 @@ public final class DriverEndpoint implements AutoCloseable {
                         ctx.channel().remoteAddress(), register.pid(), register.cores());
                 scheduler.executorAdded(executorId, register.host(), register.cores(), register.containerId(),
                         register.logUrl());
+            } else if (msg instanceof ExecutorExited exited) {
+                executorExited(exited.executorId(), exited.reason(), exited.causedByTasks());
             } else if (executorId == null) {
                 LOG.warn("Closing connection from {}: message before registration", ctx.channel().remoteAddress());
                 ctx.close();
@@ -257,7 +327,7 @@ public final class DriverEndpoint implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (executorId != null) {
-                lose(executorId, connection, "connection closed");
+                disconnected(executorId, connection);
             }
             ctx.fireChannelInactive();
         }

@@ -155,7 +155,16 @@ public final class ExecutorMain {
         return "http://" + host + ":" + port + "/node/containerlogs/" + container + "/" + (user == null ? "" : user);
     }
 
+    /**
+     * The host this executor reports to the scheduler. In a YARN container, the NodeManager's host as YARN names
+     * it ({@code NM_HOST}), so that hosts the scheduler excludes or prefers are the names YARN and HDFS use,
+     * whatever this machine calls itself; elsewhere, the local host name.
+     */
     private static String hostName() {
+        String nodeManagerHost = System.getenv("NM_HOST");
+        if (nodeManagerHost != null && !nodeManagerHost.isBlank()) {
+            return nodeManagerHost;
+        }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {

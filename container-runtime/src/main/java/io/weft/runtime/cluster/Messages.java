@@ -15,7 +15,18 @@ public final class Messages {
 
     /** Any protocol message. */
     public sealed interface Message permits RegisterExecutor, Registered, LaunchTask, KillTask, StatusUpdate,
-            Heartbeat, Unpersist, Shutdown {
+            Heartbeat, Unpersist, Shutdown, ExecutorExited {
+    }
+
+    /**
+     * ApplicationMaster to driver (client mode, where they are different processes): why an executor's
+     * container ended, as YARN reported it. Sent on its own authenticated connection, without registering.
+     *
+     * @param executorId the executor the container hosted
+     * @param reason the classified exit, naming the setting to change where there is one
+     * @param causedByTasks whether the loss counts against the tasks that were running there
+     */
+    public record ExecutorExited(String executorId, String reason, boolean causedByTasks) implements Message {
     }
 
     /**

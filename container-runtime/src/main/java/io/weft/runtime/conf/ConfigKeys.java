@@ -86,6 +86,13 @@ public final class ConfigKeys {
     public static final ConfigKey<Long> HEARTBEAT_TIMEOUT = duration("weft.executor.heartbeatTimeout", "30s",
             "An executor whose heartbeats stop for this long is marked lost and its tasks run elsewhere.");
 
+    /** Wait for a lost executor's exit status. */
+    public static final ConfigKey<Long> EXIT_REASON_WAIT = duration("weft.executor.exitReasonWait", "5s",
+            "On YARN (and local-cluster), how long the driver waits, after an executor's connection drops, for the"
+                    + " exit status of its container (process) before failing its tasks without one. The status"
+                    + " decides whether the loss counts against those tasks (a memory kill does, a preemption does"
+                    + " not) and names the setting to change.");
+
     /** Executor registration timeout. */
     public static final ConfigKey<Long> REGISTRATION_TIMEOUT = duration("weft.executor.registrationTimeout", "60s",
             "How long the driver waits for a started executor JVM to register before failing the session.");

@@ -66,7 +66,8 @@ public final class LocalClusterBackend extends RemoteExecutorsBackend {
             Files.write(secretFile, secret);
             endpoint = new DriverEndpoint(scheduler, context.kryo(), secret, new Registered(context.applicationId(),
                     context.conf().asMap(), context.shuffleDir().toString()),
-                    context.conf().get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis);
+                    context.conf().get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis,
+                    context.conf().get(ConfigKeys.EXIT_REASON_WAIT));
             port = endpoint.start("127.0.0.1", 0);
             for (int i = 0; i < executors; i++) {
                 launch(String.valueOf(i + 1), secretFile, context);
@@ -106,6 +107,15 @@ public final class LocalClusterBackend extends RemoteExecutorsBackend {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.put(executorId, process);
         logs.put(executorId, log);
+        // The exit code explains a lost executor better than its dropped connection does (137: killed, e.g. by the
+        // kernel's OOM killer).
+        process.onExit().thenAccept(exited -> {
+            DriverEndpoint current = endpoint;
+            if (current != null) {
+                current.executorExited(executorId, "its process " + exited.pid() + " exited with code "
+                        + exited.exitValue() + "; log: " + log, true);
+            }
+        });
         LOG.info("Started executor {} (pid {}), log {}", executorId, process.pid(), log);
     }
 
