@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.MessageToMessageCodec;
@@ -13,6 +15,7 @@ import io.weft.runtime.serial.KryoPool;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,28 @@ final class Channels {
         pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4));
         pipeline.addLast("prepend", new LengthFieldPrepender(4));
         pipeline.addLast("handshake", handshake);
+    }
+
+    /**
+     * The pipeline of a connection to the driver: framing and the client's side of the handshake.
+     *
+     * @param secret the application's secret
+     * @param onAuthenticated runs on the event loop once the driver has proven itself; installs the message
+     *     pipeline ({@link #authenticated}) and may send the first message
+     * @return the initializer for a client bootstrap
+     */
+    static ChannelInitializer<SocketChannel> client(byte[] secret, Consumer<ChannelHandlerContext> onAuthenticated) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                init(ch.pipeline(), new Handshake.Client(secret) {
+                    @Override
+                    void onAuthenticated(ChannelHandlerContext ctx) {
+                        onAuthenticated.accept(ctx);
+                    }
+                });
+            }
+        };
     }
 
     /** After authentication: Kryo message codec and the application handler replace the handshake. */

@@ -2,14 +2,11 @@ package io.weft.runtime.cluster;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.weft.runtime.cluster.Messages.ExecutorExited;
 import io.weft.runtime.serial.KryoPool;
@@ -77,18 +74,10 @@ public final class ExecutorExitReporter implements AutoCloseable {
     private void connect() {
         new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        Channels.init(ch.pipeline(), new Handshake.Client(secret) {
-                            @Override
-                            void onAuthenticated(ChannelHandlerContext ctx) {
-                                Channels.authenticated(ctx.pipeline(), kryo, new ChannelInboundHandlerAdapter());
-                                connected(ctx.channel());
-                            }
-                        });
-                    }
-                }).connect(host, port).addListener((io.netty.channel.ChannelFutureListener) f -> {
+                .handler(Channels.client(secret, ctx -> {
+                    Channels.authenticated(ctx.pipeline(), kryo, new ChannelInboundHandlerAdapter());
+                    connected(ctx.channel());
+                })).connect(host, port).addListener((io.netty.channel.ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         failed(f.cause());
                     } else {

@@ -4,11 +4,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.weft.planner.StageBinary;
 import io.weft.planner.TaskDescription;
@@ -116,21 +114,12 @@ public final class ExecutorMain {
             Channel channel;
             try {
                 channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                        .handler(new ChannelInitializer<SocketChannel>() {
-                            @Override
-                            protected void initChannel(SocketChannel ch) {
-                                Channels.init(ch.pipeline(), new Handshake.Client(secret) {
-                                    @Override
-                                    void onAuthenticated(ChannelHandlerContext ctx) {
-                                        Channels.authenticated(ctx.pipeline(), kryo, new DriverHandler());
-                                        String container = System.getenv("CONTAINER_ID");
-                                        ctx.channel().writeAndFlush(new RegisterExecutor(executorId, hostName(),
-                                                cores, ProcessHandle.current().pid(), container,
-                                                containerLogUrl(container)));
-                                    }
-                                });
-                            }
-                        }).connect(host, port).sync().channel();
+                        .handler(Channels.client(secret, ctx -> {
+                            Channels.authenticated(ctx.pipeline(), kryo, new DriverHandler());
+                            String container = System.getenv("CONTAINER_ID");
+                            ctx.channel().writeAndFlush(new RegisterExecutor(executorId, hostName(), cores,
+                                    ProcessHandle.current().pid(), container, containerLogUrl(container)));
+                        })).connect(host, port).sync().channel();
             } catch (Exception e) {
                 LOG.error("Executor {} cannot connect to the driver at {}:{}: {}", executorId, host, port, e.toString());
                 return 3;
