@@ -871,11 +871,13 @@ public final class DagScheduler implements AutoCloseable {
     private void handleFetchFailure(RunningTask task, TaskOutcome.FetchFailed fetch) {
         LOG.warn("{} could not read map output {} of shuffle {}: {}", task.description, fetch.mapIndex(),
                 fetch.shuffleId(), fetch.message());
-        registry.unregister(fetch.shuffleId(), fetch.mapIndex());
         TaskSet taskSet = task.taskSet;
         if (taskSet.isZombie() || activeTaskSets.get(taskSet.stage) != taskSet) {
+            // An abandoned attempt's report may be about an output that has been recomputed since; the current
+            // attempt's tasks will report any output that is still unreadable.
             return;
         }
+        registry.unregister(fetch.shuffleId(), fetch.mapIndex());
         Stage stage = taskSet.stage;
         int failures = stage.recordFetchFailure();
         if (failures > config.maxStageAttempts()) {

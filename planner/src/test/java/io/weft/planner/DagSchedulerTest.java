@@ -8,6 +8,7 @@ import io.weft.api.Pair;
 import io.weft.api.RemoteTaskException;
 import io.weft.api.lineage.Node;
 import io.weft.planner.TestingCluster.Launched;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -114,6 +115,37 @@ class DagSchedulerTest {
         scheduler.drainForTest();
         assertThat(job.get()).hasSize(2);
         assertThat(cluster.accumulators).containsEntry(7L, 10L);
+    }
+
+    @Test
+    void aLateFetchFailureFromAnAbandonedAttemptDoesNotDiscardTheRecomputedOutput() throws Exception {
+        scheduler.executorAdded("e1", "h1", 2);
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.shuffled(3, 3), it -> 1, all(3), "collect");
+        List<Launched> maps;
+        while (!(maps = cluster.take()).isEmpty() && maps.get(0).task().isMapTask()) {
+            maps.forEach(map -> cluster.succeedMap(map.task(), "e1", 3));
+        }
+        List<Launched> reduces = maps;
+        assertThat(reduces).hasSize(2);
+        // Both running reducers could not read map output 2; the first report reruns it.
+        scheduler.taskEnded(reduces.get(0).task().taskId(), new TaskOutcome.FetchFailed(0, 2, "gone"));
+        List<Launched> rerun = cluster.take();
+        assertThat(rerun).extracting(l -> l.task().isMapTask(), l -> l.task().partition())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(true, 2));
+        cluster.succeedMap(rerun.get(0).task(), "e1", 3);
+        List<Launched> resumed = new ArrayList<>(cluster.take());
+        assertThat(resumed).hasSize(1);
+        // The second reducer's report arrives only now, about the output that has since been recomputed.
+        scheduler.taskEnded(reduces.get(1).task().taskId(), new TaskOutcome.FetchFailed(0, 2, "gone"));
+        List<Launched> next = cluster.take();
+        assertThat(next).as("no third run of map 2").noneMatch(l -> l.task().isMapTask());
+        resumed.addAll(next);
+        while (!resumed.isEmpty()) {
+            resumed.forEach(l -> cluster.succeedResult(l.task(), 1, Map.of()));
+            resumed = new ArrayList<>(cluster.take());
+        }
+        scheduler.drainForTest();
+        assertThat(job.get()).hasSize(3);
     }
 
     @Test
