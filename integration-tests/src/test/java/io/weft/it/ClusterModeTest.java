@@ -207,6 +207,20 @@ class ClusterModeTest {
                 .isFalse();
     }
 
+    @Test
+    void aTaskThatOutgrowsItsContainerFailsTheJobWithYarnsReasonAndTheSettingToRaise() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        List<String> args = submit(clusters, "--conf", "weft.task.maxFailures=2", "io.weft.it.apps.MemoryHogApp");
+        int exit = WeftSubmit.run(args.toArray(new String[0]), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String text = printed.toString(StandardCharsets.UTF_8);
+        // In cluster mode the AM hands YARN's exit status straight to the driver in its JVM; the task's failure,
+        // and so the error the client prints, says what happened and what to raise.
+        assertThat(exit).as(text).isEqualTo(1);
+        assertThat(text).contains("Final status: FAILED").contains("failed 2 times")
+                .contains("killed for exceeding its physical memory limit of 640 MB")
+                .contains("weft.executor.memoryOverhead");
+    }
 
     @Test
     void aKilledApplicationLeavesNoStagingAndTheJanitorRemovesItsShuffleFiles() throws Exception {

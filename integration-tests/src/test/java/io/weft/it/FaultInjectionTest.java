@@ -337,7 +337,7 @@ class FaultInjectionTest {
             long count = weft.parallelize(DATA, 4).mapPartitions(records -> {
                 io.weft.api.lineage.TaskContext task = io.weft.api.lineage.TaskContext.current();
                 if (task.partitionId() == 1 && task.attemptNumber() == 0) {
-                    touchOffHeap(1L << 30);
+                    io.weft.it.apps.MemoryHogApp.touchOffHeap(1L << 30);
                     LockSupport.parkNanos(60_000_000_000L);
                 }
                 return records;
@@ -354,22 +354,6 @@ class FaultInjectionTest {
             // The AM counted the failure and asked for a replacement (which the finished job may not have waited for).
             assertThat(clusters.amLog(weft.applicationId())).containsSubsequence("Executor container failed (1 of",
                     "Requesting an executor container");
-        }
-    }
-
-    /**
-     * Allocates and writes native memory that is never freed (the process is about to be killed), beyond
-     * {@code -XX:MaxDirectMemorySize}, as a leaking native library or an unbounded buffer pool would.
-     */
-    private static void touchOffHeap(long bytes) {
-        try {
-            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            sun.misc.Unsafe unsafe = (sun.misc.Unsafe) f.get(null);
-            long address = unsafe.allocateMemory(bytes);
-            unsafe.setMemory(address, bytes, (byte) 1);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
