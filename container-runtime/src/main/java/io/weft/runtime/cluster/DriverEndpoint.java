@@ -219,8 +219,14 @@ public final class DriverEndpoint implements AutoCloseable {
         }
         if (connection.disconnected) {
             lose(executorId, connection, reason, causedByTasks);
+            return;
+        }
+        earlyExits.put(executorId, new ExecutorExited(executorId, reason, causedByTasks));
+        // The connection may have dropped between the check and the put, after disconnected() looked for a
+        // reason: look again (whichever of the two removes the reason uses it).
+        if (connection.disconnected && earlyExits.remove(executorId) != null) {
+            lose(executorId, connection, reason, causedByTasks);
         } else {
-            earlyExits.put(executorId, new ExecutorExited(executorId, reason, causedByTasks));
             connection.channel.close();
         }
     }
@@ -235,9 +241,18 @@ public final class DriverEndpoint implements AutoCloseable {
         } else if (executors.get(executorId) == connection) {
             connection.disconnected = true;
             scheduler.executorDisconnected(executorId);
-            monitor.schedule(() -> lose(executorId, connection, "connection closed, and YARN gave no exit status"
-                    + " for its container within " + exitReasonWaitMillis + " ms", true), exitReasonWaitMillis,
-                    TimeUnit.MILLISECONDS);
+            ExecutorExited raced = earlyExits.remove(executorId); // reported while this was deciding
+            if (raced != null) {
+                lose(executorId, connection, raced.reason(), raced.causedByTasks());
+                return;
+            }
+            try {
+                monitor.schedule(() -> lose(executorId, connection, "connection closed, and YARN gave no exit"
+                        + " status for its container within " + exitReasonWaitMillis + " ms", true),
+                        exitReasonWaitMillis, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                lose(executorId, connection, "connection closed", true); // the endpoint is closing
+            }
         }
     }
 
