@@ -52,6 +52,14 @@ class FaultInjectionTest {
 
     /** Counts task starts per stage and partition, and how attempts ended. */
     private static final class Tally implements SchedulerListener {
+
+        /** @return a tally listening to the session's scheduler from now on */
+        static Tally of(WeftSession weft) {
+            Tally tally = new Tally();
+            ((DriverEngine) weft.engine()).addSchedulerListener(tally);
+            return tally;
+        }
+
         final Map<String, Integer> starts = new ConcurrentHashMap<>();
         final List<TaskOutcome> outcomes = new CopyOnWriteArrayList<>();
         final AtomicInteger speculative = new AtomicInteger();
@@ -102,8 +110,7 @@ class FaultInjectionTest {
         MiniClusters clusters = MiniClusters.get();
         try (WeftSession weft = session(clusters, "deleted-shuffle-file-it").getOrCreate()) {
             DriverEngine engine = (DriverEngine) weft.engine();
-            Tally tally = new Tally();
-            engine.addSchedulerListener(tally);
+            Tally tally = Tally.of(weft);
             FileSystem fs = clusters.fs();
             org.apache.hadoop.fs.Path shuffle0 = new org.apache.hadoop.fs.Path(engine.shuffleDir(), "shuffle_0");
             java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
@@ -137,8 +144,7 @@ class FaultInjectionTest {
         try (WeftSession weft = session(clusters, "kill-mid-map-it").getOrCreate()) {
             DriverEngine engine = (DriverEngine) weft.engine();
             YarnClientBackend backend = (YarnClientBackend) engine.backend();
-            Tally tally = new Tally();
-            engine.addSchedulerListener(tally);
+            Tally tally = Tally.of(weft);
             Map<Integer, String> ranOn = new ConcurrentHashMap<>();
             List<Integer> runningWhenKilled = new CopyOnWriteArrayList<>();
             engine.addSchedulerListener(new SchedulerListener() {
@@ -193,9 +199,7 @@ class FaultInjectionTest {
         try (WeftSession weft = session(clusters, "speculation-it").config("weft.speculation", "true")
                 .config("weft.speculation.quantile", "0.5").config("weft.speculation.minRuntime", "500ms")
                 .getOrCreate()) {
-            DriverEngine engine = (DriverEngine) weft.engine();
-            Tally tally = new Tally();
-            engine.addSchedulerListener(tally);
+            Tally tally = Tally.of(weft);
             long start = System.nanoTime();
             // The first attempt of the last partition hangs for a minute, as on an executor with a failing disk; any
             // later attempt (the speculative copy, on another executor) is quick. The tasks write the output, so the
@@ -264,9 +268,7 @@ class FaultInjectionTest {
                 .config("weft.executor.instances", "3")
                 .config("weft.task.maxFailures", "6")
                 .config("weft.exclude.unschedulableTimeout", "3s").getOrCreate()) {
-            DriverEngine engine = (DriverEngine) weft.engine();
-            Tally tally = new Tally();
-            engine.addSchedulerListener(tally);
+            Tally tally = Tally.of(weft);
             // Partition 0 fails four times: twice on each of two executors, which then get no more of the stage's
             // tasks; its fifth attempt, on the third executor, succeeds, and so does the stage.
             List<Integer> out = weft.parallelize(DATA, 3).mapPartitions(records -> {
@@ -329,9 +331,7 @@ class FaultInjectionTest {
     void anExecutorKilledForExceedingItsMemoryFailsItsTaskWithTheSettingToRaiseAndIsReplaced() throws Exception {
         MiniClusters clusters = MiniClusters.get();
         try (WeftSession weft = session(clusters, "memory-kill-it").getOrCreate()) {
-            DriverEngine engine = (DriverEngine) weft.engine();
-            Tally tally = new Tally();
-            engine.addSchedulerListener(tally);
+            Tally tally = Tally.of(weft);
             // The first attempt of partition 1 touches 1 GB outside the heap, in a 640 MB container (256 MB heap plus
             // the 384 MB minimum overhead), and waits to be killed; the retry elsewhere is plain.
             long count = weft.parallelize(DATA, 4).mapPartitions(records -> {
