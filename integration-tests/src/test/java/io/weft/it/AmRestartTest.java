@@ -117,7 +117,7 @@ class AmRestartTest {
     /** The first ApplicationMaster attempt's JVM, found by its container's log directory on its command line. */
     private static ProcessHandle amProcess(String appId) {
         return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c ->
-                c.contains("io.weft.am.ApplicationMaster")
+                c.contains("io.weft.am.master.ApplicationMaster")
                         && c.contains(appId.replace("application_", "") + "_01_000001")).orElse(false))
                 .findFirst().orElseThrow(() -> new AssertionError("no ApplicationMaster process for " + appId));
     }

@@ -106,7 +106,7 @@ class ClusterModeTest {
         assertThat(fs.exists(new org.apache.hadoop.fs.Path("/weft-events/" + appId))).isTrue();
         ByteArrayOutputStream historyOut = new ByteArrayOutputStream();
         java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
-        Thread history = new Thread(() -> io.weft.am.HistoryCommand.run(new String[] {"--port", "0", "--conf",
+        Thread history = new Thread(() -> io.weft.am.submit.HistoryCommand.run(new String[] {"--port", "0", "--conf",
                 "weft.yarn.hadoopConfDir=" + clusters.confDir, fs.makeQualified(
                         new org.apache.hadoop.fs.Path("/weft-events")).toString()},
                 new PrintStream(historyOut, true, StandardCharsets.UTF_8), stop));
@@ -183,7 +183,7 @@ class ClusterModeTest {
         assertThat(lines).containsExactlyInAnyOrder("(a,2)", "(b,3)", "(c,1)");
 
         java.io.StringWriter help = new java.io.StringWriter();
-        new picocli.CommandLine(new WeftSubmit(System.out)).usage(new java.io.PrintWriter(help));
+        new picocli.CommandLine(new io.weft.am.submit.SubmitCommand(System.out)).usage(new java.io.PrintWriter(help));
         assertThat(help.toString()).contains("--deploy-mode", "--name", "--queue", "--num-executors",
                 "--executor-memory", "--executor-cores", "--driver-memory", "--conf", "--help");
     }
@@ -283,7 +283,7 @@ class ClusterModeTest {
             org.apache.hadoop.fs.Path home = fs.getHomeDirectory();
             assertThat(fs.exists(new org.apache.hadoop.fs.Path(home, ".weft/staging/" + appId))).isFalse();
             // A killed AM may not get to clean up: the janitor (run at every session start) does.
-            io.weft.am.Janitor.clean(fs, client, List.of(fs.makeQualified(new org.apache.hadoop.fs.Path(home,
+            io.weft.am.submit.Janitor.clean(fs, client, List.of(fs.makeQualified(new org.apache.hadoop.fs.Path(home,
                     ".weft/shuffle"))));
             assertThat(fs.exists(new org.apache.hadoop.fs.Path(home, ".weft/shuffle/" + appId))).isFalse();
         } finally {

@@ -7,7 +7,7 @@ import io.weft.examples.WordCount;
 import io.weft.planner.SchedulerListener;
 import io.weft.planner.Stage;
 import io.weft.planner.TaskDescription;
-import io.weft.runtime.driver.DriverEngine;
+import io.weft.driver.DriverEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,13 +2,13 @@ package io.weft.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weft.am.YarnClientBackend;
+import io.weft.am.submit.YarnClientBackend;
 import io.weft.api.Pair;
 import io.weft.api.WeftSession;
 import io.weft.planner.SchedulerListener;
 import io.weft.planner.TaskDescription;
 import io.weft.planner.TaskOutcome;
-import io.weft.runtime.driver.DriverEngine;
+import io.weft.driver.DriverEngine;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.weft.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.weft.am.YarnClientBackend;
+import io.weft.am.submit.YarnClientBackend;
 import io.weft.api.JobFailedException;
 import io.weft.api.Pair;
 import io.weft.api.PairDataset;
@@ -12,7 +12,7 @@ import io.weft.planner.SchedulerListener;
 import io.weft.planner.Stage;
 import io.weft.planner.TaskDescription;
 import io.weft.planner.TaskOutcome;
-import io.weft.runtime.driver.DriverEngine;
+import io.weft.driver.DriverEngine;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.weft.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.weft.am.Janitor;
+import io.weft.am.submit.Janitor;
 import io.weft.api.WeftSession;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;

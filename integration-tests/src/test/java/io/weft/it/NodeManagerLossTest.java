@@ -7,7 +7,7 @@ import io.weft.api.WeftSession;
 import io.weft.planner.SchedulerListener;
 import io.weft.planner.TaskDescription;
 import io.weft.planner.TaskOutcome;
-import io.weft.runtime.driver.DriverEngine;
+import io.weft.driver.DriverEngine;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

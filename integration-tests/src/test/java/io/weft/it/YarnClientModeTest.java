@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.weft.api.Pair;
 import io.weft.api.WeftException;
 import io.weft.api.WeftSession;
-import io.weft.runtime.driver.DriverEngine;
+import io.weft.driver.DriverEngine;
 import io.weft.examples.TextCorpus;
 import io.weft.examples.WordCount;
 import java.io.BufferedReader;
@@ -99,7 +99,7 @@ class YarnClientModeTest {
                 ApplicationReport running = yarn.getApplicationReport(
                         org.apache.hadoop.yarn.api.records.ApplicationId.fromString(appId));
                 assertThat(running.getOriginalTrackingUrl())
-                        .isEqualTo(((io.weft.runtime.driver.DriverEngine) weft.engine()).statusUrl().orElseThrow());
+                        .isEqualTo(((io.weft.driver.DriverEngine) weft.engine()).statusUrl().orElseThrow());
                 var jobs = Http.json(running.getTrackingUrl() + "api/v1/jobs");
                 assertThat(jobs.findValuesAsText("status")).containsOnly("SUCCEEDED").hasSizeGreaterThanOrEqualTo(2);
                 var executors = Http.json(running.getTrackingUrl() + "api/v1/executors");
@@ -164,7 +164,7 @@ class YarnClientModeTest {
     void wrongSecretAndGarbageOnTheDriversPortAreRejectedWhileAJobRuns() throws Exception {
         try (WeftSession weft = session("intruders").getOrCreate()) {
             DriverEngine engine = (DriverEngine) weft.engine();
-            int port = ((io.weft.am.YarnClientBackend) engine.backend()).driverPort();
+            int port = ((io.weft.am.submit.YarnClientBackend) engine.backend()).driverPort();
             java.util.concurrent.atomic.AtomicInteger failedTasks = new java.util.concurrent.atomic.AtomicInteger();
             engine.addSchedulerListener(new io.weft.planner.SchedulerListener() {
                 @Override
@@ -207,7 +207,7 @@ class YarnClientModeTest {
         for (int i = 0; i < 2; i++) {
             try (WeftSession weft = session("jar-cache-it-" + i).config("weft.executor.instances", "1").getOrCreate()) {
                 assertThat(weft.parallelize(List.of(1, 2, 3), 1).map(x -> x * 2).collect()).containsExactly(2, 4, 6);
-                var report = ((io.weft.am.YarnClientBackend) ((io.weft.runtime.driver.DriverEngine) weft.engine())
+                var report = ((io.weft.am.submit.YarnClientBackend) ((io.weft.driver.DriverEngine) weft.engine())
                         .backend()).uploadReport();
                 if (i == 1) {
                     // Only the test's own classes (a directory, jarred per run) travel again.

@@ -1,6 +1,6 @@
 package io.weft.yarnconf;
 
-import io.weft.runtime.conf.JvmOptions;
+import io.weft.conf.JvmOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

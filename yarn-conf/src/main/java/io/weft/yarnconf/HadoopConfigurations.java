@@ -1,6 +1,6 @@
 package io.weft.yarnconf;
 
-import io.weft.runtime.conf.WeftConf;
+import io.weft.conf.WeftConf;
 import java.io.File;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.weft.yarnconf;
 
-import io.weft.runtime.conf.ConfigKey;
-import io.weft.runtime.conf.ConfigKeys;
+import io.weft.conf.ConfigKey;
+import io.weft.conf.ConfigKeys;
 import java.util.ArrayList;
 import java.util.List;
 

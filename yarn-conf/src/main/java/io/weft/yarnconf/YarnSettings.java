@@ -1,6 +1,6 @@
 package io.weft.yarnconf;
 
-import io.weft.runtime.conf.WeftConf;
+import io.weft.conf.WeftConf;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.api.WeftException;
-import io.weft.runtime.conf.ConfigKey;
-import io.weft.runtime.conf.WeftConf;
+import io.weft.conf.ConfigKey;
+import io.weft.conf.WeftConf;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -16,7 +16,7 @@ import java.lang.reflect.Method;
  * {@code --add-opens java.base/java.lang.invoke}; going to the capturing class directly needs no JVM flag, so a
  * user's {@code java -cp app.jar} behaves like our containers. Stateless and thread-safe.
  */
-final class LambdaSerializer extends Serializer<Object> {
+public final class LambdaSerializer extends Serializer<Object> {
 
     /** Marker class under which lambdas are registered (every lambda class is distinct). */
     static final class Closure {
@@ -88,7 +88,7 @@ final class LambdaSerializer extends Serializer<Object> {
      * @return its serialized form
      * @throws KryoException if the object is not a serializable lambda
      */
-    static SerializedLambda toSerializedLambda(Object lambda) {
+    public static SerializedLambda toSerializedLambda(Object lambda) {
         try {
             Method writeReplace = lambda.getClass().getDeclaredMethod("writeReplace");
             writeReplace.setAccessible(true);
@@ -106,7 +106,7 @@ final class LambdaSerializer extends Serializer<Object> {
      * @param type a class
      * @return whether it is the class of a serializable lambda
      */
-    static boolean isSerializableLambda(Class<?> type) {
+    public static boolean isSerializableLambda(Class<?> type) {
         if (!type.isSynthetic() || !java.io.Serializable.class.isAssignableFrom(type)) {
             return false;
         }

@@ -1,0 +1,169 @@
+package io.weft.am.master;
+
+import io.weft.api.WeftSession;
+import io.weft.conf.ConfigKeys;
+import io.weft.conf.WeftConf;
+import io.weft.driver.DriverAttempt;
+import io.weft.status.DriverUi;
+import io.weft.yarnconf.StagingLayout;
+import io.weft.yarnconf.YarnConfigKeys;
+import io.weft.yarnconf.YarnSettings;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ApplicationMaster in cluster mode: registers with the ResourceManager, then runs the user's {@code main}
+ * as the driver. The session the program creates asks this AM for executor containers ({@link AmBackend}).
+ * When {@code main} returns the AM unregisters SUCCEEDED; when it throws, FAILED with the exception's class,
+ * message and stack trace as diagnostics, which {@code WeftSubmit} prints. The staging directory is deleted on
+ * every path this process sees.
+ */
+public final class ApplicationMaster {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApplicationMaster.class);
+
+    /** The application description the client stages: settings, main class, arguments. */
+    public static final String MAIN_CLASS = "weft.internal.mainClass";
+    public static final String ARGS = "weft.internal.args";
+    public static final String STAGING = "weft.internal.stagingDir";
+    public static final String APP_NAME = "weft.internal.appName";
+    private static final int MAX_DIAGNOSTICS = 16_000;
+
+    private ApplicationMaster() {
+    }
+
+    /**
+     * @param ignored the application is described by {@value StagingLayout#APP_FILE}
+     * @throws Exception when the AM cannot register or unregister
+     */
+    public static void main(String[] ignored) throws Exception {
+        Properties app = new Properties();
+        try (InputStream in = new FileInputStream(StagingLayout.APP_FILE)) {
+            app.load(in);
+        }
+        Map<String, String> settings = new HashMap<>();
+        for (String key : app.stringPropertyNames()) {
+            if (key.startsWith("weft.") && !key.startsWith("weft.internal.")) {
+                settings.put(key, app.getProperty(key));
+                System.setProperty(key, app.getProperty(key));
+            }
+        }
+        System.setProperty(ConfigKeys.MASTER.name(), "yarn");
+        WeftConf conf = WeftConf.validate(settings, YarnConfigKeys.allWithRuntime());
+        YarnSettings yarnSettings = YarnSettings.from(conf);
+        Path stagingDir = new Path(app.getProperty(STAGING));
+        org.apache.hadoop.yarn.api.records.ApplicationAttemptId attemptId = org.apache.hadoop.yarn.api.records
+                .ContainerId.fromString(System.getenv("CONTAINER_ID")).getApplicationAttemptId();
+        String appId = attemptId.getApplicationId().toString();
+        DriverAttempt attempt = attempt(attemptId.getAttemptId(), yarnSettings.amMaxAttempts(),
+                new YarnConfiguration());
+        LOG.info("ApplicationMaster attempt {}{}", attempt.number(), attempt.mayBeRetried()
+                ? " (another follows if this one dies: committed work is journaled for it)" : " (the last)");
+        // Each attempt's event log is its own file; the last one is the application's history.
+        String uiId = attempt.number() > 1 ? appId + "-attempt" + attempt.number() : appId;
+        String javaOptions = conf.get(ConfigKeys.EXECUTOR_JAVA_OPTIONS);
+        ExecutorLauncher launcher = new ExecutorLauncher(yarnSettings.executorInstances(),
+                yarnSettings.executorMemoryMb(), yarnSettings.executorContainerMb(), yarnSettings.executorCores(),
+                stagingDir, javaOptions == null || javaOptions.isBlank() ? List.of()
+                        : List.of(javaOptions.trim().split("\\s+")), yarnSettings.executorNodeLabel(),
+                LaunchPolicy.from(conf, yarnSettings.executorInstances()));
+        DriverUi ui = DriverUi.start(uiId, app.getProperty(APP_NAME, app.getProperty(MAIN_CLASS)), conf,
+                new YarnConfiguration(), false, WebProxies.access(new YarnConfiguration(), appId));
+        launcher.register(ui.url().orElse(""));
+        launcher.startEventThread();
+        AmContext.set(new AmContext(launcher, yarnSettings, stagingDir, appId, ui, attempt));
+
+        FinalApplicationStatus status = FinalApplicationStatus.SUCCEEDED;
+        String diagnostics = "";
+        try {
+            runMain(app.getProperty(MAIN_CLASS), decodeArgs(app.getProperty(ARGS, "")));
+        } catch (Throwable t) {
+            status = FinalApplicationStatus.FAILED;
+            diagnostics = "The driver failed: " + stackTrace(t);
+            LOG.error("The driver failed", t);
+        } finally {
+            WeftSession.active().ifPresent(WeftSession::close);
+            try {
+                FileSystem.get(new YarnConfiguration()).delete(stagingDir, true);
+            } catch (Exception e) {
+                LOG.warn("Could not delete the staging directory {}: {}", stagingDir, e.toString());
+            }
+        }
+        ui.applicationEnded(status == FinalApplicationStatus.SUCCEEDED);
+        ui.close();
+        String history = conf.get(ConfigKeys.HISTORY_ADDRESS);
+        launcher.finish(status, diagnostics.length() > MAX_DIAGNOSTICS
+                ? diagnostics.substring(0, MAX_DIAGNOSTICS) : diagnostics,
+                history == null || conf.get(ConfigKeys.EVENT_LOG_DIR) == null ? ""
+                        : history.replaceAll("/+$", "") + "/history/" + uiId + "/");
+        System.exit(status == FinalApplicationStatus.SUCCEEDED ? 0 : 1);
+    }
+
+    /**
+     * @param number this attempt, from 1
+     * @param requested {@code weft.am.maxAttempts}
+     * @param yarn the cluster's configuration, whose {@code yarn.resourcemanager.am.max-attempts} caps it
+     * @return the attempt, and whether YARN will start another if this one dies
+     */
+    static DriverAttempt attempt(int number, int requested, YarnConfiguration yarn) {
+        int allowed = Math.min(requested, yarn.getInt(YarnConfiguration.RM_AM_MAX_ATTEMPTS,
+                YarnConfiguration.DEFAULT_RM_AM_MAX_ATTEMPTS));
+        return new DriverAttempt(number, number < allowed);
+    }
+
+    private static void runMain(String mainClass, String[] args) throws Throwable {
+        LOG.info("Running the driver: {}.main({} arguments)", mainClass, args.length);
+        try {
+            Class.forName(mainClass, true, Thread.currentThread().getContextClassLoader())
+                    .getMethod("main", String[].class).invoke(null, (Object) args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringWriter out = new StringWriter();
+        t.printStackTrace(new PrintWriter(out));
+        return out.toString();
+    }
+
+    /**
+     * @param args program arguments
+     * @return one line of base64-encoded arguments, safe in a properties file
+     */
+    public static String encodeArgs(List<String> args) {
+        List<String> encoded = new ArrayList<>();
+        for (String arg : args) {
+            encoded.add(Base64.getEncoder().encodeToString(arg.getBytes(StandardCharsets.UTF_8)));
+        }
+        return String.join(",", encoded);
+    }
+
+    static String[] decodeArgs(String line) {
+        if (line.isEmpty()) {
+            return new String[0];
+        }
+        String[] parts = line.split(",");
+        String[] out = new String[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = new String(Base64.getDecoder().decode(parts[i]), StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,50 @@
+package io.weft.am.master;
+
+import io.weft.api.WeftException;
+import io.weft.api.spi.Engine;
+import io.weft.conf.WeftConf;
+import io.weft.driver.DriverEngine;
+import io.weft.yarnconf.ApplicationDirs;
+import java.io.IOException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+
+/**
+ * Cluster mode: the session a program creates inside the {@link ApplicationMaster} is driven by that AM, which
+ * asks YARN for the executors ({@link AmBackend}), reports progress and prefers the hosts of waiting tasks' input.
+ */
+public final class ClusterModeEngines {
+
+    private ClusterModeEngines() {
+    }
+
+    /** @return whether this JVM is a cluster-mode ApplicationMaster running its program's {@code main} */
+    public static boolean inApplicationMaster() {
+        return AmContext.current() != null;
+    }
+
+    /**
+     * Called on the thread creating the session, in the ApplicationMaster only.
+     *
+     * @param conf the session's validated settings
+     * @return the driver, with its executors registered
+     * @throws WeftException when the file system cannot be reached or executors do not start
+     */
+    public static Engine create(WeftConf conf) {
+        AmContext am = AmContext.current();
+        YarnConfiguration yarn = new YarnConfiguration(conf.hadoopConfiguration(new YarnConfiguration()));
+        FileSystem fs;
+        try {
+            fs = FileSystem.get(yarn);
+        } catch (IOException e) {
+            throw new WeftException("The ApplicationMaster cannot reach the file system: " + e.getMessage(), e);
+        }
+        DriverEngine engine = new DriverEngine(am.applicationId(), ApplicationDirs.withShuffleRoot(conf, fs), yarn,
+                new AmBackend(am), am.ui(), am.attempt());
+        engine.addSchedulerListener(new ProgressReporter(am.launcher()::setProgress));
+        PendingTaskLocality locality = new PendingTaskLocality(am.launcher()::relocalizeOutstanding);
+        engine.addSchedulerListener(locality);
+        am.launcher().preferInputHosts(locality::hostCounts);
+        return engine;
+    }
+}

@@ -1,0 +1,196 @@
+package io.weft.am.submit;
+
+import io.weft.api.WeftException;
+import io.weft.yarnconf.StagingLayout;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An application's staging directory on the cluster's file system (permissions 700): the jars its containers
+ * run, uploaded by the client and localized by the NodeManagers.
+ */
+public final class Staging {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Staging.class);
+
+    /** Jars a driver's class path may hold that containers must not get: test and mini-cluster tooling. */
+    private static final List<String> NOT_SHIPPED = List.of("hadoop-client-minicluster", "junit-", "opentest4j",
+            "apiguardian", "assertj-", "surefire", "bcprov-", "bcpkix-", "bcutil-", "mockito", "byte-buddy");
+
+    private Staging() {
+    }
+
+    /**
+     * What an upload did.
+     *
+     * @param uploaded jars copied to the cluster by this upload
+     * @param reused jars already in the shared jar cache, by content digest
+     * @param uploadedBytes bytes copied
+     */
+    public record Report(List<String> uploaded, List<String> reused, long uploadedBytes) {
+    }
+
+    /**
+     * Stages the class path's jars. Jar files go once per content digest into the shared, world-readable jar
+     * cache and are localized with PUBLIC visibility, so NodeManagers keep them across applications and a second
+     * submission of the same version uploads nothing but what changed. Class directories (the application's
+     * own classes during development) are jarred into the private staging directory.
+     *
+     * @param fs the cluster's file system
+     * @param dir the application's staging directory, created with permissions 700
+     * @param jarCache the shared jar cache directory
+     * @param classPath the driver's class path entries
+     * @return what was uploaded and what was reused
+     * @throws WeftException when the upload fails
+     */
+    public static Report upload(FileSystem fs, org.apache.hadoop.fs.Path dir, org.apache.hadoop.fs.Path jarCache,
+            List<String> classPath) {
+        List<String> uploaded = new ArrayList<>();
+        List<String> reused = new ArrayList<>();
+        long bytes = 0;
+        StringBuilder manifest = new StringBuilder();
+        try {
+            // Parents first, with the default permissions: HDFS gives the implicit parents of mkdirs(dir, 700)
+            // mode 700 too, which would hide the public jar cache below the same home directory.
+            makeWorldReadableDirs(fs, jarCache);
+            fs.mkdirs(dir.getParent());
+            fs.mkdirs(dir, new FsPermission((short) 0700));
+            fs.setPermission(dir, new FsPermission((short) 0700));
+            int index = 0;
+            for (String entry : classPath) {
+                File file = new File(entry);
+                if (!file.exists() || NOT_SHIPPED.stream().anyMatch(file.getName()::contains)) {
+                    continue;
+                }
+                String link = String.format("%03d-%s", index++, file.isDirectory()
+                        ? file.getParentFile().getName() + "-" + file.getName() + ".jar" : file.getName());
+                if (file.isDirectory()) {
+                    File jar = jarDirectory(file, index);
+                    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(dir, link);
+                    fs.copyFromLocalFile(true, true, new org.apache.hadoop.fs.Path(jar.toURI()), target);
+                    uploaded.add(link);
+                    bytes += fs.getFileStatus(target).getLen();
+                    manifest.append(link).append('\t').append(fs.makeQualified(target)).append("\tAPPLICATION\n");
+                } else if (file.getName().endsWith(".jar")) {
+                    org.apache.hadoop.fs.Path cached = new org.apache.hadoop.fs.Path(
+                            new org.apache.hadoop.fs.Path(jarCache, sha256(file)), file.getName());
+                    if (fs.exists(cached) && fs.getFileStatus(cached).getLen() == file.length()) {
+                        reused.add(file.getName());
+                    } else {
+                        publish(fs, file, cached);
+                        uploaded.add(file.getName());
+                        bytes += file.length();
+                    }
+                    manifest.append(link).append('\t').append(fs.makeQualified(cached)).append("\tPUBLIC\n");
+                }
+            }
+            try (var out = fs.create(new org.apache.hadoop.fs.Path(dir, StagingLayout.MANIFEST), true)) {
+                out.write(manifest.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new WeftException("Could not upload the application's jars: " + e.getMessage()
+                    + ". Fix: check that the default file system is reachable and writable"
+                    + " (weft.yarn.stagingDir, weft.yarn.jarCacheDir).", e);
+        }
+        LOG.info("Staged {} jars: uploaded {} ({} MB): {}; reused {} from the jar cache {}", uploaded.size()
+                + reused.size(), uploaded.size(), bytes >> 20, uploaded, reused.size(), jarCache);
+        return new Report(List.copyOf(uploaded), List.copyOf(reused), bytes);
+    }
+
+    /** Uploads under a temporary name and renames, so concurrent submissions never see a partial jar. */
+    private static void publish(FileSystem fs, File file, org.apache.hadoop.fs.Path cached) throws IOException {
+        makeWorldReadableDirs(fs, cached.getParent());
+        org.apache.hadoop.fs.Path temp = new org.apache.hadoop.fs.Path(cached.getParent(),
+                "." + file.getName() + "." + java.util.UUID.randomUUID() + ".tmp");
+        fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(file.toURI()), temp);
+        fs.setPermission(temp, new FsPermission((short) 0644));
+        if (!fs.rename(temp, cached)) {
+            fs.delete(temp, false);
+            if (!fs.exists(cached)) {
+                throw new IOException("could not publish " + cached);
+            }
+        }
+    }
+
+    private static void makeWorldReadableDirs(FileSystem fs, org.apache.hadoop.fs.Path path) throws IOException {
+        // PUBLIC resources need every ancestor readable and searchable by everyone: create missing directories
+        // 755, and open up our own directories below the home directory (a staging root made first may be 700).
+        fs.mkdirs(path);
+        org.apache.hadoop.fs.Path home = fs.makeQualified(fs.getHomeDirectory());
+        String user = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName();
+        for (org.apache.hadoop.fs.Path p = fs.makeQualified(path); p != null && !p.equals(home); p = p.getParent()) {
+            FileStatus status = fs.getFileStatus(p);
+            short mode = status.getPermission().toShort();
+            if ((mode & 0005) != 0005 && status.getOwner().equals(user)) {
+                fs.setPermission(p, new FsPermission((short) (mode | 0755)));
+            }
+        }
+    }
+
+    static String sha256(File file) throws IOException {
+        try (var in = Files.newInputStream(file.toPath())) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static File jarDirectory(File dir, int index) throws IOException {
+        Path jar = Files.createTempFile(String.format("%03d-", index) + dir.getParentFile().getName() + "-"
+                + dir.getName() + "-", ".jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                var paths = Files.walk(dir.toPath())) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                if (Files.isRegularFile(p)) {
+                    String name = dir.toPath().relativize(p).toString().replace(File.separatorChar, '/');
+                    out.putNextEntry(new JarEntry(name));
+                    try (var in = Files.newInputStream(p)) {
+                        in.transferTo((OutputStream) out);
+                    }
+                    out.closeEntry();
+                }
+            }
+        }
+        return jar.toFile();
+    }
+
+    /**
+     * Uploads the client's Hadoop configuration, which containers see as their {@code core-site.xml} and
+     * {@code yarn-site.xml}: the AM and executors reach the same ResourceManager and file system as the client.
+     *
+     * @param fs the file system
+     * @param dir the staging directory
+     * @param conf the client's configuration
+     * @throws IOException on write failure
+     */
+    public static void uploadConfiguration(FileSystem fs, org.apache.hadoop.fs.Path dir,
+            org.apache.hadoop.conf.Configuration conf) throws IOException {
+        org.apache.hadoop.conf.Configuration shipped = new org.apache.hadoop.conf.Configuration(conf);
+        // Test clusters set a topology class that containers' lean class paths do not have.
+        shipped.set("net.topology.node.switch.mapping.impl", "org.apache.hadoop.net.ScriptBasedMapping");
+        for (String staged : StagingLayout.HADOOP_CONF_FILES) {
+            try (var out = fs.create(new org.apache.hadoop.fs.Path(dir, staged), true)) {
+                shipped.writeXml(out);
+            }
+        }
+    }
+}

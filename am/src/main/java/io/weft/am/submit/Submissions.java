@@ -1,0 +1,81 @@
+package io.weft.am.submit;
+
+import io.weft.am.master.ExecutorLauncher;
+import io.weft.runtime.executor.ExecutorMain;
+import io.weft.yarnconf.ContainerCommands;
+import io.weft.yarnconf.StagingLayout;
+import io.weft.yarnconf.YarnSettings;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+
+/** Fills a YARN submission the same way in client and cluster mode. */
+final class Submissions {
+
+    /**
+     * The client-mode AM only allocates and launches containers: the quick-starting C1 compiler and the serial
+     * collector leave the node's cores to the executor JVMs that start at the same moment.
+     */
+    static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+    private Submissions() {
+    }
+
+    /**
+     * Sets the application's name, queue, priority, attempts, tags, AM node label and size, and the AM's launch
+     * context: the staged jars and configuration, the class path, and the application secret in the AM's
+     * credentials (never on its command line).
+     *
+     * @param submission from {@code YarnClientApplication}
+     * @param settings the YARN settings
+     * @param name the application's name
+     * @param fs the file system of the staging directory
+     * @param stagingDir the staging directory
+     * @param yarn the cluster's configuration
+     * @param javaHome JAVA_HOME for the containers, or null
+     * @param amMainClass the AM's main class
+     * @param amArgs its arguments
+     * @param secret the application secret
+     * @throws IOException when the staged files cannot be listed
+     */
+    static void fill(ApplicationSubmissionContext submission, YarnSettings settings, String name, FileSystem fs,
+            Path stagingDir, YarnConfiguration yarn, String javaHome, String amMainClass, List<String> amArgs,
+            byte[] secret) throws IOException {
+        submission.setApplicationName(name);
+        submission.setApplicationType("WEFT");
+        submission.setQueue(settings.queue());
+        submission.setPriority(Priority.newInstance(settings.priority()));
+        submission.setMaxAppAttempts(settings.amMaxAttempts());
+        submission.setApplicationTags(settings.tags());
+        Resource amResource = Resource.newInstance(settings.amContainerMb(), settings.amCores());
+        submission.setResource(amResource);
+        if (settings.amNodeLabel() != null) {
+            // On the AM's own request only: the application-wide expression would also pin every executor there.
+            org.apache.hadoop.yarn.api.records.ResourceRequest amRequest =
+                    org.apache.hadoop.yarn.api.records.ResourceRequest.newInstance(Priority.newInstance(0),
+                            org.apache.hadoop.yarn.api.records.ResourceRequest.ANY, amResource, 1);
+            amRequest.setNodeLabelExpression(settings.amNodeLabel());
+            submission.setAMContainerResourceRequests(List.of(amRequest));
+        }
+        Credentials credentials = new Credentials();
+        credentials.addSecretKey(new Text(ExecutorMain.SECRET_ALIAS), secret);
+        DataOutputBuffer tokens = new DataOutputBuffer();
+        credentials.writeTokenStorageToStream(tokens);
+        submission.setAMContainerSpec(ContainerLaunchContext.newInstance(
+                StagingLayout.localResources(fs, stagingDir, ContainerCommands.JARS_DIR),
+                ContainerCommands.environment(yarn, javaHome),
+                ContainerCommands.command(settings.amMemoryMb(), amMainClass, amArgs,
+                        amMainClass.equals(ExecutorLauncher.class.getName()) ? LAUNCHER_JVM_OPTIONS : List.of()),
+                null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null));
+    }
+}

@@ -1,0 +1,310 @@
+package io.weft.am.submit;
+
+import io.weft.am.master.ApplicationMaster;
+import io.weft.conf.ConfigKeys;
+import io.weft.conf.WeftConf;
+import io.weft.yarnconf.ApplicationDirs;
+import io.weft.yarnconf.HadoopConfigurations;
+import io.weft.yarnconf.StagingLayout;
+import io.weft.yarnconf.YarnConfigKeys;
+import io.weft.yarnconf.YarnSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Submits a Weft program to YARN: {@code yarn jar app.jar io.weft.am.WeftSubmit [options] <main class> [args]}.
+ * Options follow spark-submit's names. In cluster mode (the default) the client stages the jars, submits an
+ * {@link ApplicationMaster} that runs the program's {@code main} as the driver, prints the application id and
+ * tracking URL, follows the application until it ends, and exits 0 only when it SUCCEEDED (otherwise 1, with
+ * YARN's diagnostics and the driver's error). In client mode the program runs in this JVM.
+ */
+@Command(name = "WeftSubmit", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs a Weft program on YARN.",
+            "Also: 'history <event log dir> [--port N]' serves finished applications' status pages;",
+            "'janitor' deletes staging and shuffle directories of finished applications."})
+public final class SubmitCommand implements Callable<Integer> {
+
+    @Option(names = "--deploy-mode", description = "cluster (default: the driver runs in the ApplicationMaster) or"
+            + " client (the driver runs here)")
+    String deployMode;
+
+    @Option(names = "--name", description = "Application name (default: the main class)")
+    String name;
+
+    @Option(names = "--queue", description = "YARN queue")
+    String queue;
+
+    @Option(names = "--num-executors", description = "Executor containers")
+    Integer numExecutors;
+
+    @Option(names = "--executor-memory", description = "Executor heap, e.g. 2g")
+    String executorMemory;
+
+    @Option(names = "--executor-cores", description = "Cores per executor")
+    Integer executorCores;
+
+    @Option(names = "--driver-memory", description = "ApplicationMaster heap in cluster mode, e.g. 1g")
+    String driverMemory;
+
+    @Option(names = "--input", paramLabel = "PATH", description = "A path the program reads (repeatable; globs"
+            + " allowed): checked to exist before anything is submitted")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--conf", description = "A weft.* setting, key=value (repeatable)")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    @Parameters(index = "0", description = "The program's main class")
+    String mainClass;
+
+    @Parameters(index = "1..*", description = "The program's arguments")
+    List<String> args = new ArrayList<>();
+
+    private final PrintStream out;
+
+    /** @param out where progress and results are printed */
+    public SubmitCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    /**
+     * Parses the options and submits (or, in client mode, runs) the program.
+     *
+     * @param args see --help
+     * @param out where to print
+     * @return the exit code: 0 only when the application succeeded
+     */
+    public static int run(String[] args, PrintStream out) {
+        CommandLine command = new CommandLine(new SubmitCommand(out));
+        command.setStopAtPositional(true);
+        return command.execute(args);
+    }
+
+    Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>(conf);
+        put(settings, YarnConfigKeys.DEPLOY_MODE.name(), deployMode);
+        put(settings, YarnConfigKeys.QUEUE.name(), queue);
+        put(settings, YarnConfigKeys.EXECUTOR_INSTANCES.name(), numExecutors);
+        put(settings, YarnConfigKeys.EXECUTOR_MEMORY.name(), executorMemory);
+        put(settings, YarnConfigKeys.EXECUTOR_CORES.name(), executorCores);
+        put(settings, YarnConfigKeys.AM_MEMORY.name(), driverMemory);
+        settings.put(ConfigKeys.MASTER.name(), "yarn");
+        return settings;
+    }
+
+    private static void put(Map<String, String> settings, String key, Object value) {
+        if (value != null) {
+            settings.put(key, value.toString());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> settings = settings();
+        WeftConf validated = WeftConf.validate(settings, YarnConfigKeys.allWithRuntime());
+        List<String> missing = InputPaths.missing(inputs, HadoopConfigurations.load(validated, System.getenv()));
+        if (!missing.isEmpty()) {
+            for (String path : missing) {
+                out.println("Input path does not exist: " + path);
+            }
+            out.println("Nothing was submitted. Fix: create the input, or correct the path given to --input and"
+                    + " to the program.");
+            return 1;
+        }
+        if (YarnSettings.from(validated).deployMode().equals("client")) {
+            return runHere(settings);
+        }
+        return submit(validated);
+    }
+
+    /** Client mode: the program runs in this JVM; its session reads the settings from system properties. */
+    private int runHere(Map<String, String> settings) {
+        settings.forEach(System::setProperty);
+        try {
+            Class.forName(mainClass, true, Thread.currentThread().getContextClassLoader())
+                    .getMethod("main", String[].class).invoke(null, (Object) args.toArray(new String[0]));
+            return 0;
+        } catch (InvocationTargetException e) {
+            e.getCause().printStackTrace(out);
+            return 1;
+        } catch (ReflectiveOperationException e) {
+            out.println("Cannot run " + mainClass + ": " + e);
+            return 1;
+        }
+    }
+
+    private int submit(WeftConf conf) throws Exception {
+        YarnSettings settings = YarnSettings.from(conf);
+        YarnConfiguration yarn = HadoopConfigurations.load(conf, System.getenv());
+        YarnClient client = YarnClient.createYarnClient();
+        client.init(yarn);
+        client.start();
+        Path stagingDir = null;
+        FileSystem fs = FileSystem.get(yarn);
+        try {
+            YarnClientApplication application = client.createApplication();
+            YarnEngineFactory.checkFits(settings, application.getNewApplicationResponse()
+                    .getMaximumResourceCapability(), client);
+            ApplicationId appId = application.getNewApplicationResponse().getApplicationId();
+            Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs));
+            stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId.toString());
+            String javaHome = conf.get(YarnConfigKeys.JAVA_HOME);
+            Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), classPath());
+            Staging.uploadConfiguration(fs, stagingDir, yarn);
+            stageApplication(fs, stagingDir, conf);
+
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
+            Submissions.fill(submission, settings, name != null ? name : mainClass, fs, stagingDir, yarn, javaHome,
+                    ApplicationMaster.class.getName(), List.of(), secret);
+            client.submitApplication(submission);
+            out.println("Submitted application " + appId);
+            String eventLogDir = conf.get(ConfigKeys.EVENT_LOG_DIR);
+            return follow(client, appId, conf.get(ConfigKeys.UI_PROGRESS), eventLogDir == null ? null
+                    : fs.makeQualified(new Path(eventLogDir, appId.toString())).toString());
+        } finally {
+            if (stagingDir != null) {
+                fs.delete(stagingDir, true);
+            }
+            client.stop();
+        }
+    }
+
+    private void stageApplication(FileSystem fs, Path stagingDir, WeftConf conf) throws IOException {
+        Properties app = new Properties();
+        conf.asMap().forEach(app::setProperty);
+        app.setProperty(ApplicationMaster.MAIN_CLASS, mainClass);
+        app.setProperty(ApplicationMaster.APP_NAME, name != null ? name : mainClass);
+        app.setProperty(ApplicationMaster.ARGS, ApplicationMaster.encodeArgs(args));
+        app.setProperty(ApplicationMaster.STAGING, fs.makeQualified(stagingDir).toString());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        app.store(bytes, "Weft application");
+        try (var stream = fs.create(new Path(stagingDir, StagingLayout.APP_FILE), true)) {
+            stream.write(bytes.toByteArray());
+        }
+    }
+
+    /** The jars to ship: this JVM's class path and, under {@code yarn jar}, the application jar's class loader. */
+    private static List<String> classPath() {
+        Set<String> entries = new LinkedHashSet<>();
+        for (ClassLoader loader = Thread.currentThread().getContextClassLoader(); loader != null;
+                loader = loader.getParent()) {
+            if (loader instanceof URLClassLoader urls) {
+                for (URL url : urls.getURLs()) {
+                    // RunJar also lists the directory it unpacked the jar into: the jar itself is enough.
+                    if (url.getProtocol().equals("file") && !url.getPath().contains("hadoop-unjar")) {
+                        entries.add(new File(url.getPath()).getPath());
+                    }
+                }
+            }
+        }
+        entries.addAll(Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)));
+        return new ArrayList<>(entries);
+    }
+
+    private int follow(YarnClient client, ApplicationId appId, boolean showProgress, String eventLog)
+            throws Exception {
+        EnumSet<YarnApplicationState> ended = EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED,
+                YarnApplicationState.KILLED);
+        String trackingUrl = null;
+        YarnApplicationState last = null;
+        RemoteStatus driver = null;
+        io.weft.status.ConsoleProgress progress = null;
+        io.weft.status.AppStatusStore.ApplicationInfo lastSeen = null;
+        long nextSummaryPoll = 0;
+        try {
+            while (true) {
+                ApplicationReport report = client.getApplicationReport(appId);
+                // Before the AM registers, the report's URL points at the ResourceManager's placeholder page.
+                if (trackingUrl == null && report.getYarnApplicationState() == YarnApplicationState.RUNNING
+                        && report.getTrackingUrl() != null && !report.getTrackingUrl().isBlank()) {
+                    trackingUrl = report.getTrackingUrl();
+                    out.println("Tracking URL: " + trackingUrl);
+                    driver = new RemoteStatus(trackingUrl);
+                    if (showProgress) {
+                        progress = new io.weft.status.ConsoleProgress(driver::stages, out,
+                                out == System.out && io.weft.status.ConsoleProgress.stdoutIsTerminal(),
+                                System::currentTimeMillis);
+                    }
+                }
+                if (report.getYarnApplicationState() != last) {
+                    last = report.getYarnApplicationState();
+                    out.println("Application " + appId + " is " + last);
+                }
+                if (driver != null && !ended.contains(last) && System.currentTimeMillis() >= nextSummaryPoll) {
+                    nextSummaryPoll = System.currentTimeMillis() + 1000;
+                    try {
+                        lastSeen = driver.application();
+                    } catch (RuntimeException unreachable) {
+                        // the driver is ending or between attempts; the last answer stands
+                    }
+                }
+                if (ended.contains(last)) {
+                    if (progress != null) {
+                        progress.close();
+                        progress = null;
+                    }
+                    FinalApplicationStatus status = report.getFinalApplicationStatus();
+                    out.println("Final status: " + status);
+                    if (lastSeen != null && showProgress) {
+                        // A later AM attempt logs to its own file, named as its status says (<id>-attempt<n>).
+                        String log = eventLog == null ? null
+                                : eventLog.substring(0, eventLog.lastIndexOf('/') + 1) + lastSeen.id();
+                        out.println(io.weft.status.ConsoleProgress.summary(withStatus(lastSeen, status,
+                                report.getFinishTime()), log, "yarn logs -applicationId " + appId));
+                    }
+                    if (status != FinalApplicationStatus.SUCCEEDED) {
+                        out.println("Diagnostics: " + report.getDiagnostics());
+                        out.println("Logs: yarn logs -applicationId " + appId);
+                        return 1;
+                    }
+                    return 0;
+                }
+                Thread.sleep(250);
+            }
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+        }
+    }
+
+    private static io.weft.status.AppStatusStore.ApplicationInfo withStatus(
+            io.weft.status.AppStatusStore.ApplicationInfo app, FinalApplicationStatus status, long finishTime) {
+        return new io.weft.status.AppStatusStore.ApplicationInfo(app.id(), app.name(), app.startMillis(),
+                finishTime, status.toString(), app.jobs(), app.activeJobs(), app.failedJobs(), app.stages(),
+                app.completedTasks(),
+                app.failedTasks(), app.shuffleBytesWritten(), app.shuffleBytesRead(), app.speculativeTasks(),
+                app.recoveredMapOutputs());
+    }
+}

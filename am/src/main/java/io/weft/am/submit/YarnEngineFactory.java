@@ -1,0 +1,134 @@
+package io.weft.am.submit;
+
+import io.weft.am.master.ApplicationMaster;
+import io.weft.am.master.ClusterModeEngines;
+import io.weft.am.master.WebProxies;
+import io.weft.api.WeftException;
+import io.weft.api.spi.Engine;
+import io.weft.api.spi.EngineFactory;
+import io.weft.conf.ConfigKeys;
+import io.weft.conf.WeftConf;
+import io.weft.driver.DriverEngine;
+import io.weft.status.DriverUi;
+import io.weft.yarnconf.ApplicationDirs;
+import io.weft.yarnconf.HadoopConfigurations;
+import io.weft.yarnconf.YarnConfigKeys;
+import io.weft.yarnconf.YarnSettings;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+
+/**
+ * Sessions with master {@code yarn}. Client mode ({@code weft.submit.deployMode=client}): the driver runs here and
+ * executors in YARN containers; shuffle files go to the cluster's default file system. Cluster mode: the program
+ * was submitted with {@code WeftSubmit} and runs inside the {@link ApplicationMaster}, which is the driver.
+ */
+public final class YarnEngineFactory implements EngineFactory {
+
+    @Override
+    public boolean accepts(String master) {
+        return master.equals("yarn");
+    }
+
+    @Override
+    public Engine create(String appName, String master, Map<String, String> config) {
+        WeftConf conf = WeftConf.validate(config, YarnConfigKeys.allWithRuntime());
+        YarnSettings settings = YarnSettings.from(conf);
+        if (ClusterModeEngines.inApplicationMaster()) {
+            return ClusterModeEngines.create(conf);
+        }
+        if (!settings.deployMode().equals("client")) {
+            throw new WeftException("master yarn in cluster mode runs the program inside the ApplicationMaster: submit"
+                    + " it with 'yarn jar app.jar io.weft.am.WeftSubmit <main class>', or set"
+                    + " weft.submit.deployMode=client to run the driver in this JVM.");
+        }
+        YarnConfiguration yarn = HadoopConfigurations.load(conf, System.getenv());
+        YarnClient client = YarnClient.createYarnClient();
+        client.init(yarn);
+        client.start();
+        try {
+            YarnClientApplication application = client.createApplication();
+            checkFits(settings, application.getNewApplicationResponse().getMaximumResourceCapability(), client);
+            String appId = application.getNewApplicationResponse().getApplicationId().toString();
+            FileSystem fs = FileSystem.get(yarn);
+            Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs));
+            Path stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId);
+            DriverUi ui = DriverUi.start(appId, appName, conf, yarn, true, WebProxies.access(yarn, appId));
+            try {
+                DriverEngine engine = new DriverEngine(appId, ApplicationDirs.withShuffleRoot(conf, fs), yarn,
+                        new YarnClientBackend(client, application, yarn, settings, appName, stagingDir,
+                                conf.get(YarnConfigKeys.JAVA_HOME), ApplicationDirs.jarCache(conf, fs),
+                                ui.url().orElse(null)), ui);
+                engine.closeWith(ui);
+                return engine;
+            } catch (RuntimeException e) {
+                ui.close();
+                throw e;
+            }
+        } catch (IOException | YarnException | RuntimeException e) {
+            client.stop();
+            if (e instanceof WeftException w) {
+                throw w;
+            }
+            throw new WeftException("Could not reach YARN: " + e.getMessage()
+                    + ". Fix: set HADOOP_CONF_DIR (or weft.yarn.hadoopConfDir) to the cluster's configuration.", e);
+        }
+    }
+
+    /**
+     * Refuses, before anything is submitted, containers larger than the cluster allows.
+     *
+     * @param settings the requested sizes
+     * @param max the cluster's largest container
+     * @throws WeftException naming the setting to lower
+     */
+    static void checkFits(YarnSettings settings, Resource max) {
+        checkFits(settings, max, null);
+    }
+
+    /**
+     * Also refuses an unknown queue, before anything is submitted.
+     *
+     * @param settings the requested sizes and queue
+     * @param max the cluster's largest container
+     * @param client a started client, to look the queue up (null to skip)
+     * @throws WeftException naming the setting to change
+     */
+    static void checkFits(YarnSettings settings, Resource max, YarnClient client) {
+        if (client != null) {
+            try {
+                if (client.getQueueInfo(settings.queue()) == null) {
+                    throw new WeftException("The YARN queue '" + settings.queue() + "' does not exist. Fix: set "
+                            + YarnConfigKeys.QUEUE.name() + " (--queue) to one of "
+                            + client.getAllQueues().stream().map(q -> q.getQueueName()).toList() + ".");
+                }
+            } catch (IOException | YarnException e) {
+                throw new WeftException("Could not look up the YARN queue '" + settings.queue() + "': " + e, e);
+            }
+        }
+        checkFits("executor", settings.executorContainerMb(), settings.executorCores(), max,
+                YarnConfigKeys.EXECUTOR_MEMORY.name() + " / " + YarnConfigKeys.EXECUTOR_MEMORY_OVERHEAD.name(),
+                YarnConfigKeys.EXECUTOR_CORES.name());
+        checkFits("ApplicationMaster", settings.amContainerMb(), settings.amCores(), max,
+                YarnConfigKeys.AM_MEMORY.name(), YarnConfigKeys.AM_CORES.name());
+    }
+
+    private static void checkFits(String what, int memoryMb, int cores, Resource max, String memoryKey,
+            String coresKey) {
+        if (memoryMb > max.getMemorySize()) {
+            throw new WeftException("The " + what + " container needs " + memoryMb + " MB but this cluster allows at"
+                    + " most " + max.getMemorySize() + " MB per container. Fix: lower " + memoryKey + ".");
+        }
+        if (cores > max.getVirtualCores()) {
+            throw new WeftException("The " + what + " container needs " + cores + " vcores but this cluster allows"
+                    + " at most " + max.getVirtualCores() + ". Fix: lower " + coresKey + ".");
+        }
+    }
+}

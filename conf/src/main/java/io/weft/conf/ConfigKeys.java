@@ -1,0 +1,319 @@
+package io.weft.conf;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every {@code weft.*} setting the runtime understands, with its default. docs/configuration.md lists the same
+ * keys (a test keeps them in step).
+ */
+public final class ConfigKeys {
+
+    private ConfigKeys() {
+    }
+
+    /** Where a program without {@code master(...)} runs. */
+    public static final ConfigKey<String> MASTER = string("weft.master", "local[*]",
+            "The master when the program sets none: local, local[N], local[*], local-cluster[E,C,M] or yarn.");
+
+    /** Task attempts before a job fails. */
+    public static final ConfigKey<Integer> TASK_MAX_FAILURES = positiveInt("weft.task.maxFailures", "4",
+            "Attempts of one task before its stage and job fail.");
+
+    /** Fetch-failure resubmissions of a stage before its job fails. */
+    public static final ConfigKey<Integer> STAGE_MAX_ATTEMPTS = positiveInt("weft.stage.maxConsecutiveAttempts",
+            "4", "Consecutive resubmissions of a stage after lost map outputs before its job fails.");
+
+    /** Parent directory of applications' shuffle directories. */
+    public static final ConfigKey<String> SHUFFLE_DIR = string("weft.shuffle.dir", null,
+            "Hadoop URI of the directory under which each application keeps its shuffle files, in a"
+                    + " subdirectory named after the application id. Default: a weft-shuffle directory under"
+                    + " java.io.tmpdir on the local file system.");
+
+    /** Replication of shuffle files. */
+    public static final ConfigKey<Short> SHUFFLE_REPLICATION = new ConfigKey<>("weft.shuffle.replication", "1",
+            "an integer from 1 to 32767", s -> {
+                short v = Short.parseShort(s);
+                if (v < 1) {
+                    throw new IllegalArgumentException("must be at least 1");
+                }
+                return v;
+            }, "Replication factor of map output files (they can be recomputed from lineage).");
+
+    /** Map-side write buffer. */
+    public static final ConfigKey<Long> SHUFFLE_WRITE_BUFFER = size("weft.shuffle.writeBuffer", "32m",
+            "Bytes of serialized records a map task buffers before spilling to local disk.");
+
+    /** Memory for aggregation and sorting. */
+    public static final ConfigKey<Double> MEMORY_FRACTION = new ConfigKey<>("weft.memory.fraction", "0.4",
+            "a number in (0, 0.9]", s -> {
+                double v = Double.parseDouble(s);
+                if (!(v > 0 && v <= 0.9)) {
+                    throw new IllegalArgumentException("out of range");
+                }
+                return v;
+            }, "Fraction of an executor's heap shared by its running tasks' aggregation and sort buffers; each task"
+                    + " gets an equal share per core.");
+
+    /** Memory for cached partitions. */
+    public static final ConfigKey<Double> STORAGE_FRACTION = new ConfigKey<>("weft.storage.fraction", "0.3",
+            "a number in [0, 0.9]", s -> {
+                double v = Double.parseDouble(s);
+                if (!(v >= 0 && v <= 0.9)) {
+                    throw new IllegalArgumentException("out of range");
+                }
+                return v;
+            }, "Fraction of an executor's heap for cached partitions (cache()/persist()); MEMORY_AND_DISK partitions"
+                    + " beyond it go to local disk.");
+
+    /** Local scratch directory. */
+    public static final ConfigKey<String> LOCAL_DIR = string("weft.local.dir", null,
+            "Local directory for spills and disk-cached partitions. Default: java.io.tmpdir.");
+
+    /** Closure size warning threshold. */
+    public static final ConfigKey<Long> CLOSURE_WARN_SIZE = size("weft.closure.warnSize", "1m",
+            "A stage whose serialized closure exceeds this size is logged with a warning (use a broadcast).");
+
+    /** Default partition count. */
+    public static final ConfigKey<Integer> DEFAULT_PARALLELISM = positiveInt("weft.default.parallelism", null,
+            "Default number of partitions. Default: the total number of executor cores.");
+
+    /** Executor heartbeat interval (separate-JVM executors). */
+    public static final ConfigKey<Long> HEARTBEAT_INTERVAL = duration("weft.executor.heartbeatInterval", "2s",
+            "How often executors in their own JVMs heartbeat to the driver.");
+
+    /** Executor heartbeat timeout. */
+    public static final ConfigKey<Long> HEARTBEAT_TIMEOUT = duration("weft.executor.heartbeatTimeout", "30s",
+            "An executor whose heartbeats stop for this long is marked lost and its tasks run elsewhere.");
+
+    /** Wait for a lost executor's exit status. */
+    public static final ConfigKey<Long> EXIT_REASON_WAIT = duration("weft.executor.exitReasonWait", "5s",
+            "On YARN (and local-cluster), how long the driver waits, after an executor's connection drops, for the"
+                    + " exit status of its container (process) before failing its tasks without one. The status"
+                    + " decides whether the loss counts against those tasks (a memory kill does, a preemption does"
+                    + " not) and names the setting to change.");
+
+    /** Executor registration timeout. */
+    public static final ConfigKey<Long> REGISTRATION_TIMEOUT = duration("weft.executor.registrationTimeout", "60s",
+            "How long the driver waits for a started executor JVM to register before failing the session.");
+
+    /** Extra JVM options for executor JVMs. */
+    public static final ConfigKey<String> EXECUTOR_JAVA_OPTIONS = string("weft.executor.extraJavaOptions", "",
+            "Extra JVM options for executor JVMs (local-cluster and YARN containers).");
+
+    /** Whether the driver serves its status pages. */
+    public static final ConfigKey<Boolean> UI_ENABLED = bool("weft.ui.enabled", "true",
+            "Whether the driver serves its status pages and JSON API (on YARN: the application's tracking URL).");
+
+    /** The status server's port. */
+    public static final ConfigKey<Integer> UI_PORT = new ConfigKey<>("weft.ui.port", "0",
+            "a port number from 0 to 65535", s -> {
+                int v = Integer.parseInt(s.trim());
+                if (v < 0 || v > 65535) {
+                    throw new IllegalArgumentException("must be from 0 to 65535");
+                }
+                return v;
+            }, "The driver's status server port; 0 picks a free port, which is safest on shared YARN nodes.");
+
+    /** Where drivers write event logs. */
+    public static final ConfigKey<String> EVENT_LOG_DIR = string("weft.eventLog.dir", null,
+            "Hadoop URI of a directory where the driver writes its event log (JSON lines, one file per application),"
+            + " which 'history' serves after the application ends. Unset: no event log.");
+
+    /** Where a history server serves finished applications. */
+    public static final ConfigKey<String> HISTORY_ADDRESS = string("weft.history.address", null,
+            "http://host:port of a running 'history' server reading weft.eventLog.dir: the ApplicationMaster sets"
+            + " YARN's final tracking URL to the application's pages there.");
+
+    /** Whether the console shows stage progress. */
+    public static final ConfigKey<Boolean> UI_PROGRESS = bool("weft.ui.progress", "true",
+            "Whether the client prints a progress line per running stage (redrawn in place on a terminal).");
+
+    /** Whether executors and hosts where tasks keep failing are excluded. */
+    public static final ConfigKey<Boolean> EXCLUDE_ENABLED = bool("weft.exclude.enabled", "true",
+            "Whether executors (and hosts) where tasks keep failing get no tasks for a while; excluded hosts get no"
+                    + " new YARN containers. Applies on YARN only: local threads cannot be replaced.");
+
+    /** Task failures that exclude an executor. */
+    public static final ConfigKey<Integer> EXCLUDE_MAX_FAILURES_PER_EXECUTOR = positiveInt(
+            "weft.exclude.maxFailuresPerExecutor", "2",
+            "Task failures on one executor, within weft.exclude.timeout, that exclude it.");
+
+    /** Excluded executors that exclude their host. */
+    public static final ConfigKey<Integer> EXCLUDE_MAX_EXECUTORS_PER_NODE = positiveInt(
+            "weft.exclude.maxExcludedExecutorsPerNode", "2",
+            "Excluded executors on one host, within weft.exclude.timeout, that exclude the whole host.");
+
+    /** How long an exclusion lasts. */
+    public static final ConfigKey<Long> EXCLUDE_TIMEOUT = duration("weft.exclude.timeout", "1h",
+            "How long an executor or host stays excluded (and how long a task failure counts towards excluding it).");
+
+    /** How long a stage may find every executor excluded. */
+    public static final ConfigKey<Long> EXCLUDE_UNSCHEDULABLE_TIMEOUT = duration(
+            "weft.exclude.unschedulableTimeout", "10s",
+            "How long a stage with tasks to run may find every executor excluded before its jobs fail with a"
+                    + " message saying so.");
+
+    /** Whether slow tasks get a second attempt. */
+    public static final ConfigKey<Boolean> SPECULATION = bool("weft.speculation", "false",
+            "Whether slow tasks get a speculative second attempt on another executor; the first to finish wins.");
+
+    /** Fraction of tasks done before speculating. */
+    public static final ConfigKey<Double> SPECULATION_QUANTILE = new ConfigKey<>("weft.speculation.quantile",
+            "0.75", "a number in (0, 1]", s -> {
+                double v = Double.parseDouble(s);
+                if (!(v > 0 && v <= 1)) {
+                    throw new IllegalArgumentException("out of range");
+                }
+                return v;
+            }, "Fraction of a stage's tasks that must have succeeded before any of its tasks is speculated.");
+
+    /** How much slower than the median a task must be. */
+    public static final ConfigKey<Double> SPECULATION_MULTIPLIER = new ConfigKey<>("weft.speculation.multiplier",
+            "1.5", "a number of at least 1", s -> {
+                double v = Double.parseDouble(s);
+                if (!(v >= 1)) {
+                    throw new IllegalArgumentException("must be at least 1");
+                }
+                return v;
+            }, "A task is slow when it has run this many times longer than its stage's median successful task.");
+
+    /** Minimum run time before a task is slow. */
+    public static final ConfigKey<Long> SPECULATION_MIN_RUNTIME = duration("weft.speculation.minRuntime", "1s",
+            "A task is never speculated before it has run this long.");
+
+    /** All keys. */
+    public static final List<ConfigKey<?>> ALL = List.of(MASTER, TASK_MAX_FAILURES, STAGE_MAX_ATTEMPTS, SHUFFLE_DIR,
+            SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, MEMORY_FRACTION, STORAGE_FRACTION, LOCAL_DIR,
+            CLOSURE_WARN_SIZE, DEFAULT_PARALLELISM, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, REGISTRATION_TIMEOUT,
+            EXECUTOR_JAVA_OPTIONS, UI_ENABLED, UI_PORT, UI_PROGRESS, EVENT_LOG_DIR, HISTORY_ADDRESS, EXCLUDE_ENABLED,
+            EXCLUDE_MAX_FAILURES_PER_EXECUTOR, EXCLUDE_MAX_EXECUTORS_PER_NODE, EXCLUDE_TIMEOUT,
+            EXCLUDE_UNSCHEDULABLE_TIMEOUT, SPECULATION, SPECULATION_QUANTILE, SPECULATION_MULTIPLIER,
+            SPECULATION_MIN_RUNTIME);
+
+    /** Prefix of settings passed to the Hadoop configuration with the prefix removed. */
+    public static final String HADOOP_PREFIX = "weft.hadoop.";
+
+    /**
+     * @param name key
+     * @param def default
+     * @param doc documentation
+     * @return a string setting
+     */
+    public static ConfigKey<String> string(String name, String def, String doc) {
+        return new ConfigKey<>(name, def, "a string", s -> s, doc);
+    }
+
+    /**
+     * @param name key
+     * @param def default
+     * @param doc documentation
+     * @return a positive integer setting
+     */
+    public static ConfigKey<Integer> positiveInt(String name, String def, String doc) {
+        return new ConfigKey<>(name, def, "a positive integer", s -> {
+            int v = Integer.parseInt(s);
+            if (v < 1) {
+                throw new IllegalArgumentException("must be at least 1");
+            }
+            return v;
+        }, doc);
+    }
+
+    /**
+     * @param name key
+     * @param def default
+     * @param doc documentation
+     * @return a byte-size setting
+     */
+    public static ConfigKey<Long> size(String name, String def, String doc) {
+        return new ConfigKey<>(name, def, "a byte size such as 512k, 64m or 1g", ConfigKeys::parseBytes, doc);
+    }
+
+    /**
+     * @param name key
+     * @param def default
+     * @param doc documentation
+     * @return a boolean setting: {@code true} or {@code false}
+     */
+    public static ConfigKey<Boolean> bool(String name, String def, String doc) {
+        return new ConfigKey<>(name, def, "true or false", s -> {
+            String v = s.trim().toLowerCase(Locale.ROOT);
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new IllegalArgumentException("must be true or false");
+            }
+            return Boolean.parseBoolean(v);
+        }, doc);
+    }
+
+    /**
+     * @param name key
+     * @param def default
+     * @param doc documentation
+     * @return a duration setting, in milliseconds
+     */
+    public static ConfigKey<Long> duration(String name, String def, String doc) {
+        return new ConfigKey<>(name, def, "a duration such as 500ms, 30s or 2m", ConfigKeys::parseMillis, doc);
+    }
+
+    /**
+     * @param text e.g. {@code 64m}
+     * @return bytes
+     */
+    public static long parseBytes(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        char last = s.isEmpty() ? ' ' : s.charAt(s.length() - 1);
+        if (last == 'b') {
+            s = s.substring(0, s.length() - 1);
+            last = s.isEmpty() ? ' ' : s.charAt(s.length() - 1);
+        }
+        switch (last) {
+            case 'k' -> unit = 1L << 10;
+            case 'm' -> unit = 1L << 20;
+            case 'g' -> unit = 1L << 30;
+            case 't' -> unit = 1L << 40;
+            default -> unit = 1;
+        }
+        if (unit != 1) {
+            s = s.substring(0, s.length() - 1);
+        }
+        long v = Long.parseLong(s.trim());
+        if (v < 0) {
+            throw new IllegalArgumentException("negative");
+        }
+        return Math.multiplyExact(v, unit);
+    }
+
+    /**
+     * @param text e.g. {@code 30s}
+     * @return milliseconds
+     */
+    public static long parseMillis(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        long unit;
+        if (s.endsWith("ms")) {
+            unit = 1;
+            s = s.substring(0, s.length() - 2);
+        } else if (s.endsWith("s")) {
+            unit = 1000;
+            s = s.substring(0, s.length() - 1);
+        } else if (s.endsWith("min")) {
+            unit = 60_000;
+            s = s.substring(0, s.length() - 3);
+        } else if (s.endsWith("m")) {
+            unit = 60_000;
+            s = s.substring(0, s.length() - 1);
+        } else if (s.endsWith("h")) {
+            unit = 3_600_000;
+            s = s.substring(0, s.length() - 1);
+        } else {
+            unit = 1;
+        }
+        long v = Long.parseLong(s.trim());
+        if (v < 0) {
+            throw new IllegalArgumentException("negative");
+        }
+        return v * unit;
+    }
+}

@@ -1,0 +1,114 @@
+package io.weft.runtime.channel;
+
+import io.weft.planner.TaskDescription;
+import io.weft.planner.TaskOutcome;
+import java.util.Map;
+
+/**
+ * The driver-executor protocol's messages. They travel Kryo-serialized in length-prefixed frames, and only after
+ * both ends have authenticated (see {@link Handshake}).
+ */
+public final class Messages {
+
+    /**
+     * Stage binaries an executor keeps, evicting the first received; the driver mirrors the same cache to know
+     * which binaries it need not send again.
+     */
+    public static final int BINARY_CACHE = 64;
+
+    private Messages() {
+    }
+
+    /** Any protocol message. */
+    public sealed interface Message permits RegisterExecutor, Registered, LaunchTask, KillTask, StatusUpdate,
+            Heartbeat, Unpersist, Shutdown, ExecutorExited {
+    }
+
+    /**
+     * ApplicationMaster to driver (client mode, where they are different processes): why an executor's
+     * container ended, as YARN reported it. Sent on its own authenticated connection, without registering.
+     *
+     * @param executorId the executor the container hosted
+     * @param reason the classified exit, naming the setting to change where there is one
+     * @param causedByTasks whether the loss counts against the tasks that were running there
+     */
+    public record ExecutorExited(String executorId, String reason, boolean causedByTasks) implements Message {
+    }
+
+    /**
+     * Executor to driver, first message after authentication.
+     *
+     * @param executorId the executor's id
+     * @param host its host
+     * @param cores its task threads
+     * @param pid its process id
+     * @param containerId its YARN container, or null outside YARN
+     * @param logUrl its logs on the NodeManager's web UI, or null
+     */
+    public record RegisterExecutor(String executorId, String host, int cores, long pid, String containerId,
+            String logUrl) implements Message {
+    }
+
+    /**
+     * Driver to executor: what it needs to run tasks.
+     *
+     * @param applicationId the application
+     * @param settings the session's settings
+     * @param shuffleDir the application's shuffle directory URI
+     */
+    public record Registered(String applicationId, Map<String, String> settings, String shuffleDir)
+            implements Message {
+    }
+
+    /**
+     * Driver to executor. The stage binary's bytes are sent with the first task of a stage an executor sees;
+     * later tasks carry only its id ({@code bytes == null}).
+     *
+     * @param task the attempt
+     */
+    public record LaunchTask(TaskDescription task) implements Message {
+    }
+
+    /**
+     * Driver to executor.
+     *
+     * @param taskId the attempt to interrupt
+     */
+    public record KillTask(long taskId) implements Message {
+    }
+
+    /**
+     * Executor to driver: a task ended.
+     *
+     * @param taskId the attempt
+     * @param outcome how it ended
+     */
+    public record StatusUpdate(long taskId, TaskOutcome outcome) implements Message {
+    }
+
+    /**
+     * Executor to driver, periodically.
+     *
+     * @param executorId the executor
+     * @param heapUsed bytes of heap in use
+     * @param activeTasks attempts queued or running
+     * @param heapMax the heap's limit in bytes
+     * @param gcMillis total garbage-collection time since the JVM started
+     * @param threads live threads
+     */
+    public record Heartbeat(String executorId, long heapUsed, int activeTasks, long heapMax, long gcMillis,
+            int threads) implements Message {
+    }
+
+    /**
+     * Driver to executor: drop a node's cached partitions.
+     *
+     * @param nodeId the node
+     */
+    public record Unpersist(int nodeId) implements Message {
+    }
+
+    /** Driver to executor: stop. */
+    public record Shutdown() implements Message {
+    }
+}

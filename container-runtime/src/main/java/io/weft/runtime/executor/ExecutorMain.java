@@ -1,0 +1,224 @@
+package io.weft.runtime.executor;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.weft.planner.StageBinary;
+import io.weft.planner.TaskDescription;
+import io.weft.runtime.channel.Channels;
+import io.weft.runtime.channel.Messages.Heartbeat;
+import io.weft.runtime.channel.Messages.KillTask;
+import io.weft.runtime.channel.Messages.LaunchTask;
+import io.weft.runtime.channel.Messages.RegisterExecutor;
+import io.weft.runtime.channel.Messages.Registered;
+import io.weft.runtime.channel.Messages.Shutdown;
+import io.weft.runtime.channel.Messages.StatusUpdate;
+import io.weft.runtime.channel.Messages.Unpersist;
+import io.weft.conf.ConfigKeys;
+import io.weft.conf.WeftConf;
+import io.weft.runtime.channel.Messages;
+import io.weft.runtime.executor.Executor;
+import io.weft.runtime.executor.ExecutorEnvironments;
+import io.weft.runtime.serial.KryoPool;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An executor process: connects to the driver, authenticates with the application's secret, registers, then
+ * runs the tasks it is sent until the driver says stop or the connection closes. The same main runs executor
+ * JVMs of {@code local-cluster} and, later, YARN containers.
+ *
+ * <pre>ExecutorMain &lt;driver-host&gt; &lt;driver-port&gt; &lt;executor-id&gt; &lt;cores&gt; &lt;secret-file | --secret-from-credentials&gt;</pre>
+ *
+ * Exit codes: 0 stopped by the driver or connection closed, 2 bad arguments, 3 cannot connect, 4 authentication
+ * or registration failed.
+ */
+public final class ExecutorMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorMain.class);
+
+    private final String executorId;
+    private final int cores;
+    private final KryoPool kryo;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
+            Channels.threads("weft-heartbeat"));
+    /** Stage binaries by id, in arrival order; touched only on the channel's event loop. */
+    private final Map<Long, byte[]> binaries = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+            return size() > Messages.BINARY_CACHE;
+        }
+    };
+    private volatile Executor executor;
+    private volatile boolean registered;
+
+    private ExecutorMain(String executorId, int cores) {
+        this.executorId = executorId;
+        this.cores = cores;
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        this.kryo = new KryoPool(loader != null ? loader : ExecutorMain.class.getClassLoader());
+    }
+
+    /**
+     * @param args driver host, driver port, executor id, cores, secret file
+     * @throws Exception on unexpected failure
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 5) {
+            System.err.println("usage: ExecutorMain <driver-host> <driver-port> <executor-id> <cores> <secret-file>");
+            System.exit(2);
+        }
+        byte[] secret = args[4].equals(SECRET_FROM_CREDENTIALS) ? secretFromCredentials()
+                : Files.readAllBytes(Path.of(args[4]));
+        int code = new ExecutorMain(args[2], Integer.parseInt(args[3])).run(args[0], Integer.parseInt(args[1]),
+                secret);
+        System.exit(code);
+    }
+
+    /** Argument meaning: read the secret from this process's Hadoop credentials (a YARN container's tokens). */
+    public static final String SECRET_FROM_CREDENTIALS = "--secret-from-credentials";
+
+    /** The alias under which the application's secret travels in YARN credentials. */
+    public static final String SECRET_ALIAS = "weft.application.secret";
+
+    private static byte[] secretFromCredentials() throws java.io.IOException {
+        byte[] secret = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getCredentials()
+                .getSecretKey(new org.apache.hadoop.io.Text(SECRET_ALIAS));
+        if (secret == null) {
+            System.err.println("No application secret in this container's credentials");
+            System.exit(4);
+        }
+        return secret;
+    }
+
+    private int run(String host, int port, byte[] secret) throws InterruptedException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Channels.threads("weft-rpc-client"),
+                NioIoHandler.newFactory());
+        try {
+            Channel channel;
+            try {
+                channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                        .handler(Channels.client(secret, ctx -> {
+                            Channels.authenticated(ctx.pipeline(), kryo, new DriverHandler());
+                            String container = System.getenv("CONTAINER_ID");
+                            ctx.channel().writeAndFlush(new RegisterExecutor(executorId, hostName(), cores,
+                                    ProcessHandle.current().pid(), container, containerLogUrl(container)));
+                        })).connect(host, port).sync().channel();
+            } catch (Exception e) {
+                LOG.error("Executor {} cannot connect to the driver at {}:{}: {}", executorId, host, port, e.toString());
+                return 3;
+            }
+            channel.closeFuture().addListener(f -> stopped.countDown());
+            stopped.await();
+            stop();
+            return registered ? 0 : 4;
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The NodeManager's page of this container's logs, from the environment YARN gives every container. */
+    private static String containerLogUrl(String container) {
+        String host = System.getenv("NM_HOST");
+        String port = System.getenv("NM_HTTP_PORT");
+        String user = System.getenv("USER");
+        if (container == null || host == null || port == null) {
+            return null;
+        }
+        return "http://" + host + ":" + port + "/node/containerlogs/" + container + "/" + (user == null ? "" : user);
+    }
+
+    /**
+     * The host this executor reports to the scheduler. In a YARN container, the NodeManager's host as YARN names
+     * it ({@code NM_HOST}), so that hosts the scheduler excludes or prefers are the names YARN and HDFS use,
+     * whatever this machine calls itself; elsewhere, the local host name.
+     */
+    private static String hostName() {
+        String nodeManagerHost = System.getenv("NM_HOST");
+        if (nodeManagerHost != null && !nodeManagerHost.isBlank()) {
+            return nodeManagerHost;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    /** This JVM's health for the driver: heap, time in garbage collection, threads. */
+    private Heartbeat heartbeat() {
+        Runtime runtime = Runtime.getRuntime();
+        return new Heartbeat(executorId, runtime.totalMemory() - runtime.freeMemory(), executor.activeTasks(),
+                runtime.maxMemory(), io.weft.runtime.executor.JvmGc.millis(), java.lang.management.ManagementFactory
+                        .getThreadMXBean()
+                        .getThreadCount());
+    }
+
+    private void stop() {
+        heartbeats.shutdownNow();
+        Executor running = executor;
+        if (running != null) {
+            running.close();
+        }
+        LOG.info("Executor {} stopped", executorId);
+    }
+
+    /** Messages from the driver. Runs on the channel's event loop. */
+    private final class DriverHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Registered r) {
+                WeftConf conf = WeftConf.fromValidated(r.settings());
+                Configuration hadoopConf = conf.hadoopConfiguration(new Configuration());
+                Channel channel = ctx.channel();
+                executor = new Executor(ExecutorEnvironments.create(executorId, hostName(), cores, conf, hadoopConf,
+                        new org.apache.hadoop.fs.Path(r.shuffleDir()), kryo), cores,
+                        (taskId, outcome) -> channel.writeAndFlush(new StatusUpdate(taskId, outcome)));
+                registered = true;
+                long interval = conf.get(ConfigKeys.HEARTBEAT_INTERVAL);
+                heartbeats.scheduleAtFixedRate(() -> channel.writeAndFlush(heartbeat()), 0, interval,
+                        TimeUnit.MILLISECONDS);
+                LOG.info("Executor {} registered with application {}", executorId, r.applicationId());
+            } else if (msg instanceof LaunchTask launch) {
+                executor.launch(withBinary(launch.task()));
+            } else if (msg instanceof KillTask kill) {
+                executor.kill(kill.taskId());
+            } else if (msg instanceof Unpersist unpersist) {
+                executor.environment().blockStore().remove(unpersist.nodeId());
+            } else if (msg instanceof Shutdown) {
+                ctx.close();
+            }
+        }
+
+        private TaskDescription withBinary(TaskDescription task) {
+            StageBinary binary = task.binary();
+            if (binary.bytes() != null) {
+                binaries.put(binary.id(), binary.bytes());
+                return task;
+            }
+            byte[] cached = binaries.get(binary.id());
+            if (cached == null) {
+                throw new IllegalStateException("Stage binary " + binary.id() + " was never received");
+            }
+            return new TaskDescription(task.taskId(), task.stageId(), task.stageAttempt(), task.partition(),
+                    task.attemptNumber(), new StageBinary(binary.id(), cached), task.shuffleInputs(),
+                    task.shuffleOutput(), task.preferredHosts());
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.weft.driver;
+
+import io.weft.planner.DagScheduler;
+import io.weft.planner.TaskLauncher;
+
+/**
+ * Where executors come from: threads in this JVM, executor JVMs on this machine, or YARN containers. The
+ * backend starts executors, tells the scheduler about them ({@link DagScheduler#executorAdded}), delivers tasks
+ * to them and reports every task's end ({@link DagScheduler#taskEnded}) and every executor's loss
+ * ({@link DagScheduler#executorLost}).
+ */
+public interface ClusterBackend extends TaskLauncher, AutoCloseable {
+
+    /**
+     * Starts executors. Called once, on the thread creating the session; may block until executors are ready.
+     *
+     * @param scheduler the scheduler to report to
+     * @param context what executors need to know about the application
+     */
+    void start(DagScheduler scheduler, DriverContext context);
+
+    /** @return the total number of executor cores, the default partition count */
+    int defaultParallelism();
+
+    /**
+     * Whether executors run on more than one host or can be replaced by new ones elsewhere (YARN). Excluding an
+     * executor after task failures only helps then; with threads in one JVM it would just stop the job.
+     *
+     * @return whether failing executors are excluded ({@code weft.exclude.enabled} can still turn it off)
+     */
+    default boolean excludesFailingExecutors() {
+        return false;
+    }
+
+    /**
+     * Drops a node's cached partitions on every executor. Any thread.
+     *
+     * @param nodeId the node
+     */
+    void unpersist(int nodeId);
+
+    /** Stops every executor. Idempotent. */
+    @Override
+    void close();
+}

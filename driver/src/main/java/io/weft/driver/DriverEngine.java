@@ -1,0 +1,435 @@
+package io.weft.driver;
+
+import io.weft.api.Broadcast;
+import io.weft.api.JobFailedException;
+import io.weft.api.LongAccumulator;
+import io.weft.api.SerializableFunction;
+import io.weft.api.WeftException;
+import io.weft.api.lineage.Node;
+import io.weft.api.spi.Engine;
+import io.weft.planner.DagScheduler;
+import io.weft.planner.MapOutputJournal;
+import io.weft.planner.SchedulerConfig;
+import io.weft.planner.SchedulerListener;
+import io.weft.runtime.broadcast.BroadcastStore;
+import io.weft.runtime.broadcast.FileBroadcast;
+import io.weft.conf.ConfigKeys;
+import io.weft.conf.WeftConf;
+import io.weft.runtime.io.TextFileNode;
+import io.weft.runtime.io.TextOutputJob;
+import io.weft.driver.ClosureChecker;
+import io.weft.runtime.serial.KryoPool;
+import io.weft.status.DriverUi;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver: an {@link Engine} on any {@link ClusterBackend}. It owns the scheduler, the application's shuffle
+ * directory, broadcasts and accumulators; the backend owns the executors. The same class drives local mode,
+ * executor JVMs and YARN containers.
+ *
+ * <p>Thread-safe: user threads call it; the scheduler thread calls back into the accumulator registry.
+ */
+public final class DriverEngine implements Engine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverEngine.class);
+
+    private final String applicationId;
+    private final WeftConf conf;
+    private final Configuration hadoopConf;
+    private final ClusterBackend backend;
+    private final KryoPool kryo;
+    private final ClosureChecker closures;
+    private final DagScheduler scheduler;
+    private final Path shuffleDir;
+    private final FileSystem shuffleFs;
+    private final AtomicInteger nodeIds = new AtomicInteger();
+    private final AtomicInteger shuffleIds = new AtomicInteger();
+    private final AtomicLong broadcastIds = new AtomicLong();
+    private final AtomicLong accumulatorIds = new AtomicLong();
+    private final Map<Long, LongAccumulator> accumulators = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook;
+    private final ListenerBus listeners = new ListenerBus();
+    private final List<AutoCloseable> closeWith = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile String statusUrl;
+    private final DriverAttempt attempt;
+    private final FileMapOutputJournal journal;
+
+    /**
+     * Starts the scheduler and the backend's executors.
+     *
+     * @param applicationId the application
+     * @param conf validated settings
+     * @param hadoopConf the Hadoop configuration
+     * @param backend where executors come from
+     * @throws WeftException when the shuffle directory cannot be created or executors cannot start
+     */
+    public DriverEngine(String applicationId, WeftConf conf, Configuration hadoopConf, ClusterBackend backend) {
+        this(applicationId, conf, hadoopConf, backend, null);
+    }
+
+    /**
+     * Starts the scheduler and the backend's executors, with a status UI that sees every event from the first
+     * executor's registration on.
+     *
+     * @param applicationId the application
+     * @param conf validated settings
+     * @param hadoopConf the Hadoop configuration
+     * @param backend where executors come from
+     * @param ui the status UI, or null; the caller still owns it (see {@link #closeWith})
+     * @throws WeftException when the shuffle directory cannot be created or executors cannot start
+     */
+    public DriverEngine(String applicationId, WeftConf conf, Configuration hadoopConf, ClusterBackend backend,
+            DriverUi ui) {
+        this(applicationId, conf, hadoopConf, backend, ui, DriverAttempt.ONLY);
+    }
+
+    /**
+     * Starts the scheduler and the backend's executors, as one attempt of a driver that may be retried: a retried
+     * attempt reuses the map outputs (and committed text outputs) earlier attempts recorded in their journal.
+     *
+     * @param applicationId the application
+     * @param conf validated settings
+     * @param hadoopConf the Hadoop configuration
+     * @param backend where executors come from
+     * @param ui the status UI, or null; the caller still owns it (see {@link #closeWith})
+     * @param attempt which driver attempt this is
+     * @throws WeftException when the shuffle directory cannot be created or executors cannot start
+     */
+    public DriverEngine(String applicationId, WeftConf conf, Configuration hadoopConf, ClusterBackend backend,
+            DriverUi ui, DriverAttempt attempt) {
+        this.attempt = attempt;
+        if (ui != null) {
+            listeners.add(ui.listener());
+            statusUrl = ui.url().orElse(null);
+        }
+        this.applicationId = applicationId;
+        this.conf = conf;
+        this.hadoopConf = hadoopConf;
+        this.backend = backend;
+        this.kryo = new KryoPool(applicationClassLoader());
+        this.closures = new ClosureChecker(kryo);
+        String root = conf.get(ConfigKeys.SHUFFLE_DIR);
+        if (root == null) {
+            root = new Path("file://" + System.getProperty("java.io.tmpdir"), "weft-shuffle").toString();
+        }
+        this.shuffleDir = new Path(root, applicationId);
+        try {
+            this.shuffleFs = shuffleDir.getFileSystem(hadoopConf);
+            shuffleFs.mkdirs(shuffleDir);
+        } catch (IOException e) {
+            throw new WeftException("Cannot create the shuffle directory " + shuffleDir + ": " + e.getMessage()
+                    + ". Fix: set " + ConfigKeys.SHUFFLE_DIR.name() + " to a writable directory.", e);
+        }
+        // A driver that may be retried keeps its shuffle files when its JVM dies: the next attempt reuses them (the
+        // janitor removes them if no attempt follows). Closing the session always deletes them.
+        this.shutdownHook = new Thread(attempt.mayBeRetried() ? () -> { } : this::deleteShuffleDir,
+                "weft-shuffle-cleanup-" + applicationId);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.journal = attempt.journaled() ? new FileMapOutputJournal(shuffleFs, shuffleDir, attempt.number()) : null;
+        SchedulerConfig limits = schedulerConfig(conf, backend.excludesFailingExecutors());
+        this.scheduler = new DagScheduler(limits, backend,
+                new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE)), this::applyAccumulators,
+                listeners, journal != null ? journal : MapOutputJournal.NONE, System::currentTimeMillis, r -> {
+                    Thread t = new Thread(r, "weft-scheduler");
+                    t.setDaemon(true);
+                    return t;
+                });
+        scheduler.start();
+        try {
+            backend.start(scheduler, new DriverContext(applicationId, conf, hadoopConf, shuffleDir, kryo));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info("Application {} started; shuffle directory {}", applicationId, shuffleDir);
+    }
+
+    /**
+     * @param conf validated settings
+     * @param backendExcludes whether the cluster backend can use exclusion at all
+     * @return the scheduler's limits and policies from {@code weft.task.*}, {@code weft.exclude.*} and
+     *     {@code weft.speculation*}
+     */
+    static SchedulerConfig schedulerConfig(WeftConf conf, boolean backendExcludes) {
+        SchedulerConfig.Exclusion exclusion = backendExcludes && conf.get(ConfigKeys.EXCLUDE_ENABLED)
+                ? new SchedulerConfig.Exclusion(true, conf.get(ConfigKeys.EXCLUDE_MAX_FAILURES_PER_EXECUTOR),
+                        conf.get(ConfigKeys.EXCLUDE_MAX_EXECUTORS_PER_NODE), conf.get(ConfigKeys.EXCLUDE_TIMEOUT),
+                        conf.get(ConfigKeys.EXCLUDE_UNSCHEDULABLE_TIMEOUT))
+                : SchedulerConfig.Exclusion.OFF;
+        SchedulerConfig.Speculation speculation = new SchedulerConfig.Speculation(conf.get(ConfigKeys.SPECULATION),
+                conf.get(ConfigKeys.SPECULATION_QUANTILE), conf.get(ConfigKeys.SPECULATION_MULTIPLIER),
+                conf.get(ConfigKeys.SPECULATION_MIN_RUNTIME));
+        return new SchedulerConfig(conf.get(ConfigKeys.TASK_MAX_FAILURES), conf.get(ConfigKeys.STAGE_MAX_ATTEMPTS),
+                exclusion, speculation);
+    }
+
+    private static ClassLoader applicationClassLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : DriverEngine.class.getClassLoader();
+    }
+
+    /** @return the scheduler, for tests and status */
+    public DagScheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Observes jobs, stages and tasks from now on. Listeners run on the scheduler thread and must be quick.
+     *
+     * @param listener the listener
+     */
+    public void addSchedulerListener(SchedulerListener listener) {
+        listeners.add(listener);
+    }
+
+    /** @return the address of the status UI, when one is attached and serving */
+    public java.util.Optional<String> statusUrl() {
+        return java.util.Optional.ofNullable(statusUrl);
+    }
+
+    /**
+     * Closes a resource when this engine closes (after the backend), for things that live exactly as long as the
+     * session, such as its status server. Failures to close are logged.
+     *
+     * @param resource the resource
+     */
+    public void closeWith(AutoCloseable resource) {
+        closeWith.add(resource);
+    }
+
+    /** @return the backend */
+    public ClusterBackend backend() {
+        return backend;
+    }
+
+    /** @return the application's shuffle directory */
+    public Path shuffleDir() {
+        return shuffleDir;
+    }
+
+    /** @return the driver's serializers */
+    public KryoPool kryo() {
+        return kryo;
+    }
+
+    @Override
+    public String applicationId() {
+        return applicationId;
+    }
+
+    @Override
+    public int defaultParallelism() {
+        Integer configured = conf.get(ConfigKeys.DEFAULT_PARALLELISM);
+        return configured != null ? configured : Math.max(1, backend.defaultParallelism());
+    }
+
+    @Override
+    public int newNodeId() {
+        return nodeIds.getAndIncrement();
+    }
+
+    @Override
+    public int newShuffleIds(int count) {
+        return shuffleIds.getAndAdd(count);
+    }
+
+    @Override
+    public void checkClosure(String operator, Object function) {
+        closures.check(operator, function);
+    }
+
+    @Override
+    public <T, U> List<U> runJob(Node<T> node, SerializableFunction<Iterator<T>, U> partitionFunction,
+            int[] partitions, String callSite) {
+        checkOpen();
+        int[] selected = partitions;
+        if (selected == null) {
+            selected = new int[node.numPartitions()];
+            for (int i = 0; i < selected.length; i++) {
+                selected[i] = i;
+            }
+        }
+        List<byte[]> raw;
+        try {
+            raw = scheduler.submitJob(node, partitionFunction, selected, callSite).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WeftException("Interrupted while waiting for " + callSite, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof JobFailedException failed) {
+                // A new exception so the stack trace shows the user's action, with the task's failure as cause.
+                throw new JobFailedException("Job for " + callSite + " failed: " + failed.getMessage(),
+                        failed.stageId(), failed.partition(), failed.getCause());
+            }
+            throw new JobFailedException("Job for " + callSite + " failed: " + cause, -1, -1, cause);
+        }
+        List<U> results = new ArrayList<>(raw.size());
+        for (byte[] bytes : raw) {
+            results.add(kryo.deserialize(bytes));
+        }
+        return results;
+    }
+
+    @Override
+    public Node<String> textFile(String path, int minPartitions, String callSite) {
+        checkOpen();
+        return TextFileNode.create(newNodeId(), callSite, path, minPartitions, hadoopConf);
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void saveAsTextFile(Node<?> node, String path, String callSite) {
+        checkOpen();
+        String fingerprint = journal == null ? null : outputFingerprint(node, path);
+        if (fingerprint != null && resumeOutput(path, fingerprint)) {
+            return;
+        }
+        TextOutputJob output = new TextOutputJob(path, hadoopConf);
+        if (fingerprint != null) {
+            journal.recordOutputStarted(path, fingerprint);
+        }
+        List<String> files;
+        try {
+            files = runJob((Node) node, (SerializableFunction) output.taskFunction(), null, callSite);
+        } catch (RuntimeException e) {
+            output.abort();
+            throw e;
+        }
+        output.commit(files);
+        if (fingerprint != null) {
+            journal.recordOutputCommitted(path, fingerprint);
+        }
+    }
+
+    /**
+     * In a retried driver: an output an earlier attempt committed is kept and not rerun; one it had only started is
+     * removed (it may hold part of the files) and written again.
+     *
+     * @return whether the output is already complete
+     */
+    private boolean resumeOutput(String path, String fingerprint) {
+        Path destination = new Path(path);
+        try {
+            FileSystem fs = destination.getFileSystem(hadoopConf);
+            if (journal.outputCommitted(path, fingerprint) && fs.exists(new Path(destination, "_SUCCESS"))) {
+                LOG.info("saveAsTextFile({}): an earlier attempt of this application committed it; not rerun", path);
+                return true;
+            }
+            if (journal.outputStarted(path, fingerprint) && fs.exists(destination)) {
+                LOG.info("saveAsTextFile({}): removing what an earlier attempt left unfinished", path);
+                fs.delete(destination, true);
+            }
+        } catch (IOException e) {
+            throw new WeftException("saveAsTextFile: cannot reach " + path + ": " + e.getMessage(), e);
+        }
+        return false;
+    }
+
+    /** The saved lineage and destination, as a digest; null when the lineage cannot be serialized. */
+    private String outputFingerprint(Node<?> node, String path) {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            digest.update(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update(kryo.serialize(node));
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException | RuntimeException e) {
+            LOG.debug("No fingerprint for the output {}: {}", path, e.toString());
+            return null;
+        }
+    }
+
+    @Override
+    public <T> Broadcast<T> broadcast(T value) {
+        checkOpen();
+        long id = broadcastIds.getAndIncrement();
+        Path file = new Path(new Path(shuffleDir, "broadcast"), "broadcast_" + id);
+        try {
+            BroadcastStore.write(shuffleFs, file, kryo.serialize(value));
+        } catch (IOException e) {
+            throw new WeftException("Could not write broadcast " + id + " to " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new WeftException("Could not serialize the broadcast value of type "
+                    + (value == null ? "null" : value.getClass().getName()) + ": " + e.getMessage(), e);
+        }
+        return new FileBroadcast<>(id, file.toString(), value);
+    }
+
+    @Override
+    public LongAccumulator longAccumulator(String name) {
+        LongAccumulator accumulator = new LongAccumulator(accumulatorIds.getAndIncrement(), name);
+        accumulators.put(accumulator.id(), accumulator);
+        return accumulator;
+    }
+
+    private void applyAccumulators(Map<Long, Long> updates) {
+        updates.forEach((id, delta) -> {
+            LongAccumulator accumulator = accumulators.get(id);
+            if (accumulator != null) {
+                accumulator.add(delta);
+            }
+        });
+    }
+
+    @Override
+    public void unpersist(Node<?> node) {
+        backend.unpersist(node.id());
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        scheduler.close();
+        backend.close();
+        if (journal != null) {
+            journal.close();
+        }
+        deleteShuffleDir();
+        for (AutoCloseable resource : closeWith) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Could not close {}: {}", resource, e.toString());
+            }
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook runs anyway; deleting twice is harmless.
+        }
+        LOG.info("Application {} stopped", applicationId);
+    }
+
+    private void deleteShuffleDir() {
+        try {
+            if (shuffleFs != null) {
+                shuffleFs.delete(shuffleDir, true);
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not delete the shuffle directory {}: {}", shuffleDir, e.toString());
+        }
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("The session is closed");
+        }
+    }
+}

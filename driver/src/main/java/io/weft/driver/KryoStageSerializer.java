@@ -1,0 +1,44 @@
+package io.weft.driver;
+
+import io.weft.api.SerializableFunction;
+import io.weft.api.lineage.Node;
+import io.weft.api.lineage.ShuffleDependency;
+import io.weft.planner.StageSerializer;
+import io.weft.runtime.executor.MapStagePayload;
+import io.weft.runtime.executor.ResultStagePayload;
+import io.weft.runtime.serial.KryoPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Serializes stages with Kryo, warning when a stage's closure is large. Thread-safe. */
+final class KryoStageSerializer implements StageSerializer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KryoStageSerializer.class);
+
+    private final KryoPool kryo;
+    private final long warnSize;
+
+    KryoStageSerializer(KryoPool kryo, long warnSize) {
+        this.kryo = kryo;
+        this.warnSize = warnSize;
+    }
+
+    @Override
+    public byte[] serializeMapStage(Node<?> node, ShuffleDependency<?, ?, ?> dependency) {
+        return checked(node, kryo.serialize(new MapStagePayload(node, dependency)));
+    }
+
+    @Override
+    public byte[] serializeResultStage(Node<?> node, SerializableFunction<?, ?> function) {
+        return checked(node, kryo.serialize(new ResultStagePayload(node, function)));
+    }
+
+    private byte[] checked(Node<?> node, byte[] bytes) {
+        if (bytes.length > warnSize) {
+            LOG.warn("The stage ending at {} serializes to {} bytes; large closures slow every task. Capture less, or"
+                    + " use a broadcast for large values (parallelize() data also travels this way).", node.name(),
+                    bytes.length);
+        }
+        return bytes;
+    }
+}

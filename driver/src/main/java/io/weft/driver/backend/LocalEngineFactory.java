@@ -1,0 +1,67 @@
+package io.weft.driver.backend;
+
+import io.weft.api.WeftException;
+import io.weft.api.spi.Engine;
+import io.weft.api.spi.EngineFactory;
+import io.weft.conf.WeftConf;
+import io.weft.driver.ClusterBackend;
+import io.weft.driver.DriverEngine;
+import io.weft.status.DriverUi;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Engines for {@code local}, {@code local[N]}, {@code local[*]} (executor threads in this JVM) and
+ * {@code local-cluster[E,C,M]} (E executor JVMs on this machine with C cores and M MB of heap each).
+ */
+public final class LocalEngineFactory implements EngineFactory {
+
+    private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)])?");
+    private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[(\\d+),\\s*(\\d+),\\s*(\\d+)]");
+
+    @Override
+    public boolean accepts(String master) {
+        return LOCAL.matcher(master).matches() || LOCAL_CLUSTER.matcher(master).matches();
+    }
+
+    @Override
+    public Engine create(String appName, String master, Map<String, String> config) {
+        WeftConf conf = WeftConf.validate(config);
+        Configuration hadoopConf = conf.hadoopConfiguration(new Configuration());
+        String appId = "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
+        DriverUi ui = DriverUi.start(appId, appName, conf, hadoopConf, true);
+        try {
+            DriverEngine engine = new DriverEngine(appId, conf, hadoopConf, backendFor(master, appName), ui);
+            engine.closeWith(ui);
+            return engine;
+        } catch (RuntimeException e) {
+            ui.close();
+            throw e;
+        }
+    }
+
+    private static ClusterBackend backendFor(String master, String appName) {
+        Matcher local = LOCAL.matcher(master);
+        if (local.matches()) {
+            String n = local.group(1);
+            int cores = n == null ? 1 : n.equals("*") ? Runtime.getRuntime().availableProcessors()
+                    : Integer.parseInt(n);
+            if (cores < 1) {
+                throw new WeftException("Master " + master + " asks for no executor threads; use local[1] or more");
+            }
+            return new LocalBackend(cores);
+        }
+        Matcher cluster = LOCAL_CLUSTER.matcher(master);
+        if (cluster.matches()) {
+            return LocalClusterBackends.create(Integer.parseInt(cluster.group(1)), Integer.parseInt(cluster.group(2)),
+                    Integer.parseInt(cluster.group(3)), appName);
+        }
+        throw new WeftException("Unknown master " + master);
+    }
+}

@@ -1,0 +1,339 @@
+package io.weft.driver.endpoint;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.weft.planner.DagScheduler;
+import io.weft.planner.StageBinary;
+import io.weft.planner.TaskDescription;
+import io.weft.planner.TaskOutcome;
+import io.weft.runtime.channel.Channels;
+import io.weft.runtime.channel.Messages.ExecutorExited;
+import io.weft.runtime.channel.Messages.Heartbeat;
+import io.weft.runtime.channel.Messages.KillTask;
+import io.weft.runtime.channel.Messages.LaunchTask;
+import io.weft.runtime.channel.Messages.Message;
+import io.weft.runtime.channel.Messages.RegisterExecutor;
+import io.weft.runtime.channel.Messages.Registered;
+import io.weft.runtime.channel.Messages.Shutdown;
+import io.weft.runtime.channel.Messages.StatusUpdate;
+import io.weft.runtime.channel.Messages.Unpersist;
+import io.weft.runtime.channel.Messages;
+import io.weft.runtime.serial.KryoPool;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's end of the executor channel: a Netty server that authenticates executors, registers them with
+ * the scheduler, delivers tasks (each stage binary's bytes at most once per executor) and turns status updates,
+ * closed connections and missed heartbeats into scheduler events. Netty callbacks only forward to the
+ * scheduler, whose methods enqueue events. Thread-safe.
+ *
+ * <p>Where the cluster says why executors end (YARN: the container's exit status, through
+ * {@link #executorExited}), a dropped connection does not fail the executor's tasks at once: the executor gets
+ * no new tasks, and its running tasks fail with the cluster's reason when it arrives, or with "connection closed"
+ * after the wait. The reason decides whether the loss counts against those tasks (a memory kill does, a
+ * preemption does not), and it is what the user reads when the job fails: "killed for exceeding its physical
+ * memory limit ... raise weft.executor.memoryOverhead" rather than "connection closed".
+ */
+public final class DriverEndpoint implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverEndpoint.class);
+
+    private final DagScheduler scheduler;
+    private final KryoPool kryo;
+    private final byte[] secret;
+    private final Registered registration;
+    private final long heartbeatTimeoutMillis;
+    private final LongSupplier clock;
+    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, Channels.threads("weft-rpc-boss"),
+            NioIoHandler.newFactory());
+    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, Channels.threads("weft-rpc-worker"),
+            NioIoHandler.newFactory());
+    private final ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(
+            Channels.threads("weft-heartbeat-monitor"));
+    private final Map<String, Connection> executors = new ConcurrentHashMap<>();
+    /** Exit reasons that arrived while their executor's connection was still open. */
+    private final Map<String, ExecutorExited> earlyExits = new ConcurrentHashMap<>();
+    private final long exitReasonWaitMillis;
+    private Channel server;
+
+    /**
+     * @param scheduler receives executor and task events
+     * @param kryo message serializers
+     * @param secret the application's secret
+     * @param registration what every executor is told on registering
+     * @param heartbeatTimeoutMillis silence after which an executor is lost
+     * @param clock milliseconds, for heartbeat checks
+     */
+    public DriverEndpoint(DagScheduler scheduler, KryoPool kryo, byte[] secret, Registered registration,
+            long heartbeatTimeoutMillis, LongSupplier clock) {
+        this(scheduler, kryo, secret, registration, heartbeatTimeoutMillis, clock, 0);
+    }
+
+    /**
+     * @param scheduler receives executor and task events
+     * @param kryo message serializers
+     * @param secret the application's secret
+     * @param registration what every executor is told on registering
+     * @param heartbeatTimeoutMillis silence after which an executor is lost
+     * @param clock milliseconds, for heartbeat checks
+     * @param exitReasonWaitMillis how long a dropped connection waits for {@link #executorExited} before its
+     *     tasks fail with "connection closed"; 0 where nothing reports exits (local executor processes)
+     */
+    public DriverEndpoint(DagScheduler scheduler, KryoPool kryo, byte[] secret, Registered registration,
+            long heartbeatTimeoutMillis, LongSupplier clock, long exitReasonWaitMillis) {
+        this.exitReasonWaitMillis = exitReasonWaitMillis;
+        this.scheduler = scheduler;
+        this.kryo = kryo;
+        this.secret = secret.clone();
+        this.registration = registration;
+        this.heartbeatTimeoutMillis = heartbeatTimeoutMillis;
+        this.clock = clock;
+    }
+
+    /**
+     * Binds and starts accepting executors.
+     *
+     * @param host the address to bind
+     * @param port the port, 0 for any
+     * @return the bound port
+     * @throws InterruptedException if interrupted while binding
+     */
+    public int start(String host, int port) throws InterruptedException {
+        server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .childHandler(Channels.server(secret, kryo, ExecutorHandler::new)).bind(host, port).sync().channel();
+        long period = Math.max(100, heartbeatTimeoutMillis / 4);
+        monitor.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
+        int bound = ((InetSocketAddress) server.localAddress()).getPort();
+        LOG.info("Driver endpoint listening on {}:{}", host, bound);
+        return bound;
+    }
+
+    /** @return each registered executor's process id, as it reported on registering */
+    public Map<String, Long> executorPids() {
+        Map<String, Long> pids = new java.util.HashMap<>();
+        executors.forEach((id, connection) -> pids.put(id, connection.pid));
+        return pids;
+    }
+
+    /** @return the registered executors' ids */
+    public Set<String> executorIds() {
+        return Set.copyOf(executors.keySet());
+    }
+
+    /**
+     * @param executorId an executor
+     * @param task the attempt; its binary's bytes are sent only if this executor has not had them
+     */
+    public void launch(String executorId, TaskDescription task) {
+        Connection connection = executors.get(executorId);
+        if (connection == null) {
+            scheduler.taskEnded(task.taskId(), new TaskOutcome.ExecutorLost("executor " + executorId + " is gone"));
+            return;
+        }
+        TaskDescription toSend = task;
+        if (!connection.markSent(task.binary().id())) {
+            toSend = new TaskDescription(task.taskId(), task.stageId(), task.stageAttempt(), task.partition(),
+                    task.attemptNumber(), new StageBinary(task.binary().id(), null), task.shuffleInputs(),
+                    task.shuffleOutput(), task.preferredHosts());
+        }
+        connection.channel.writeAndFlush(new LaunchTask(toSend));
+    }
+
+    /**
+     * @param executorId an executor
+     * @param taskId the attempt to interrupt
+     */
+    public void kill(String executorId, long taskId) {
+        send(executorId, new KillTask(taskId));
+    }
+
+    /** @param nodeId a node whose cached partitions every executor drops */
+    public void unpersist(int nodeId) {
+        executors.keySet().forEach(id -> send(id, new Unpersist(nodeId)));
+    }
+
+    private void send(String executorId, Message message) {
+        Connection connection = executors.get(executorId);
+        if (connection != null) {
+            connection.channel.writeAndFlush(message);
+        }
+    }
+
+    private void checkHeartbeats() {
+        long now = clock.getAsLong();
+        executors.forEach((id, connection) -> {
+            if (!connection.disconnected && now - connection.lastHeartbeat > heartbeatTimeoutMillis) {
+                lose(id, connection, "no heartbeat for " + (now - connection.lastHeartbeat) + " ms", true);
+                connection.channel.close();
+            }
+        });
+    }
+
+    private void lose(String executorId, Connection connection, String reason, boolean causedByTasks) {
+        if (executors.remove(executorId, connection)) {
+            earlyExits.remove(executorId);
+            LOG.warn("Executor {} lost: {}", executorId, reason);
+            scheduler.executorLost(executorId, reason, causedByTasks);
+        }
+    }
+
+    /**
+     * The cluster says why an executor's process ended. Fails its running tasks with that reason now if its
+     * connection already dropped; otherwise keeps the reason for when it drops (the process is gone, so that is
+     * imminent). Reasons for executors not registered here are ignored. Any thread.
+     *
+     * @param executorId the executor
+     * @param reason what ended it, for the tasks' failure messages
+     * @param causedByTasks whether the loss counts against the tasks that were running there
+     */
+    public void executorExited(String executorId, String reason, boolean causedByTasks) {
+        Connection connection = executors.get(executorId);
+        if (connection == null) {
+            return;
+        }
+        if (connection.disconnected) {
+            lose(executorId, connection, reason, causedByTasks);
+            return;
+        }
+        earlyExits.put(executorId, new ExecutorExited(executorId, reason, causedByTasks));
+        // The connection may have dropped between the check and the put, after disconnected() looked for a
+        // reason: look again (whichever of the two removes the reason uses it).
+        if (connection.disconnected && earlyExits.remove(executorId) != null) {
+            lose(executorId, connection, reason, causedByTasks);
+        } else {
+            connection.channel.close();
+        }
+    }
+
+    /** Runs on the connection's event loop when it closes. */
+    private void disconnected(String executorId, Connection connection) {
+        ExecutorExited early = earlyExits.remove(executorId);
+        if (early != null) {
+            lose(executorId, connection, early.reason(), early.causedByTasks());
+        } else if (exitReasonWaitMillis <= 0) {
+            lose(executorId, connection, "connection closed", true);
+        } else if (executors.get(executorId) == connection) {
+            connection.disconnected = true;
+            scheduler.executorDisconnected(executorId);
+            ExecutorExited raced = earlyExits.remove(executorId); // reported while this was deciding
+            if (raced != null) {
+                lose(executorId, connection, raced.reason(), raced.causedByTasks());
+                return;
+            }
+            try {
+                monitor.schedule(() -> lose(executorId, connection, "connection closed, and YARN gave no exit"
+                        + " status for its container within " + exitReasonWaitMillis + " ms", true),
+                        exitReasonWaitMillis, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                lose(executorId, connection, "connection closed", true); // the endpoint is closing
+            }
+        }
+    }
+
+    /** Tells every executor to stop, then closes the server. */
+    @Override
+    public void close() {
+        monitor.shutdownNow();
+        for (Connection connection : executors.values()) {
+            connection.channel.writeAndFlush(new Shutdown());
+        }
+        executors.clear();
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    private static final class Connection {
+        final Channel channel;
+        /** Mirrors the executor's binary cache: same capacity, same first-in eviction, same message order. */
+        private final Map<Long, Boolean> binariesSent = new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                return size() > Messages.BINARY_CACHE;
+            }
+        };
+        volatile long lastHeartbeat;
+        volatile long pid;
+        /** The connection dropped; the executor's exit reason is awaited. */
+        volatile boolean disconnected;
+
+        /** @return true if the binary was not held by the executor, and is now recorded as sent */
+        synchronized boolean markSent(long binaryId) {
+            if (binariesSent.containsKey(binaryId)) {
+                return false;
+            }
+            binariesSent.put(binaryId, Boolean.TRUE);
+            return true;
+        }
+
+        Connection(Channel channel, long now) {
+            this.channel = channel;
+            this.lastHeartbeat = now;
+        }
+    }
+
+    /** One authenticated executor connection. Runs on its event loop. */
+    private final class ExecutorHandler extends ChannelInboundHandlerAdapter {
+        private String executorId;
+        private Connection connection;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof RegisterExecutor register) {
+                if (executorId != null || executors.containsKey(register.executorId())) {
+                    LOG.warn("Closing connection from {}: duplicate registration of {}", ctx.channel().remoteAddress(),
+                            register.executorId());
+                    ctx.close();
+                    return;
+                }
+                executorId = register.executorId();
+                connection = new Connection(ctx.channel(), clock.getAsLong());
+                connection.pid = register.pid();
+                executors.put(executorId, connection);
+                ctx.writeAndFlush(registration);
+                LOG.info("Executor {} registered from {} (pid {}, {} cores)", executorId,
+                        ctx.channel().remoteAddress(), register.pid(), register.cores());
+                scheduler.executorAdded(executorId, register.host(), register.cores(), register.containerId(),
+                        register.logUrl());
+            } else if (msg instanceof ExecutorExited exited) {
+                executorExited(exited.executorId(), exited.reason(), exited.causedByTasks());
+            } else if (executorId == null) {
+                LOG.warn("Closing connection from {}: message before registration", ctx.channel().remoteAddress());
+                ctx.close();
+            } else if (msg instanceof StatusUpdate update) {
+                scheduler.taskEnded(update.taskId(), update.outcome());
+            } else if (msg instanceof Heartbeat heartbeat) {
+                connection.lastHeartbeat = clock.getAsLong();
+                scheduler.executorHeartbeat(executorId, new io.weft.planner.ExecutorJvmMetrics(heartbeat.heapUsed(),
+                        heartbeat.heapMax(), heartbeat.gcMillis(), heartbeat.threads()));
+            } else {
+                LOG.warn("Ignoring unexpected {} from executor {}", msg.getClass().getSimpleName(), executorId);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (executorId != null) {
+                disconnected(executorId, connection);
+            }
+            ctx.fireChannelInactive();
+        }
+    }
+}

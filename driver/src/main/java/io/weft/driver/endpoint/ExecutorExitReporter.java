@@ -1,0 +1,124 @@
+package io.weft.driver.endpoint;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.weft.runtime.channel.Channels;
+import io.weft.runtime.channel.Messages.ExecutorExited;
+import io.weft.runtime.serial.KryoPool;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells a driver in another process why its executors' containers ended: the ApplicationMaster's side of
+ * {@link DriverEndpoint#executorExited}, over an authenticated connection of its own. Best effort: a report that
+ * cannot be delivered is dropped (the driver then fails the executor's tasks with "connection closed" after its
+ * wait), and the next report reconnects. Thread-safe; {@link #report} does not block on the network.
+ */
+public final class ExecutorExitReporter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorExitReporter.class);
+
+    private final String host;
+    private final int port;
+    private final byte[] secret;
+    private final KryoPool kryo;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Channels.threads("weft-exit-reporter"),
+            NioIoHandler.newFactory());
+    /** Reports waiting for the connection to authenticate; guarded by this. */
+    private final Queue<ExecutorExited> waiting = new ArrayDeque<>();
+    /** The authenticated connection, or null; guarded by this. */
+    private Channel channel;
+    private boolean connecting;
+
+    /**
+     * @param host the driver's host
+     * @param port its endpoint's port
+     * @param secret the application's secret
+     * @param kryo message serializers
+     */
+    public ExecutorExitReporter(String host, int port, byte[] secret, KryoPool kryo) {
+        this.host = host;
+        this.port = port;
+        this.secret = secret.clone();
+        this.kryo = kryo;
+    }
+
+    /**
+     * Sends a report, connecting first if needed. Any thread.
+     *
+     * @param executorId the executor
+     * @param reason why its container ended
+     * @param causedByTasks whether the loss counts against its running tasks
+     */
+    public synchronized void report(String executorId, String reason, boolean causedByTasks) {
+        ExecutorExited message = new ExecutorExited(executorId, reason, causedByTasks);
+        if (channel != null && channel.isActive()) {
+            channel.writeAndFlush(message);
+            return;
+        }
+        waiting.add(message);
+        if (!connecting) {
+            connecting = true;
+            connect();
+        }
+    }
+
+    private void connect() {
+        new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .handler(Channels.client(secret, ctx -> {
+                    Channels.authenticated(ctx.pipeline(), kryo, new ChannelInboundHandlerAdapter());
+                    connected(ctx.channel());
+                })).connect(host, port).addListener((io.netty.channel.ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        failed(f.cause());
+                    } else {
+                        f.channel().closeFuture().addListener(closed -> closed(f.channel()));
+                    }
+                });
+    }
+
+    private synchronized void connected(Channel authenticated) {
+        channel = authenticated;
+        connecting = false;
+        while (!waiting.isEmpty()) {
+            channel.write(waiting.poll());
+        }
+        channel.flush();
+    }
+
+    /** The connection closed: before authenticating (the reports are dropped), or later (the next reconnects). */
+    private synchronized void closed(Channel closed) {
+        if (channel == closed) {
+            channel = null;
+        } else if (connecting) {
+            failed(new java.io.IOException("the connection closed before authenticating"));
+        }
+    }
+
+    private synchronized void failed(Throwable cause) {
+        LOG.warn("Could not tell the driver at {}:{} why {} executor(s) ended: {}", host, port, waiting.size(),
+                cause.toString());
+        waiting.clear();
+        connecting = false;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (channel != null) {
+                channel.close();
+            }
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,241 @@
+package io.weft.status;
+
+import io.weft.status.AppStatusStore.ApplicationInfo;
+import io.weft.status.AppStatusStore.ExecutorInfo;
+import io.weft.status.AppStatusStore.JobInfo;
+import io.weft.status.AppStatusStore.StageDetail;
+import io.weft.status.AppStatusStore.StageInfo;
+import io.weft.status.AppStatusStore.TaskInfo;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders the status pages as plain HTML with relative links (they must work under the ResourceManager proxy's
+ * path) and no scripts. Running applications' pages reload themselves every few seconds.
+ */
+final class StatusPage {
+
+    private StatusPage() {
+    }
+
+    private static StringBuilder head(ApplicationInfo app, String title, String root) {
+        StringBuilder html = new StringBuilder(8192);
+        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\">");
+        if (app.endMillis() == 0) {
+            html.append("<meta http-equiv=\"refresh\" content=\"3\">");
+        }
+        html.append("<title>").append(escape(title)).append(" - ").append(escape(app.name())).append("</title><style>")
+                .append("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;margin-bottom:2em}")
+                .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}")
+                .append("th{background:#eee}nav a{margin-right:1em}pre{margin:0;font-size:.8em;max-width:60em;")
+                .append("overflow:auto}.FAILED,.FETCH_FAILED,.EXECUTOR_LOST,.REMOVED{color:#b00}")
+                .append(".SUCCEEDED,.COMPLETE,.SUCCESS{color:#070}.RUNNING,.ACTIVE{color:#05a}")
+                .append("</style></head><body><nav><a href=\"").append(root).append("\">Jobs</a><a href=\"")
+                .append(root).append("executors\">Executors</a><a href=\"").append(root)
+                .append("environment\">Environment</a></nav>");
+        html.append("<h1>").append(escape(app.name())).append("</h1><p>Application <code>")
+                .append(escape(app.id())).append("</code>: <span class=\"").append(app.status()).append("\">")
+                .append(app.status()).append("</span>, started ").append(Instant.ofEpochMilli(app.startMillis()))
+                .append(", ").append(duration(app.startMillis(), app.endMillis())).append(". Jobs: ")
+                .append(app.jobs()).append(" (").append(app.activeJobs()).append(" running, ")
+                .append(app.failedJobs()).append(" failed). Tasks: ").append(app.completedTasks())
+                .append(" succeeded, ").append(app.failedTasks()).append(" failed. Shuffle: ")
+                .append(bytes(app.shuffleBytesWritten())).append(" written, ").append(bytes(app.shuffleBytesRead()))
+                .append(" read.</p><h2>").append(escape(title)).append("</h2>");
+        return html;
+    }
+
+    static String jobs(ApplicationInfo app, List<JobInfo> jobs, List<StageInfo> stages) {
+        StringBuilder html = head(app, "Jobs", "");
+        html.append("<table><tr><th>Job</th><th>Action</th><th>Status</th><th>Duration</th><th>Stages</th></tr>");
+        for (JobInfo job : jobs) {
+            html.append("<tr><td><a href=\"jobs/").append(job.jobId()).append("\">").append(job.jobId())
+                    .append("</a></td><td>").append(escape(job.name())).append("</td><td class=\"")
+                    .append(job.status()).append("\">").append(job.status());
+            if (job.error() != null) {
+                html.append(": ").append(escape(job.error()));
+            }
+            html.append("</td><td>").append(duration(job.submittedMillis(), job.completedMillis()))
+                    .append("</td><td>").append(job.stageIds()).append("</td></tr>");
+        }
+        html.append("</table><h2>Stages</h2>");
+        stageTable(html, stages, "");
+        return html.append("</body></html>").toString();
+    }
+
+    private static void stageTable(StringBuilder html, List<StageInfo> stages, String root) {
+        html.append("<table><tr><th>Stage</th><th>Description</th><th>Status</th>")
+                .append("<th>Tasks done / running / total</th><th>Failed attempts</th><th>Shuffle write</th>")
+                .append("<th>Shuffle read</th><th>Duration</th></tr>");
+        for (StageInfo stage : stages) {
+            html.append("<tr><td><a href=\"").append(root).append("stages/").append(stage.stageId()).append("\">")
+                    .append(stage.stageId()).append('.').append(stage.attempt()).append("</a></td><td>")
+                    .append(escape(stage.name())).append("</td><td class=\"").append(stage.status()).append("\">")
+                    .append(stage.status()).append("</td><td>").append(stage.completedTasks()).append(" / ")
+                    .append(stage.runningTasks()).append(" / ").append(stage.numTasks()).append("</td><td>")
+                    .append(stage.failedTasks()).append("</td><td>").append(bytes(stage.shuffleBytesWritten()))
+                    .append("</td><td>").append(bytes(stage.shuffleBytesRead())).append("</td><td>")
+                    .append(stage.submittedMillis() == 0 ? "" : duration(stage.submittedMillis(),
+                            stage.completedMillis()))
+                    .append("</td></tr>");
+        }
+        html.append("</table>");
+    }
+
+    static String job(ApplicationInfo app, JobInfo job, List<StageInfo> allStages) {
+        StringBuilder html = head(app, "Job " + job.jobId() + ": " + job.name(), "../");
+        List<StageInfo> stages = allStages.stream().filter(s -> job.stageIds().contains(s.stageId()))
+                .sorted((a, b) -> Integer.compare(a.stageId(), b.stageId())).toList();
+        html.append(StageGraph.svg(stages, "../"));
+        stageTable(html, stages, "../");
+        return html.append("</body></html>").toString();
+    }
+
+    static String stage(ApplicationInfo app, StageDetail detail) {
+        StageInfo stage = detail.stage();
+        StringBuilder html = head(app, "Stage " + stage.stageId() + ": " + stage.name(), "../");
+        html.append("<p>Status <span class=\"").append(stage.status()).append("\">").append(stage.status())
+                .append("</span>, attempt ").append(stage.attempt()).append(", ").append(stage.completedTasks())
+                .append(" of ").append(stage.numTasks()).append(" tasks done, ").append(stage.failedTasks())
+                .append(" failed attempts.");
+        List<Long> p = detail.durationPercentiles();
+        if (!p.isEmpty()) {
+            html.append(" Task durations: min ").append(p.get(0)).append(" ms, 25th percentile ").append(p.get(1))
+                    .append(" ms, median ").append(p.get(2)).append(" ms, 75th percentile ").append(p.get(3))
+                    .append(" ms, max ").append(p.get(4)).append(" ms.");
+        }
+        html.append("</p><table><tr><th>Task</th><th>Partition</th><th>Attempt</th><th>Executor</th><th>Host</th>")
+                .append("<th>Status</th><th>Duration</th><th>Run time</th><th>Input</th><th>Records read</th>")
+                .append("<th>Records written</th>")
+                .append("<th>Shuffle write</th><th>Shuffle read</th><th>Result</th><th>GC time</th><th>Spills</th>")
+                .append("<th>Error</th></tr>");
+        for (TaskInfo task : detail.tasks()) {
+            html.append("<tr><td>").append(task.taskId()).append("</td><td>").append(task.partition())
+                    .append("</td><td>").append(task.stageAttempt()).append('.').append(task.attempt())
+                    .append("</td><td>").append(escape(task.executorId())).append("</td><td>")
+                    .append(escape(task.host())).append("</td><td class=\"").append(task.status()).append("\">")
+                    .append(task.status()).append("</td><td>").append(task.durationMillis()).append(" ms</td><td>")
+                    .append(task.runMillis()).append(" ms</td><td>").append(bytes(task.inputBytes()))
+                    .append("</td><td>").append(task.recordsRead()).append("</td><td>").append(task.recordsWritten())
+                    .append("</td><td>").append(bytes(task.shuffleBytesWritten())).append("</td><td>")
+                    .append(bytes(task.shuffleBytesRead())).append("</td><td>").append(bytes(task.resultBytes()))
+                    .append("</td><td>").append(task.gcMillis()).append(" ms</td><td>").append(task.spills())
+                    .append("</td><td>");
+            if (task.error() != null) {
+                html.append("<pre>").append(escape(task.error())).append("</pre>");
+            }
+            html.append("</td></tr>");
+        }
+        return html.append("</table></body></html>").toString();
+    }
+
+    static String executors(ApplicationInfo app, List<ExecutorInfo> executors) {
+        StringBuilder html = head(app, "Executors", "");
+        html.append("<table><tr><th>Executor</th><th>Host</th><th>Container</th><th>Cores</th><th>Status</th>")
+                .append("<th>Active tasks</th>")
+                .append("<th>Succeeded</th><th>Failed</th><th>Shuffle write</th><th>Heap used / max</th>")
+                .append("<th>GC time</th><th>Threads</th><th>Added</th><th>Removed</th></tr>");
+        for (ExecutorInfo e : executors) {
+            html.append("<tr><td>").append(escape(e.executorId())).append("</td><td>").append(escape(e.host()))
+                    .append("</td><td>");
+            if (e.containerId() != null) {
+                html.append(escape(e.containerId()));
+                if (e.logUrl() != null) {
+                    html.append(" (<a href=\"").append(escape(e.logUrl())).append("\">logs</a>)");
+                }
+            }
+            html.append("</td><td>").append(e.cores()).append("</td><td class=\"").append(e.status())
+                    .append("\">").append(e.status()).append("</td><td>").append(e.activeTasks()).append("</td><td>")
+                    .append(e.completedTasks()).append("</td><td>").append(e.failedTasks()).append("</td><td>")
+                    .append(bytes(e.shuffleBytesWritten())).append("</td><td>")
+                    .append(e.heapMax() == 0 ? "" : bytes(e.heapUsed()) + " / " + bytes(e.heapMax()))
+                    .append("</td><td>").append(e.heapMax() == 0 ? "" : e.gcMillis() + " ms").append("</td><td>")
+                    .append(e.heapMax() == 0 ? "" : String.valueOf(e.threads())).append("</td><td>")
+                    .append(Instant.ofEpochMilli(e.addedMillis())).append("</td><td>");
+            if (e.removedMillis() != 0) {
+                html.append(Instant.ofEpochMilli(e.removedMillis())).append(": ").append(escape(e.removedReason()));
+            }
+            html.append("</td></tr>");
+        }
+        return html.append("</table></body></html>").toString();
+    }
+
+    static String environment(ApplicationInfo app, Map<String, String> settings) {
+        StringBuilder html = head(app, "Environment", "");
+        html.append("<table><tr><th>Setting</th><th>Value</th></tr>");
+        settings.forEach((key, value) -> html.append("<tr><td><code>").append(escape(key))
+                .append("</code></td><td><code>").append(escape(value)).append("</code></td></tr>"));
+        return html.append("</table></body></html>").toString();
+    }
+
+    static String history(List<EventLogs.Summary> apps) {
+        StringBuilder html = new StringBuilder(4096);
+        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Weft history</title><style>")
+                .append("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}")
+                .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}th{background:#eee}")
+                .append(".FAILED{color:#b00}.SUCCEEDED{color:#070}.RUNNING{color:#05a}</style></head><body>")
+                .append("<h1>Weft applications</h1><table><tr><th>Application</th><th>Name</th><th>Status</th>")
+                .append("<th>Started</th><th>Duration</th><th>Jobs</th></tr>");
+        for (EventLogs.Summary app : apps) {
+            html.append("<tr><td><a href=\"history/").append(escape(app.id())).append("/\">").append(escape(app.id()))
+                    .append("</a></td><td>").append(escape(app.name())).append("</td><td class=\"")
+                    .append(app.status()).append("\">").append(app.complete() ? app.status() : "INCOMPLETE")
+                    .append("</td><td>").append(Instant.ofEpochMilli(app.startMillis())).append("</td><td>")
+                    .append(app.endMillis() == 0 ? "" : duration(app.startMillis(), app.endMillis()))
+                    .append("</td><td>").append(app.jobs()).append("</td></tr>");
+        }
+        return html.append("</table></body></html>").toString();
+    }
+
+    static String duration(long start, long end) {
+        long millis = (end == 0 ? System.currentTimeMillis() : end) - start;
+        return millis < 10_000 ? millis + " ms" : String.format("%.1f s", millis / 1000.0);
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        if (n < 1024 * 1024) {
+            return String.format("%.1f KiB", n / 1024.0);
+        }
+        return n < 1024L * 1024 * 1024 ? String.format("%.1f MiB", n / 1048576.0)
+                : String.format("%.2f GiB", n / 1073741824.0);
+    }
+
+    static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** Depth of each stage in its job's graph: 0 for stages without parents in the job. */
+    static Map<Integer, Integer> depths(List<StageInfo> stages) {
+        Map<Integer, StageInfo> byId = new HashMap<>();
+        stages.forEach(s -> byId.put(s.stageId(), s));
+        Map<Integer, Integer> depth = new HashMap<>();
+        for (StageInfo stage : stages) {
+            depthOf(stage, byId, depth);
+        }
+        return depth;
+    }
+
+    private static int depthOf(StageInfo stage, Map<Integer, StageInfo> byId, Map<Integer, Integer> depth) {
+        Integer known = depth.get(stage.stageId());
+        if (known != null) {
+            return known;
+        }
+        int d = 0;
+        for (int parent : stage.parentIds()) {
+            StageInfo p = byId.get(parent);
+            if (p != null) {
+                d = Math.max(d, depthOf(p, byId, depth) + 1);
+            }
+        }
+        depth.put(stage.stageId(), d);
+        return d;
+    }
+}
