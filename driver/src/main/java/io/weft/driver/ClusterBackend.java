@@ -1,13 +1,13 @@
 package io.weft.driver;
 
-import io.weft.planner.DagScheduler;
+import io.weft.planner.ClusterEvents;
 import io.weft.planner.TaskLauncher;
 
 /**
  * Where executors come from: threads in this JVM, executor JVMs on this machine, or YARN containers. The
- * backend starts executors, tells the scheduler about them ({@link DagScheduler#executorAdded}), delivers tasks
- * to them and reports every task's end ({@link DagScheduler#taskEnded}) and every executor's loss
- * ({@link DagScheduler#executorLost}).
+ * backend starts executors, tells the scheduler about them ({@link ClusterEvents#executorAdded}), delivers tasks
+ * to them and reports every task's end ({@link ClusterEvents#taskEnded}) and every executor's loss
+ * ({@link ClusterEvents#executorLost}).
  */
 public interface ClusterBackend extends TaskLauncher, AutoCloseable {
 
@@ -17,7 +17,7 @@ public interface ClusterBackend extends TaskLauncher, AutoCloseable {
      * @param scheduler the scheduler to report to
      * @param context what executors need to know about the application
      */
-    void start(DagScheduler scheduler, DriverContext context);
+    void start(ClusterEvents scheduler, DriverContext context);
 
     /** @return the total number of executor cores, the default partition count */
     int defaultParallelism();

@@ -8,6 +8,7 @@ import io.weft.api.WeftException;
 import io.weft.api.lineage.Node;
 import io.weft.api.spi.Engine;
 import io.weft.planner.DagScheduler;
+import io.weft.planner.Digests;
 import io.weft.planner.MapOutputJournal;
 import io.weft.planner.SchedulerConfig;
 import io.weft.planner.SchedulerListener;
@@ -344,11 +345,8 @@ public final class DriverEngine implements Engine {
     /** The saved lineage and destination, as a digest; null when the lineage cannot be serialized. */
     private String outputFingerprint(Node<?> node, String path) {
         try {
-            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            digest.update(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            digest.update(kryo.serialize(node));
-            return java.util.HexFormat.of().formatHex(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException | RuntimeException e) {
+            return Digests.sha256Hex(path.getBytes(java.nio.charset.StandardCharsets.UTF_8), kryo.serialize(node));
+        } catch (RuntimeException e) {
             LOG.debug("No fingerprint for the output {}: {}", path, e.toString());
             return null;
         }

@@ -1,27 +1,25 @@
 package io.weft.am.master;
 
 import io.weft.api.WeftException;
-import io.weft.planner.DagScheduler;
-import io.weft.driver.endpoint.DriverEndpoint;
-import io.weft.runtime.executor.ExecutorMain;
-import io.weft.runtime.channel.Messages.Registered;
-import io.weft.driver.backend.RemoteExecutorsBackend;
-import io.weft.conf.ConfigKeys;
 import io.weft.driver.DriverContext;
+import io.weft.driver.backend.RemoteExecutorsBackend;
+import io.weft.driver.endpoint.DriverEndpoint;
+import io.weft.planner.ClusterEvents;
+import io.weft.runtime.executor.ExecutorMain;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.security.UserGroupInformation;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Cluster mode: the driver runs inside the ApplicationMaster, which asks YARN for executor containers itself.
- * The application secret comes from this container's credentials, where the submitting client put it.
+ * The application secret comes from this container's credentials, where the submitting client put it. Containers
+ * the AM gives up on fail the driver's jobs ({@link ClusterEvents#abort}); exit statuses YARN reports go straight
+ * to the endpoint; hosts the scheduler excludes go on YARN's blacklist.
  */
 final class AmBackend extends RemoteExecutorsBackend {
-
-    private static final Logger LOG = LoggerFactory.getLogger(AmBackend.class);
 
     private final AmContext am;
 
@@ -30,53 +28,51 @@ final class AmBackend extends RemoteExecutorsBackend {
     }
 
     @Override
-    public void start(DagScheduler scheduler, DriverContext context) {
-        try {
-            byte[] secret = UserGroupInformation.getCurrentUser().getCredentials()
-                    .getSecretKey(new Text(ExecutorMain.SECRET_ALIAS));
-            if (secret == null) {
-                throw new WeftException("The ApplicationMaster has no application secret in its credentials");
-            }
-            endpoint = new DriverEndpoint(scheduler, context.kryo(), secret, new Registered(context.applicationId(),
-                    context.conf().asMap(), context.shuffleDir().toString()),
-                    context.conf().get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis,
-                    context.conf().get(ConfigKeys.EXIT_REASON_WAIT));
-            int port = endpoint.start("0.0.0.0", 0);
-            am.launcher().onFatal(scheduler::abort);
-            DriverEndpoint started = endpoint;
-            am.launcher().onExecutorExit(started::executorExited);
-            am.launcher().requestExecutors(InetAddress.getLocalHost().getHostName(), port);
-        } catch (IOException e) {
-            throw new WeftException("Could not start the driver endpoint: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WeftException("Interrupted while starting the driver endpoint", e);
+    protected byte[] applicationSecret(DriverContext context) throws IOException {
+        byte[] secret = UserGroupInformation.getCurrentUser().getCredentials()
+                .getSecretKey(new Text(ExecutorMain.SECRET_ALIAS));
+        if (secret == null) {
+            throw new WeftException("The ApplicationMaster has no application secret in its credentials");
         }
-        long deadline = System.currentTimeMillis() + context.conf().get(ConfigKeys.REGISTRATION_TIMEOUT);
-        while (endpoint.executorIds().size() < am.settings().executorInstances()) {
-            if (am.launcher().failure().isPresent()) {
-                closeEndpoint();
-                throw new WeftException(am.launcher().failure().get());
-            }
-            if (System.currentTimeMillis() > deadline) {
-                String message = endpoint.executorIds().size() + " of " + am.settings().executorInstances()
-                        + " executors registered before " + ConfigKeys.REGISTRATION_TIMEOUT.name() + " passed";
-                closeEndpoint();
-                throw new WeftException(message);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new WeftException("Interrupted while waiting for executors", e);
-            }
-        }
-        LOG.info("{} executors registered", endpoint.executorIds().size());
+        return secret;
+    }
+
+    @Override
+    protected String bindAddress() {
+        return "0.0.0.0";
+    }
+
+    @Override
+    protected void startExecutors(ClusterEvents scheduler, DriverContext context, byte[] secret,
+            DriverEndpoint endpoint, int port) throws IOException {
+        am.launcher().onFatal(scheduler::abort);
+        am.launcher().onExecutorExit(endpoint::executorExited);
+        am.launcher().requestExecutors(InetAddress.getLocalHost().getHostName(), port);
+    }
+
+    @Override
+    protected int expectedExecutors() {
+        return am.settings().executorInstances();
+    }
+
+    @Override
+    protected Optional<String> registrationImpossible() {
+        return am.launcher().failure();
+    }
+
+    @Override
+    protected String description() {
+        return "Application " + am.applicationId();
+    }
+
+    @Override
+    protected String whereToLook() {
+        return "Container logs: yarn logs -applicationId " + am.applicationId();
     }
 
     /** Excluded hosts go on YARN's blacklist: no new executor containers there. */
     @Override
-    public void excludedNodesChanged(java.util.Set<String> hosts) {
+    public void excludedNodesChanged(Set<String> hosts) {
         am.launcher().schedulerExcludedNodes(hosts);
     }
 

@@ -1,6 +1,7 @@
 package io.weft.am.submit;
 
 import io.weft.api.WeftException;
+import io.weft.planner.Digests;
 import io.weft.yarnconf.StagingLayout;
 import java.io.File;
 import java.io.IOException;
@@ -86,7 +87,7 @@ public final class Staging {
                     manifest.append(link).append('\t').append(fs.makeQualified(target)).append("\tAPPLICATION\n");
                 } else if (file.getName().endsWith(".jar")) {
                     org.apache.hadoop.fs.Path cached = new org.apache.hadoop.fs.Path(
-                            new org.apache.hadoop.fs.Path(jarCache, sha256(file)), file.getName());
+                            new org.apache.hadoop.fs.Path(jarCache, digest(file)), file.getName());
                     if (fs.exists(cached) && fs.getFileStatus(cached).getLen() == file.length()) {
                         reused.add(file.getName());
                     } else {
@@ -140,17 +141,10 @@ public final class Staging {
         }
     }
 
-    static String sha256(File file) throws IOException {
+
+    private static String digest(File file) throws IOException {
         try (var in = Files.newInputStream(file.toPath())) {
-            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-            return java.util.HexFormat.of().formatHex(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return Digests.sha256Hex(in);
         }
     }
 

@@ -4,20 +4,20 @@ import io.weft.am.master.ApplicationMaster;
 import io.weft.am.master.ExcludedNodesFile;
 import io.weft.am.master.ExecutorLauncher;
 import io.weft.am.master.LaunchPolicy;
-import io.weft.api.WeftException;
-import io.weft.planner.DagScheduler;
-import io.weft.driver.endpoint.DriverEndpoint;
-import io.weft.driver.backend.RemoteExecutorsBackend;
-import io.weft.runtime.channel.Messages.Registered;
 import io.weft.conf.ConfigKeys;
 import io.weft.driver.DriverContext;
+import io.weft.driver.Poll;
+import io.weft.driver.backend.RemoteExecutorsBackend;
+import io.weft.driver.endpoint.DriverEndpoint;
+import io.weft.planner.ClusterEvents;
 import io.weft.yarnconf.YarnSettings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -108,32 +108,74 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     }
 
     @Override
-    public void start(DagScheduler scheduler, DriverContext context) {
+    protected byte[] applicationSecret(DriverContext context) throws IOException {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         executorJavaOptions = context.conf().get(ConfigKeys.EXECUTOR_JAVA_OPTIONS);
+        fs = stagingDir.getFileSystem(yarn);
+        return secret;
+    }
+
+    @Override
+    protected String bindAddress() {
+        return "0.0.0.0";
+    }
+
+    /** Stages the jars and configuration, and submits the launcher ApplicationMaster, which asks for executors. */
+    @Override
+    protected void startExecutors(ClusterEvents scheduler, DriverContext context, byte[] secret,
+            DriverEndpoint endpoint, int port) throws IOException, YarnException {
+        driverPort = port;
+        lastUpload = Staging.upload(fs, stagingDir, jarCache, Arrays.asList(System.getProperty("java.class.path")
+                .split(java.io.File.pathSeparator)));
+        Staging.uploadConfiguration(fs, stagingDir, yarn);
+        submit(InetAddress.getLocalHost().getHostName(), port, secret, context);
+    }
+
+    @Override
+    protected int expectedExecutors() {
+        return settings.executorInstances();
+    }
+
+    /** The ResourceManager is asked at most every 100 ms. */
+    @Override
+    protected long registrationPollMillis() {
+        return 100;
+    }
+
+    @Override
+    protected Optional<String> registrationImpossible() {
         try {
-            fs = stagingDir.getFileSystem(yarn);
-            endpoint = new DriverEndpoint(scheduler, context.kryo(), secret, new Registered(context.applicationId(),
-                    context.conf().asMap(), context.shuffleDir().toString()),
-                    context.conf().get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis,
-                    context.conf().get(ConfigKeys.EXIT_REASON_WAIT));
-            int port = endpoint.start("0.0.0.0", 0);
-            driverPort = port;
-            String host = InetAddress.getLocalHost().getHostName();
-            lastUpload = Staging.upload(fs, stagingDir, jarCache, Arrays.asList(System.getProperty("java.class.path")
-                    .split(java.io.File.pathSeparator)));
-            Staging.uploadConfiguration(fs, stagingDir, yarn);
-            submit(host, port, secret, context);
+            ApplicationReport report = yarnClient.getApplicationReport(appId());
+            YarnApplicationState state = report.getYarnApplicationState();
+            return ApplicationStates.isTerminal(state) ? Optional.of("the application ended (" + state
+                    + ", final status " + report.getFinalApplicationStatus() + "): " + report.getDiagnostics())
+                    : Optional.empty();
         } catch (IOException | YarnException e) {
-            close();
-            throw new WeftException("Could not submit the application to YARN: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new WeftException("Interrupted while starting the driver endpoint", e);
+            return Optional.of("lost contact with the ResourceManager: " + e.getMessage());
         }
-        awaitExecutors(context.conf().get(ConfigKeys.REGISTRATION_TIMEOUT));
+    }
+
+    @Override
+    protected String description() {
+        return "Application " + appId();
+    }
+
+    @Override
+    protected String whereToLook() {
+        String state = "";
+        try {
+            ApplicationReport report = yarnClient.getApplicationReport(appId());
+            state = "The application is " + report.getYarnApplicationState()
+                    + (report.getDiagnostics().isBlank() ? "" : ": " + report.getDiagnostics()) + ". ";
+        } catch (IOException | YarnException | RuntimeException e) {
+            // the state is optional context for the error
+        }
+        return state + "Container logs: yarn logs -applicationId " + appId();
+    }
+
+    @Override
+    protected void started(ClusterEvents scheduler) {
         watchApplication(scheduler);
     }
 
@@ -141,13 +183,12 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
      * Fails the driver's jobs if the YARN application ends under it (the launcher gave up on failing executors,
      * or someone killed the application): without executors they would otherwise wait for ever.
      */
-    private void watchApplication(DagScheduler scheduler) {
+    private void watchApplication(ClusterEvents scheduler) {
         watcher.scheduleWithFixedDelay(() -> {
             try {
                 ApplicationReport report = yarnClient.getApplicationReport(appId());
                 YarnApplicationState state = report.getYarnApplicationState();
-                if (!closed && EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED,
-                        YarnApplicationState.KILLED).contains(state)) {
+                if (!closed && ApplicationStates.isTerminal(state)) {
                     scheduler.abort("The YARN application " + appId() + " ended (" + state + ", final status "
                             + report.getFinalApplicationStatus() + "): " + report.getDiagnostics());
                     watcher.shutdown();
@@ -174,42 +215,6 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
                 ExecutorLauncher.class.getName(), args, secret);
         yarnClient.submitApplication(submission);
         LOG.info("Submitted application {} to queue {}", appId(), settings.queue());
-    }
-
-    private void awaitExecutors(long timeoutMillis) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (endpoint.executorIds().size() < settings.executorInstances()) {
-            ApplicationReport report;
-            try {
-                report = yarnClient.getApplicationReport(appId());
-            } catch (IOException | YarnException e) {
-                close();
-                throw new WeftException("Lost contact with the ResourceManager: " + e.getMessage(), e);
-            }
-            YarnApplicationState state = report.getYarnApplicationState();
-            boolean ended = EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED,
-                    YarnApplicationState.KILLED).contains(state);
-            if (ended || System.currentTimeMillis() > deadline) {
-                String message = "Application " + appId() + ": " + endpoint.executorIds().size() + " of "
-                        + settings.executorInstances() + " executors registered; "
-                        + (ended ? "the application ended (" + state + ", final status "
-                                + report.getFinalApplicationStatus() + "): " + report.getDiagnostics()
-                                : "timed out after " + timeoutMillis + " ms (" + ConfigKeys.REGISTRATION_TIMEOUT.name()
-                                        + ") with the application " + state + (report.getDiagnostics().isBlank()
-                                        ? "" : ": " + report.getDiagnostics()))
-                        + ". Container logs: yarn logs -applicationId " + appId();
-                close();
-                throw new WeftException(message);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                close();
-                throw new WeftException("Interrupted while waiting for executors", e);
-            }
-        }
-        LOG.info("Application {}: {} executors registered", appId(), endpoint.executorIds().size());
     }
 
     /**
@@ -243,6 +248,16 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         return settings.executorInstances() * settings.executorCores();
     }
 
+    private boolean applicationEnded() {
+        try {
+            return ApplicationStates.isTerminal(yarnClient.getApplicationReport(appId()).getYarnApplicationState());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (YarnException e) {
+            throw new UncheckedIOException(new IOException(e));
+        }
+    }
+
     /** Stops the executors, lets the AM finish (or kills it), and deletes the staging directory. */
     @Override
     public void close() {
@@ -251,21 +266,11 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         exclusionWriter.shutdownNow();
         closeEndpoint();
         try {
-            long deadline = System.currentTimeMillis() + 15_000;
-            while (System.currentTimeMillis() < deadline) {
-                YarnApplicationState state = yarnClient.getApplicationReport(appId()).getYarnApplicationState();
-                if (state == YarnApplicationState.FINISHED || state == YarnApplicationState.FAILED
-                        || state == YarnApplicationState.KILLED) {
-                    break;
-                }
-                Thread.sleep(200);
-            }
-            YarnApplicationState state = yarnClient.getApplicationReport(appId()).getYarnApplicationState();
-            if (state != YarnApplicationState.FINISHED && state != YarnApplicationState.FAILED
-                    && state != YarnApplicationState.KILLED) {
+            // The launcher AM notices the driver is gone and unregisters; kill it only if it does not.
+            if (!Poll.until(this::applicationEnded, 15_000, 200)) {
                 yarnClient.killApplication(appId());
             }
-        } catch (IOException | YarnException e) {
+        } catch (IOException | YarnException | UncheckedIOException e) {
             LOG.warn("Could not confirm that application {} ended: {}", appId(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

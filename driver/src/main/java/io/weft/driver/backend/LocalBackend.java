@@ -1,9 +1,9 @@
 package io.weft.driver.backend;
 
-import io.weft.planner.DagScheduler;
-import io.weft.planner.TaskDescription;
 import io.weft.driver.ClusterBackend;
 import io.weft.driver.DriverContext;
+import io.weft.planner.ClusterEvents;
+import io.weft.planner.TaskDescription;
 import io.weft.runtime.executor.Executor;
 import io.weft.runtime.executor.ExecutorEnvironments;
 
@@ -26,10 +26,10 @@ public final class LocalBackend implements ClusterBackend {
     }
 
     @Override
-    public void start(DagScheduler scheduler, DriverContext context) {
+    public void start(ClusterEvents scheduler, DriverContext context) {
         executor = new Executor(ExecutorEnvironments.create(EXECUTOR_ID, "localhost", cores, context.conf(),
                 context.hadoopConf(), context.shuffleDir(), context.kryo()), cores, scheduler::taskEnded);
-        scheduler.executorAdded(EXECUTOR_ID, "localhost", cores);
+        scheduler.executorAdded(EXECUTOR_ID, "localhost", cores, null, null);
     }
 
     /** @return the executor, for tests */

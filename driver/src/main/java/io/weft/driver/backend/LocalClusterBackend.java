@@ -1,14 +1,12 @@
 package io.weft.driver.backend;
 
 import io.weft.api.WeftException;
-import io.weft.planner.DagScheduler;
-import io.weft.driver.endpoint.DriverEndpoint;
-import io.weft.driver.backend.RemoteExecutorsBackend;
-import io.weft.runtime.executor.ExecutorMain;
-import io.weft.runtime.channel.Messages.Registered;
 import io.weft.conf.ConfigKeys;
 import io.weft.conf.JvmOptions;
 import io.weft.driver.DriverContext;
+import io.weft.driver.endpoint.DriverEndpoint;
+import io.weft.planner.ClusterEvents;
+import io.weft.runtime.executor.ExecutorMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +37,7 @@ public final class LocalClusterBackend extends RemoteExecutorsBackend {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Path> logs = new LinkedHashMap<>();
     private Path workDir;
+    private Path secretFile;
     private int port;
 
     /**
@@ -56,31 +56,49 @@ public final class LocalClusterBackend extends RemoteExecutorsBackend {
     }
 
     @Override
-    public void start(DagScheduler scheduler, DriverContext context) {
+    protected byte[] applicationSecret(DriverContext context) throws IOException {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        try {
-            workDir = Files.createTempDirectory("weft-" + context.applicationId() + "-");
-            Path secretFile = workDir.resolve("secret");
-            Files.createFile(secretFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(secretFile, secret);
-            endpoint = new DriverEndpoint(scheduler, context.kryo(), secret, new Registered(context.applicationId(),
-                    context.conf().asMap(), context.shuffleDir().toString()),
-                    context.conf().get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis,
-                    context.conf().get(ConfigKeys.EXIT_REASON_WAIT));
-            port = endpoint.start("127.0.0.1", 0);
-            for (int i = 0; i < executors; i++) {
-                launch(String.valueOf(i + 1), secretFile, context);
-            }
-        } catch (IOException e) {
-            close();
-            throw new WeftException("Could not start local-cluster executors: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new WeftException("Interrupted while starting local-cluster executors", e);
+        workDir = Files.createTempDirectory("weft-" + context.applicationId() + "-");
+        secretFile = workDir.resolve("secret");
+        Files.createFile(secretFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(secretFile, secret);
+        return secret;
+    }
+
+    @Override
+    protected String bindAddress() {
+        return "127.0.0.1";
+    }
+
+    @Override
+    protected void startExecutors(ClusterEvents scheduler, DriverContext context, byte[] secret,
+            DriverEndpoint endpoint, int port) throws IOException {
+        this.port = port;
+        for (int i = 0; i < executors; i++) {
+            launch(String.valueOf(i + 1), secretFile, context);
         }
-        awaitRegistration(context.conf().get(ConfigKeys.REGISTRATION_TIMEOUT));
+    }
+
+    @Override
+    protected int expectedExecutors() {
+        return executors;
+    }
+
+    @Override
+    protected Optional<String> registrationImpossible() {
+        return processes.values().stream().filter(p -> !p.isAlive()).findFirst()
+                .map(dead -> "an executor exited with code " + dead.exitValue());
+    }
+
+    @Override
+    protected String description() {
+        return "local-cluster[" + executors + "," + cores + "," + memoryMb + "]";
+    }
+
+    @Override
+    protected String whereToLook() {
+        return "Executor logs: " + logs.values() + tailOfLogs();
     }
 
     private void launch(String executorId, Path secretFile, DriverContext context) throws IOException {
@@ -110,35 +128,13 @@ public final class LocalClusterBackend extends RemoteExecutorsBackend {
         // The exit code explains a lost executor better than its dropped connection does (137: killed, e.g. by the
         // kernel's OOM killer).
         process.onExit().thenAccept(exited -> {
-            DriverEndpoint current = endpoint;
+            DriverEndpoint current = this.endpoint;
             if (current != null) {
                 current.executorExited(executorId, "its process " + exited.pid() + " exited with code "
                         + exited.exitValue() + "; log: " + log, true);
             }
         });
         LOG.info("Started executor {} (pid {}), log {}", executorId, process.pid(), log);
-    }
-
-    private void awaitRegistration(long timeoutMillis) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (endpoint.executorIds().size() < executors) {
-            Process dead = processes.values().stream().filter(p -> !p.isAlive()).findFirst().orElse(null);
-            if (dead != null || System.currentTimeMillis() > deadline) {
-                String why = dead != null ? "an executor exited with code " + dead.exitValue()
-                        : "timed out after " + timeoutMillis + " ms (" + ConfigKeys.REGISTRATION_TIMEOUT.name() + ")";
-                String message = "local-cluster: " + endpoint.executorIds().size() + " of " + executors
-                        + " executors registered; " + why + ". Executor logs: " + logs.values() + tailOfLogs();
-                close();
-                throw new WeftException(message);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                close();
-                throw new WeftException("Interrupted while waiting for executors to register", e);
-            }
-        }
     }
 
     private String tailOfLogs() {

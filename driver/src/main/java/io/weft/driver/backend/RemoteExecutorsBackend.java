@@ -1,19 +1,150 @@
 package io.weft.driver.backend;
 
-import io.weft.driver.endpoint.DriverEndpoint;
-import io.weft.planner.TaskDescription;
+import io.weft.api.WeftException;
+import io.weft.conf.ConfigKeys;
+import io.weft.conf.WeftConf;
 import io.weft.driver.ClusterBackend;
+import io.weft.driver.DriverContext;
+import io.weft.driver.Poll;
+import io.weft.driver.endpoint.DriverEndpoint;
+import io.weft.planner.ClusterEvents;
+import io.weft.planner.TaskDescription;
+import io.weft.runtime.channel.Messages.Registered;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A backend whose executors are other processes talking to this driver's {@link DriverEndpoint}: executor JVMs
- * on this machine, or YARN containers. Subclasses start the endpoint and the executors; task delivery is the
- * endpoint's.
+ * on this machine ({@code local-cluster}), or YARN containers (client mode, cluster mode). The start-up is the
+ * same for all of them and lives here: take the application's secret, start the endpoint, have the subclass start
+ * its executors, then wait until they have all registered, or the subclass says they cannot (a process died, the
+ * YARN application ended), or {@code weft.executor.registrationTimeout} passes. On failure everything started
+ * is closed and the session fails with the reason and where to look. Task delivery is the endpoint's.
  */
 public abstract class RemoteExecutorsBackend implements ClusterBackend {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteExecutorsBackend.class);
+
     /** Set by {@code start}, cleared by {@link #closeEndpoint()}. */
     protected volatile DriverEndpoint endpoint;
+
+    /**
+     * Starts the endpoint and the executors, and waits for their registrations. Called once, on the thread
+     * creating the session.
+     *
+     * @throws WeftException naming what failed and where to look; everything started is closed first
+     */
+    @Override
+    public final void start(ClusterEvents scheduler, DriverContext context) {
+        WeftConf conf = context.conf();
+        try {
+            byte[] secret = applicationSecret(context);
+            DriverEndpoint started = new DriverEndpoint(scheduler, context.kryo(), secret,
+                    new Registered(context.applicationId(), conf.asMap(), context.shuffleDir().toString()),
+                    conf.get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis,
+                    conf.get(ConfigKeys.EXIT_REASON_WAIT));
+            endpoint = started;
+            int port = started.start(bindAddress(), 0);
+            startExecutors(scheduler, context, secret, started, port);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new WeftException(description() + ": interrupted while starting executors", e);
+        } catch (WeftException e) {
+            close();
+            throw e;
+        } catch (Exception e) {
+            close();
+            throw new WeftException(description() + ": could not start executors: " + e.getMessage() + ". "
+                    + whereToLook(), e);
+        }
+        awaitRegistrations(conf.get(ConfigKeys.REGISTRATION_TIMEOUT));
+        LOG.info("{}: {} executors registered", description(), endpoint.executorIds().size());
+        started(scheduler);
+    }
+
+    private void awaitRegistrations(long timeoutMillis) {
+        int expected = expectedExecutors();
+        AtomicReference<String> impossible = new AtomicReference<>();
+        boolean registered;
+        try {
+            registered = Poll.until(() -> {
+                if (endpoint.executorIds().size() >= expected) {
+                    return true;
+                }
+                registrationImpossible().ifPresent(impossible::set);
+                return impossible.get() != null;
+            }, timeoutMillis, registrationPollMillis()) && impossible.get() == null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new WeftException(description() + ": interrupted while waiting for executors to register", e);
+        }
+        if (!registered) {
+            String why = impossible.get() != null ? impossible.get() : "timed out after " + timeoutMillis + " ms ("
+                    + ConfigKeys.REGISTRATION_TIMEOUT.name() + ")";
+            String message = description() + ": " + endpoint.executorIds().size() + " of " + expected
+                    + " executors registered; " + why + ". " + whereToLook();
+            close();
+            throw new WeftException(message);
+        }
+    }
+
+    /**
+     * @param context the application
+     * @return the application's secret, which executors prove they hold before the endpoint reads anything else
+     * @throws Exception when it cannot be had
+     */
+    protected abstract byte[] applicationSecret(DriverContext context) throws Exception;
+
+    /** @return the address the endpoint listens on */
+    protected abstract String bindAddress();
+
+    /**
+     * Starts (or asks the cluster for) the executors, which will connect to the endpoint. Must not wait for them.
+     *
+     * @param scheduler the scheduler, for backends that report more than the endpoint does
+     * @param context the application
+     * @param secret the application's secret
+     * @param endpoint the started endpoint
+     * @param port its port
+     * @throws Exception when they cannot be started; the session fails with the message
+     */
+    protected abstract void startExecutors(ClusterEvents scheduler, DriverContext context, byte[] secret,
+            DriverEndpoint endpoint, int port) throws Exception;
+
+    /** @return how many executors must register before the session starts */
+    protected abstract int expectedExecutors();
+
+    /** @return how often registrations (and {@link #registrationImpossible()}) are checked while waiting */
+    protected long registrationPollMillis() {
+        return 20;
+    }
+
+    /**
+     * Asked while waiting for registrations, on the waiting thread.
+     *
+     * @return why not every executor can register any more (a process exited, the YARN application ended), or
+     *     empty while they still may
+     */
+    protected abstract Optional<String> registrationImpossible();
+
+    /** @return a short name for errors and logs ({@code local-cluster[2,1,512]}, the YARN application id) */
+    protected abstract String description();
+
+    /** @return where a user finds out more when executors do not start (logs), as a sentence */
+    protected abstract String whereToLook();
+
+    /**
+     * Called once every executor has registered, on the thread creating the session.
+     *
+     * @param scheduler the scheduler
+     */
+    protected void started(ClusterEvents scheduler) {
+    }
 
     @Override
     public void launchTask(String executorId, TaskDescription task) {

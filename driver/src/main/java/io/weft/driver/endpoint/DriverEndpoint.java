@@ -8,7 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.weft.planner.DagScheduler;
+import io.weft.planner.ClusterEvents;
 import io.weft.planner.StageBinary;
 import io.weft.planner.TaskDescription;
 import io.weft.planner.TaskOutcome;
@@ -53,7 +53,7 @@ public final class DriverEndpoint implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverEndpoint.class);
 
-    private final DagScheduler scheduler;
+    private final ClusterEvents scheduler;
     private final KryoPool kryo;
     private final byte[] secret;
     private final Registered registration;
@@ -79,7 +79,7 @@ public final class DriverEndpoint implements AutoCloseable {
      * @param heartbeatTimeoutMillis silence after which an executor is lost
      * @param clock milliseconds, for heartbeat checks
      */
-    public DriverEndpoint(DagScheduler scheduler, KryoPool kryo, byte[] secret, Registered registration,
+    public DriverEndpoint(ClusterEvents scheduler, KryoPool kryo, byte[] secret, Registered registration,
             long heartbeatTimeoutMillis, LongSupplier clock) {
         this(scheduler, kryo, secret, registration, heartbeatTimeoutMillis, clock, 0);
     }
@@ -94,7 +94,7 @@ public final class DriverEndpoint implements AutoCloseable {
      * @param exitReasonWaitMillis how long a dropped connection waits for {@link #executorExited} before its
      *     tasks fail with "connection closed"; 0 where nothing reports exits (local executor processes)
      */
-    public DriverEndpoint(DagScheduler scheduler, KryoPool kryo, byte[] secret, Registered registration,
+    public DriverEndpoint(ClusterEvents scheduler, KryoPool kryo, byte[] secret, Registered registration,
             long heartbeatTimeoutMillis, LongSupplier clock, long exitReasonWaitMillis) {
         this.exitReasonWaitMillis = exitReasonWaitMillis;
         this.scheduler = scheduler;
