@@ -77,12 +77,8 @@ public final class ApplicationMaster {
                 ? " (another follows if this one dies: committed work is journaled for it)" : " (the last)");
         // Each attempt's event log is its own file; the last one is the application's history.
         String uiId = attempt.number() > 1 ? appId + "-attempt" + attempt.number() : appId;
-        String javaOptions = conf.get(ConfigKeys.EXECUTOR_JAVA_OPTIONS);
-        ExecutorLauncher launcher = new ExecutorLauncher(yarnSettings.executorInstances(),
-                yarnSettings.executorMemoryMb(), yarnSettings.executorContainerMb(), yarnSettings.executorCores(),
-                stagingDir, javaOptions == null || javaOptions.isBlank() ? List.of()
-                        : List.of(javaOptions.trim().split("\\s+")), yarnSettings.executorNodeLabel(),
-                LaunchPolicy.from(conf, yarnSettings.executorInstances()));
+        ExecutorLauncher launcher = ExecutorLauncher.create(ExecutorSpec.from(yarnSettings, conf),
+                LaunchPolicy.from(conf, yarnSettings.executorInstances()), stagingDir, new YarnConfiguration());
         DriverUi ui = DriverUi.start(uiId, app.getProperty(APP_NAME, app.getProperty(MAIN_CLASS)), conf,
                 new YarnConfiguration(), false, WebProxies.access(new YarnConfiguration(), appId));
         launcher.register(ui.url().orElse(""));

@@ -1,6 +1,6 @@
 package io.weft.am.submit;
 
-import io.weft.am.master.ExecutorLauncher;
+import io.weft.am.master.ClientModeLauncher;
 import io.weft.runtime.executor.ExecutorMain;
 import io.weft.yarnconf.ContainerCommands;
 import io.weft.yarnconf.StagingLayout;
@@ -75,7 +75,7 @@ final class Submissions {
                 StagingLayout.localResources(fs, stagingDir, ContainerCommands.JARS_DIR),
                 ContainerCommands.environment(yarn, javaHome),
                 ContainerCommands.command(settings.amMemoryMb(), amMainClass, amArgs,
-                        amMainClass.equals(ExecutorLauncher.class.getName()) ? LAUNCHER_JVM_OPTIONS : List.of()),
+                        amMainClass.equals(ClientModeLauncher.class.getName()) ? LAUNCHER_JVM_OPTIONS : List.of()),
                 null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null));
     }
 }

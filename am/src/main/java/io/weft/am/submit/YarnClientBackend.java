@@ -1,10 +1,11 @@
 package io.weft.am.submit;
 
 import io.weft.am.master.ApplicationMaster;
+import io.weft.am.master.ClientModeLauncher;
 import io.weft.am.master.ExcludedNodesFile;
-import io.weft.am.master.ExecutorLauncher;
+import io.weft.am.master.ExecutorSpec;
 import io.weft.am.master.LaunchPolicy;
-import io.weft.conf.ConfigKeys;
+import io.weft.am.master.LauncherArguments;
 import io.weft.driver.DriverContext;
 import io.weft.driver.Poll;
 import io.weft.driver.backend.RemoteExecutorsBackend;
@@ -32,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client mode on YARN: the driver runs in this JVM; an {@link ExecutorLauncher} ApplicationMaster asks YARN for
+ * Client mode on YARN: the driver runs in this JVM; a {@link ClientModeLauncher} ApplicationMaster asks YARN for
  * executor containers, which connect back to this driver over the authenticated channel. The application secret
  * travels to the AM and the executors in the containers' credentials, never on a command line.
  */
@@ -63,7 +64,6 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
                 return t;
             });
     private volatile Staging.Report lastUpload;
-    private String executorJavaOptions = "";
     private FileSystem fs;
     private volatile int driverPort;
 
@@ -111,7 +111,6 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     protected byte[] applicationSecret(DriverContext context) throws IOException {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        executorJavaOptions = context.conf().get(ConfigKeys.EXECUTOR_JAVA_OPTIONS);
         fs = stagingDir.getFileSystem(yarn);
         return secret;
     }
@@ -201,18 +200,12 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
 
     private void submit(String host, int port, byte[] secret, DriverContext context)
             throws IOException, YarnException {
-        List<String> args = new java.util.ArrayList<>(List.of(host, String.valueOf(port),
-                String.valueOf(settings.executorInstances()), String.valueOf(settings.executorMemoryMb()),
-                String.valueOf(settings.executorContainerMb()), String.valueOf(settings.executorCores()),
-                fs.makeQualified(stagingDir).toString(), ExecutorLauncher.encodeOptions(executorJavaOptions),
-                trackingUrl == null ? ExecutorLauncher.NO_TRACKING_URL : trackingUrl,
-                LaunchPolicy.from(context.conf(), settings.executorInstances()).encode()));
-        if (settings.executorNodeLabel() != null) {
-            args.add(settings.executorNodeLabel());
-        }
+        List<String> args = new LauncherArguments(host, port, ExecutorSpec.from(settings, context.conf()),
+                fs.makeQualified(stagingDir).toString(), trackingUrl,
+                LaunchPolicy.from(context.conf(), settings.executorInstances())).toArgs();
         ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
         Submissions.fill(submission, settings, appName, fs, stagingDir, yarn, javaHome,
-                ExecutorLauncher.class.getName(), args, secret);
+                ClientModeLauncher.class.getName(), args, secret);
         yarnClient.submitApplication(submission);
         LOG.info("Submitted application {} to queue {}", appId(), settings.queue());
     }

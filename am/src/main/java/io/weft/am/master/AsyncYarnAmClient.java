@@ -1,0 +1,180 @@
+package io.weft.am.master;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.NodeReport;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.UpdatedContainer;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link YarnAmClient} over YARN's asynchronous clients: one AMRM heartbeat every 200 ms, and an NM client that
+ * starts containers on its own threads. Their callback handlers only forward to {@link YarnAmClient.Callbacks}.
+ */
+final class AsyncYarnAmClient implements YarnAmClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncYarnAmClient.class);
+    private static final int HEARTBEAT_MILLIS = 200;
+
+    private final YarnConfiguration yarn;
+    private AMRMClientAsync<ContainerRequest> rm;
+    private NMClientAsync nm;
+
+    /** @param yarn the cluster's configuration */
+    AsyncYarnAmClient(YarnConfiguration yarn) {
+        this.yarn = yarn;
+    }
+
+    @Override
+    public void register(String host, String trackingUrl, Callbacks callbacks) throws Exception {
+        rm = AMRMClientAsync.createAMRMClientAsync(HEARTBEAT_MILLIS, new RmCallbacks(callbacks));
+        rm.init(yarn);
+        rm.start();
+        nm = NMClientAsync.createNMClientAsync(new NmCallbacks(callbacks));
+        nm.init(yarn);
+        nm.start();
+        rm.registerApplicationMaster(host, 0, trackingUrl);
+    }
+
+    @Override
+    public void addContainerRequest(ContainerRequest request) {
+        rm.addContainerRequest(request);
+    }
+
+    @Override
+    public void removeContainerRequest(ContainerRequest request) {
+        rm.removeContainerRequest(request);
+    }
+
+    @Override
+    public void releaseContainer(ContainerId container) {
+        rm.releaseAssignedContainer(container);
+    }
+
+    @Override
+    public void updateBlacklist(List<String> additions, List<String> removals) {
+        rm.updateBlacklist(additions, removals);
+    }
+
+    @Override
+    public int clusterNodeCount() {
+        return rm == null ? 0 : rm.getClusterNodeCount();
+    }
+
+    @Override
+    public void startContainer(Container container, ContainerLaunchContext context) {
+        nm.startContainerAsync(container, context);
+    }
+
+    @Override
+    public void unregister(FinalApplicationStatus status, String diagnostics, String finalTrackingUrl)
+            throws Exception {
+        rm.unregisterApplicationMaster(status, diagnostics, finalTrackingUrl);
+        rm.stop();
+        nm.stop();
+    }
+
+    /** Runs on the AMRM client's callback thread. */
+    private static final class RmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
+        private final Callbacks callbacks;
+
+        RmCallbacks(Callbacks callbacks) {
+            this.callbacks = callbacks;
+        }
+
+        @Override
+        public void onContainersCompleted(List<ContainerStatus> statuses) {
+            callbacks.completed(statuses);
+        }
+
+        @Override
+        public void onContainersAllocated(List<Container> containers) {
+            callbacks.allocated(containers);
+        }
+
+        @Override
+        public void onContainersUpdated(List<UpdatedContainer> containers) {
+        }
+
+        @Override
+        public void onShutdownRequest() {
+            callbacks.shutdownRequested();
+        }
+
+        @Override
+        public void onNodesUpdated(List<NodeReport> updatedNodes) {
+        }
+
+        @Override
+        public float getProgress() {
+            return callbacks.progress();
+        }
+
+        @Override
+        public void onError(Throwable e) {
+            callbacks.failed(e);
+        }
+    }
+
+    /** Runs on the NM client's threads; only a failed start matters (completion comes from the RM). */
+    private static final class NmCallbacks extends NMClientAsync.AbstractCallbackHandler {
+        private final Callbacks callbacks;
+
+        NmCallbacks(Callbacks callbacks) {
+            this.callbacks = callbacks;
+        }
+
+        @Override
+        public void onContainerStarted(ContainerId containerId, Map<String, ByteBuffer> allServiceResponse) {
+        }
+
+        @Override
+        public void onContainerStatusReceived(ContainerId containerId, ContainerStatus containerStatus) {
+        }
+
+        @Override
+        public void onContainerStopped(ContainerId containerId) {
+        }
+
+        @Override
+        public void onStartContainerError(ContainerId containerId, Throwable t) {
+            LOG.warn("Could not start {}: {}", containerId, t.toString());
+            callbacks.startFailed(containerId, t);
+        }
+
+        @Override
+        public void onContainerResourceIncreased(ContainerId containerId, Resource resource) {
+        }
+
+        @Override
+        public void onContainerResourceUpdated(ContainerId containerId, Resource resource) {
+        }
+
+        @Override
+        public void onGetContainerStatusError(ContainerId containerId, Throwable t) {
+        }
+
+        @Override
+        public void onIncreaseContainerResourceError(ContainerId containerId, Throwable t) {
+        }
+
+        @Override
+        public void onUpdateContainerResourceError(ContainerId containerId, Throwable t) {
+        }
+
+        @Override
+        public void onStopContainerError(ContainerId containerId, Throwable t) {
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.weft.am.master;
+
+import io.weft.driver.endpoint.ExecutorExitReporter;
+import io.weft.runtime.executor.ExecutorMain;
+import io.weft.runtime.serial.KryoPool;
+import java.io.IOException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ApplicationMaster in client mode: the driver runs in the submitting JVM, so this AM only runs an
+ * {@link ExecutorLauncher} for it. Its main thread runs the launcher's events; between events it checks that the
+ * driver is still reachable (three failed probes in a row end the application) and reads the hosts the driver's
+ * scheduler excluded ({@link ExcludedNodesFile}). Executors' exit reasons go to the driver over a connection of
+ * their own ({@link ExecutorExitReporter}). It unregisters SUCCEEDED when the driver is gone, FAILED when the
+ * launcher gave up, KILLED when YARN asked it to stop.
+ *
+ * <pre>ClientModeLauncher {@link LauncherArguments}</pre>
+ */
+public final class ClientModeLauncher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientModeLauncher.class);
+    private static final int UNREACHABLE_PROBES = 3;
+
+    private ClientModeLauncher() {
+    }
+
+    /**
+     * @param args see {@link LauncherArguments}
+     * @throws Exception when the AM cannot register or unregister
+     */
+    public static void main(String[] args) throws Exception {
+        LauncherArguments arguments = LauncherArguments.parse(args);
+        YarnConfiguration yarn = new YarnConfiguration();
+        Path stagingDir = new Path(arguments.stagingDir());
+        ExecutorLauncher launcher = ExecutorLauncher.create(arguments.spec(), arguments.policy(), stagingDir, yarn);
+        launcher.register(arguments.trackingUrl() == null ? "" : arguments.trackingUrl());
+        byte[] secret = UserGroupInformation.getCurrentUser().getCredentials()
+                .getSecretKey(new Text(ExecutorMain.SECRET_ALIAS));
+        if (secret != null) {
+            ExecutorExitReporter reporter = new ExecutorExitReporter(arguments.driverHost(), arguments.driverPort(),
+                    secret, new KryoPool(ClientModeLauncher.class.getClassLoader()));
+            launcher.onExecutorExit(reporter::report);
+            Runtime.getRuntime().addShutdownHook(new Thread(reporter::close, "exit-reporter-close"));
+        }
+        launcher.requestExecutors(arguments.driverHost(), arguments.driverPort());
+        ExcludedNodesFile excluded = new ExcludedNodesFile(FileSystem.get(yarn), stagingDir);
+        int unreachable = 0;
+        while (unreachable < UNREACHABLE_PROBES && launcher.finalStatus() == FinalApplicationStatus.SUCCEEDED) {
+            if (launcher.runNextEvent(1000)) {
+                continue;
+            }
+            unreachable = ExecutorLauncher.DriverProbe.SOCKET.reachable(arguments.driverHost(),
+                    arguments.driverPort()) ? 0 : unreachable + 1;
+            readDriverExclusions(excluded, launcher);
+        }
+        launcher.finish(launcher.finalStatus(), launcher.finalMessage(), "");
+        System.exit(0);
+    }
+
+    /** Client mode: the driver writes its scheduler's excluded hosts to the staging directory. */
+    private static void readDriverExclusions(ExcludedNodesFile file, ExecutorLauncher launcher) {
+        try {
+            file.readIfChanged().ifPresent(hosts -> {
+                LOG.info("The driver excludes hosts {} after repeated task failures", hosts);
+                launcher.schedulerExcludedNodes(hosts);
+            });
+        } catch (IOException e) {
+            LOG.debug("Could not read the driver's excluded hosts: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.weft.am.master;
+
+import io.weft.runtime.executor.ExecutorMain;
+import io.weft.yarnconf.ContainerCommands;
+import io.weft.yarnconf.StagingLayout;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.security.token.Token;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
+
+/** Makes what an executor container runs: the {@link ExecutorMain} command and its resources. */
+@FunctionalInterface
+interface ExecutorLaunchContexts {
+
+    /**
+     * @param executorId the executor's id
+     * @param driverHost where its driver listens
+     * @param driverPort the driver's port
+     * @return the container's launch context
+     */
+    ContainerLaunchContext forExecutor(String executorId, String driverHost, int driverPort);
+
+    /**
+     * The real thing: the jars and configuration the client staged, this AM's credentials but its AMRM token
+     * (the application secret travels there, never on a command line), and the executor's JVM command.
+     *
+     * @param yarn the cluster's configuration
+     * @param stagingDir the application's staging directory
+     * @param spec the executors' sizes and JVM options
+     * @return the factory
+     * @throws IOException when the staging directory or the credentials cannot be read
+     */
+    static ExecutorLaunchContexts staged(YarnConfiguration yarn, Path stagingDir, ExecutorSpec spec)
+            throws IOException {
+        Map<String, LocalResource> jars = StagingLayout.localResources(FileSystem.get(yarn), stagingDir,
+                ContainerCommands.JARS_DIR);
+        ByteBuffer tokens = executorTokens();
+        Map<String, String> environment = ContainerCommands.environment(yarn, System.getenv("JAVA_HOME"));
+        return (executorId, driverHost, driverPort) -> ContainerLaunchContext.newInstance(jars, environment,
+                ContainerCommands.command(spec.heapMb(), ExecutorMain.class.getName(), List.of(driverHost,
+                        String.valueOf(driverPort), executorId, String.valueOf(spec.cores()),
+                        ExecutorMain.SECRET_FROM_CREDENTIALS), spec.javaOptions()),
+                null, tokens.duplicate(), null);
+    }
+
+    /** All credentials but the AMRM token, which belongs to this AM only. */
+    private static ByteBuffer executorTokens() throws IOException {
+        Credentials credentials = UserGroupInformation.getCurrentUser().getCredentials(); // a copy
+        Iterator<Token<?>> tokens = credentials.getAllTokens().iterator();
+        while (tokens.hasNext()) {
+            if (tokens.next().getKind().equals(AMRMTokenIdentifier.KIND_NAME)) {
+                tokens.remove();
+            }
+        }
+        DataOutputBuffer buffer = new DataOutputBuffer();
+        credentials.writeTokenStorageToStream(buffer);
+        return ByteBuffer.wrap(buffer.getData(), 0, buffer.getLength());
+    }
+}
