@@ -182,6 +182,26 @@ class ShuffleStoreTest {
     }
 
     @Test
+    void moreSpillsThanMayBeOpenAtOnceAreMergedAndRecordsKeepTheirWriteOrder() {
+        ShuffleStore store = store(fs, 1024);
+        MapOutputWriter writer = store.newMapOutputWriter(11, 0, 1, 2);
+        List<List<Pair<Object, Object>>> expected = List.of(new ArrayList<>(), new ArrayList<>());
+        for (int i = 0; i < 4_000; i++) {
+            int partition = i % 2;
+            String value = "v" + i + "-" + "z".repeat(i % 40);
+            writer.write(partition, (long) i, value);
+            expected.get(partition).add(Pair.of((long) i, value));
+        }
+        assertThat(writer.spillCount()).as("spills, beyond the 64 open at once").isGreaterThan(64);
+        MapOutputCommit commit = writer.commit();
+        assertThat(spillDir.list()).isNullOrEmpty();
+        for (int p = 0; p < 2; p++) {
+            assertThat(drain(store.<Object, Object>read(11, p, List.of(commit.segment(0, p)))))
+                    .as("partition %d", p).containsExactlyElementsOf(expected.get(p));
+        }
+    }
+
+    @Test
     void emptyMapOutputIsAValidTinyFile() throws IOException {
         ShuffleStore store = store(fs, 1024);
         MapOutputCommit commit = store.newMapOutputWriter(3, 4, 5, 6).commit();
