@@ -330,31 +330,15 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
             return new Sample<>(seen, reservoir);
         }, null, CallSites.of("sortByKey (sampling)"));
         List<Pair<K, Double>> weighted = new ArrayList<>();
-        double totalWeight = 0;
         for (Sample<K> s : samples) {
             if (!s.keys().isEmpty()) {
                 double w = (double) s.count() / s.keys().size();
                 for (K k : s.keys()) {
                     weighted.add(new Pair<>(k, w));
                 }
-                totalWeight += w * s.keys().size();
             }
         }
-        weighted.sort((a, b) -> ordering.compare(a.key(), b.key()));
-        List<K> bounds = new ArrayList<>();
-        double step = totalWeight / numPartitions;
-        double cumulative = 0;
-        double target = step;
-        for (Pair<K, Double> p : weighted) {
-            cumulative += p.value();
-            if (cumulative >= target && bounds.size() < numPartitions - 1) {
-                if (bounds.isEmpty() || ordering.compare(p.key(), bounds.get(bounds.size() - 1)) > 0) {
-                    bounds.add(p.key());
-                }
-                target += step;
-            }
-        }
-        return bounds;
+        return RangePartitioner.determineBounds(weighted, ordering, numPartitions);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.weft.api;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -27,6 +29,43 @@ public final class RangePartitioner<K> extends Partitioner {
         this.bounds = bounds.toArray();
         this.ordering = ordering;
         this.ascending = ascending;
+    }
+
+    /**
+     * Picks range bounds from a weighted sample of keys, as Spark's range partitioner does: the keys in order,
+     * a bound each time the running weight passes the next multiple of {@code total / partitions}, skipping a key
+     * equal to the last bound (its records all go to one range). The target moves on only when a bound is taken,
+     * so a key heavy enough to span several ranges costs one range, not several: fewer ranges than asked come
+     * only from fewer distinct keys.
+     *
+     * @param weighted sampled keys, each with the number of records it stands for, in any order
+     * @param ordering the key order
+     * @param partitions the ranges asked for
+     * @param <K> the key type
+     * @return at most {@code partitions - 1} strictly increasing bounds
+     */
+    static <K> List<K> determineBounds(List<Pair<K, Double>> weighted, Comparator<? super K> ordering,
+            int partitions) {
+        List<Pair<K, Double>> ordered = new ArrayList<>(weighted);
+        ordered.sort((a, b) -> ordering.compare(a.key(), b.key()));
+        double total = 0;
+        for (Pair<K, Double> candidate : ordered) {
+            total += candidate.value();
+        }
+        double step = total / partitions;
+        double cumulative = 0;
+        double target = step;
+        List<K> bounds = new ArrayList<>();
+        for (int i = 0; i < ordered.size() && bounds.size() < partitions - 1; i++) {
+            Pair<K, Double> candidate = ordered.get(i);
+            cumulative += candidate.value();
+            if (cumulative >= target && (bounds.isEmpty()
+                    || ordering.compare(candidate.key(), bounds.get(bounds.size() - 1)) > 0)) {
+                bounds.add(candidate.key());
+                target += step;
+            }
+        }
+        return bounds;
     }
 
     @Override

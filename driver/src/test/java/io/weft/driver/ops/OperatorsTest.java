@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -203,6 +204,27 @@ class OperatorsTest {
         List<Integer> custom = ds.sortByKey(byLastDigit, true, 4).keys().collect();
         assertThat(custom).isSortedAccordingTo(Comparator.comparingInt(k -> Math.floorMod(k, 10)));
         assertThat(custom).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void aHeavyKeyDoesNotCostTheSortItsRequestedPartitions() {
+        // Half of 300 records share one key, in the middle of the order; the rest have distinct keys. One input
+        // partition of 300 records is sampled whole, so the bounds are deterministic. Spark gives 5 ranges here.
+        List<Pair<Integer, Integer>> rows = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            rows.add(Pair.of(i < 30 ? i : i < 180 ? 100 : 200 + i, i));
+        }
+        PairDataset<Integer, Integer> sorted = pairs(rows, 1).sortByKey(SerializableComparator.naturalOrder(), false,
+                5);
+        assertThat(sorted.numPartitions()).isEqualTo(5);
+        List<List<Integer>> byPartition = sorted.keys().mapPartitions(it -> {
+            List<Integer> keys = new ArrayList<>();
+            it.forEachRemaining(keys::add);
+            return List.of(keys).iterator();
+        }).collect();
+        assertThat(byPartition).hasSize(5).allSatisfy(keys -> assertThat(keys).isNotEmpty());
+        List<Integer> expected = rows.stream().map(Pair::key).sorted(Comparator.reverseOrder()).toList();
+        assertThat(byPartition.stream().flatMap(List::stream).toList()).isEqualTo(expected);
     }
 
     @ParameterizedTest
