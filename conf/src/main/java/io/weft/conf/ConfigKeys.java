@@ -185,7 +185,8 @@ public final class ConfigKeys {
     /** All keys. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, TASK_MAX_FAILURES, STAGE_MAX_ATTEMPTS, SHUFFLE_DIR,
             SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, MEMORY_FRACTION, STORAGE_FRACTION, LOCAL_DIR,
-            CLOSURE_WARN_SIZE, DEFAULT_PARALLELISM, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, REGISTRATION_TIMEOUT,
+            CLOSURE_WARN_SIZE, DEFAULT_PARALLELISM, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, EXIT_REASON_WAIT,
+            REGISTRATION_TIMEOUT,
             EXECUTOR_JAVA_OPTIONS, UI_ENABLED, UI_PORT, UI_PROGRESS, EVENT_LOG_DIR, HISTORY_ADDRESS, EXCLUDE_ENABLED,
             EXCLUDE_MAX_FAILURES_PER_EXECUTOR, EXCLUDE_MAX_EXECUTORS_PER_NODE, EXCLUDE_TIMEOUT,
             EXCLUDE_UNSCHEDULABLE_TIMEOUT, SPECULATION, SPECULATION_QUANTILE, SPECULATION_MULTIPLIER,
@@ -228,6 +229,33 @@ public final class ConfigKeys {
      */
     public static ConfigKey<Long> size(String name, String def, String doc) {
         return new ConfigKey<>(name, def, "a byte size such as 512k, 64m or 1g", ConfigKeys::parseBytes, doc);
+    }
+
+    /**
+     * A memory size for a JVM heap or a container, as spark-submit reads one: with a unit ({@code 512m},
+     * {@code 2g}), or a bare number of MiB ({@code 2048} is 2 GiB, not 2048 bytes).
+     *
+     * @param name key
+     * @param def default
+     * @param doc documentation
+     * @return a memory setting, in bytes
+     */
+    public static ConfigKey<Long> memory(String name, String def, String doc) {
+        return new ConfigKey<>(name, def, "a memory size such as 512m or 2g (a bare number is MiB)",
+                ConfigKeys::parseMemory, doc);
+    }
+
+    /**
+     * @param text e.g. {@code 2g}, {@code 512m}, or {@code 2048} (MiB)
+     * @return bytes
+     * @throws IllegalArgumentException when malformed, negative or too large for a long
+     */
+    public static long parseMemory(String text) {
+        String s = text.trim();
+        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
+            return Math.multiplyExact(Long.parseLong(s), 1L << 20);
+        }
+        return parseBytes(s);
     }
 
     /**
@@ -282,7 +310,11 @@ public final class ConfigKeys {
         if (v < 0) {
             throw new IllegalArgumentException("negative");
         }
-        return Math.multiplyExact(v, unit);
+        try {
+            return Math.multiplyExact(v, unit);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("too large: more than " + Long.MAX_VALUE + " bytes");
+        }
     }
 
     /**
@@ -314,6 +346,10 @@ public final class ConfigKeys {
         if (v < 0) {
             throw new IllegalArgumentException("negative");
         }
-        return v * unit;
+        try {
+            return Math.multiplyExact(v, unit);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("too long: more than " + Long.MAX_VALUE + " ms");
+        }
     }
 }

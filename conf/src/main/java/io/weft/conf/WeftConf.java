@@ -1,9 +1,16 @@
 package io.weft.conf;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +24,9 @@ public final class WeftConf {
 
     private static final Logger LOG = LoggerFactory.getLogger(WeftConf.class);
 
+    /** Prefix of settings Weft passes between its own processes, never set by users. */
+    public static final String INTERNAL_PREFIX = "weft.internal.";
+
     private final Map<String, String> values;
 
     private WeftConf(Map<String, String> values) {
@@ -24,17 +34,46 @@ public final class WeftConf {
     }
 
     /**
+     * Validates against every key of every module on the class path ({@link #knownKeys()}).
+     *
      * @param settings the session's settings
      * @return the validated configuration
      * @throws io.weft.api.WeftException when a value is malformed
      */
     public static WeftConf validate(Map<String, String> settings) {
-        return validate(settings, ConfigKeys.ALL);
+        return validate(settings, knownKeys());
+    }
+
+    /** @return the keys of every {@link ConfigKeySet} on the class path that loaded this class */
+    public static List<ConfigKey<?>> knownKeys() {
+        List<ConfigKey<?>> keys = new ArrayList<>();
+        ServiceLoader.load(ConfigKeySet.class, WeftConf.class.getClassLoader()).forEach(set -> keys.addAll(set.keys()));
+        return keys;
+    }
+
+    /**
+     * @param settings some settings
+     * @param keys every key the caller understands
+     * @return the {@code weft.*} settings that none of the keys is, which Weft would ignore (sorted);
+     *     {@code weft.hadoop.*} (passed to Hadoop) and {@code weft.internal.*} (Weft's own plumbing) are never
+     *     unknown
+     */
+    public static List<String> unknownKeys(Map<String, String> settings, Collection<ConfigKey<?>> keys) {
+        Set<String> known = new HashSet<>();
+        keys.forEach(k -> known.add(k.name()));
+        List<String> unknown = new ArrayList<>();
+        for (String name : new TreeSet<>(settings.keySet())) {
+            if (name.startsWith("weft.") && !known.contains(name) && !name.startsWith(ConfigKeys.HADOOP_PREFIX)
+                    && !name.startsWith(INTERNAL_PREFIX)) {
+                unknown.add(name);
+            }
+        }
+        return unknown;
     }
 
     /**
      * @param settings the session's settings
-     * @param keys every key the caller understands (the runtime's and, on YARN, the YARN ones)
+     * @param keys every key the caller understands
      * @return the validated configuration
      * @throws io.weft.api.WeftException when a value is malformed
      */
@@ -45,11 +84,10 @@ public final class WeftConf {
             ConfigKey<?> key = known.get(e.getKey());
             if (key != null) {
                 key.parse(e.getValue());
-            } else if (e.getKey().startsWith("weft.") && !e.getKey().startsWith(ConfigKeys.HADOOP_PREFIX)
-                    && !e.getKey().startsWith("weft.submit.") && !e.getKey().startsWith("weft.internal.")) {
-                LOG.warn("Unknown setting {} is ignored; see docs/configuration.md for the known weft.* keys",
-                        e.getKey());
             }
+        }
+        for (String name : unknownKeys(settings, keys)) {
+            LOG.warn("Unknown setting {} is ignored; see docs/configuration.md for the known weft.* keys", name);
         }
         return new WeftConf(settings);
     }

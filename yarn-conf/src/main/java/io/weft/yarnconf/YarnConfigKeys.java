@@ -2,7 +2,6 @@ package io.weft.yarnconf;
 
 import io.weft.conf.ConfigKey;
 import io.weft.conf.ConfigKeys;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The {@code weft.*} settings of YARN deployments. docs/configuration.md lists them (a test checks). */
@@ -25,21 +24,21 @@ public final class YarnConfigKeys {
             "Executor containers requested from YARN.");
 
     /** Executor heap. */
-    public static final ConfigKey<Long> EXECUTOR_MEMORY = ConfigKeys.size("weft.executor.memory", "1g",
-            "Heap of each executor JVM (-Xmx).");
+    public static final ConfigKey<Long> EXECUTOR_MEMORY = ConfigKeys.memory("weft.executor.memory", "1g",
+            "Heap of each executor JVM (-Xmx); a bare number is MiB.");
 
     /** Executor off-heap allowance. */
-    public static final ConfigKey<Long> EXECUTOR_MEMORY_OVERHEAD = ConfigKeys.size("weft.executor.memoryOverhead",
-            null, "Container memory beyond the executor heap (JVM metaspace, threads, buffers). Default: 10% of"
-                    + " weft.executor.memory, at least 384m.");
+    public static final ConfigKey<Long> EXECUTOR_MEMORY_OVERHEAD = ConfigKeys.memory(
+            "weft.executor.memoryOverhead", null, "Container memory beyond the executor heap (JVM metaspace,"
+                    + " threads, buffers); a bare number is MiB. Default: 10% of weft.executor.memory, at least 384m.");
 
     /** Executor cores. */
     public static final ConfigKey<Integer> EXECUTOR_CORES = ConfigKeys.positiveInt("weft.executor.cores", "1",
             "Virtual cores of each executor container, and its task threads.");
 
     /** AM heap. */
-    public static final ConfigKey<Long> AM_MEMORY = ConfigKeys.size("weft.am.memory", "512m",
-            "Heap of the ApplicationMaster JVM (the driver in cluster mode).");
+    public static final ConfigKey<Long> AM_MEMORY = ConfigKeys.memory("weft.am.memory", "512m",
+            "Heap of the ApplicationMaster JVM (the driver in cluster mode); a bare number is MiB.");
 
     /** AM cores. */
     public static final ConfigKey<Integer> AM_CORES = ConfigKeys.positiveInt("weft.am.cores", "1",
@@ -109,11 +108,4 @@ public final class YarnConfigKeys {
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
             NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, JAVA_HOME, JAR_CACHE_DIR,
             EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY, EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE);
-
-    /** @return the runtime's keys and the YARN keys */
-    public static List<ConfigKey<?>> allWithRuntime() {
-        List<ConfigKey<?>> all = new ArrayList<>(ConfigKeys.ALL);
-        all.addAll(ALL);
-        return all;
-    }
 }

@@ -1,5 +1,7 @@
 package io.weft.yarnconf;
 
+import io.weft.api.WeftException;
+import io.weft.conf.ConfigKey;
 import io.weft.conf.WeftConf;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -29,27 +31,54 @@ public record YarnSettings(String deployMode, int executorInstances, int executo
     /** Minimum container memory beyond the heap, as Spark uses. */
     public static final int MIN_OVERHEAD_MB = 384;
 
+    /** The smallest heap a Weft JVM starts with. */
+    public static final int MIN_HEAP_MB = 64;
+
+    private static final long MIB = 1L << 20;
+
     /**
      * @param conf validated settings
      * @return the YARN settings
      */
     public static YarnSettings from(WeftConf conf) {
-        int executorMb = toMb(conf.get(YarnConfigKeys.EXECUTOR_MEMORY));
-        Long overhead = conf.get(YarnConfigKeys.EXECUTOR_MEMORY_OVERHEAD);
-        int overheadMb = overhead != null ? toMb(overhead) : Math.max(MIN_OVERHEAD_MB, executorMb / 10);
+        int executorMb = heapMb(conf, YarnConfigKeys.EXECUTOR_MEMORY);
+        int overheadMb = conf.get(YarnConfigKeys.EXECUTOR_MEMORY_OVERHEAD) != null
+                ? toMb(conf, YarnConfigKeys.EXECUTOR_MEMORY_OVERHEAD) : Math.max(MIN_OVERHEAD_MB, executorMb / 10);
+        if ((long) executorMb + overheadMb > Integer.MAX_VALUE) {
+            throw new WeftException("weft.executor.memory plus weft.executor.memoryOverhead is more than any"
+                    + " container can have. Fix: lower them.");
+        }
         Set<String> tags = new LinkedHashSet<>();
         Arrays.stream(conf.get(YarnConfigKeys.TAGS).split(",")).map(String::trim).filter(t -> !t.isEmpty())
                 .forEach(tags::add);
         return new YarnSettings(conf.get(YarnConfigKeys.DEPLOY_MODE), conf.get(YarnConfigKeys.EXECUTOR_INSTANCES),
                 executorMb, overheadMb, conf.get(YarnConfigKeys.EXECUTOR_CORES),
-                toMb(conf.get(YarnConfigKeys.AM_MEMORY)), conf.get(YarnConfigKeys.AM_CORES),
+                heapMb(conf, YarnConfigKeys.AM_MEMORY), conf.get(YarnConfigKeys.AM_CORES),
                 conf.get(YarnConfigKeys.AM_MAX_ATTEMPTS), conf.get(YarnConfigKeys.QUEUE),
                 conf.get(YarnConfigKeys.PRIORITY), conf.get(YarnConfigKeys.NODE_LABEL),
                 conf.get(YarnConfigKeys.AM_NODE_LABEL), Set.copyOf(tags));
     }
 
-    private static int toMb(long bytes) {
-        return (int) Math.max(1, (bytes + (1 << 20) - 1) >> 20);
+    /** A heap setting in MB: at least {@link #MIN_HEAP_MB}, so that a number given in the wrong unit fails here. */
+    private static int heapMb(WeftConf conf, ConfigKey<Long> key) {
+        int mb = toMb(conf, key);
+        if (mb < MIN_HEAP_MB) {
+            throw new WeftException(key.name() + " = " + conf.asMap().get(key.name()) + " gives a heap of " + mb
+                    + " MB; a JVM needs at least " + MIN_HEAP_MB + " MB. Fix: give the size with its unit, such as"
+                    + " 2g or 512m (a bare number is MiB).");
+        }
+        return mb;
+    }
+
+    /** A memory setting in MB, rounded up; refused when it does not fit a container's size (an int of MB). */
+    private static int toMb(WeftConf conf, ConfigKey<Long> key) {
+        long bytes = conf.get(key);
+        long mb = bytes / MIB + (bytes % MIB == 0 ? 0 : 1);
+        if (mb > Integer.MAX_VALUE) {
+            throw new WeftException(key.name() + " = " + conf.asMap().get(key.name()) + " is " + mb
+                    + " MB, more than any container can have (" + Integer.MAX_VALUE + " MB). Fix: lower it.");
+        }
+        return (int) Math.max(1, mb);
     }
 
     /** @return the executor container's memory: heap plus overhead */
@@ -59,6 +88,6 @@ public record YarnSettings(String deployMode, int executorInstances, int executo
 
     /** @return the AM container's memory: heap plus overhead */
     public int amContainerMb() {
-        return amMemoryMb + Math.max(MIN_OVERHEAD_MB, amMemoryMb / 10);
+        return (int) Math.min(Integer.MAX_VALUE, (long) amMemoryMb + Math.max(MIN_OVERHEAD_MB, amMemoryMb / 10));
     }
 }

@@ -65,7 +65,7 @@ public final class ApplicationMaster {
             }
         }
         System.setProperty(ConfigKeys.MASTER.name(), "yarn");
-        WeftConf conf = WeftConf.validate(settings, YarnConfigKeys.allWithRuntime());
+        WeftConf conf = WeftConf.validate(settings);
         YarnSettings yarnSettings = YarnSettings.from(conf);
         Path stagingDir = new Path(app.getProperty(STAGING));
         org.apache.hadoop.yarn.api.records.ApplicationAttemptId attemptId = org.apache.hadoop.yarn.api.records

@@ -65,7 +65,7 @@ public final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WeftConf settings = WeftConf.validate(conf, YarnConfigKeys.allWithRuntime());
+        WeftConf settings = WeftConf.validate(conf);
         Configuration hadoop = HadoopConfigurations.load(settings, System.getenv());
         Path path = new Path(location);
         EventLogs logs = new EventLogs(path.getFileSystem(hadoop), path);

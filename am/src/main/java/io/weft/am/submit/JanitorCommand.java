@@ -35,7 +35,7 @@ public final class JanitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WeftConf settings = WeftConf.validate(conf, YarnConfigKeys.allWithRuntime());
+        WeftConf settings = WeftConf.validate(conf);
         YarnConfiguration yarn = HadoopConfigurations.load(settings, System.getenv());
         YarnClient client = YarnClient.createYarnClient();
         client.init(yarn);

@@ -130,7 +130,7 @@ public final class SubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> settings = settings();
-        WeftConf validated = WeftConf.validate(settings, YarnConfigKeys.allWithRuntime());
+        WeftConf validated = WeftConf.validate(settings);
         List<String> missing = InputPaths.missing(inputs, HadoopConfigurations.load(validated, System.getenv()));
         if (!missing.isEmpty()) {
             for (String path : missing) {
@@ -201,17 +201,29 @@ public final class SubmitCommand implements Callable<Integer> {
     }
 
     private void stageApplication(FileSystem fs, Path stagingDir, WeftConf conf) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        applicationDescription(conf, fs.makeQualified(stagingDir).toString()).store(bytes, "Weft application");
+        try (var stream = fs.create(new Path(stagingDir, StagingLayout.APP_FILE), true)) {
+            stream.write(bytes.toByteArray());
+        }
+    }
+
+    /**
+     * What the cluster-mode ApplicationMaster reads ({@link StagingLayout#APP_FILE}): the settings, and the main
+     * class, name, arguments and staging directory under {@code weft.internal.*} keys.
+     *
+     * @param conf the validated settings
+     * @param stagingDir the qualified staging directory
+     * @return the properties to stage
+     */
+    Properties applicationDescription(WeftConf conf, String stagingDir) {
         Properties app = new Properties();
         conf.asMap().forEach(app::setProperty);
         app.setProperty(ApplicationMaster.MAIN_CLASS, mainClass);
         app.setProperty(ApplicationMaster.APP_NAME, name != null ? name : mainClass);
         app.setProperty(ApplicationMaster.ARGS, ApplicationMaster.encodeArgs(args));
-        app.setProperty(ApplicationMaster.STAGING, fs.makeQualified(stagingDir).toString());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        app.store(bytes, "Weft application");
-        try (var stream = fs.create(new Path(stagingDir, StagingLayout.APP_FILE), true)) {
-            stream.write(bytes.toByteArray());
-        }
+        app.setProperty(ApplicationMaster.STAGING, stagingDir);
+        return app;
     }
 
     /** The jars to ship: this JVM's class path and, under {@code yarn jar}, the application jar's class loader. */

@@ -37,7 +37,7 @@ public final class YarnEngineFactory implements EngineFactory {
 
     @Override
     public Engine create(String appName, String master, Map<String, String> config) {
-        WeftConf conf = WeftConf.validate(config, YarnConfigKeys.allWithRuntime());
+        WeftConf conf = WeftConf.validate(config);
         YarnSettings settings = YarnSettings.from(conf);
         if (ClusterModeEngines.inApplicationMaster()) {
             return ClusterModeEngines.create(conf);

@@ -69,13 +69,12 @@ class ExecutorFailurePoliciesTest {
 
     @Test
     void thePolicyDefaultsToTwiceTheExecutorsAndSurvivesTheCommandLine() {
-        WeftConf defaults = WeftConf.validate(Map.of(), YarnConfigKeys.allWithRuntime());
+        WeftConf defaults = WeftConf.validate(Map.of());
         assertThat(LaunchPolicy.from(defaults, 1).maxFailures()).isEqualTo(3);
         assertThat(LaunchPolicy.from(defaults, 4).maxFailures()).isEqualTo(8);
         assertThat(LaunchPolicy.from(defaults, 4).failuresValidityMillis()).isZero();
         WeftConf set = WeftConf.validate(Map.of("weft.executor.maxFailures", "5",
-                "weft.executor.failuresValidityInterval", "10m", "weft.exclude.maxContainerFailuresPerNode", "3"),
-                YarnConfigKeys.allWithRuntime());
+                "weft.executor.failuresValidityInterval", "10m", "weft.exclude.maxContainerFailuresPerNode", "3"));
         LaunchPolicy policy = LaunchPolicy.from(set, 4);
         assertThat(policy).isEqualTo(new LaunchPolicy(5, 600_000, true, 3, 3_600_000));
         assertThat(LaunchPolicy.decode(policy.encode())).isEqualTo(policy);
