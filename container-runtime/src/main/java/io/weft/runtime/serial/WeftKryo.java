@@ -4,13 +4,23 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import java.io.Externalizable;
 import java.io.Serializable;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URI;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
@@ -25,9 +35,14 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  *       so their invariants hold (Kryo's field-by-field copy would skip their logic).</li>
  *   <li>JDK collections Kryo cannot rebuild (unmodifiable wrappers, {@code Arrays.asList}, ...) travel element by
  *       element and arrive as unmodifiable collections with the same order.</li>
- *   <li>Other JDK classes without a dedicated Kryo serializer use Java serialization when they are
- *       {@link Serializable}, and are refused otherwise (a socket, a thread, a stream): reflecting into JDK
- *       internals would need JVM flags and produce broken copies.</li>
+ *   <li>JDK value types travel without reflecting into {@code java.base}, so a program started with a plain
+ *       {@code java -cp app.jar} (no {@code --add-opens}) can put them in datasets: Kryo's own serializers for
+ *       {@code UUID}, {@code URI}, {@code Pattern}, the atomics and {@code ConcurrentSkipListMap} are registered
+ *       (Kryo ships them but does not register them); other JDK classes without a dedicated Kryo serializer use
+ *       Java serialization when they are {@link Serializable}, and are refused otherwise (a socket, a thread, a
+ *       stream): reflecting into JDK internals would need JVM flags and produce broken copies.</li>
+ *   <li>JDK collections with a public no-argument constructor keep their class through Kryo's generic collection
+ *       and map serializers; a public one without (an {@code EnumMap}) uses Java serialization.</li>
  * </ul>
  *
  * <p>Not thread-safe, like every Kryo instance: use one per thread, from {@link KryoPool}.
@@ -54,6 +69,14 @@ public final class WeftKryo extends Kryo {
         setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
         register(LambdaSerializer.Closure.class, new LambdaSerializer());
         ImmutableCollectionsSerializers.addDefaultSerializers(this);
+        addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
+        addDefaultSerializer(URI.class, new DefaultSerializers.URISerializer());
+        addDefaultSerializer(Pattern.class, new DefaultSerializers.PatternSerializer());
+        addDefaultSerializer(AtomicBoolean.class, new DefaultSerializers.AtomicBooleanSerializer());
+        addDefaultSerializer(AtomicInteger.class, new DefaultSerializers.AtomicIntegerSerializer());
+        addDefaultSerializer(AtomicLong.class, new DefaultSerializers.AtomicLongSerializer());
+        addDefaultSerializer(AtomicReference.class, new DefaultSerializers.AtomicReferenceSerializer());
+        addDefaultSerializer(ConcurrentSkipListMap.class, new DefaultSerializers.ConcurrentSkipListMapSerializer());
     }
 
     @Override
@@ -67,34 +90,58 @@ public final class WeftKryo extends Kryo {
     @Override
     @SuppressWarnings("rawtypes")
     public Serializer getDefaultSerializer(Class type) {
-        if (isJdkClass(type)) {
-            Serializer chosen = super.getDefaultSerializer(type);
-            if (!isGenericFallback(chosen) || KRYO_FRIENDLY_JDK.contains(type)) {
-                return chosen;
-            }
-            if (java.util.List.class.isAssignableFrom(type)) {
-                return JdkCollectionSerializers.LIST;
-            }
-            if (java.util.Set.class.isAssignableFrom(type)) {
-                return JdkCollectionSerializers.SET;
-            }
-            if (java.util.Map.class.isAssignableFrom(type)) {
-                return JdkCollectionSerializers.MAP;
-            }
-            if (Serializable.class.isAssignableFrom(type)) {
-                return javaSerializer;
-            }
-            throw new KryoException(type.getName() + " is not serializable");
+        if (!isJdkClass(type)) {
+            return hasCustomJavaSerialization(type) ? javaSerializer : super.getDefaultSerializer(type);
         }
-        if (hasCustomJavaSerialization(type)) {
+        Serializer chosen = super.getDefaultSerializer(type);
+        if (!isGenericCollection(chosen) || KRYO_FRIENDLY_JDK.contains(type) || hasPublicNoArgConstructor(type)) {
+            return chosen;
+        }
+        if (Modifier.isPublic(type.getModifiers()) && Serializable.class.isAssignableFrom(type)) {
             return javaSerializer;
         }
-        return super.getDefaultSerializer(type);
+        if (java.util.List.class.isAssignableFrom(type)) {
+            return JdkCollectionSerializers.LIST;
+        }
+        if (java.util.Set.class.isAssignableFrom(type)) {
+            return JdkCollectionSerializers.SET;
+        }
+        if (java.util.Map.class.isAssignableFrom(type)) {
+            return JdkCollectionSerializers.MAP;
+        }
+        return javaSerializer;
     }
 
-    private static boolean isGenericFallback(Serializer<?> s) {
-        return s instanceof com.esotericsoftware.kryo.serializers.FieldSerializer
-                || s instanceof com.esotericsoftware.kryo.serializers.CollectionSerializer
+    /**
+     * What Kryo falls back to for a class no default serializer claims: its field serializer, which for a JDK
+     * class would reflect into {@code java.base} (refused on a stock JVM, and a broken copy where allowed). JDK
+     * classes use Java serialization instead, or are refused.
+     */
+    @Override
+    @SuppressWarnings("rawtypes")
+    protected Serializer newDefaultSerializer(Class type) {
+        if (!isJdkClass(type)) {
+            return super.newDefaultSerializer(type);
+        }
+        if (Serializable.class.isAssignableFrom(type)) {
+            return javaSerializer;
+        }
+        throw new KryoException(type.getName() + " is not serializable");
+    }
+
+    private static boolean hasPublicNoArgConstructor(Class<?> type) {
+        if (!Modifier.isPublic(type.getModifiers()) || Modifier.isAbstract(type.getModifiers())) {
+            return false;
+        }
+        try {
+            return Modifier.isPublic(type.getConstructor().getModifiers());
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    private static boolean isGenericCollection(Serializer<?> s) {
+        return s instanceof com.esotericsoftware.kryo.serializers.CollectionSerializer
                 || s instanceof com.esotericsoftware.kryo.serializers.MapSerializer;
     }
 
