@@ -42,6 +42,28 @@ public final class HadoopConfigurations {
         return new YarnConfiguration(conf.hadoopConfiguration(yarn));
     }
 
+    /**
+     * @param conf the session's settings
+     * @param environment the process environment
+     * @return where {@link #load} found the cluster's configuration, for messages: the setting or variable and
+     *     its directory, or a sentence saying that none is set and Hadoop's defaults apply
+     */
+    public static String describeSource(WeftConf conf, Map<String, String> environment) {
+        String explicit = conf.get(YarnConfigKeys.HADOOP_CONF_DIR);
+        if (explicit != null) {
+            return YarnConfigKeys.HADOOP_CONF_DIR.name() + "=" + explicit;
+        }
+        List<String> found = new java.util.ArrayList<>();
+        for (String variable : List.of("HADOOP_CONF_DIR", "YARN_CONF_DIR")) {
+            String dir = environment.get(variable);
+            if (dir != null && !dir.isBlank()) {
+                found.add(variable + "=" + dir);
+            }
+        }
+        return found.isEmpty() ? "no HADOOP_CONF_DIR or YARN_CONF_DIR is set, so Hadoop's built-in defaults apply"
+                : String.join(", ", found);
+    }
+
     private static void addSiteFiles(Configuration conf, String dir) {
         for (String name : SITE_FILES) {
             File file = new File(dir, name);

@@ -77,6 +77,12 @@ public final class YarnConfigKeys {
     public static final ConfigKey<String> HADOOP_CONF_DIR = ConfigKeys.string("weft.yarn.hadoopConfDir", null,
             "A directory of *-site.xml files to load instead of HADOOP_CONF_DIR / YARN_CONF_DIR.");
 
+    /** How long the client waits for a ResourceManager to answer. */
+    public static final ConfigKey<Long> CONNECT_TIMEOUT = ConfigKeys.duration("weft.yarn.connectTimeout", "30s",
+            "How long the submitting client (WeftSubmit, a client-mode session, the janitor) waits for the"
+                    + " ResourceManager to answer before failing with the address it tried and where that address"
+                    + " came from. Hadoop's own retries would wait up to 15 minutes.");
+
     /** The JDK containers use. */
     public static final ConfigKey<String> JAVA_HOME = ConfigKeys.string("weft.yarn.javaHome", null,
             "JAVA_HOME for the ApplicationMaster and executor containers. Default: the NodeManagers' JAVA_HOME.");
@@ -106,6 +112,6 @@ public final class YarnConfigKeys {
     /** All YARN keys. */
     public static final List<ConfigKey<?>> ALL = List.of(DEPLOY_MODE, EXECUTOR_INSTANCES, EXECUTOR_MEMORY,
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
-            NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, JAVA_HOME, JAR_CACHE_DIR,
+            NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, CONNECT_TIMEOUT, JAVA_HOME, JAR_CACHE_DIR,
             EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY, EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE);
 }

@@ -4,7 +4,6 @@ import io.weft.conf.WeftConf;
 import io.weft.status.EventLogs;
 import io.weft.status.UiServer;
 import io.weft.yarnconf.HadoopConfigurations;
-import io.weft.yarnconf.YarnConfigKeys;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.Callable;

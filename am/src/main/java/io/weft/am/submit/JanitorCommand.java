@@ -3,7 +3,6 @@ package io.weft.am.submit;
 import io.weft.conf.WeftConf;
 import io.weft.yarnconf.ApplicationDirs;
 import io.weft.yarnconf.HadoopConfigurations;
-import io.weft.yarnconf.YarnConfigKeys;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,9 +36,7 @@ public final class JanitorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         WeftConf settings = WeftConf.validate(conf);
         YarnConfiguration yarn = HadoopConfigurations.load(settings, System.getenv());
-        YarnClient client = YarnClient.createYarnClient();
-        client.init(yarn);
-        client.start();
+        YarnClient client = ResourceManagerConnection.open(yarn, settings, System.getenv(), System.out::println);
         try {
             FileSystem fs = FileSystem.get(yarn);
             List<Path> deleted = Janitor.clean(fs, client, ApplicationDirs.applicationRoots(settings, fs));

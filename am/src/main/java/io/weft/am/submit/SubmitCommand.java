@@ -1,6 +1,7 @@
 package io.weft.am.submit;
 
 import io.weft.am.master.ApplicationMaster;
+import io.weft.api.WeftException;
 import io.weft.conf.ConfigKeys;
 import io.weft.conf.WeftConf;
 import io.weft.yarnconf.ApplicationDirs;
@@ -90,10 +91,20 @@ public final class SubmitCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>();
 
     private final PrintStream out;
+    private final Map<String, String> environment;
 
     /** @param out where progress and results are printed */
     public SubmitCommand(PrintStream out) {
+        this(out, System.getenv());
+    }
+
+    /**
+     * @param out where progress and results are printed
+     * @param environment the process environment, where HADOOP_CONF_DIR and YARN_CONF_DIR are looked up
+     */
+    SubmitCommand(PrintStream out, Map<String, String> environment) {
         this.out = out;
+        this.environment = environment;
     }
 
     /**
@@ -104,8 +115,28 @@ public final class SubmitCommand implements Callable<Integer> {
      * @return the exit code: 0 only when the application succeeded
      */
     public static int run(String[] args, PrintStream out) {
-        CommandLine command = new CommandLine(new SubmitCommand(out));
+        return run(args, out, System.getenv());
+    }
+
+    /**
+     * @param args see --help
+     * @param out where to print
+     * @param environment the process environment, where HADOOP_CONF_DIR and YARN_CONF_DIR are looked up
+     * @return the exit code: 0 only when the application succeeded
+     */
+    static int run(String[] args, PrintStream out, Map<String, String> environment) {
+        CommandLine command = new CommandLine(new SubmitCommand(out, environment));
         command.setStopAtPositional(true);
+        // A Weft error is a message for the user: print it, not a stack trace.
+        command.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof WeftException) {
+                out.println("Error: " + e.getMessage());
+                out.println("Nothing was submitted.");
+            } else {
+                e.printStackTrace(out);
+            }
+            return 1;
+        });
         return command.execute(args);
     }
 
@@ -131,7 +162,7 @@ public final class SubmitCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> settings = settings();
         WeftConf validated = WeftConf.validate(settings);
-        List<String> missing = InputPaths.missing(inputs, HadoopConfigurations.load(validated, System.getenv()));
+        List<String> missing = InputPaths.missing(inputs, HadoopConfigurations.load(validated, environment));
         if (!missing.isEmpty()) {
             for (String path : missing) {
                 out.println("Input path does not exist: " + path);
@@ -164,10 +195,8 @@ public final class SubmitCommand implements Callable<Integer> {
 
     private int submit(WeftConf conf) throws Exception {
         YarnSettings settings = YarnSettings.from(conf);
-        YarnConfiguration yarn = HadoopConfigurations.load(conf, System.getenv());
-        YarnClient client = YarnClient.createYarnClient();
-        client.init(yarn);
-        client.start();
+        YarnConfiguration yarn = HadoopConfigurations.load(conf, environment);
+        YarnClient client = ResourceManagerConnection.open(yarn, conf, environment, out::println);
         Path stagingDir = null;
         FileSystem fs = FileSystem.get(yarn);
         try {

@@ -22,6 +22,8 @@ import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.exceptions.YarnException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sessions with master {@code yarn}. Client mode ({@code weft.submit.deployMode=client}): the driver runs here and
@@ -29,6 +31,8 @@ import org.apache.hadoop.yarn.exceptions.YarnException;
  * was submitted with {@code WeftSubmit} and runs inside the {@link ApplicationMaster}, which is the driver.
  */
 public final class YarnEngineFactory implements EngineFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(YarnEngineFactory.class);
 
     @Override
     public boolean accepts(String master) {
@@ -48,9 +52,7 @@ public final class YarnEngineFactory implements EngineFactory {
                     + " weft.submit.deployMode=client to run the driver in this JVM.");
         }
         YarnConfiguration yarn = HadoopConfigurations.load(conf, System.getenv());
-        YarnClient client = YarnClient.createYarnClient();
-        client.init(yarn);
-        client.start();
+        YarnClient client = ResourceManagerConnection.open(yarn, conf, System.getenv(), LOG::info);
         try {
             YarnClientApplication application = client.createApplication();
             checkFits(settings, application.getNewApplicationResponse().getMaximumResourceCapability(), client);

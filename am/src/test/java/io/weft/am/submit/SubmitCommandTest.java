@@ -6,10 +6,17 @@ import io.weft.conf.WeftConf;
 import io.weft.yarnconf.YarnSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command line as spark-submit users type it, turned into the settings the application runs with. */
@@ -42,5 +49,38 @@ class SubmitCommandTest {
         staged.stringPropertyNames().forEach(key -> all.put(key, staged.getProperty(key)));
         assertThat(all).containsKeys("weft.master", "weft.internal.mainClass", "weft.executor.exitReasonWait");
         assertThat(WeftConf.unknownKeys(all, WeftConf.knownKeys())).isEmpty();
+    }
+
+    @Test
+    @Timeout(120)
+    void withNoResourceManagerAnsweringItSaysWhichItTriedAndGivesUp(@TempDir Path confDir) throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Files.writeString(confDir.resolve("yarn-site.xml"), "<configuration><property><name>"
+                + "yarn.resourcemanager.address</name><value>127.0.0.1:" + closedPort + "</value></property>"
+                + "</configuration>");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int exit = SubmitCommand.run(new String[] {"--conf", "weft.yarn.connectTimeout=2s", "com.example.Main"},
+                new PrintStream(printed, true, StandardCharsets.UTF_8),
+                Map.of("HADOOP_CONF_DIR", confDir.toString()));
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(output).isEqualTo(1);
+        assertThat(output).contains("Contacting the ResourceManager at 127.0.0.1:" + closedPort)
+                .contains("yarn.resourcemanager.address from file:" + confDir.resolve("yarn-site.xml"))
+                .contains("HADOOP_CONF_DIR=" + confDir)
+                .contains("No ResourceManager answered at 127.0.0.1:" + closedPort)
+                .contains("weft.yarn.connectTimeout").contains("Nothing was submitted.")
+                .doesNotContain("\tat ");
+        assertThat(output.indexOf("Contacting")).isLessThan(output.indexOf("No ResourceManager answered"));
+    }
+
+    @Test
+    void withoutAHadoopConfigurationTheMessageSaysSo() {
+        WeftConf conf = WeftConf.validate(Map.of());
+        assertThat(io.weft.yarnconf.HadoopConfigurations.describeSource(conf, Map.of()))
+                .contains("no HADOOP_CONF_DIR or YARN_CONF_DIR is set");
+        assertThat(ResourceManagerConnection.addresses(new YarnConfiguration())).containsExactly("0.0.0.0:8032");
     }
 }
