@@ -34,8 +34,16 @@ class YarnJarTest {
     private static final List<String> CLIENT_JARS = List.of("hadoop-client-api", "hadoop-client-runtime",
             "slf4j-api", "commons-logging", "log4j-api", "log4j-core", "log4j-slf4j2-impl");
 
-    /** Runs {@code yarn jar app.jar [options] program...} and returns what it printed; asserts it succeeded. */
+    /** Runs {@code yarn jar app.jar [options] program...} in cluster mode; asserts it succeeded. */
     private static String yarnJar(MiniClusters clusters, Path local, String... program) throws Exception {
+        String printed = run(clusters, local, program);
+        assertThat(printed).contains("Submitted application application_").contains("Tracking URL: ")
+                .contains("Final status: SUCCEEDED");
+        return printed;
+    }
+
+    /** Runs {@code yarn jar app.jar [options] args...} and returns what it printed; asserts it exited 0. */
+    private static String run(MiniClusters clusters, Path local, String... program) throws Exception {
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> CLIENT_JARS.stream().anyMatch(new File(entry).getName()::startsWith))
                 .collect(Collectors.joining(File.pathSeparator));
@@ -55,8 +63,6 @@ class YarnJarTest {
         String printed = Files.readString(log);
         assertThat(ended).as(printed).isTrue();
         assertThat(client.exitValue()).as(printed).isZero();
-        assertThat(printed).contains("Submitted application application_").contains("Tracking URL: ")
-                .contains("Final status: SUCCEEDED");
         return printed;
     }
 
@@ -86,20 +92,13 @@ class YarnJarTest {
         return map;
     }
 
-    @Test
-    void wordCountThroughYarnJarMatchesAPlainCount(@TempDir Path local) throws Exception {
-        MiniClusters clusters = MiniClusters.get();
-        FileSystem fs = clusters.fs();
+    /** A corpus on HDFS under {@code dir}, and its words counted by plain Java. */
+    private static Map<String, String> corpus(FileSystem fs, Path local, org.apache.hadoop.fs.Path dir)
+            throws IOException {
         new TextCorpus(500, 1.0).write(local.resolve("in"), 256 << 10, 1, 4);
         Path file = local.resolve("in").resolve("part-000.txt");
-        org.apache.hadoop.fs.Path input = fs.makeQualified(new org.apache.hadoop.fs.Path("/data/yarn-jar"));
-        fs.mkdirs(input);
-        fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(file.toUri()), input);
-        String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/yarn-jar")).toString();
-
-        yarnJar(clusters, local, "--input", input.toString(), "io.weft.examples.WordCount", input.toString(),
-                output);
-
+        fs.mkdirs(dir);
+        fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(file.toUri()), dir);
         Map<String, String> expected = new HashMap<>();
         for (String line : Files.readAllLines(file)) {
             for (String word : line.split(" ")) {
@@ -108,7 +107,38 @@ class YarnJarTest {
                 }
             }
         }
+        return expected;
+    }
+
+    @Test
+    void wordCountThroughYarnJarMatchesAPlainCount(@TempDir Path local) throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        FileSystem fs = clusters.fs();
+        org.apache.hadoop.fs.Path input = fs.makeQualified(new org.apache.hadoop.fs.Path("/data/yarn-jar"));
+        Map<String, String> expected = corpus(fs, local, input);
+        String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/yarn-jar")).toString();
+
+        yarnJar(clusters, local, "--input", input.toString(), "io.weft.examples.WordCount", input.toString(),
+                output);
+
         assertThat(pairs(lines(fs, output))).isEqualTo(expected);
+    }
+
+    @Test
+    void wordCountInClientModeThroughYarnJarMatchesAPlainCount(@TempDir Path local) throws Exception {
+        // The driver runs in the RunJar JVM, whose class path is Hadoop's jars only: the application jar that
+        // RunJar loaded must reach the containers (the launcher AM once died with ClassNotFoundException).
+        MiniClusters clusters = MiniClusters.get();
+        FileSystem fs = clusters.fs();
+        org.apache.hadoop.fs.Path input = fs.makeQualified(new org.apache.hadoop.fs.Path("/data/yarn-jar-client"));
+        Map<String, String> expected = corpus(fs, local, input);
+        String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/yarn-jar-client")).toString();
+
+        String printed = run(clusters, local, "--deploy-mode", "client", "io.weft.examples.WordCount",
+                input.toString(), output);
+
+        assertThat(pairs(lines(fs, output))).isEqualTo(expected);
+        assertThat(printed).contains("SUCCEEDED").doesNotContain("FAILED").doesNotContain("ClassNotFound");
     }
 
     @Test

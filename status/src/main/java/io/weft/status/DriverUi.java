@@ -185,7 +185,11 @@ public final class DriverUi implements AutoCloseable {
         }
     }
 
-    /** Ends the application as succeeded unless already ended, and stops serving. Idempotent. */
+    /**
+     * Ends the application as succeeded unless already ended, and stops serving. Idempotent. A caller whose
+     * application did not succeed (its session could not start, its program threw) says so first with
+     * {@link #applicationEnded(boolean)}.
+     */
     @Override
     public void close() {
         applicationEnded(true);

@@ -5,8 +5,8 @@ import io.weft.conf.ConfigKeys;
 import io.weft.conf.WeftConf;
 import io.weft.driver.DriverAttempt;
 import io.weft.status.DriverUi;
+import io.weft.yarnconf.ApplicationDirs;
 import io.weft.yarnconf.StagingLayout;
-import io.weft.yarnconf.YarnConfigKeys;
 import io.weft.yarnconf.YarnSettings;
 import java.io.FileInputStream;
 import java.io.InputStream;
@@ -84,6 +84,9 @@ public final class ApplicationMaster {
         launcher.register(ui.url().orElse(""));
         launcher.startEventThread();
         AmContext.set(new AmContext(launcher, yarnSettings, stagingDir, appId, ui, attempt));
+        YarnConfiguration yarn = new YarnConfiguration();
+        AmShutdownCleanup cleanup = AmShutdownCleanup.install(yarn, attemptId, attempt.mayBeRetried(),
+                List.of(stagingDir, new Path(ApplicationDirs.shuffleRoot(conf, FileSystem.get(yarn)), appId)));
 
         FinalApplicationStatus status = FinalApplicationStatus.SUCCEEDED;
         String diagnostics = "";
@@ -101,6 +104,7 @@ public final class ApplicationMaster {
                 LOG.warn("Could not delete the staging directory {}: {}", stagingDir, e.toString());
             }
         }
+        cleanup.finishedNormally();
         ui.applicationEnded(status == FinalApplicationStatus.SUCCEEDED);
         ui.close();
         String history = conf.get(ConfigKeys.HISTORY_ADDRESS);

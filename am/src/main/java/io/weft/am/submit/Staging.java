@@ -6,10 +6,15 @@ import io.weft.yarnconf.StagingLayout;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -185,5 +190,29 @@ public final class Staging {
                 shipped.writeXml(out);
             }
         }
+    }
+
+    /**
+     * The jars to ship, the same in client and cluster mode: this JVM's class path and, under {@code yarn jar},
+     * the application jar, which Hadoop's {@code RunJar} loads through a class loader of its own rather than the
+     * class path. Called on the thread that runs the program (its context class loader is the one that loaded it).
+     *
+     * @return class path entries, in order, without duplicates
+     */
+    public static List<String> driverClassPath() {
+        Set<String> entries = new LinkedHashSet<>();
+        for (ClassLoader loader = Thread.currentThread().getContextClassLoader(); loader != null;
+                loader = loader.getParent()) {
+            if (loader instanceof URLClassLoader urls) {
+                for (URL url : urls.getURLs()) {
+                    // RunJar also lists the directory it unpacked the jar into: the jar itself is enough.
+                    if (url.getProtocol().equals("file") && !url.getPath().contains("hadoop-unjar")) {
+                        entries.add(new File(url.getPath()).getPath());
+                    }
+                }
+            }
+        }
+        entries.addAll(Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)));
+        return new ArrayList<>(entries);
     }
 }

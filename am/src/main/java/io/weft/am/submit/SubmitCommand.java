@@ -10,22 +10,17 @@ import io.weft.yarnconf.StagingLayout;
 import io.weft.yarnconf.YarnConfigKeys;
 import io.weft.yarnconf.YarnSettings;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -207,7 +202,7 @@ public final class SubmitCommand implements Callable<Integer> {
             Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs));
             stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId.toString());
             String javaHome = conf.get(YarnConfigKeys.JAVA_HOME);
-            Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), classPath());
+            Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), Staging.driverClassPath());
             Staging.uploadConfiguration(fs, stagingDir, yarn);
             stageApplication(fs, stagingDir, conf);
 
@@ -255,23 +250,6 @@ public final class SubmitCommand implements Callable<Integer> {
         return app;
     }
 
-    /** The jars to ship: this JVM's class path and, under {@code yarn jar}, the application jar's class loader. */
-    private static List<String> classPath() {
-        Set<String> entries = new LinkedHashSet<>();
-        for (ClassLoader loader = Thread.currentThread().getContextClassLoader(); loader != null;
-                loader = loader.getParent()) {
-            if (loader instanceof URLClassLoader urls) {
-                for (URL url : urls.getURLs()) {
-                    // RunJar also lists the directory it unpacked the jar into: the jar itself is enough.
-                    if (url.getProtocol().equals("file") && !url.getPath().contains("hadoop-unjar")) {
-                        entries.add(new File(url.getPath()).getPath());
-                    }
-                }
-            }
-        }
-        entries.addAll(Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)));
-        return new ArrayList<>(entries);
-    }
 
     private int follow(YarnClient client, ApplicationId appId, boolean showProgress, String eventLog)
             throws Exception {

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
@@ -125,8 +124,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     protected void startExecutors(ClusterEvents scheduler, DriverContext context, byte[] secret,
             DriverEndpoint endpoint, int port) throws IOException, YarnException {
         driverPort = port;
-        lastUpload = Staging.upload(fs, stagingDir, jarCache, Arrays.asList(System.getProperty("java.class.path")
-                .split(java.io.File.pathSeparator)));
+        lastUpload = Staging.upload(fs, stagingDir, jarCache, Staging.driverClassPath());
         Staging.uploadConfiguration(fs, stagingDir, yarn);
         submit(InetAddress.getLocalHost().getHostName(), port, secret, context);
     }

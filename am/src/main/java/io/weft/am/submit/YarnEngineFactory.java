@@ -69,6 +69,7 @@ public final class YarnEngineFactory implements EngineFactory {
                 engine.closeWith(ui);
                 return engine;
             } catch (RuntimeException e) {
+                ui.applicationEnded(false); // the start failed: never summarised as SUCCEEDED
                 ui.close();
                 throw e;
             }

@@ -41,6 +41,7 @@ public final class LocalEngineFactory implements EngineFactory {
             engine.closeWith(ui);
             return engine;
         } catch (RuntimeException e) {
+            ui.applicationEnded(false); // the start failed: never summarised as SUCCEEDED
             ui.close();
             throw e;
         }
