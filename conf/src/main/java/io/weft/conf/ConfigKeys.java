@@ -253,7 +253,7 @@ public final class ConfigKeys {
     public static long parseMemory(String text) {
         String s = text.trim();
         if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
-            return Math.multiplyExact(Long.parseLong(s), 1L << 20);
+            return multiply(Long.parseLong(s), 1L << 20, "too large: more than " + Long.MAX_VALUE + " bytes");
         }
         return parseBytes(s);
     }
@@ -310,11 +310,7 @@ public final class ConfigKeys {
         if (v < 0) {
             throw new IllegalArgumentException("negative");
         }
-        try {
-            return Math.multiplyExact(v, unit);
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("too large: more than " + Long.MAX_VALUE + " bytes");
-        }
+        return multiply(v, unit, "too large: more than " + Long.MAX_VALUE + " bytes");
     }
 
     /**
@@ -346,10 +342,15 @@ public final class ConfigKeys {
         if (v < 0) {
             throw new IllegalArgumentException("negative");
         }
+        return multiply(v, unit, "too long: more than " + Long.MAX_VALUE + " ms");
+    }
+
+    /** {@code v * unit}, refused rather than wrapped when it does not fit a long. */
+    private static long multiply(long v, long unit, String tooLarge) {
         try {
             return Math.multiplyExact(v, unit);
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("too long: more than " + Long.MAX_VALUE + " ms");
+            throw new IllegalArgumentException(tooLarge);
         }
     }
 }

@@ -161,6 +161,27 @@ public final class DriverEngine implements Engine {
     }
 
     /**
+     * Starts an engine that owns its status UI: the UI closes with the engine, and a start that fails ends the
+     * UI's application as failed (never summarised as SUCCEEDED), closes it and rethrows. Called on the thread
+     * creating the session.
+     *
+     * @param ui the status UI
+     * @param start makes the engine, given the UI
+     * @return the engine
+     */
+    public static DriverEngine owningUi(DriverUi ui, java.util.function.Function<DriverUi, DriverEngine> start) {
+        try {
+            DriverEngine engine = start.apply(ui);
+            engine.closeWith(ui);
+            return engine;
+        } catch (RuntimeException e) {
+            ui.applicationEnded(false);
+            ui.close();
+            throw e;
+        }
+    }
+
+    /**
      * @param conf validated settings
      * @param backendExcludes whether the cluster backend can use exclusion at all
      * @return the scheduler's limits and policies from {@code weft.task.*}, {@code weft.exclude.*} and

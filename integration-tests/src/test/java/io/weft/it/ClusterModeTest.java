@@ -112,11 +112,8 @@ class ClusterModeTest {
                 new PrintStream(historyOut, true, StandardCharsets.UTF_8), stop));
         history.start();
         try {
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (!historyOut.toString(StandardCharsets.UTF_8).contains(" at http")
-                    && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
+            io.weft.driver.Poll.until(() -> historyOut.toString(StandardCharsets.UTF_8).contains(" at http"), 30_000,
+                    50);
             String historyUrl = historyOut.toString(StandardCharsets.UTF_8).replaceAll("(?s).* at (http\\S+).*", "$1");
             var jobs = Http.json(historyUrl + "history/" + appId + "/api/v1/jobs");
             assertThat(jobs.findValuesAsText("status")).isNotEmpty().containsOnly("SUCCEEDED");
@@ -285,8 +282,9 @@ class ClusterModeTest {
             // The AM, stopped because its application was killed (with an attempt left), deleted its shuffle
             // files on the way out; no janitor ran.
             org.apache.hadoop.fs.Path shuffle = new org.apache.hadoop.fs.Path(home, ".weft/shuffle/" + appId);
+            String killed = appId.toString();
             assertThat(io.weft.driver.Poll.until(() -> !exists(fs, shuffle), 30_000, 200))
-                    .as("%s deleted by the killed AM; its log:%n%s", shuffle, clusters.amLog(appId.toString()))
+                    .as(() -> shuffle + " deleted by the killed AM; its log: " + amLogIfStillLocal(clusters, killed))
                     .isTrue();
         } finally {
             // Never leave the endless application holding the cluster's AM capacity for the next tests.
@@ -294,6 +292,15 @@ class ClusterModeTest {
                 client.killApplication(appId);
             }
             client.stop();
+        }
+    }
+
+    /** The AM's log, unless log aggregation has already moved it off the NodeManager. */
+    private static String amLogIfStillLocal(MiniClusters clusters, String appId) {
+        try {
+            return clusters.amLog(appId);
+        } catch (AssertionError | java.io.IOException e) {
+            return "(no longer local: " + e.getMessage() + ")";
         }
     }
 

@@ -73,13 +73,8 @@ public final class EmbeddedWordCount {
     private static String countOnYarn(MiniClusters clusters, org.apache.hadoop.fs.Path input,
             AmRegistrationWatch amWatch) {
         long submitted = System.nanoTime();
-        try (WeftSession weft = WeftSession.builder().appName("wordcount").master("yarn")
-                .config("weft.submit.deployMode", "client")
-                .config("weft.yarn.hadoopConfDir", clusters.confDir.toString())
-                .config("weft.yarn.javaHome", System.getProperty("java.home"))
-                .config("weft.executor.instances", "2")
-                .config("weft.executor.memory", "768m")
-                .config("weft.am.memory", "256m").getOrCreate()) {
+        try (WeftSession weft = clusters.clientSession("wordcount")
+                .config("weft.executor.memory", "768m").getOrCreate()) {
             long ready = System.nanoTime();
             System.out.println("Application " + weft.applicationId() + " is running with "
                     + weft.defaultParallelism() + " executor cores; status UI at "

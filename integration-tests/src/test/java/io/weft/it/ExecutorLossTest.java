@@ -27,13 +27,7 @@ class ExecutorLossTest {
     @Test
     void killedExecutorContainerCostsNoMapRecomputation() throws Exception {
         MiniClusters clusters = MiniClusters.get();
-        try (WeftSession weft = WeftSession.builder().appName("executor-loss-it").master("yarn")
-                .config("weft.submit.deployMode", "client")
-                .config("weft.yarn.hadoopConfDir", clusters.confDir.toString())
-                .config("weft.yarn.javaHome", System.getProperty("java.home"))
-                .config("weft.executor.instances", "2")
-                .config("weft.executor.memory", "256m")
-                .config("weft.am.memory", "256m").getOrCreate()) {
+        try (WeftSession weft = clusters.clientSession("executor-loss-it").getOrCreate()) {
             DriverEngine engine = (DriverEngine) weft.engine();
             YarnClientBackend backend = (YarnClientBackend) engine.backend();
             Map<Integer, Integer> mapAttempts = new ConcurrentHashMap<>();

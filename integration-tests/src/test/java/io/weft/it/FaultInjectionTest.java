@@ -34,16 +34,6 @@ class FaultInjectionTest {
 
     private static final List<Integer> DATA = IntStream.range(0, 6000).boxed().toList();
 
-    private static WeftSession.Builder session(MiniClusters clusters, String name) {
-        return WeftSession.builder().appName(name).master("yarn")
-                .config("weft.submit.deployMode", "client")
-                .config("weft.yarn.hadoopConfDir", clusters.confDir.toString())
-                .config("weft.yarn.javaHome", System.getProperty("java.home"))
-                .config("weft.executor.instances", "2")
-                .config("weft.executor.memory", "256m")
-                .config("weft.am.memory", "256m");
-    }
-
     private static Map<Integer, Long> expectedCounts(int modulus) {
         Map<Integer, Long> expected = new HashMap<>();
         DATA.forEach(x -> expected.merge(x % modulus, 1L, Long::sum));
@@ -87,8 +77,8 @@ class FaultInjectionTest {
     @Test
     void aTaskThatAlwaysThrowsFailsTheJobWithTheExecutorsStackTraceAndTheSessionCarriesOn() throws Exception {
         MiniClusters clusters = MiniClusters.get();
-        try (WeftSession weft = session(clusters, "always-throws-it").getOrCreate()) {
-            long start = System.nanoTime();
+        try (WeftSession weft = clusters.clientSession("always-throws-it").getOrCreate()) {
+            Tally tally = Tally.of(weft);
             assertThatThrownBy(() -> weft.parallelize(DATA, 4).map(x -> {
                 if (x == 4321) {
                     throw new IllegalStateException("record " + x + " is poison");
@@ -98,8 +88,12 @@ class FaultInjectionTest {
                     .isInstanceOf(JobFailedException.class)
                     .hasMessageContaining("record 4321 is poison")
                     .rootCause().hasStackTraceContaining("FaultInjectionTest");
-            // Four attempts on two executors, then the failure: seconds, not the exclusion or heartbeat timeouts.
-            assertThat((System.nanoTime() - start) / 1_000_000_000.0).isLessThan(10.0);
+            // Four attempts of the poisoned partition (spread over both executors), each failing with the task's
+            // exception, and nothing else: no executor lost, no stage waiting on exclusion timeouts.
+            assertThat(tally.outcomes).filteredOn(o -> o instanceof TaskOutcome.Failed).hasSize(4)
+                    .allSatisfy(o -> assertThat(((TaskOutcome.Failed) o).error().getMessage())
+                            .contains("record 4321 is poison"));
+            assertThat(tally.outcomes).noneMatch(o -> o instanceof TaskOutcome.ExecutorLost);
             // The application is still usable.
             assertThat(weft.parallelize(DATA, 4).count()).isEqualTo(DATA.size());
         }
@@ -108,7 +102,7 @@ class FaultInjectionTest {
     @Test
     void aDeletedShuffleFileIsRecomputedAloneBeforeItsReduceStageResumes() throws Exception {
         MiniClusters clusters = MiniClusters.get();
-        try (WeftSession weft = session(clusters, "deleted-shuffle-file-it").getOrCreate()) {
+        try (WeftSession weft = clusters.clientSession("deleted-shuffle-file-it").getOrCreate()) {
             DriverEngine engine = (DriverEngine) weft.engine();
             Tally tally = Tally.of(weft);
             FileSystem fs = clusters.fs();
@@ -141,7 +135,7 @@ class FaultInjectionTest {
     @Test
     void anExecutorKilledMidMapStageCostsOnlyItsRunningTasks() throws Exception {
         MiniClusters clusters = MiniClusters.get();
-        try (WeftSession weft = session(clusters, "kill-mid-map-it").getOrCreate()) {
+        try (WeftSession weft = clusters.clientSession("kill-mid-map-it").getOrCreate()) {
             DriverEngine engine = (DriverEngine) weft.engine();
             YarnClientBackend backend = (YarnClientBackend) engine.backend();
             Tally tally = Tally.of(weft);
@@ -196,12 +190,11 @@ class FaultInjectionTest {
     @Test
     void aTaskSlowOnOneExecutorIsOvertakenByItsSpeculativeCopy() throws Exception {
         MiniClusters clusters = MiniClusters.get();
-        try (WeftSession weft = session(clusters, "speculation-it").config("weft.speculation", "true")
+        try (WeftSession weft = clusters.clientSession("speculation-it").config("weft.speculation", "true")
                 .config("weft.speculation.quantile", "0.5").config("weft.speculation.minRuntime", "500ms")
                 .getOrCreate()) {
             Tally tally = Tally.of(weft);
-            long start = System.nanoTime();
-            // The first attempt of the last partition hangs for a minute, as on an executor with a failing disk; any
+            // The first attempt of the last partition hangs for ten minutes, as on an executor with a failing disk; any
             // later attempt (the speculative copy, on another executor) is quick. The tasks write the output, so the
             // commit protocol is under test too.
             FileSystem fs = clusters.fs();
@@ -209,13 +202,13 @@ class FaultInjectionTest {
             weft.parallelize(DATA, 4).mapPartitions(records -> {
                 io.weft.api.lineage.TaskContext task = io.weft.api.lineage.TaskContext.current();
                 if (task.partitionId() == 3 && task.attemptNumber() == 0) {
-                    LockSupport.parkNanos(60_000_000_000L);
+                    LockSupport.parkNanos(600_000_000_000L);
                 }
                 return records;
             }).map(String::valueOf).saveAsTextFile(output.toString());
-            double seconds = (System.nanoTime() - start) / 1_000_000_000.0;
+            // The job ended (well within the test's timeout), so the copy won: the slow attempt was killed.
             assertThat(tally.speculative.get()).isPositive();
-            assertThat(seconds).as("the copy won long before the slow attempt would have ended").isLessThan(40);
+            assertThat(tally.outcomes).filteredOn(o -> o instanceof TaskOutcome.Killed).isNotEmpty();
             // One file per partition, whichever attempt wrote it; every record exactly once.
             List<String> names = java.util.Arrays.stream(fs.listStatus(output)).map(f -> f.getPath().getName())
                     .sorted().toList();
@@ -238,7 +231,7 @@ class FaultInjectionTest {
         String adminEnv = broken.get("yarn.nodemanager.admin-env");
         // Every JVM this NodeManager starts refuses to start, as on a node with a broken JDK.
         broken.set("yarn.nodemanager.admin-env", "JAVA_TOOL_OPTIONS=-XX:+WeftNoSuchOption");
-        try (WeftSession weft = session(clusters, "bad-node-it")
+        try (WeftSession weft = clusters.clientSession("bad-node-it")
                 .config("weft.yarn.am.nodeLabelExpression", MiniClusters.FAST_LABEL)
                 .config("weft.executor.instances", "3")
                 .config("weft.exclude.maxContainerFailuresPerNode", "1").getOrCreate()) {
@@ -264,7 +257,7 @@ class FaultInjectionTest {
     @Test
     void executorsWhereTasksKeepFailingExcludeTheirHostFromTheSchedulerAndFromYarn() throws Exception {
         MiniClusters clusters = MiniClusters.get();
-        try (WeftSession weft = session(clusters, "scheduler-exclusion-it")
+        try (WeftSession weft = clusters.clientSession("scheduler-exclusion-it")
                 .config("weft.executor.instances", "3")
                 .config("weft.task.maxFailures", "6")
                 .config("weft.exclude.unschedulableTimeout", "3s").getOrCreate()) {
@@ -303,7 +296,7 @@ class FaultInjectionTest {
     @Test
     void aKilledApplicationFailsTheClientDriversJobsWithTheReasonInsteadOfWaitingForExecutors() throws Exception {
         MiniClusters clusters = MiniClusters.get();
-        try (WeftSession weft = session(clusters, "killed-under-driver-it").getOrCreate()) {
+        try (WeftSession weft = clusters.clientSession("killed-under-driver-it").getOrCreate()) {
             assertThat(weft.parallelize(DATA, 4).count()).isEqualTo(DATA.size());
             org.apache.hadoop.yarn.client.api.YarnClient client =
                     org.apache.hadoop.yarn.client.api.YarnClient.createYarnClient();
@@ -315,22 +308,21 @@ class FaultInjectionTest {
             } finally {
                 client.stop();
             }
-            long start = System.nanoTime();
+            // Jobs fail once the application is gone (one may start before the driver notices); the loop's end
+            // would mean they did not.
             assertThatThrownBy(() -> {
-                // Jobs keep failing once the application is gone; one may start before the driver notices.
                 for (int i = 0; i < 100; i++) {
                     weft.parallelize(DATA, 4).map(x -> x + 1).count();
                     LockSupport.parkNanos(100_000_000L);
                 }
             }).isInstanceOf(JobFailedException.class).hasMessageContaining("ended (KILLED");
-            assertThat((System.nanoTime() - start) / 1_000_000_000.0).isLessThan(30.0);
         }
     }
 
     @Test
     void anExecutorKilledForExceedingItsMemoryFailsItsTaskWithTheSettingToRaiseAndIsReplaced() throws Exception {
         MiniClusters clusters = MiniClusters.get();
-        try (WeftSession weft = session(clusters, "memory-kill-it").getOrCreate()) {
+        try (WeftSession weft = clusters.clientSession("memory-kill-it").getOrCreate()) {
             Tally tally = Tally.of(weft);
             // The first attempt of partition 1 touches 1 GB outside the heap, in a 640 MB container (256 MB heap plus
             // the 384 MB minimum overhead), and waits to be killed; the retry elsewhere is plain.
@@ -338,7 +330,7 @@ class FaultInjectionTest {
                 io.weft.api.lineage.TaskContext task = io.weft.api.lineage.TaskContext.current();
                 if (task.partitionId() == 1 && task.attemptNumber() == 0) {
                     io.weft.it.apps.MemoryHogApp.touchOffHeap(1L << 30);
-                    LockSupport.parkNanos(60_000_000_000L);
+                    LockSupport.parkNanos(600_000_000_000L);
                 }
                 return records;
             }).count();

@@ -34,13 +34,8 @@ class JanitorTest {
         YarnClient client = YarnClient.createYarnClient();
         client.init(clusters.conf);
         client.start();
-        try (WeftSession running = WeftSession.builder().appName("janitor-it").master("yarn")
-                .config("weft.submit.deployMode", "client")
-                .config("weft.yarn.hadoopConfDir", clusters.confDir.toString())
-                .config("weft.yarn.javaHome", System.getProperty("java.home"))
-                .config("weft.executor.instances", "1")
-                .config("weft.executor.memory", "256m")
-                .config("weft.am.memory", "256m").getOrCreate()) {
+        try (WeftSession running = clusters.clientSession("janitor-it")
+                .config("weft.executor.instances", "1").getOrCreate()) {
             // The session's own start already ran the janitor.
             assertThat(fs.exists(leakedStaging)).isFalse();
             assertThat(fs.exists(leakedShuffle)).isFalse();

@@ -91,11 +91,8 @@ final class MiniClusters {
         proxy = new WebAppProxyServer();
         proxy.init(new YarnConfiguration(conf));
         proxy.start();
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (yarn.getResourceManager().getRMContext().getRMNodes().size() < 2
-                && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
+        io.weft.driver.Poll.until(() -> yarn.getResourceManager().getRMContext().getRMNodes().size() >= 2, 30_000,
+                50);
         var labels = yarn.getResourceManager().getRMContext().getNodeLabelManager();
         labels.addToCluserNodeLabels(java.util.List.of(
                 org.apache.hadoop.yarn.api.records.NodeLabel.newInstance(FAST_LABEL, false)));
@@ -208,5 +205,23 @@ final class MiniClusters {
 
     FileSystem fs() throws IOException {
         return dfs.getFileSystem();
+    }
+
+    /**
+     * The client-mode session every integration test starts from: the driver in the test JVM, two executors of
+     * 256 MB and a 256 MB launcher AM on this cluster, containers on the test's JDK. Tests add or override
+     * settings on the builder.
+     *
+     * @param name the application's name
+     * @return the builder
+     */
+    io.weft.api.WeftSession.Builder clientSession(String name) {
+        return io.weft.api.WeftSession.builder().appName(name).master("yarn")
+                .config("weft.submit.deployMode", "client")
+                .config("weft.yarn.hadoopConfDir", confDir.toString())
+                .config("weft.yarn.javaHome", System.getProperty("java.home"))
+                .config("weft.executor.instances", "2")
+                .config("weft.executor.memory", "256m")
+                .config("weft.am.memory", "256m");
     }
 }

@@ -36,15 +36,10 @@ class NodeManagerLossTest {
     void losingANodeManagerCostsOnlyTheTasksRunningThere() throws Exception {
         MiniClusters clusters = MiniClusters.get();
         String lostNode = clusters.nodeName(0);
-        try (WeftSession weft = WeftSession.builder().appName("node-loss-it").master("yarn")
-                .config("weft.submit.deployMode", "client")
-                .config("weft.yarn.hadoopConfDir", clusters.confDir.toString())
-                .config("weft.yarn.javaHome", System.getProperty("java.home"))
-                // The AM stays on the surviving (labelled) node; unlabelled executors go to the other one first.
+        // The AM stays on the surviving (labelled) node; unlabelled executors go to the other one first.
+        try (WeftSession weft = clusters.clientSession("node-loss-it")
                 .config("weft.yarn.am.nodeLabelExpression", MiniClusters.FAST_LABEL)
-                .config("weft.executor.instances", "4")
-                .config("weft.executor.memory", "256m")
-                .config("weft.am.memory", "256m").getOrCreate()) {
+                .config("weft.executor.instances", "4").getOrCreate()) {
             DriverEngine engine = (DriverEngine) weft.engine();
             assertThat(clusters.amLog(weft.applicationId())).as("an executor on the node that will stop")
                     .contains("on " + lostNode);

@@ -96,11 +96,7 @@ class UiBrowserTest {
         YarnClient yarn = YarnClient.createYarnClient();
         yarn.init(clusters.conf);
         yarn.start();
-        try (WeftSession weft = WeftSession.builder().appName("browser-test").master("yarn")
-                .config("weft.submit.deployMode", "client")
-                .config("weft.yarn.hadoopConfDir", clusters.confDir.toString())
-                .config("weft.executor.instances", "2").config("weft.executor.memory", "256m")
-                .config("weft.am.memory", "256m").config("weft.yarn.javaHome", System.getProperty("java.home"))
+        try (WeftSession weft = clusters.clientSession("browser-test")
                 .config("weft.ui.progress", "false").getOrCreate()) {
             // A finished job with a shuffle, then a slow one that is still running while the pages load.
             weft.parallelize(IntStream.range(0, 1000).boxed().toList(), 4)

@@ -343,4 +343,22 @@ class DagSchedulerFaultsTest {
             entries.computeIfAbsent(shuffleId + "/" + fingerprint, k -> new ArrayList<>()).add(status);
         }
     }
+
+    @Test
+    void whenTheBackendGivesUpRunningJobsAndLaterOnesFailWithItsReason() {
+        TestingCluster cluster = new TestingCluster(new SchedulerConfig(4, 4, EXCLUDE, NO_SPECULATION));
+        DagScheduler scheduler = cluster.scheduler;
+        scheduler.executorAdded("e1", "h1", 1);
+        CompletableFuture<List<byte[]>> running = scheduler.submitJob(lineage.source(3), it -> 1, all(3), "count");
+        assertThat(cluster.take()).hasSize(1);
+        // The cluster-mode AM's executor budget ran out: it calls abort, as AmBackend wires it.
+        scheduler.abort("6 executor containers failed, the most weft.executor.maxFailures allows");
+        scheduler.drainForTest();
+        assertThat(failure(running)).isInstanceOf(JobFailedException.class)
+                .hasMessageContaining("weft.executor.maxFailures allows");
+        CompletableFuture<List<byte[]>> later = scheduler.submitJob(lineage.source(2), it -> 1, all(2), "collect");
+        scheduler.drainForTest();
+        assertThat(failure(later)).hasMessageContaining("weft.executor.maxFailures allows");
+        assertThat(cluster.take()).isEmpty();
+    }
 }

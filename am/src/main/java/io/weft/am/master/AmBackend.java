@@ -5,13 +5,11 @@ import io.weft.driver.DriverContext;
 import io.weft.driver.backend.RemoteExecutorsBackend;
 import io.weft.driver.endpoint.DriverEndpoint;
 import io.weft.planner.ClusterEvents;
-import io.weft.runtime.executor.ExecutorMain;
+import io.weft.runtime.channel.ApplicationSecrets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.hadoop.io.Text;
-import org.apache.hadoop.security.UserGroupInformation;
 
 /**
  * Cluster mode: the driver runs inside the ApplicationMaster, which asks YARN for executor containers itself.
@@ -29,12 +27,8 @@ final class AmBackend extends RemoteExecutorsBackend {
 
     @Override
     protected byte[] applicationSecret(DriverContext context) throws IOException {
-        byte[] secret = UserGroupInformation.getCurrentUser().getCredentials()
-                .getSecretKey(new Text(ExecutorMain.SECRET_ALIAS));
-        if (secret == null) {
-            throw new WeftException("The ApplicationMaster has no application secret in its credentials");
-        }
-        return secret;
+        return ApplicationSecrets.fromCurrentUser().orElseThrow(() -> new WeftException(
+                "The ApplicationMaster has no application secret in its credentials"));
     }
 
     @Override

@@ -1,13 +1,11 @@
 package io.weft.am.master;
 
 import io.weft.driver.endpoint.ExecutorExitReporter;
-import io.weft.runtime.executor.ExecutorMain;
+import io.weft.runtime.channel.ApplicationSecrets;
 import io.weft.runtime.serial.KryoPool;
 import java.io.IOException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.Text;
-import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.slf4j.Logger;
@@ -41,8 +39,7 @@ public final class ClientModeLauncher {
         Path stagingDir = new Path(arguments.stagingDir());
         ExecutorLauncher launcher = ExecutorLauncher.create(arguments.spec(), arguments.policy(), stagingDir, yarn);
         launcher.register(arguments.trackingUrl() == null ? "" : arguments.trackingUrl());
-        byte[] secret = UserGroupInformation.getCurrentUser().getCredentials()
-                .getSecretKey(new Text(ExecutorMain.SECRET_ALIAS));
+        byte[] secret = ApplicationSecrets.fromCurrentUser().orElse(null);
         if (secret != null) {
             ExecutorExitReporter reporter = new ExecutorExitReporter(arguments.driverHost(), arguments.driverPort(),
                     secret, new KryoPool(ClientModeLauncher.class.getClassLoader()));

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * {@code yarn jar app.jar io.weft.am.submit.JanitorCommand}: deletes the staging and shuffle directories of finished
+ * {@code yarn jar app.jar janitor}: deletes the staging and shuffle directories of finished
  * applications under the current user's home directory.
  */
 @Command(name = "weft-janitor", mixinStandardHelpOptions = true,

@@ -1,7 +1,7 @@
 package io.weft.am.submit;
 
 import io.weft.am.master.ClientModeLauncher;
-import io.weft.runtime.executor.ExecutorMain;
+import io.weft.runtime.channel.ApplicationSecrets;
 import io.weft.yarnconf.ContainerCommands;
 import io.weft.yarnconf.StagingLayout;
 import io.weft.yarnconf.YarnSettings;
@@ -11,7 +11,6 @@ import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.DataOutputBuffer;
-import org.apache.hadoop.io.Text;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
 import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
@@ -68,7 +67,7 @@ final class Submissions {
             submission.setAMContainerResourceRequests(List.of(amRequest));
         }
         Credentials credentials = new Credentials();
-        credentials.addSecretKey(new Text(ExecutorMain.SECRET_ALIAS), secret);
+        ApplicationSecrets.addTo(credentials, secret);
         DataOutputBuffer tokens = new DataOutputBuffer();
         credentials.writeTokenStorageToStream(tokens);
         submission.setAMContainerSpec(ContainerLaunchContext.newInstance(

@@ -4,6 +4,7 @@ import io.weft.am.master.ApplicationMaster;
 import io.weft.api.WeftException;
 import io.weft.conf.ConfigKeys;
 import io.weft.conf.WeftConf;
+import io.weft.runtime.channel.ApplicationSecrets;
 import io.weft.yarnconf.ApplicationDirs;
 import io.weft.yarnconf.HadoopConfigurations;
 import io.weft.yarnconf.StagingLayout;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -206,8 +206,7 @@ public final class SubmitCommand implements Callable<Integer> {
             Staging.uploadConfiguration(fs, stagingDir, yarn);
             stageApplication(fs, stagingDir, conf);
 
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
+            byte[] secret = ApplicationSecrets.random();
             ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
             Submissions.fill(submission, settings, name != null ? name : mainClass, fs, stagingDir, yarn, javaHome,
                     ApplicationMaster.class.getName(), List.of(), secret);

@@ -11,11 +11,11 @@ import io.weft.driver.Poll;
 import io.weft.driver.backend.RemoteExecutorsBackend;
 import io.weft.driver.endpoint.DriverEndpoint;
 import io.weft.planner.ClusterEvents;
+import io.weft.runtime.channel.ApplicationSecrets;
 import io.weft.yarnconf.YarnSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
@@ -108,8 +108,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
 
     @Override
     protected byte[] applicationSecret(DriverContext context) throws IOException {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
+        byte[] secret = ApplicationSecrets.random();
         fs = stagingDir.getFileSystem(yarn);
         return secret;
     }

@@ -60,19 +60,11 @@ public final class YarnEngineFactory implements EngineFactory {
             FileSystem fs = FileSystem.get(yarn);
             Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs));
             Path stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId);
-            DriverUi ui = DriverUi.start(appId, appName, conf, yarn, true, WebProxies.access(yarn, appId));
-            try {
-                DriverEngine engine = new DriverEngine(appId, ApplicationDirs.withShuffleRoot(conf, fs), yarn,
-                        new YarnClientBackend(client, application, yarn, settings, appName, stagingDir,
-                                conf.get(YarnConfigKeys.JAVA_HOME), ApplicationDirs.jarCache(conf, fs),
-                                ui.url().orElse(null)), ui);
-                engine.closeWith(ui);
-                return engine;
-            } catch (RuntimeException e) {
-                ui.applicationEnded(false); // the start failed: never summarised as SUCCEEDED
-                ui.close();
-                throw e;
-            }
+            return DriverEngine.owningUi(DriverUi.start(appId, appName, conf, yarn, true,
+                    WebProxies.access(yarn, appId)), ui -> new DriverEngine(appId,
+                    ApplicationDirs.withShuffleRoot(conf, fs), yarn, new YarnClientBackend(client, application, yarn,
+                            settings, appName, stagingDir, conf.get(YarnConfigKeys.JAVA_HOME),
+                            ApplicationDirs.jarCache(conf, fs), ui.url().orElse(null)), ui));
         } catch (IOException | YarnException | RuntimeException e) {
             client.stop();
             if (e instanceof WeftException w) {

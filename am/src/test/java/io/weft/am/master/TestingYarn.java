@@ -3,7 +3,10 @@ package io.weft.am.master;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -27,20 +30,21 @@ import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
  */
 final class TestingYarn implements YarnAmClient {
 
-    final List<ContainerRequest> requests = new ArrayList<>();
-    final List<ContainerRequest> removedRequests = new ArrayList<>();
-    final List<ContainerId> released = new ArrayList<>();
-    final List<Started> started = new ArrayList<>();
-    final TreeSet<String> blacklist = new TreeSet<>();
+    // Thread-safe: a test may drive the fake from another thread than the launcher's event thread.
+    final List<ContainerRequest> requests = new CopyOnWriteArrayList<>();
+    final List<ContainerRequest> removedRequests = new CopyOnWriteArrayList<>();
+    final List<ContainerId> released = new CopyOnWriteArrayList<>();
+    final List<Started> started = new CopyOnWriteArrayList<>();
+    final Set<String> blacklist = new ConcurrentSkipListSet<>();
     final AtomicLong now = new AtomicLong(1_000_000);
-    final List<String> fatal = new ArrayList<>();
-    final List<String> exits = new ArrayList<>();
-    int nodes = 2;
-    boolean driverReachable = true;
-    FinalApplicationStatus unregistered;
-    String diagnostics;
-    private Callbacks callbacks;
-    private int nextContainer = 1;
+    final List<String> fatal = new CopyOnWriteArrayList<>();
+    final List<String> exits = new CopyOnWriteArrayList<>();
+    volatile int nodes = 2;
+    volatile boolean driverReachable = true;
+    volatile FinalApplicationStatus unregistered;
+    volatile String diagnostics;
+    private volatile Callbacks callbacks;
+    private final AtomicInteger nextContainer = new AtomicInteger(1);
 
     /** A container start the AM asked for. */
     record Started(Container container, ContainerLaunchContext context) {
@@ -75,7 +79,7 @@ final class TestingYarn implements YarnAmClient {
     Container allocate(String node) {
         String[] hostPort = node.split(":");
         ContainerId id = ContainerId.newContainerId(ApplicationAttemptId.newInstance(ApplicationId.newInstance(1, 1),
-                1), nextContainer++);
+                1), nextContainer.getAndIncrement());
         Container container = Container.newInstance(id, NodeId.newInstance(hostPort[0],
                 Integer.parseInt(hostPort[1])), node, Resource.newInstance(896, 1), Priority.newInstance(1), null);
         callbacks.allocated(List.of(container));

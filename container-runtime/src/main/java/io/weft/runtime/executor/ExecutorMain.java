@@ -8,8 +8,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.weft.conf.ConfigKeys;
+import io.weft.conf.WeftConf;
 import io.weft.planner.StageBinary;
 import io.weft.planner.TaskDescription;
+import io.weft.runtime.channel.ApplicationSecrets;
 import io.weft.runtime.channel.Channels;
 import io.weft.runtime.channel.Messages.Heartbeat;
 import io.weft.runtime.channel.Messages.KillTask;
@@ -19,8 +22,6 @@ import io.weft.runtime.channel.Messages.Registered;
 import io.weft.runtime.channel.Messages.Shutdown;
 import io.weft.runtime.channel.Messages.StatusUpdate;
 import io.weft.runtime.channel.Messages.Unpersist;
-import io.weft.conf.ConfigKeys;
-import io.weft.conf.WeftConf;
 import io.weft.runtime.channel.Messages;
 import io.weft.runtime.executor.Executor;
 import io.weft.runtime.executor.ExecutorEnvironments;
@@ -94,12 +95,9 @@ public final class ExecutorMain {
     /** Argument meaning: read the secret from this process's Hadoop credentials (a YARN container's tokens). */
     public static final String SECRET_FROM_CREDENTIALS = "--secret-from-credentials";
 
-    /** The alias under which the application's secret travels in YARN credentials. */
-    public static final String SECRET_ALIAS = "weft.application.secret";
 
     private static byte[] secretFromCredentials() throws java.io.IOException {
-        byte[] secret = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getCredentials()
-                .getSecretKey(new org.apache.hadoop.io.Text(SECRET_ALIAS));
+        byte[] secret = ApplicationSecrets.fromCurrentUser().orElse(null);
         if (secret == null) {
             System.err.println("No application secret in this container's credentials");
             System.exit(4);

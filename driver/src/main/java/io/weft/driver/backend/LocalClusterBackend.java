@@ -6,12 +6,12 @@ import io.weft.conf.JvmOptions;
 import io.weft.driver.DriverContext;
 import io.weft.driver.endpoint.DriverEndpoint;
 import io.weft.planner.ClusterEvents;
+import io.weft.runtime.channel.ApplicationSecrets;
 import io.weft.runtime.executor.ExecutorMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -57,8 +57,7 @@ public final class LocalClusterBackend extends RemoteExecutorsBackend {
 
     @Override
     protected byte[] applicationSecret(DriverContext context) throws IOException {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
+        byte[] secret = ApplicationSecrets.random();
         workDir = Files.createTempDirectory("weft-" + context.applicationId() + "-");
         secretFile = workDir.resolve("secret");
         Files.createFile(secretFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -35,16 +35,8 @@ public final class LocalEngineFactory implements EngineFactory {
         Configuration hadoopConf = conf.hadoopConfiguration(new Configuration());
         String appId = "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
-        DriverUi ui = DriverUi.start(appId, appName, conf, hadoopConf, true);
-        try {
-            DriverEngine engine = new DriverEngine(appId, conf, hadoopConf, backendFor(master, appName), ui);
-            engine.closeWith(ui);
-            return engine;
-        } catch (RuntimeException e) {
-            ui.applicationEnded(false); // the start failed: never summarised as SUCCEEDED
-            ui.close();
-            throw e;
-        }
+        return DriverEngine.owningUi(DriverUi.start(appId, appName, conf, hadoopConf, true),
+                ui -> new DriverEngine(appId, conf, hadoopConf, backendFor(master, appName), ui));
     }
 
     private static ClusterBackend backendFor(String master, String appName) {
