@@ -220,7 +220,7 @@ class YarnClientModeTest {
         assertThatThrownBy(() -> session("bad-jvm-option-it")
                 .config("weft.executor.extraJavaOptions", "-XX:+ThisOptionDoesNotExist").getOrCreate())
                 .isInstanceOf(WeftException.class)
-                .hasMessageContaining("the application ended (FAILED")
+                .hasMessageContaining("the application ended").hasMessageContaining("final status FAILED")
                 .hasMessageContaining("executor containers failed")
                 .hasMessageContaining("ThisOptionDoesNotExist")
                 .hasMessageNotContaining("timed out");
