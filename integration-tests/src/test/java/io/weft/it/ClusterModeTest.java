@@ -279,18 +279,52 @@ class ClusterModeTest {
             assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Final status: KILLED");
             org.apache.hadoop.fs.Path home = fs.getHomeDirectory();
             assertThat(fs.exists(new org.apache.hadoop.fs.Path(home, ".weft/staging/" + appId))).isFalse();
-            // The AM, stopped because its application was killed (with an attempt left), deleted its shuffle
-            // files on the way out; no janitor ran.
+            // The client, seeing the application end, and the AM, stopped because its application was killed (with
+            // an attempt left), both delete the shuffle files; no janitor ran.
             org.apache.hadoop.fs.Path shuffle = new org.apache.hadoop.fs.Path(home, ".weft/shuffle/" + appId);
-            String killed = appId.toString();
-            assertThat(io.weft.driver.Poll.until(() -> !exists(fs, shuffle), 30_000, 200))
-                    .as(() -> shuffle + " deleted by the killed AM; its log: " + amLogIfStillLocal(clusters, killed))
-                    .isTrue();
+            assertThat(fs.exists(shuffle)).as(shuffle.toString()).isFalse();
         } finally {
             // Never leave the endless application holding the cluster's AM capacity for the next tests.
             if (appId != null) {
                 client.killApplication(appId);
             }
+            client.stop();
+        }
+    }
+
+    @Test
+    void anApplicationKilledWithNoClientFollowingItIsCleanedUpByItsApplicationMaster() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        FileSystem fs = clusters.fs();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int exit = WeftSubmit.run(submit(clusters, "--conf", "weft.yarn.submit.waitAppCompletion=false",
+                "io.weft.it.apps.SlowApp").toArray(new String[0]), new PrintStream(printed, true,
+                StandardCharsets.UTF_8));
+        String text = printed.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(text).isZero();
+        assertThat(text).contains("Not waiting for it to end");
+        org.apache.hadoop.yarn.api.records.ApplicationId appId = org.apache.hadoop.yarn.api.records.ApplicationId
+                .fromString(text.replaceAll("(?s).*Submitted application (application_\\d+_\\d+).*", "$1"));
+        org.apache.hadoop.fs.Path home = fs.getHomeDirectory();
+        org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(home, ".weft/staging/" + appId);
+        org.apache.hadoop.fs.Path shuffle = new org.apache.hadoop.fs.Path(home, ".weft/shuffle/" + appId);
+        org.apache.hadoop.yarn.client.api.YarnClient client =
+                org.apache.hadoop.yarn.client.api.YarnClient.createYarnClient();
+        client.init(clusters.conf);
+        client.start();
+        try {
+            // The client left at once; the application runs on (its staging directory is still there for it).
+            assertThat(io.weft.driver.Poll.until(() -> exists(fs, new org.apache.hadoop.fs.Path(shuffle,
+                    "shuffle_0")), 120_000, 200)).as("the map stage wrote shuffle files").isTrue();
+            assertThat(fs.exists(staging)).isTrue();
+            client.killApplication(appId);
+            String killed = appId.toString();
+            assertThat(io.weft.driver.Poll.until(() -> !exists(fs, shuffle) && !exists(fs, staging), 60_000, 200))
+                    .as(() -> "the killed AM deleted " + shuffle + " and " + staging + "; its log: "
+                            + amLogIfStillLocal(clusters, killed))
+                    .isTrue();
+        } finally {
+            client.killApplication(appId);
             client.stop();
         }
     }

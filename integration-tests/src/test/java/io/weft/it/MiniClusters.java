@@ -66,6 +66,10 @@ final class MiniClusters {
         yarnConf.setLong(YarnConfiguration.RM_NM_EXPIRY_INTERVAL_MS, 10_000);
         yarnConf.setBoolean("yarn.log-aggregation-enable", Boolean.parseBoolean(System.getProperty("weft.it.aggregateLogs", "true")));
         yarnConf.setInt("yarn.nodemanager.process-kill-wait.ms", 200);
+        // The grace between SIGTERM and SIGKILL when YARN stops a container (250 ms by default), in which a killed
+        // application's AM removes its files. On this 2-core machine, saturated by the suite, a JVM's shutdown can
+        // take longer than that; 2 s keeps the test of that clean-up about the clean-up, not the load.
+        yarnConf.setLong("yarn.nodemanager.sleep-delay-before-sigkill.ms", 2_000);
         // Containers' physical memory is checked, as on production clusters (the mini cluster turns the monitor off
         // unless told otherwise), every 500 ms. Hadoop 3.5's monitor skips its own check while
         // yarn.nodemanager.resource.memory.enforced is on, leaving it to cgroups, which the mini cluster does not

@@ -19,6 +19,12 @@ public final class YarnConfigKeys {
                 return s;
             }, "cluster: the driver (the program's main) runs in the ApplicationMaster; client: in the submitting JVM.");
 
+    /** Whether WeftSubmit follows the application to its end. */
+    public static final ConfigKey<Boolean> WAIT_APP_COMPLETION = ConfigKeys.bool(
+            "weft.yarn.submit.waitAppCompletion", "true", "Cluster mode: whether WeftSubmit follows the application until it ends (exit code 0 only if it"
+                    + " SUCCEEDED) or exits once YARN accepted it (exit code 0 when submitted), as"
+                    + " spark.yarn.submit.waitAppCompletion does.");
+
     /** Executor containers. */
     public static final ConfigKey<Integer> EXECUTOR_INSTANCES = ConfigKeys.positiveInt("weft.executor.instances", "2",
             "Executor containers requested from YARN.");
@@ -110,7 +116,8 @@ public final class YarnConfigKeys {
                     + " asks YARN for no more containers there (YARN's blacklist).");
 
     /** All YARN keys. */
-    public static final List<ConfigKey<?>> ALL = List.of(DEPLOY_MODE, EXECUTOR_INSTANCES, EXECUTOR_MEMORY,
+    public static final List<ConfigKey<?>> ALL = List.of(DEPLOY_MODE, WAIT_APP_COMPLETION, EXECUTOR_INSTANCES,
+            EXECUTOR_MEMORY,
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
             NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, CONNECT_TIMEOUT, JAVA_HOME, JAR_CACHE_DIR,
             EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY, EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE);

@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes a cluster-mode application's staging and shuffle directories when its ApplicationMaster is stopped
- * without finishing: by {@code yarn application -kill} (YARN stops the AM's container: SIGTERM, then SIGKILL a
- * moment later), or when it dies as the application's last attempt. An AM that dies with attempts left keeps
+ * without finishing: by {@code yarn application -kill} (YARN stops the AM's container: SIGTERM, then SIGKILL
+ * {@code yarn.nodemanager.sleep-delay-before-sigkill.ms} later, 250 ms by default), or when it dies as the
+ * application's last attempt. It runs on whichever comes first: the ResourceManager's shutdown request on the
+ * AM's heartbeat ({@link #applicationStopped()}), or the JVM's shutdown. An AM that dies with attempts left keeps
  * them, so that the next attempt reuses the journaled map outputs; it asks the ResourceManager which case it is
  * in, since a killed application's attempt is already KILLED when its container is stopped, and an AM killed for
  * its memory is not. If the ResourceManager cannot be asked, the directories stay and the janitor removes them
@@ -39,6 +41,7 @@ final class AmShutdownCleanup implements Runnable {
     private final List<Path> directories;
     private final YarnClient client;
     private volatile boolean finished;
+    private volatile boolean deleted;
 
     private AmShutdownCleanup(YarnConfiguration yarn, ApplicationAttemptId attemptId, boolean mayBeRetried,
             List<Path> directories) {
@@ -79,15 +82,22 @@ final class AmShutdownCleanup implements Runnable {
         finished = true;
     }
 
+    /** The ResourceManager asked the AM to stop: clean up now, while the JVM is still sure to run. Any thread. */
+    void applicationStopped() {
+        run();
+    }
+
+    /** Decides on the caller's thread; deleting twice, should both triggers run at once, is harmless. */
     @Override
     public void run() {
-        if (finished) {
+        if (finished || deleted) {
             return;
         }
         if (mayBeRetried && !endedForGood()) {
             LOG.info("Stopping with attempts left: keeping {} for the next attempt", directories);
             return;
         }
+        deleted = true;
         for (Path dir : directories) {
             try {
                 dir.getFileSystem(yarn).delete(dir, true);
@@ -102,6 +112,9 @@ final class AmShutdownCleanup implements Runnable {
         try {
             YarnApplicationAttemptState attempt = client.getApplicationAttemptReport(attemptId)
                     .getYarnApplicationAttemptState();
+            if (attempt == YarnApplicationAttemptState.KILLED) {
+                return true; // one call, not two: the container may be killed for good any moment
+            }
             YarnApplicationState application = client.getApplicationReport(attemptId.getApplicationId())
                     .getYarnApplicationState();
             return endedForGood(attempt, application);

@@ -87,6 +87,7 @@ public final class ApplicationMaster {
         YarnConfiguration yarn = new YarnConfiguration();
         AmShutdownCleanup cleanup = AmShutdownCleanup.install(yarn, attemptId, attempt.mayBeRetried(),
                 List.of(stagingDir, new Path(ApplicationDirs.shuffleRoot(conf, FileSystem.get(yarn)), appId)));
+        launcher.onShutdownRequest(cleanup::applicationStopped);
 
         FinalApplicationStatus status = FinalApplicationStatus.SUCCEEDED;
         String diagnostics = "";

@@ -51,6 +51,7 @@ public final class ExecutorLauncher implements YarnAmClient.Callbacks {
     private volatile int driverPort;
     private volatile float progress;
     private volatile Consumer<String> fatalHandler = message -> { };
+    private volatile Runnable shutdownHandler = () -> { };
     private volatile FinalApplicationStatus finalStatus = FinalApplicationStatus.SUCCEEDED;
     private volatile String finalMessage = "driver finished";
 
@@ -174,6 +175,16 @@ public final class ExecutorLauncher implements YarnAmClient.Callbacks {
     }
 
     /**
+     * Who hears at once that the ResourceManager asked this AM to stop (its attempt is over: the application was
+     * killed, or the attempt expired). Any thread.
+     *
+     * @param handler runs on a thread of its own, so that it may block briefly
+     */
+    void onShutdownRequest(Runnable handler) {
+        shutdownHandler = handler;
+    }
+
+    /**
      * Sets who hears why executor containers ended: the driver's endpoint in cluster mode, a connection to the
      * driver in client mode. Any thread.
      *
@@ -286,6 +297,9 @@ public final class ExecutorLauncher implements YarnAmClient.Callbacks {
 
     @Override
     public void shutdownRequested() {
+        Thread handler = new Thread(shutdownHandler, "weft-am-shutdown-request");
+        handler.setDaemon(true);
+        handler.start();
         events.add(() -> {
             finalMessage = "the ResourceManager asked the AM to shut down";
             finalStatus = FinalApplicationStatus.KILLED;

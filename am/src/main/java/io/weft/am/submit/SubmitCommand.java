@@ -193,6 +193,8 @@ public final class SubmitCommand implements Callable<Integer> {
         YarnConfiguration yarn = HadoopConfigurations.load(conf, environment);
         YarnClient client = ResourceManagerConnection.open(yarn, conf, environment, out::println);
         Path stagingDir = null;
+        boolean submitted = false;
+        boolean ended = false;
         FileSystem fs = FileSystem.get(yarn);
         try {
             YarnClientApplication application = client.createApplication();
@@ -211,12 +213,25 @@ public final class SubmitCommand implements Callable<Integer> {
             Submissions.fill(submission, settings, name != null ? name : mainClass, fs, stagingDir, yarn, javaHome,
                     ApplicationMaster.class.getName(), List.of(), secret);
             client.submitApplication(submission);
+            submitted = true;
             out.println("Submitted application " + appId);
+            if (!conf.get(YarnConfigKeys.WAIT_APP_COMPLETION)) {
+                out.println("Not waiting for it to end (" + YarnConfigKeys.WAIT_APP_COMPLETION.name() + "=false):"
+                        + " its ApplicationMaster removes its files when it ends; yarn logs -applicationId " + appId);
+                return 0;
+            }
             String eventLogDir = conf.get(ConfigKeys.EVENT_LOG_DIR);
-            return follow(client, appId, conf.get(ConfigKeys.UI_PROGRESS), eventLogDir == null ? null
+            int code = follow(client, appId, conf.get(ConfigKeys.UI_PROGRESS), eventLogDir == null ? null
                     : fs.makeQualified(new Path(eventLogDir, appId.toString())).toString());
+            // The application has ended, so nothing needs its files any more; the AM removes them too, unless it
+            // was stopped too hard to (and the janitor is the last resort).
+            ended = true;
+            fs.delete(new Path(ApplicationDirs.shuffleRoot(conf, fs), appId.toString()), true);
+            return code;
         } finally {
-            if (stagingDir != null) {
+            // A running application's containers still localize from its staging directory: keep it unless the
+            // application never started or has ended.
+            if (stagingDir != null && (!submitted || ended)) {
                 fs.delete(stagingDir, true);
             }
             client.stop();
