@@ -261,7 +261,8 @@ class ClusterModeTest {
             // Shuffle files appear with the first committed map task: wait for the whole map stage.
             com.fasterxml.jackson.databind.JsonNode stages = Http.json(report.getTrackingUrl() + "api/v1/stages");
             long stageDeadline = System.currentTimeMillis() + 30_000;
-            while (!stages.findValuesAsText("status").contains("COMPLETE")
+            // (The reduce stage goes from WAITING to RUNNING a moment after the map stage completes.)
+            while (!stages.findValuesAsText("status").containsAll(List.of("COMPLETE", "RUNNING"))
                     && System.currentTimeMillis() < stageDeadline) {
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
                 stages = Http.json(report.getTrackingUrl() + "api/v1/stages");
