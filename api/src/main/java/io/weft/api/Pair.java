@@ -25,6 +25,16 @@ public record Pair<K, V>(K key, V value) {
         return new Pair<>(key, value);
     }
 
+    /** @return the key, under the name Scala's {@code Tuple2} gives it, so ported tuple code compiles */
+    public K _1() {
+        return key;
+    }
+
+    /** @return the value, under the name Scala's {@code Tuple2} gives it */
+    public V _2() {
+        return value;
+    }
+
     @Override
     public String toString() {
         return "(" + key + "," + value + ")";

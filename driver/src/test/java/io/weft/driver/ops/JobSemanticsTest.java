@@ -131,6 +131,26 @@ class JobSemanticsTest {
 
     // ---- failures --------------------------------------------------------------------------------------
 
+    /** Spark's functions declare {@code throws Exception}; ported lambdas that throw checked exceptions compile. */
+    @Test
+    void aCheckedExceptionFromAFunctionFailsTheJobWithThatExceptionAsTheCause() {
+        Dataset<Integer> ds = weft.parallelize(range(8), 2).filter(x -> {
+            if (x == 5) {
+                throw new java.io.IOException("unreadable record " + x);
+            }
+            return true;
+        }).map(x -> x);
+        assertThatThrownBy(ds::collect).isInstanceOf(JobFailedException.class).satisfies(e -> {
+            RemoteTaskException remote = (RemoteTaskException) e.getCause();
+            assertThat(remote.originalClassName()).isEqualTo("java.io.IOException");
+            assertThat(remote.getMessage()).isEqualTo("unreadable record 5");
+        });
+        // Pair answers Tuple2's names too.
+        Pair<String, Integer> pair = weft.parallelize(List.of(1), 1).mapToPair(x -> Pair.of("k", x)).first();
+        assertThat(pair._1()).isEqualTo(pair.key()).isEqualTo("k");
+        assertThat(pair._2()).isEqualTo(pair.value()).isEqualTo(1);
+    }
+
     @Test
     void failingTaskIsRetriedThenFailsWithTheExecutorsException() {
         Dataset<Integer> ds = weft.parallelize(range(20), 4).map(x -> {
