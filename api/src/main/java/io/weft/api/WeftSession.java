@@ -151,6 +151,99 @@ public final class WeftSession implements AutoCloseable {
         return engine;
     }
 
+    // ---- job descriptions, job groups and cancellation ----
+
+    /** The local property holding a job's description, shown in the status UI and event log. */
+    public static final String JOB_DESCRIPTION = "weft.job.description";
+    /** The local property holding a job's group, which {@link #cancelJobGroup} cancels. */
+    public static final String JOB_GROUP_ID = "weft.jobGroup.id";
+    /** The local property recording {@code interruptOnCancel} of {@link #setJobGroup(String, String, boolean)}. */
+    public static final String JOB_INTERRUPT_ON_CANCEL = "weft.job.interruptOnCancel";
+
+    /**
+     * Sets a property of the jobs this thread submits from now on, as Spark's {@code setLocalProperty}. Threads
+     * this thread starts afterwards begin with a copy of its properties (an {@link InheritableThreadLocal}, as in
+     * Spark; a pool thread keeps what it copied when it was created).
+     *
+     * @param key the property
+     * @param value its value, or {@code null} to remove it
+     */
+    public void setLocalProperty(String key, String value) {
+        checkOpen();
+        engine.setLocalProperty(key, value);
+    }
+
+    /**
+     * @param key a property
+     * @return its value for this thread, or {@code null}
+     */
+    public String getLocalProperty(String key) {
+        return engine.getLocalProperty(key);
+    }
+
+    /** @param description shown with the jobs this thread submits from now on, or {@code null} for none */
+    public void setJobDescription(String description) {
+        setLocalProperty(JOB_DESCRIPTION, description);
+    }
+
+    /**
+     * Puts the jobs this thread (and threads it starts afterwards) submits from now on in a group, which
+     * {@link #cancelJobGroup} cancels. Cancelling interrupts the jobs' task threads (see the three-argument form).
+     *
+     * @param groupId the group, not null
+     * @param description the jobs' description, or {@code null}
+     */
+    public void setJobGroup(String groupId, String description) {
+        setJobGroup(groupId, description, false);
+    }
+
+    /**
+     * As {@link #setJobGroup(String, String)}. Unlike Spark, Weft always kills a cancelled task by interrupting its
+     * thread (as it kills speculative losers), so {@code interruptOnCancel} is recorded but changes nothing.
+     *
+     * @param groupId the group, not null
+     * @param description the jobs' description, or {@code null}
+     * @param interruptOnCancel Spark's flag; Weft interrupts either way
+     */
+    public void setJobGroup(String groupId, String description, boolean interruptOnCancel) {
+        if (groupId == null) {
+            throw new IllegalArgumentException("setJobGroup: the group id is null; use clearJobGroup() to leave"
+                    + " a group");
+        }
+        setJobDescription(description);
+        setLocalProperty(JOB_GROUP_ID, groupId);
+        setLocalProperty(JOB_INTERRUPT_ON_CANCEL, String.valueOf(interruptOnCancel));
+    }
+
+    /** Removes this thread's job group and description. */
+    public void clearJobGroup() {
+        setLocalProperty(JOB_DESCRIPTION, null);
+        setLocalProperty(JOB_GROUP_ID, null);
+        setLocalProperty(JOB_INTERRUPT_ON_CANCEL, null);
+    }
+
+    /**
+     * Cancels every running and waiting job of the group, from any thread, without waiting: their running tasks
+     * are killed on the executors and their actions throw {@link JobCancelledException}. Jobs the group submits
+     * later run normally; jobs of other groups are not touched; a group without jobs is a no-op.
+     *
+     * @param groupId the group
+     */
+    public void cancelJobGroup(String groupId) {
+        if (groupId == null) {
+            throw new IllegalArgumentException("cancelJobGroup: the group id is null; use cancelAllJobs() to"
+                    + " cancel every job");
+        }
+        checkOpen();
+        engine.cancelJobGroup(groupId);
+    }
+
+    /** Cancels every running and waiting job, as {@link #cancelJobGroup} does for one group. */
+    public void cancelAllJobs() {
+        checkOpen();
+        engine.cancelAllJobs();
+    }
+
     /** Stops the executors and deletes the application's shuffle directory. Idempotent. */
     @Override
     public void close() {

@@ -1,6 +1,7 @@
 package io.weft.driver;
 
 import io.weft.api.Broadcast;
+import io.weft.api.JobCancelledException;
 import io.weft.api.JobFailedException;
 import io.weft.api.LongAccumulator;
 import io.weft.api.SerializableFunction;
@@ -69,6 +70,7 @@ public final class DriverEngine implements Engine {
     private volatile String statusUrl;
     private final DriverAttempt attempt;
     private final FileMapOutputJournal journal;
+    private final JobLocalProperties jobProperties = new JobLocalProperties();
 
     /**
      * Starts the scheduler and the backend's executors.
@@ -288,12 +290,16 @@ public final class DriverEngine implements Engine {
         }
         List<byte[]> raw;
         try {
-            raw = scheduler.submitJob(node, partitionFunction, selected, callSite).get();
+            raw = scheduler.submitJob(node, partitionFunction, selected, callSite, jobProperties.current()).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WeftException("Interrupted while waiting for " + callSite, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof JobCancelledException cancelled) {
+                // A new exception so the stack trace shows the user's action.
+                throw new JobCancelledException(cancelled.getMessage(), cancelled.cancelledGroup());
+            }
             if (cause instanceof JobFailedException failed) {
                 // A new exception so the stack trace shows the user's action, with the task's failure as cause.
                 throw new JobFailedException("Job for " + callSite + " failed: " + failed.getMessage(),
@@ -403,6 +409,28 @@ public final class DriverEngine implements Engine {
                 accumulator.add(delta);
             }
         });
+    }
+
+    // ---- job groups and cancellation ----
+
+    @Override
+    public void setLocalProperty(String key, String value) {
+        jobProperties.set(key, value);
+    }
+
+    @Override
+    public String getLocalProperty(String key) {
+        return jobProperties.get(key);
+    }
+
+    @Override
+    public void cancelJobGroup(String groupId) {
+        scheduler.cancelJobGroup(groupId);
+    }
+
+    @Override
+    public void cancelAllJobs() {
+        scheduler.cancelAllJobs();
     }
 
     @Override

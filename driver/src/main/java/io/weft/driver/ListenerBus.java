@@ -47,6 +47,12 @@ public final class ListenerBus implements SchedulerListener {
     }
 
     @Override
+    public void jobStarted(int jobId, String callSite, ResultStage finalStage,
+            io.weft.planner.JobProperties properties) {
+        each(l -> l.jobStarted(jobId, callSite, finalStage, properties));
+    }
+
+    @Override
     public void jobEnded(int jobId, Throwable error) {
         each(l -> l.jobEnded(jobId, error));
     }

@@ -13,15 +13,18 @@ final class ActiveJob {
     final int id;
     final ResultStage stage;
     final String callSite;
+    final JobProperties properties;
     final CompletableFuture<List<byte[]>> future;
     private final boolean[] done;
     private final byte[][] results;
     private int finished;
 
-    ActiveJob(int id, ResultStage stage, String callSite, CompletableFuture<List<byte[]>> future) {
+    ActiveJob(int id, ResultStage stage, String callSite, JobProperties properties,
+            CompletableFuture<List<byte[]>> future) {
         this.id = id;
         this.stage = stage;
         this.callSite = callSite;
+        this.properties = properties;
         this.future = future;
         this.done = new boolean[stage.numOutputs()];
         this.results = new byte[stage.numOutputs()][];

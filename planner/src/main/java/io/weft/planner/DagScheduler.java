@@ -119,13 +119,46 @@ public final class DagScheduler implements ClusterEvents, AutoCloseable {
      */
     public CompletableFuture<List<byte[]>> submitJob(Node<?> node, SerializableFunction<?, ?> function,
             int[] partitions, String callSite) {
+        return submitJob(node, function, partitions, callSite, JobProperties.NONE);
+    }
+
+    /**
+     * Submits a job with its description and group. Any thread.
+     *
+     * @param node the final node
+     * @param function the per-partition function
+     * @param partitions partitions to compute, in result order
+     * @param callSite for logs
+     * @param properties the submitting thread's description and group
+     * @return the serialized per-partition results, in order; fails with {@link io.weft.api.JobFailedException},
+     *     or {@link io.weft.api.JobCancelledException} when cancelled
+     */
+    public CompletableFuture<List<byte[]>> submitJob(Node<?> node, SerializableFunction<?, ?> function,
+            int[] partitions, String callSite, JobProperties properties) {
         CompletableFuture<List<byte[]>> future = new CompletableFuture<>();
         if (partitions.length == 0) {
             future.complete(List.of());
             return future;
         }
-        post(() -> stages.submitJob(node, function, partitions, callSite, future));
+        post(() -> stages.submitJob(node, function, partitions, callSite, properties, future));
         return future;
+    }
+
+    /**
+     * Cancels the running and waiting jobs of a group: they fail with {@link io.weft.api.JobCancelledException}
+     * and their running tasks are killed, unless a job of another group needs them too. Jobs submitted after this
+     * call (in queue order) are not affected. Any thread; does not wait.
+     *
+     * @param groupId the group
+     */
+    public void cancelJobGroup(String groupId) {
+        java.util.Objects.requireNonNull(groupId, "groupId");
+        post(() -> stages.cancelJobs(groupId));
+    }
+
+    /** Cancels every running and waiting job, as {@link #cancelJobGroup} does for a group. Any thread. */
+    public void cancelAllJobs() {
+        post(() -> stages.cancelJobs(null));
     }
 
     @Override

@@ -15,6 +15,18 @@ public interface SchedulerListener {
     }
 
     /**
+     * What the scheduler calls; by default the three-argument form.
+     *
+     * @param jobId the job
+     * @param callSite the action and where it was called
+     * @param finalStage its result stage
+     * @param properties its description and group, as the submitting thread set them
+     */
+    default void jobStarted(int jobId, String callSite, ResultStage finalStage, JobProperties properties) {
+        jobStarted(jobId, callSite, finalStage);
+    }
+
+    /**
      * @param jobId the job
      * @param error {@code null} when it succeeded
      */

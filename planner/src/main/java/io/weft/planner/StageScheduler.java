@@ -1,5 +1,6 @@
 package io.weft.planner;
 
+import io.weft.api.JobCancelledException;
 import io.weft.api.JobFailedException;
 import io.weft.api.SerializableFunction;
 import io.weft.api.lineage.Node;
@@ -67,7 +68,7 @@ final class StageScheduler implements TaskScheduler.Owner {
     // ---- jobs ---------------------------------------------------------------------------------------------
 
     void submitJob(Node<?> node, SerializableFunction<?, ?> function, int[] partitions, String callSite,
-            CompletableFuture<List<byte[]>> future) {
+            JobProperties properties, CompletableFuture<List<byte[]>> future) {
         if (abortedBecause != null) {
             future.completeExceptionally(new JobFailedException(abortedBecause, -1, -1, null));
             return;
@@ -79,11 +80,11 @@ final class StageScheduler implements TaskScheduler.Owner {
             future.completeExceptionally(new JobFailedException("Could not plan " + callSite + ": " + e, -1, -1, e));
             return;
         }
-        ActiveJob job = new ActiveJob(nextJobId++, stage, callSite, future);
+        ActiveJob job = new ActiveJob(nextJobId++, stage, callSite, properties, future);
         jobs.put(job.id, job);
         forEachStage(stage, s -> s.jobIds().add(job.id));
         LOG.info("Job {} ({}) submitted: {} output partitions", job.id, callSite, partitions.length);
-        listener.jobStarted(job.id, callSite, stage);
+        listener.jobStarted(job.id, callSite, stage, properties);
         submitStage(stage);
     }
 
@@ -102,6 +103,26 @@ final class StageScheduler implements TaskScheduler.Owner {
     void failAll(String reason, Throwable cause) {
         for (ActiveJob job : new ArrayList<>(jobs.values())) {
             failJob(job, new JobFailedException(reason, -1, -1, cause));
+        }
+    }
+
+    /**
+     * Cancels the running and waiting jobs of a group, or all jobs when {@code groupId} is null: each fails with a
+     * {@link JobCancelledException}, and running tasks no remaining job needs are killed. Map outputs already
+     * committed stay registered, so running the lineage again reuses them. No such job: nothing happens.
+     *
+     * @param groupId the group, or null for every job
+     */
+    void cancelJobs(String groupId) {
+        String because = groupId == null ? "all jobs were cancelled (cancelAllJobs)"
+                : "its job group '" + groupId + "' was cancelled (cancelJobGroup)";
+        for (ActiveJob job : new ArrayList<>(jobs.values())) {
+            if (groupId == null || groupId.equals(job.properties.groupId())) {
+                LOG.info("Cancelling job {} ({}): {}", job.id, job.callSite, because);
+                failJob(job, new JobCancelledException("Job " + job.id + " (" + job.callSite + ") was cancelled: "
+                        + because + ". The session stays usable: later jobs run normally, and shuffle outputs this"
+                        + " job completed are reused.", groupId));
+            }
         }
     }
 

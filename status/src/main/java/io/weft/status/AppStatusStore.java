@@ -69,9 +69,11 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
      * @param completedMillis when it ended, or 0 while it runs
      * @param stageIds its stages, parents first
      * @param error why it failed, or null
+     * @param description the description its thread set, or null
+     * @param jobGroup its job group, or null
      */
     public record JobInfo(int jobId, String name, String status, long submittedMillis, long completedMillis,
-            List<Integer> stageIds, String error) {
+            List<Integer> stageIds, String error, String description, String jobGroup) {
     }
 
     /**
@@ -229,6 +231,8 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
 
     private void jobStarted(StatusEvent.JobStarted e) {
         MutableJob job = new MutableJob(e.jobId(), e.name(), e.time());
+        job.description = e.description();
+        job.jobGroup = e.jobGroup();
         for (StatusEvent.StageRef ref : e.stages()) {
             job.stageIds.add(ref.stageId());
             stages.computeIfAbsent(ref.stageId(), id -> new MutableStage(ref));
@@ -375,6 +379,8 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         final List<Integer> stageIds = new ArrayList<>();
         String status = "RUNNING";
         String error;
+        String description;
+        String jobGroup;
         long completedMillis;
 
         MutableJob(int jobId, String name, long submittedMillis) {
@@ -384,7 +390,8 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         }
 
         JobInfo snapshot() {
-            return new JobInfo(jobId, name, status, submittedMillis, completedMillis, List.copyOf(stageIds), error);
+            return new JobInfo(jobId, name, status, submittedMillis, completedMillis, List.copyOf(stageIds), error,
+                    description, jobGroup);
         }
     }
 

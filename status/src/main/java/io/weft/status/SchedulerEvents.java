@@ -1,5 +1,6 @@
 package io.weft.status;
 
+import io.weft.planner.JobProperties;
 import io.weft.planner.ResultStage;
 import io.weft.planner.SchedulerListener;
 import io.weft.planner.Stage;
@@ -37,6 +38,11 @@ public final class SchedulerEvents implements SchedulerListener {
 
     @Override
     public void jobStarted(int jobId, String callSite, ResultStage finalStage) {
+        jobStarted(jobId, callSite, finalStage, JobProperties.NONE);
+    }
+
+    @Override
+    public void jobStarted(int jobId, String callSite, ResultStage finalStage, JobProperties properties) {
         Set<Stage> ordered = new LinkedHashSet<>();
         collect(finalStage, ordered);
         List<StatusEvent.StageRef> stages = new ArrayList<>();
@@ -44,7 +50,8 @@ public final class SchedulerEvents implements SchedulerListener {
             stages.add(new StatusEvent.StageRef(stage.id(), stage.describe(), stage.numPartitions(),
                     stage.parents().stream().map(Stage::id).toList()));
         }
-        sink.accept(new StatusEvent.JobStarted(clock.millis(), jobId, callSite, stages));
+        sink.accept(new StatusEvent.JobStarted(clock.millis(), jobId, callSite, stages, properties.description(),
+                properties.groupId()));
     }
 
     private static void collect(Stage stage, Set<Stage> ordered) {

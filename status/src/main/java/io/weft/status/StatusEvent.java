@@ -64,8 +64,11 @@ public sealed interface StatusEvent {
      * @param jobId the job
      * @param name the action and its call site
      * @param stages its stages, parents first
+     * @param description the description its thread set ({@code setJobDescription}), or null
+     * @param jobGroup the job group its thread set ({@code setJobGroup}), or null
      */
-    record JobStarted(long time, int jobId, String name, List<StageRef> stages) implements StatusEvent {
+    record JobStarted(long time, int jobId, String name, List<StageRef> stages, String description,
+            String jobGroup) implements StatusEvent {
     }
 
     /**

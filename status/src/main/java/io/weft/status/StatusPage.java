@@ -52,7 +52,7 @@ final class StatusPage {
         html.append("<table><tr><th>Job</th><th>Action</th><th>Status</th><th>Duration</th><th>Stages</th></tr>");
         for (JobInfo job : jobs) {
             html.append("<tr><td><a href=\"jobs/").append(job.jobId()).append("\">").append(job.jobId())
-                    .append("</a></td><td>").append(escape(job.name())).append("</td><td class=\"")
+                    .append("</a></td><td>").append(jobTitle(job)).append("</td><td class=\"")
                     .append(job.status()).append("\">").append(job.status());
             if (job.error() != null) {
                 html.append(": ").append(escape(job.error()));
@@ -63,6 +63,13 @@ final class StatusPage {
         html.append("</table><h2>Stages</h2>");
         stageTable(html, stages, "");
         return html.append("</body></html>").toString();
+    }
+
+    /** Spark's order: the description the program set, then the call site; the job group when there is one. */
+    private static String jobTitle(JobInfo job) {
+        String title = job.description() == null ? escape(job.name())
+                : escape(job.description()) + "<br><small>" + escape(job.name()) + "</small>";
+        return job.jobGroup() == null ? title : title + "<br><small>group " + escape(job.jobGroup()) + "</small>";
     }
 
     private static void stageTable(StringBuilder html, List<StageInfo> stages, String root) {

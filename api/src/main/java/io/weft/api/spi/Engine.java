@@ -97,6 +97,42 @@ public interface Engine extends AutoCloseable {
      */
     void unpersist(Node<?> node);
 
+    // ---- job groups and cancellation ----
+
+    /**
+     * Sets a property of the jobs the calling thread submits from now on (Spark's local properties: the job
+     * description and group). Threads the caller starts afterwards begin with a copy of its properties.
+     *
+     * @param key the property, e.g. {@link io.weft.api.WeftSession#JOB_GROUP_ID}
+     * @param value its value, or {@code null} to remove it
+     */
+    default void setLocalProperty(String key, String value) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no job properties");
+    }
+
+    /**
+     * @param key a property
+     * @return its value for the calling thread, or {@code null}
+     */
+    default String getLocalProperty(String key) {
+        return null;
+    }
+
+    /**
+     * Cancels every running and waiting job of a group; their actions throw
+     * {@link io.weft.api.JobCancelledException}. Any thread; returns without waiting. A group without jobs: nothing.
+     *
+     * @param groupId the group
+     */
+    default void cancelJobGroup(String groupId) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot cancel jobs");
+    }
+
+    /** Cancels every running and waiting job. Any thread; returns without waiting. */
+    default void cancelAllJobs() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot cancel jobs");
+    }
+
     /** Stops the engine and deletes the application's shuffle directory. Idempotent. */
     @Override
     void close();
