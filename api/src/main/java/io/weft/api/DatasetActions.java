@@ -32,7 +32,9 @@ public abstract class DatasetActions<T> {
 
     /**
      * Aggregates each partition from its own copy of {@code zero} with {@code seqOp}, then merges the
-     * partitions' results on the driver, starting from {@code zero}, with {@code combOp}.
+     * partitions' results on the driver, in partition order, with {@code combOp}. The driver does not merge
+     * {@code zero} once more as Spark does (an identity changes nothing), so the caller's {@code zero} object is
+     * never modified and can be reused.
      *
      * @param zero the identity of {@code combOp}; each partition gets its own copy, so it may be mutable
      * @param seqOp folds a record into an accumulator
@@ -44,11 +46,7 @@ public abstract class DatasetActions<T> {
         self().check("aggregate", seqOp);
         self().check("aggregate", combOp);
         List<U> partials = self().run("aggregate", it -> TreeAggregation.foldPartition(it, zero, seqOp));
-        U result = zero;
-        for (U partial : partials) {
-            result = combOp.apply(result, partial);
-        }
-        return result;
+        return TreeAggregation.mergeOnDriver(partials, zero, combOp);
     }
 
     /**

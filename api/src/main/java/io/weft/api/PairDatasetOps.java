@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * <p>Partitioners are kept where Spark keeps them: {@code filter}, {@code sample}, {@code cache} and
  * {@code persist} keep it; {@code union} keeps it when every input has the same one; {@code distinct},
- * {@code repartition} and {@code coalesce} drop it.
+ * {@code repartition}, {@code coalesce}, {@code intersection} and {@code subtract} drop it.
  *
  * @param <K> key type
  * @param <V> value type
@@ -90,6 +90,31 @@ public abstract class PairDatasetOps<K, V> extends Dataset<Pair<K, V>> {
     @Override
     public PairDataset<K, V> coalesce(int numPartitions, boolean shuffle) {
         return wrap(super.coalesce(numPartitions, shuffle));
+    }
+
+    @Override
+    public PairDataset<K, V> intersection(Dataset<Pair<K, V>> other) {
+        return wrap(super.intersection(other));
+    }
+
+    @Override
+    public PairDataset<K, V> intersection(Dataset<Pair<K, V>> other, int numPartitions) {
+        return wrap(super.intersection(other, numPartitions));
+    }
+
+    @Override
+    public PairDataset<K, V> subtract(Dataset<Pair<K, V>> other) {
+        return wrap(super.subtract(other));
+    }
+
+    @Override
+    public PairDataset<K, V> subtract(Dataset<Pair<K, V>> other, int numPartitions) {
+        return wrap(super.subtract(other, numPartitions));
+    }
+
+    @Override
+    public PairDataset<K, V> subtract(Dataset<Pair<K, V>> other, Partitioner partitioner) {
+        return wrap(super.subtract(other, partitioner));
     }
 
     // ---- sorting ---------------------------------------------------------------------------------------

@@ -45,9 +45,20 @@ final class TreeAggregation {
             partial = new PairDataset<>(ds.session, keyed.node).reduceByKey(combOp, new HashPartitioner(current))
                     .values();
         }
-        U result = zero;
-        for (U u : partial.collect()) {
-            result = combOp.apply(result, u);
+        return mergeOnDriver(partial.collect(), zero, combOp);
+    }
+
+    /**
+     * Merges the partitions' results, which are the driver's own deserialized copies, leaving {@code zero}
+     * untouched: it is returned only when there are no results.
+     */
+    static <U> U mergeOnDriver(List<U> partials, U zero, SerializableBinaryOperator<U> combOp) {
+        if (partials.isEmpty()) {
+            return zero;
+        }
+        U result = partials.get(0);
+        for (int i = 1; i < partials.size(); i++) {
+            result = combOp.apply(result, partials.get(i));
         }
         return result;
     }

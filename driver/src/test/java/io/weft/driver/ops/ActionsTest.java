@@ -89,6 +89,16 @@ class ActionsTest {
     }
 
     @Test
+    void theCallersZeroIsNeverModifiedSoItCanBeReused() {
+        Dataset<Integer> ds = weft.parallelize(List.of(1, 2, 3, 4, 5), 3);
+        long[] zero = new long[2];
+        assertThat(ds.aggregate(zero, ActionsTest::addTo, ActionsTest::merge)).containsExactly(15, 5);
+        assertThat(ds.aggregate(zero, ActionsTest::addTo, ActionsTest::merge)).containsExactly(15, 5);
+        assertThat(ds.treeAggregate(zero, ActionsTest::addTo, ActionsTest::merge, 1)).containsExactly(15, 5);
+        assertThat(zero).containsExactly(0, 0);
+    }
+
+    @Test
     void aggregationsOfAnEmptyDataset() {
         Dataset<Integer> empty = weft.parallelize(List.<Integer>of(), 5);
         assertThat(empty.aggregate(0L, (acc, x) -> acc + x, Long::sum)).isZero();

@@ -98,6 +98,12 @@ class PairOperatorsTest {
         assertThat(strings(ds.coalesce(7, true).collect())).isEqualTo(all);
         assertThat(ds.coalesce(7, true).numPartitions()).isEqualTo(7);
         assertThat(strings(ds.distinct().collect())).isEqualTo(strings(new ArrayList<>(new HashSet<>(rows))));
+        PairDataset<Integer, Integer> positives = ds.filter(p -> p.value() > 0);
+        PairDataset<Integer, Integer> common = ds.intersection(positives);
+        assertThat(strings(common.collect())).isEqualTo(strings(new ArrayList<>(new HashSet<>(
+                rows.stream().filter(p -> p.value() > 0).toList()))));
+        PairDataset<Integer, Integer> rest = ds.subtract(positives, 3);
+        assertThat(strings(rest.collect())).isEqualTo(strings(rows.stream().filter(p -> p.value() <= 0).toList()));
         // Still a pair dataset: key-based operators apply directly.
         Map<Integer, Integer> sums = new HashMap<>();
         rows.stream().filter(p -> p.value() > 0).forEach(p -> sums.merge(p.key(), p.value(), Integer::sum));
