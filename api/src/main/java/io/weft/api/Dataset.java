@@ -6,7 +6,6 @@ import io.weft.api.lineage.MapPartitionsNode;
 import io.weft.api.lineage.Node;
 import io.weft.api.lineage.ShuffleDependency;
 import io.weft.api.lineage.ShuffledNode;
-import io.weft.api.lineage.UnionNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,7 +22,7 @@ import java.util.Random;
  *
  * @param <T> record type
  */
-public class Dataset<T> {
+public class Dataset<T> extends DatasetTransformations<T> {
 
     final WeftSession session;
     final Node<T> node;
@@ -97,12 +96,11 @@ public class Dataset<T> {
 
     /**
      * @param other another dataset of the same session
-     * @return this dataset's partitions followed by the other's (duplicates kept)
+     * @return this dataset's partitions followed by the other's (duplicates kept); when both have the same
+     *     partitioner, partition {@code i} holds both inputs' partition {@code i} and the partitioner is kept
      */
     public Dataset<T> union(Dataset<T> other) {
-        requireSameSession(other);
-        return new Dataset<>(session, new UnionNode<>(session.engine().newNodeId(), CallSites.of("union"),
-                List.of(node, other.node)));
+        return new Dataset<>(session, Unions.of(List.of(this, other)));
     }
 
     /** @return each distinct record once, in as many partitions as this dataset has */

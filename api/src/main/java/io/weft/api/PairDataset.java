@@ -26,7 +26,7 @@ import java.util.Random;
  * @param <K> key type
  * @param <V> value type
  */
-public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
+public class PairDataset<K, V> extends PairDatasetJoins<K, V> {
 
     PairDataset(WeftSession session, Node<Pair<K, V>> node) {
         super(session, node);
@@ -254,7 +254,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
         return cogroup(other).flatMapValues(g -> product(optionals(g.key(), true), optionals(g.value(), true)));
     }
 
-    private static <A, B> Iterator<Pair<A, B>> product(List<A> left, List<B> right) {
+    static <A, B> Iterator<Pair<A, B>> product(List<A> left, List<B> right) {
         List<Pair<A, B>> out = new ArrayList<>(left.size() * right.size());
         for (A a : left) {
             for (B b : right) {
@@ -265,7 +265,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     }
 
     /** The values as present optionals, or one empty optional when there are none (an outer join's filler). */
-    private static <A> List<Optional<A>> optionals(List<A> values, boolean emptyWhenNone) {
+    static <A> List<Optional<A>> optionals(List<A> values, boolean emptyWhenNone) {
         if (values.isEmpty()) {
             return emptyWhenNone ? List.of(Optional.empty()) : List.of();
         }
@@ -385,7 +385,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
 
     // ---- helpers ---------------------------------------------------------------------------------------
 
-    private Partitioner defaultPartitioner(Dataset<?>... others) {
+    Partitioner defaultPartitioner(Dataset<?>... others) {
         Optional<Partitioner> existing = node.partitioner();
         int max = node.numPartitions();
         for (Dataset<?> other : others) {
@@ -400,7 +400,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
         return new HashPartitioner(Math.max(1, max));
     }
 
-    private <C> PairDataset<K, C> combine(String operator, Aggregator<V, C> aggregator, Partitioner partitioner,
+    <C> PairDataset<K, C> combine(String operator, Aggregator<V, C> aggregator, Partitioner partitioner,
             boolean mapSideCombine) {
         if (node.partitioner().filter(partitioner::equals).isPresent()) {
             // Already partitioned alike: combine within each partition, no shuffle.
@@ -410,7 +410,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
         return shuffle(operator, partitioner, aggregator, mapSideCombine, null);
     }
 
-    private <C> PairDataset<K, C> shuffle(String operator, Partitioner partitioner, Aggregator<V, C> aggregator,
+    <C> PairDataset<K, C> shuffle(String operator, Partitioner partitioner, Aggregator<V, C> aggregator,
             boolean mapSideCombine, Comparator<? super K> ordering) {
         session.checkOpen();
         ShuffleDependency<K, V, C> dep = new ShuffleDependency<>(node, session.engine().newShuffleIds(1),

@@ -100,6 +100,41 @@ public final class WeftSession implements AutoCloseable {
         return new Dataset<>(this, engine.textFile(path, minPartitions, CallSites.of("textFile")));
     }
 
+    // ---- union of many datasets ----
+
+    /**
+     * @param datasets at least one dataset of this session
+     * @param <T> record type
+     * @return all their records; partition {@code i} of each input side by side, or, when every input has the
+     *     same partitioner, partition {@code i} holds every input's partition {@code i} and keeps it
+     */
+    public <T> Dataset<T> union(List<? extends Dataset<T>> datasets) {
+        checkOpen();
+        return new Dataset<>(this, Unions.of(datasets));
+    }
+
+    /**
+     * @param datasets at least one dataset of this session
+     * @param <T> record type
+     * @return all their records, as {@link #union(List)}
+     */
+    @SafeVarargs
+    public final <T> Dataset<T> union(Dataset<T>... datasets) {
+        return union(List.of(datasets));
+    }
+
+    /**
+     * @param datasets at least one pair dataset of this session
+     * @param <K> key type
+     * @param <V> value type
+     * @return all their pairs, as {@link #union(List)}, still a pair dataset
+     */
+    @SafeVarargs
+    public final <K, V> PairDataset<K, V> union(PairDataset<K, V>... datasets) {
+        checkOpen();
+        return new PairDataset<>(this, Unions.of(List.of(datasets)));
+    }
+
     /**
      * Ships a read-only value to each executor once.
      *
