@@ -341,9 +341,14 @@ public class Dataset<T> extends DatasetTransformations<T> {
             }
             return acc;
         });
-        T result = zero;
-        for (T partial : partials) {
-            result = f.apply(result, partial);
+        // Each partial already started from its own copy of zero: merge them without the caller's zero, so a
+        // mutable zero the caller still holds is never modified (Spark merges into a clone of it).
+        if (partials.isEmpty()) {
+            return zero;
+        }
+        T result = partials.get(0);
+        for (int i = 1; i < partials.size(); i++) {
+            result = f.apply(result, partials.get(i));
         }
         return result;
     }

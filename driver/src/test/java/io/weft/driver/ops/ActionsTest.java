@@ -96,6 +96,13 @@ class ActionsTest {
         assertThat(ds.aggregate(zero, ActionsTest::addTo, ActionsTest::merge)).containsExactly(15, 5);
         assertThat(ds.treeAggregate(zero, ActionsTest::addTo, ActionsTest::merge, 1)).containsExactly(15, 5);
         assertThat(zero).containsExactly(0, 0);
+        java.util.ArrayList<Integer> emptyList = new java.util.ArrayList<>();
+        Dataset<java.util.ArrayList<Integer>> lists = ds.map(x -> new java.util.ArrayList<>(List.of(x)));
+        assertThat(lists.fold(emptyList, (a, b) -> {
+            a.addAll(b);
+            return a;
+        })).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
+        assertThat(emptyList).isEmpty();
     }
 
     @Test
