@@ -62,6 +62,14 @@ final class Pipe {
         }, "weft-pipe-stdin-" + command.get(0));
         writer.setDaemon(true);
         writer.start();
+        if (task != null) {
+            // A consumer that stops early (take, first) never reaches the end of the output: end the process and
+            // its writer with the task, as Spark does.
+            task.addTaskCompletionListener(() -> {
+                process.destroyForcibly();
+                writer.interrupt();
+            });
+        }
         BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
         return new Iterator<>() {

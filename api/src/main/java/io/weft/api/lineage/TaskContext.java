@@ -102,6 +102,17 @@ public interface TaskContext {
     void addAccumulatorUpdate(long accumulatorId, long delta);
 
     /**
+     * Runs {@code listener} once this task attempt ends, whether it succeeded, failed or was killed: on the task's
+     * thread, after its output was written or its failure recorded, in reverse order of registration (as Spark's
+     * task completion listeners). An exception from one listener is logged and the others still run. Use it to free
+     * what a partition's iterator holds when its consumer may stop early (a process, a connection). May be called
+     * from any thread working for the task.
+     *
+     * @param listener what to run
+     */
+    void addTaskCompletionListener(Runnable listener);
+
+    /**
      * The task running on this thread.
      *
      * @return the context, or {@code null} outside a task

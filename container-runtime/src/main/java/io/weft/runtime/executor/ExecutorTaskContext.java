@@ -27,6 +27,8 @@ public final class ExecutorTaskContext implements TaskContext {
     private final TaskDescription task;
     private final Map<Long, Long> accumulatorUpdates = new HashMap<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** Added from the task's thread or threads working for it (a pipe's writer); run on the task's thread. */
+    private final java.util.Deque<Runnable> completionListeners = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private long shuffleBytesRead;
     private long inputBytes;
     private long recordsRead;
@@ -193,8 +195,25 @@ public final class ExecutorTaskContext implements TaskContext {
         return total;
     }
 
-    /** Frees spill files and other per-task resources. Called once the attempt ends, on its thread. */
+    @Override
+    public void addTaskCompletionListener(Runnable listener) {
+        completionListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Runs the completion listeners, newest first, then frees spill files and other per-task resources. Called once
+     * the attempt ends, on its thread.
+     */
     public void close() {
+        for (Runnable listener = completionListeners.pollLast(); listener != null;
+                listener = completionListeners.pollLast()) {
+            try {
+                listener.run();
+            } catch (RuntimeException | Error e) {
+                org.slf4j.LoggerFactory.getLogger(ExecutorTaskContext.class).warn(
+                        "Task {}: a completion listener failed", task.taskId(), e);
+            }
+        }
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();

@@ -245,6 +245,22 @@ class TransformationsTest {
         assertThatThrownBy(() -> ds.pipe(" ")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** take(1) stops reading a pipe's output early: the process must end with the task, not linger. */
+    @Test
+    void aPipeWhoseOutputIsNotReadToTheEndEndsWithItsTask(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path pidFile = dir.resolve("pid");
+        Dataset<Integer> ds = weft.parallelize(IntStream.range(0, 200_000).boxed().toList(), 1);
+        List<String> first = ds.pipe(List.of("sh", "-c", "echo $$ > " + pidFile + "; exec cat")).take(1);
+        assertThat(first).containsExactly("0");
+        long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
+        // Killing is asynchronous: wait for the process to go (the test's timeout bounds the wait).
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            Thread.sleep(20);
+        }
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
     void randomSplitIsDisjointCompleteProportionalAndReproducible(long seed) {
