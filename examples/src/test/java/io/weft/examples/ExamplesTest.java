@@ -88,4 +88,54 @@ class ExamplesTest {
         assertThat(actual.keySet()).isEqualTo(ranks.keySet());
         ranks.forEach((p, r) -> assertThat(actual.get(p)).isCloseTo(r, org.assertj.core.data.Offset.offset(1e-9)));
     }
+
+    /** The ported Spark job against a sequential sessionization of the same log. */
+    @Test
+    void sessionizeMatchesASequentialSessionization(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("clicks.tsv");
+        Sessionize.writeLog(log, 60, 3_000, 7);
+        Path out = dir.resolve("visits");
+        Sessionize.Summary summary = Sessionize.run(weft, log.toString(), out.toString(), 3);
+
+        // Sequentially: every click sorted by user, time and page; a new visit wherever the user changes or the
+        // gap exceeds 30 minutes.
+        List<String[]> clicks = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            if (!line.startsWith("#")) {
+                clicks.add(line.split("\t"));
+            }
+        }
+        clicks.sort(java.util.Comparator.<String[], String>comparing(c -> c[0])
+                .thenComparingLong(c -> Long.parseLong(c[1])).thenComparing(c -> c[2]));
+        List<String> visits = new java.util.ArrayList<>();
+        Map<String, Long> entries = new HashMap<>();
+        int first = 0;
+        for (int i = 1; i <= clicks.size(); i++) {
+            if (i == clicks.size() || !clicks.get(i)[0].equals(clicks.get(i - 1)[0])
+                    || Long.parseLong(clicks.get(i)[1]) - Long.parseLong(clicks.get(i - 1)[1]) > 1800) {
+                String[] a = clicks.get(first);
+                visits.add(a[0] + "\t" + a[1] + "\t" + clicks.get(i - 1)[1] + "\t" + a[2] + "\t" + (i - first));
+                entries.merge(a[2], 1L, Long::sum);
+                first = i;
+            }
+        }
+        List<String> written = new java.util.ArrayList<>();
+        try (var parts = Files.list(out)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                written.addAll(Files.readAllLines(part));
+            }
+        }
+        assertThat(written).containsExactlyInAnyOrderElementsOf(visits);
+        assertThat(written).extracting(l -> Long.parseLong(l.split("\t")[1])).isSorted();
+        List<Pair<String, Long>> top = entries.entrySet().stream()
+                .map(e -> Pair.of(e.getKey(), e.getValue()))
+                .sorted(new Sessionize.ByCountDesc()).limit(3).toList();
+        assertThat(summary.topEntries()).isEqualTo(top);
+        double[] seconds = visits.stream().mapToDouble(v -> Long.parseLong(v.split("\t")[2])
+                - Long.parseLong(v.split("\t")[1])).toArray();
+        assertThat(summary.durations().count()).isEqualTo(seconds.length);
+        assertThat(summary.durations().mean()).isCloseTo(java.util.Arrays.stream(seconds).average().orElseThrow(),
+                org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(summary.durations().max()).isEqualTo(java.util.Arrays.stream(seconds).max().orElseThrow());
+    }
 }
