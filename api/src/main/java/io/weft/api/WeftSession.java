@@ -1,6 +1,8 @@
 package io.weft.api;
 
+import io.weft.api.lineage.EmptyNode;
 import io.weft.api.lineage.ParallelizeNode;
+import io.weft.api.lineage.RangeNode;
 import io.weft.api.spi.Engine;
 import io.weft.api.spi.EngineFactory;
 import java.util.LinkedHashMap;
@@ -118,7 +120,140 @@ public final class WeftSession implements AutoCloseable {
      */
     public LongAccumulator longAccumulator(String name) {
         checkOpen();
-        return engine.longAccumulator(name);
+        return engine.register(new LongAccumulator(), name);
+    }
+
+    // ---- accumulators, checkpoints and session factories (issue 13) ----
+
+    /**
+     * @param name a name for logs
+     * @return a new registered accumulator summing doubles
+     */
+    public DoubleAccumulator doubleAccumulator(String name) {
+        checkOpen();
+        return engine.register(new DoubleAccumulator(), name);
+    }
+
+    /**
+     * @param name a name for logs
+     * @param <T> element type
+     * @return a new registered accumulator collecting elements into a list
+     */
+    public <T> CollectionAccumulator<T> collectionAccumulator(String name) {
+        checkOpen();
+        return engine.register(new CollectionAccumulator<>(), name);
+    }
+
+    /**
+     * Registers a user-defined accumulator (Spark's {@code SparkContext.register}); do it before a function
+     * captures it.
+     *
+     * @param accumulator a new accumulator, not yet registered
+     * @param name a name for logs
+     * @throws IllegalStateException if it is already registered
+     */
+    public void register(Accumulator<?, ?> accumulator, String name) {
+        checkOpen();
+        engine.register(accumulator, name);
+    }
+
+    /**
+     * Sets the directory where {@link Dataset#checkpoint()} writes: a subdirectory named after the application
+     * is created in it (and deleted when the session closes, unless {@code weft.checkpoint.cleanOnClose=false}).
+     *
+     * @param dir a Hadoop path every executor can read (HDFS on YARN)
+     */
+    public void setCheckpointDir(String dir) {
+        checkOpen();
+        engine.setCheckpointDir(dir);
+    }
+
+    /** @return the application's checkpoint directory, once set */
+    public java.util.Optional<String> getCheckpointDir() {
+        return engine.checkpointDir();
+    }
+
+    /**
+     * A dataset of a driver-side list in {@link #defaultParallelism()} slices.
+     *
+     * @param data the records (copied)
+     * @param <T> record type
+     * @return the dataset
+     */
+    public <T> Dataset<T> parallelize(List<T> data) {
+        return parallelize(data, defaultParallelism());
+    }
+
+    /**
+     * A pair dataset of a driver-side list in {@link #defaultParallelism()} slices, with no partitioner.
+     *
+     * @param data the pairs (copied)
+     * @param <K> key type
+     * @param <V> value type
+     * @return the dataset
+     */
+    public <K, V> PairDataset<K, V> parallelizePairs(List<Pair<K, V>> data) {
+        return parallelizePairs(data, defaultParallelism());
+    }
+
+    /**
+     * A pair dataset of a driver-side list cut into {@code numPartitions} contiguous slices, with no partitioner.
+     *
+     * @param data the pairs (copied)
+     * @param numPartitions at least 1
+     * @param <K> key type
+     * @param <V> value type
+     * @return the dataset
+     */
+    public <K, V> PairDataset<K, V> parallelizePairs(List<Pair<K, V>> data, int numPartitions) {
+        checkOpen();
+        return new PairDataset<>(this, new ParallelizeNode<>(engine.newNodeId(), CallSites.of("parallelizePairs"),
+                data, numPartitions));
+    }
+
+    /**
+     * @param <T> record type
+     * @return a dataset with no partitions and no records
+     */
+    public <T> Dataset<T> emptyDataset() {
+        checkOpen();
+        return new Dataset<>(this, new EmptyNode<>(engine.newNodeId(), CallSites.of("emptyDataset")));
+    }
+
+    /**
+     * @param start the first value
+     * @param end the bound, exclusive
+     * @return {@code start, start + 1, ..., end - 1} in {@link #defaultParallelism()} partitions
+     */
+    public Dataset<Long> range(long start, long end) {
+        return range(start, end, 1, defaultParallelism());
+    }
+
+    /**
+     * @param start the first value
+     * @param end the bound, exclusive
+     * @param step the increment, not zero (negative for a descending range)
+     * @return the values in {@link #defaultParallelism()} partitions
+     */
+    public Dataset<Long> range(long start, long end, long step) {
+        return range(start, end, step, defaultParallelism());
+    }
+
+    /**
+     * The longs from {@code start} towards {@code end} (exclusive) by {@code step}, as Spark's
+     * {@code SparkContext.range}: each partition computes its slice, nothing is listed on the driver, and values
+     * never overflow.
+     *
+     * @param start the first value
+     * @param end the bound, exclusive
+     * @param step the increment, not zero (negative for a descending range)
+     * @param numPartitions at least 1
+     * @return the values, in order across partitions
+     */
+    public Dataset<Long> range(long start, long end, long step, int numPartitions) {
+        checkOpen();
+        return new Dataset<>(this, new RangeNode(engine.newNodeId(), CallSites.of("range"), start, end, step,
+                numPartitions));
     }
 
     /** @return the default number of partitions: the total number of executor cores */
