@@ -116,6 +116,10 @@ final class Checkpoints {
     synchronized void afterJob(Node<?> node) {
         for (Node marked : pending(node)) {
             if (marked.pendingCheckpoint() == CheckpointKind.LOCAL) {
+                if (marked.storageLevel() == null) {
+                    // Unpersisted after localCheckpoint(): the blocks are its only copy once the lineage is cut.
+                    marked.setStorageLevel(StorageLevel.MEMORY_AND_DISK);
+                }
                 jobs.run(marked, new PartitionCounter<>(), "localCheckpoint of " + marked.name());
                 marked.checkpointWritten(new LocalCheckpoint<>());
                 LOG.info("Node {} is locally checkpointed", marked.id());

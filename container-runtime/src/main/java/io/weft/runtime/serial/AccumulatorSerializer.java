@@ -53,6 +53,6 @@ final class AccumulatorSerializer extends Serializer<Accumulator<?, ?>> {
 
     @Override
     public Accumulator<?, ?> copy(Kryo kryo, Accumulator<?, ?> original) {
-        return original.copy();
+        return fields.copy(kryo, original);
     }
 }
