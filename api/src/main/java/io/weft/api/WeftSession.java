@@ -125,31 +125,23 @@ public final class WeftSession implements AutoCloseable {
 
     // ---- accumulators, checkpoints and session factories (issue 13) ----
 
-    /**
-     * @param name a name for logs
-     * @return a new registered accumulator summing doubles
-     */
+    /** A new registered accumulator summing doubles; {@code name} is for logs. */
     public DoubleAccumulator doubleAccumulator(String name) {
         checkOpen();
         return engine.register(new DoubleAccumulator(), name);
     }
 
-    /**
-     * @param name a name for logs
-     * @param <T> element type
-     * @return a new registered accumulator collecting elements into a list
-     */
+    /** A new registered accumulator collecting elements into a list; {@code name} is for logs. */
     public <T> CollectionAccumulator<T> collectionAccumulator(String name) {
         checkOpen();
         return engine.register(new CollectionAccumulator<>(), name);
     }
 
     /**
-     * Registers a user-defined accumulator (Spark's {@code SparkContext.register}); do it before a function
-     * captures it.
+     * Registers a user-defined accumulator, before a function captures it (Spark's {@code register}).
      *
-     * @param accumulator a new accumulator, not yet registered
-     * @param name a name for logs
+     * @param accumulator a new accumulator
+     * @param name for logs
      * @throws IllegalStateException if it is already registered
      */
     public void register(Accumulator<?, ?> accumulator, String name) {
@@ -158,8 +150,8 @@ public final class WeftSession implements AutoCloseable {
     }
 
     /**
-     * Sets the directory where {@link Dataset#checkpoint()} writes: a subdirectory named after the application
-     * is created in it (and deleted when the session closes, unless {@code weft.checkpoint.cleanOnClose=false}).
+     * Sets where {@link Dataset#checkpoint()} writes: in a subdirectory named after the application, deleted when
+     * the session closes unless {@code weft.checkpoint.cleanOnClose=false}.
      *
      * @param dir a Hadoop path every executor can read (HDFS on YARN)
      */
@@ -173,82 +165,45 @@ public final class WeftSession implements AutoCloseable {
         return engine.checkpointDir();
     }
 
-    /**
-     * A dataset of a driver-side list in {@link #defaultParallelism()} slices.
-     *
-     * @param data the records (copied)
-     * @param <T> record type
-     * @return the dataset
-     */
+    /** A dataset of a driver-side list (copied) in {@link #defaultParallelism()} slices. */
     public <T> Dataset<T> parallelize(List<T> data) {
         return parallelize(data, defaultParallelism());
     }
 
-    /**
-     * A pair dataset of a driver-side list in {@link #defaultParallelism()} slices, with no partitioner.
-     *
-     * @param data the pairs (copied)
-     * @param <K> key type
-     * @param <V> value type
-     * @return the dataset
-     */
+    /** A pair dataset of a driver-side list (copied) in {@link #defaultParallelism()} slices, no partitioner. */
     public <K, V> PairDataset<K, V> parallelizePairs(List<Pair<K, V>> data) {
         return parallelizePairs(data, defaultParallelism());
     }
 
-    /**
-     * A pair dataset of a driver-side list cut into {@code numPartitions} contiguous slices, with no partitioner.
-     *
-     * @param data the pairs (copied)
-     * @param numPartitions at least 1
-     * @param <K> key type
-     * @param <V> value type
-     * @return the dataset
-     */
+    /** A pair dataset of a driver-side list (copied) in {@code numPartitions} (at least 1) slices, no partitioner. */
     public <K, V> PairDataset<K, V> parallelizePairs(List<Pair<K, V>> data, int numPartitions) {
         checkOpen();
         return new PairDataset<>(this, new ParallelizeNode<>(engine.newNodeId(), CallSites.of("parallelizePairs"),
                 data, numPartitions));
     }
 
-    /**
-     * @param <T> record type
-     * @return a dataset with no partitions and no records
-     */
+    /** A dataset with no partitions and no records (Spark's {@code emptyRDD}). */
     public <T> Dataset<T> emptyDataset() {
         checkOpen();
         return new Dataset<>(this, new EmptyNode<>(engine.newNodeId(), CallSites.of("emptyDataset")));
     }
 
-    /**
-     * @param start the first value
-     * @param end the bound, exclusive
-     * @return {@code start, start + 1, ..., end - 1} in {@link #defaultParallelism()} partitions
-     */
+    /** {@code range(start, end, 1, defaultParallelism())}. */
     public Dataset<Long> range(long start, long end) {
         return range(start, end, 1, defaultParallelism());
     }
 
-    /**
-     * @param start the first value
-     * @param end the bound, exclusive
-     * @param step the increment, not zero (negative for a descending range)
-     * @return the values in {@link #defaultParallelism()} partitions
-     */
+    /** {@code range(start, end, step, defaultParallelism())}. */
     public Dataset<Long> range(long start, long end, long step) {
         return range(start, end, step, defaultParallelism());
     }
 
     /**
-     * The longs from {@code start} towards {@code end} (exclusive) by {@code step}, as Spark's
-     * {@code SparkContext.range}: each partition computes its slice, nothing is listed on the driver, and values
-     * never overflow.
+     * The longs from {@code start} towards {@code end} (exclusive) by {@code step} (not 0; negative descends), as
+     * Spark's {@code SparkContext.range}: each partition computes its slice (nothing is listed on the driver) and
+     * values never overflow.
      *
-     * @param start the first value
-     * @param end the bound, exclusive
-     * @param step the increment, not zero (negative for a descending range)
-     * @param numPartitions at least 1
-     * @return the values, in order across partitions
+     * @return the values, in order across {@code numPartitions} partitions
      */
     public Dataset<Long> range(long start, long end, long step, int numPartitions) {
         checkOpen();
