@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@code doCheckpoint}): their ancestors are cut off with them.
  *
  * <p>Thread-safe: user threads call it around their jobs; writing is serialized, so two jobs on one marked node
- * write it once.
+ * write it once. Jobs whose lineage has no pending checkpoint never wait for another job's checkpoint.
  */
 final class Checkpoints {
 
@@ -97,8 +97,15 @@ final class Checkpoints {
      *
      * @param node the job's final node
      */
-    synchronized void beforeJob(Node<?> node) {
-        for (Node<?> marked : pending(node)) {
+    void beforeJob(Node<?> node) {
+        List<Node<?>> marked = pending(node);
+        if (!marked.isEmpty()) {
+            persistForCheckpoint(marked);
+        }
+    }
+
+    private synchronized void persistForCheckpoint(List<Node<?>> nodes) {
+        for (Node<?> marked : nodes) {
             if (marked.storageLevel() == null && marked.pendingCheckpoint() == CheckpointKind.RELIABLE) {
                 marked.setStorageLevel(StorageLevel.MEMORY_AND_DISK);
                 persistedForCheckpoint.add(marked.id());
@@ -112,8 +119,16 @@ final class Checkpoints {
      * @param node the job's final node
      * @throws WeftException when a checkpoint cannot be written
      */
+    void afterJob(Node<?> node) {
+        // Most jobs have nothing to write: only those that do take the lock (and hold it while writing, so a
+        // concurrent job on the same node waits and then finds it written).
+        if (!pending(node).isEmpty()) {
+            write(node);
+        }
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
-    synchronized void afterJob(Node<?> node) {
+    private synchronized void write(Node<?> node) {
         for (Node marked : pending(node)) {
             if (marked.pendingCheckpoint() == CheckpointKind.LOCAL) {
                 if (marked.storageLevel() == null) {
