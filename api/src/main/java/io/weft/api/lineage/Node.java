@@ -11,8 +11,11 @@ import java.util.Optional;
  * One step of a dataset's lineage: how to compute each of its partitions from its dependencies.
  *
  * <p>Nodes are created on the driver and are immutable there except for their storage level, which
- * {@code cache()}/{@code persist()} set before a job runs. Executors receive deserialized copies and call
- * {@link #iterator(int, TaskContext)} on task threads.
+ * {@code cache()}/{@code persist()} set before a job runs, and their checkpoint state: asked for by
+ * {@code checkpoint()}/{@code localCheckpoint()}, then set by the engine once the partitions are written, after
+ * which {@link #lineageDependencies()} is empty and every partition is read back instead of computed. Executors
+ * receive deserialized copies and call {@link #iterator(int, TaskContext)} on task threads. Subclasses implement
+ * {@link #dependencies()} and {@link #compute}; the checkpoint handling wraps them and needs nothing from them.
  *
  * @param <T> the record type
  */
