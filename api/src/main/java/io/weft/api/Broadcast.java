@@ -8,7 +8,7 @@ import java.io.Serializable;
  *
  * <p>{@link #value()} may be called from any thread on the driver and on executors. On an executor the first
  * call fetches and deserializes the value; later calls, from any task on that executor, return the same object,
- * so it must not be modified.
+ * so it must not be modified. {@link #unpersist()} and {@link #destroy()} free it, as in Spark.
  *
  * @param <T> the value type
  */
@@ -28,4 +28,22 @@ public interface Broadcast<T> extends Serializable {
      * @return the id
      */
     long id();
+
+    // ---- lifecycle ----
+
+    /**
+     * Drops the executors' copies of the value. A task that uses the broadcast afterwards fetches it again. The
+     * driver keeps the value. Driver only; does not wait for the executors.
+     */
+    void unpersist();
+
+    /**
+     * Removes all of the broadcast's data: the executors' copies, the file they fetch it from, and the driver's
+     * reference to the value. Using it afterwards (on the driver, or in a task) fails with an error saying it was
+     * destroyed. Driver only; idempotent.
+     */
+    void destroy();
+
+    /** @return whether {@link #destroy()} was called */
+    boolean isDestroyed();
 }

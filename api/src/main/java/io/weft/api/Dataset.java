@@ -208,9 +208,10 @@ public class Dataset<T> extends DatasetTransformations<T> {
      *
      * @param level where to keep them
      * @return this dataset
+     * @throws UnsupportedOperationException when it is already persisted with another level (unpersist first)
      */
     public Dataset<T> persist(StorageLevel level) {
-        node.setStorageLevel(level);
+        Persistence.persist(node, level);
         return this;
     }
 
@@ -223,6 +224,43 @@ public class Dataset<T> extends DatasetTransformations<T> {
         node.setStorageLevel(null);
         session.engine().unpersist(node);
         return this;
+    }
+
+    // ---- checkpoints ----
+
+    /**
+     * Marks this dataset for checkpointing, as Spark's {@code checkpoint()}: after the next job that computes it,
+     * its partitions are written to the session's checkpoint directory and its lineage is cut (later jobs, and
+     * datasets derived from it before or after, read the files and never recompute its parents). Call it before
+     * any job on this dataset. Writing takes one more job, right after the first; the dataset is kept on the
+     * executors meanwhile, so that job does not recompute it.
+     *
+     * @throws IllegalStateException when {@link WeftSession#setCheckpointDir(String)} was not called
+     */
+    public void checkpoint() {
+        Persistence.checkpoint(session, node);
+    }
+
+    /**
+     * Marks this dataset for local checkpointing, as Spark's {@code localCheckpoint()}: persisted on the executors
+     * (with disk) and its lineage cut after the next job. Faster than {@link #checkpoint()} but not fault-tolerant:
+     * if an executor holding a partition is lost, jobs that need it fail with an error saying so.
+     *
+     * @return this dataset
+     */
+    public Dataset<T> localCheckpoint() {
+        Persistence.localCheckpoint(node);
+        return this;
+    }
+
+    /** @return whether this dataset's partitions are checkpointed (reliably or locally) and its lineage cut */
+    public boolean isCheckpointed() {
+        return node.isCheckpointed();
+    }
+
+    /** @return the directory holding this dataset's reliable checkpoint, once written */
+    public java.util.Optional<String> getCheckpointFile() {
+        return node.checkpointLocation();
     }
 
     /** @return the number of partitions */

@@ -1,88 +1,86 @@
 package io.weft.api;
 
-import io.weft.api.lineage.TaskContext;
-import java.io.Serializable;
-import java.util.concurrent.atomic.LongAdder;
-
 /**
- * A counter that tasks add to and the driver reads. Create one with {@link WeftSession#longAccumulator(String)}.
- *
- * <p>Inside a task, {@link #add(long)} records the update against that task attempt; the driver adds it to the
- * total only when the attempt succeeds and only for the first successful attempt of a partition, so retried or
- * speculative attempts never count twice. Updates made inside transformations are counted every time a job
- * computes that partition (as in Spark): for exact counts, update accumulators in actions such as
- * {@link Dataset#foreach}. Thread-safe.
+ * Sums longs (and counts the additions), as Spark's {@code LongAccumulator}. Create one with
+ * {@link WeftSession#longAccumulator(String)}; see {@link Accumulator} for when updates count. Thread-safe.
  */
-public final class LongAccumulator implements Serializable {
+public final class LongAccumulator extends Accumulator<Long, Long> {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    private final long id;
-    private final String name;
-    /** Only on the driver: executors receive a copy without it, and their updates go to the running task. */
-    private final transient LongAdder total;
+    private long sum;
+    private long count;
 
-    /**
-     * Used by the engine; users call {@link WeftSession#longAccumulator(String)}.
-     *
-     * @param id an id unique within the application
-     * @param name a name for logs and the UI
-     */
-    public LongAccumulator(long id, String name) {
-        this.id = id;
-        this.name = name;
-        this.total = new LongAdder();
+    /** A zero accumulator; register it with {@link WeftSession#register(Accumulator, String)} before use. */
+    public LongAccumulator() {
     }
 
-    /**
-     * Adds to the accumulator: inside a task, to that attempt's updates; on the driver, to the total.
-     *
-     * @param delta the amount
-     */
-    public void add(long delta) {
-        TaskContext task = TaskContext.current();
-        if (task != null) {
-            task.addAccumulatorUpdate(id, delta);
-        } else if (total != null) {
-            total.add(delta);
-        } else {
-            throw new IllegalStateException("Accumulator '" + name + "' was used on an executor outside a task");
-        }
-    }
-
-    /**
-     * The total of the updates of successful tasks so far. Only on the driver.
-     *
-     * @return the total
-     * @throws IllegalStateException on an executor, where totals are not known
-     */
-    public long value() {
-        if (total == null) {
-            throw new IllegalStateException("Accumulator '" + name + "' can only be read on the driver");
-        }
-        return total.sum();
-    }
-
-    /**
-     * The accumulator's id.
-     *
-     * @return the id
-     */
-    public long id() {
-        return id;
-    }
-
-    /**
-     * The accumulator's name.
-     *
-     * @return the name
-     */
-    public String name() {
-        return name;
+    /** @param delta added to the sum */
+    public synchronized void add(long delta) {
+        sum += delta;
+        count++;
     }
 
     @Override
-    public String toString() {
-        return "LongAccumulator(" + name + (total == null ? ")" : "=" + total.sum() + ")");
+    public void add(Long delta) {
+        add(delta.longValue());
+    }
+
+    @Override
+    public synchronized boolean isZero() {
+        return sum == 0 && count == 0;
+    }
+
+    @Override
+    public synchronized LongAccumulator copy() {
+        LongAccumulator copy = new LongAccumulator();
+        copy.sum = sum;
+        copy.count = count;
+        return copy;
+    }
+
+    @Override
+    public synchronized void reset() {
+        sum = 0;
+        count = 0;
+    }
+
+    @Override
+    public void merge(Accumulator<Long, Long> other) {
+        if (!(other instanceof LongAccumulator o)) {
+            throw new UnsupportedOperationException("Cannot merge " + getClass().getSimpleName() + " with "
+                    + other.getClass().getSimpleName());
+        }
+        long otherSum;
+        long otherCount;
+        synchronized (o) {
+            otherSum = o.sum;
+            otherCount = o.count;
+        }
+        synchronized (this) {
+            sum += otherSum;
+            count += otherCount;
+        }
+    }
+
+    /** @return the sum */
+    @Override
+    public synchronized Long value() {
+        return sum;
+    }
+
+    /** @return the sum */
+    public synchronized long sum() {
+        return sum;
+    }
+
+    /** @return how many values were added */
+    public synchronized long count() {
+        return count;
+    }
+
+    /** @return the mean of the added values, or NaN when none was */
+    public synchronized double avg() {
+        return count == 0 ? Double.NaN : (double) sum / count;
     }
 }

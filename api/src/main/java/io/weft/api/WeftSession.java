@@ -1,6 +1,8 @@
 package io.weft.api;
 
+import io.weft.api.lineage.EmptyNode;
 import io.weft.api.lineage.ParallelizeNode;
+import io.weft.api.lineage.RangeNode;
 import io.weft.api.spi.Engine;
 import io.weft.api.spi.EngineFactory;
 import java.util.LinkedHashMap;
@@ -153,7 +155,95 @@ public final class WeftSession implements AutoCloseable {
      */
     public LongAccumulator longAccumulator(String name) {
         checkOpen();
-        return engine.longAccumulator(name);
+        return engine.register(new LongAccumulator(), name);
+    }
+
+    // ---- accumulators, checkpoints and session factories (issue 13) ----
+
+    /** A new registered accumulator summing doubles; {@code name} is for logs. */
+    public DoubleAccumulator doubleAccumulator(String name) {
+        checkOpen();
+        return engine.register(new DoubleAccumulator(), name);
+    }
+
+    /** A new registered accumulator collecting elements into a list; {@code name} is for logs. */
+    public <T> CollectionAccumulator<T> collectionAccumulator(String name) {
+        checkOpen();
+        return engine.register(new CollectionAccumulator<>(), name);
+    }
+
+    /**
+     * Registers a user-defined accumulator, before a function captures it (Spark's {@code register}).
+     *
+     * @param accumulator a new accumulator
+     * @param name for logs
+     * @throws IllegalStateException if it is already registered
+     */
+    public void register(Accumulator<?, ?> accumulator, String name) {
+        checkOpen();
+        engine.register(accumulator, name);
+    }
+
+    /**
+     * Sets where {@link Dataset#checkpoint()} writes: in a subdirectory named after the application, deleted when
+     * the session closes unless {@code weft.checkpoint.cleanOnClose=false}.
+     *
+     * @param dir a Hadoop path every executor can read (HDFS on YARN)
+     */
+    public void setCheckpointDir(String dir) {
+        checkOpen();
+        engine.setCheckpointDir(dir);
+    }
+
+    /** @return the application's checkpoint directory, once set */
+    public java.util.Optional<String> getCheckpointDir() {
+        return engine.checkpointDir();
+    }
+
+    /** A dataset of a driver-side list (copied) in {@link #defaultParallelism()} slices. */
+    public <T> Dataset<T> parallelize(List<T> data) {
+        return parallelize(data, defaultParallelism());
+    }
+
+    /** A pair dataset of a driver-side list (copied) in {@link #defaultParallelism()} slices, no partitioner. */
+    public <K, V> PairDataset<K, V> parallelizePairs(List<Pair<K, V>> data) {
+        return parallelizePairs(data, defaultParallelism());
+    }
+
+    /** A pair dataset of a driver-side list (copied) in {@code numPartitions} (at least 1) slices, no partitioner. */
+    public <K, V> PairDataset<K, V> parallelizePairs(List<Pair<K, V>> data, int numPartitions) {
+        checkOpen();
+        return new PairDataset<>(this, new ParallelizeNode<>(engine.newNodeId(), CallSites.of("parallelizePairs"),
+                data, numPartitions));
+    }
+
+    /** A dataset with no partitions and no records (Spark's {@code emptyRDD}). */
+    public <T> Dataset<T> emptyDataset() {
+        checkOpen();
+        return new Dataset<>(this, new EmptyNode<>(engine.newNodeId(), CallSites.of("emptyDataset")));
+    }
+
+    /** {@code range(start, end, 1, defaultParallelism())}. */
+    public Dataset<Long> range(long start, long end) {
+        return range(start, end, 1, defaultParallelism());
+    }
+
+    /** {@code range(start, end, step, defaultParallelism())}. */
+    public Dataset<Long> range(long start, long end, long step) {
+        return range(start, end, step, defaultParallelism());
+    }
+
+    /**
+     * The longs from {@code start} towards {@code end} (exclusive) by {@code step} (not 0; negative descends), as
+     * Spark's {@code SparkContext.range}: each partition computes its slice (nothing is listed on the driver) and
+     * values never overflow.
+     *
+     * @return the values, in order across {@code numPartitions} partitions
+     */
+    public Dataset<Long> range(long start, long end, long step, int numPartitions) {
+        checkOpen();
+        return new Dataset<>(this, new RangeNode(engine.newNodeId(), CallSites.of("range"), start, end, step,
+                numPartitions));
     }
 
     /** @return the default number of partitions: the total number of executor cores */

@@ -101,6 +101,10 @@ public final class ConfigKeys {
     public static final ConfigKey<String> EXECUTOR_JAVA_OPTIONS = string("weft.executor.extraJavaOptions", "",
             "Extra JVM options for executor JVMs (local-cluster and YARN containers).");
 
+    /** Whether closing the session deletes its checkpoint files. */
+    public static final ConfigKey<Boolean> CHECKPOINT_CLEAN_ON_CLOSE = bool("weft.checkpoint.cleanOnClose", "true",
+            "Whether closing the session deletes its subdirectory of the checkpoint directory (checkpoint()).");
+
     /** Whether the driver serves its status pages. */
     public static final ConfigKey<Boolean> UI_ENABLED = bool("weft.ui.enabled", "true",
             "Whether the driver serves its status pages and JSON API (on YARN: the application's tracking URL).");
@@ -190,7 +194,7 @@ public final class ConfigKeys {
             EXECUTOR_JAVA_OPTIONS, UI_ENABLED, UI_PORT, UI_PROGRESS, EVENT_LOG_DIR, HISTORY_ADDRESS, EXCLUDE_ENABLED,
             EXCLUDE_MAX_FAILURES_PER_EXECUTOR, EXCLUDE_MAX_EXECUTORS_PER_NODE, EXCLUDE_TIMEOUT,
             EXCLUDE_UNSCHEDULABLE_TIMEOUT, SPECULATION, SPECULATION_QUANTILE, SPECULATION_MULTIPLIER,
-            SPECULATION_MIN_RUNTIME);
+            SPECULATION_MIN_RUNTIME, CHECKPOINT_CLEAN_ON_CLOSE);
 
     /** Prefix of settings passed to the Hadoop configuration with the prefix removed. */
     public static final String HADOOP_PREFIX = "weft.hadoop.";

@@ -39,6 +39,14 @@ public interface ClusterBackend extends TaskLauncher, AutoCloseable {
      */
     void unpersist(int nodeId);
 
+    /**
+     * Drops a broadcast's value on every executor; a task that uses it again fetches it again. Any thread.
+     *
+     * @param broadcastId the broadcast
+     */
+    default void unpersistBroadcast(long broadcastId) {
+    }
+
     /** Stops every executor. Idempotent. */
     @Override
     void close();

@@ -3,7 +3,7 @@ package io.weft.driver;
 import io.weft.api.Broadcast;
 import io.weft.api.JobCancelledException;
 import io.weft.api.JobFailedException;
-import io.weft.api.LongAccumulator;
+import io.weft.api.Accumulator;
 import io.weft.api.SerializableFunction;
 import io.weft.api.WeftException;
 import io.weft.api.lineage.Node;
@@ -13,8 +13,6 @@ import io.weft.planner.Digests;
 import io.weft.planner.MapOutputJournal;
 import io.weft.planner.SchedulerConfig;
 import io.weft.planner.SchedulerListener;
-import io.weft.runtime.broadcast.BroadcastStore;
-import io.weft.runtime.broadcast.FileBroadcast;
 import io.weft.conf.ConfigKeys;
 import io.weft.conf.WeftConf;
 import io.weft.runtime.io.TextFileNode;
@@ -26,12 +24,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -60,9 +55,9 @@ public final class DriverEngine implements Engine {
     private final FileSystem shuffleFs;
     private final AtomicInteger nodeIds = new AtomicInteger();
     private final AtomicInteger shuffleIds = new AtomicInteger();
-    private final AtomicLong broadcastIds = new AtomicLong();
-    private final AtomicLong accumulatorIds = new AtomicLong();
-    private final Map<Long, LongAccumulator> accumulators = new ConcurrentHashMap<>();
+    private final AccumulatorRegistry accumulators = new AccumulatorRegistry();
+    private final DriverBroadcasts broadcasts;
+    private final Checkpoints checkpoints;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
     private final ListenerBus listeners = new ListenerBus();
@@ -143,10 +138,13 @@ public final class DriverEngine implements Engine {
         this.shutdownHook = new Thread(attempt.mayBeRetried() ? () -> { } : this::deleteShuffleDir,
                 "weft-shuffle-cleanup-" + applicationId);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.broadcasts = new DriverBroadcasts(shuffleFs, shuffleDir, kryo, backend);
+        this.checkpoints = new Checkpoints(applicationId, hadoopConf, this::runJobOnly, backend::unpersist,
+                conf.get(ConfigKeys.CHECKPOINT_CLEAN_ON_CLOSE));
         this.journal = attempt.journaled() ? new FileMapOutputJournal(shuffleFs, shuffleDir, attempt.number()) : null;
         SchedulerConfig limits = schedulerConfig(conf, backend.excludesFailingExecutors());
         this.scheduler = new DagScheduler(limits, backend,
-                new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE)), this::applyAccumulators,
+                new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE)), accumulators,
                 listeners, journal != null ? journal : MapOutputJournal.NONE, System::currentTimeMillis, r -> {
                     Thread t = new Thread(r, "weft-scheduler");
                     t.setDaemon(true);
@@ -281,12 +279,29 @@ public final class DriverEngine implements Engine {
     public <T, U> List<U> runJob(Node<T> node, SerializableFunction<Iterator<T>, U> partitionFunction,
             int[] partitions, String callSite) {
         checkOpen();
+        checkpoints.beforeJob(node);
+        List<U> results = runJobOnly(node, partitionFunction, partitions, callSite);
+        checkpoints.afterJob(node);
+        return results;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private List<?> runJobOnly(Node node, SerializableFunction function, String callSite) {
+        return runJobOnly(node, function, null, callSite);
+    }
+
+    /** Runs one job, without the checkpoints it may lead to. */
+    private <T, U> List<U> runJobOnly(Node<T> node, SerializableFunction<Iterator<T>, U> partitionFunction,
+            int[] partitions, String callSite) {
         int[] selected = partitions;
         if (selected == null) {
             selected = new int[node.numPartitions()];
             for (int i = 0; i < selected.length; i++) {
                 selected[i] = i;
             }
+        }
+        if (selected.length == 0) {
+            return new ArrayList<>();
         }
         List<byte[]> raw;
         try {
@@ -382,33 +397,26 @@ public final class DriverEngine implements Engine {
     @Override
     public <T> Broadcast<T> broadcast(T value) {
         checkOpen();
-        long id = broadcastIds.getAndIncrement();
-        Path file = new Path(new Path(shuffleDir, "broadcast"), "broadcast_" + id);
-        try {
-            BroadcastStore.write(shuffleFs, file, kryo.serialize(value));
-        } catch (IOException e) {
-            throw new WeftException("Could not write broadcast " + id + " to " + file + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new WeftException("Could not serialize the broadcast value of type "
-                    + (value == null ? "null" : value.getClass().getName()) + ": " + e.getMessage(), e);
-        }
-        return new FileBroadcast<>(id, file.toString(), value);
+        return broadcasts.create(value);
+    }
+
+    // ---- accumulators and checkpoints ----
+
+    @Override
+    public <A extends Accumulator<?, ?>> A register(A accumulator, String name) {
+        checkOpen();
+        return accumulators.register(accumulator, name);
     }
 
     @Override
-    public LongAccumulator longAccumulator(String name) {
-        LongAccumulator accumulator = new LongAccumulator(accumulatorIds.getAndIncrement(), name);
-        accumulators.put(accumulator.id(), accumulator);
-        return accumulator;
+    public void setCheckpointDir(String dir) {
+        checkOpen();
+        checkpoints.setDirectory(dir);
     }
 
-    private void applyAccumulators(Map<Long, Long> updates) {
-        updates.forEach((id, delta) -> {
-            LongAccumulator accumulator = accumulators.get(id);
-            if (accumulator != null) {
-                accumulator.add(delta);
-            }
-        });
+    @Override
+    public java.util.Optional<String> checkpointDir() {
+        return java.util.Optional.ofNullable(checkpoints.directory());
     }
 
     // ---- job groups and cancellation ----
@@ -449,6 +457,7 @@ public final class DriverEngine implements Engine {
             journal.close();
         }
         deleteShuffleDir();
+        checkpoints.close();
         for (AutoCloseable resource : closeWith) {
             try {
                 resource.close();

@@ -62,7 +62,8 @@ public final class StagePlanner {
     }
 
     /**
-     * The shuffles a node's stage reads directly: found by walking narrow dependencies until shuffle ones.
+     * The shuffles a node's stage reads directly: found by walking narrow dependencies until shuffle ones. A
+     * checkpointed node has none ({@link Node#lineageDependencies()}): its stage starts there.
      *
      * @param node a stage's last node
      * @return the shuffle dependencies, in discovery order, without duplicates
@@ -77,7 +78,7 @@ public final class StagePlanner {
             if (!visited.add(current.id())) {
                 continue;
             }
-            for (Dependency<?> dep : current.dependencies()) {
+            for (Dependency<?> dep : current.lineageDependencies()) {
                 if (dep instanceof ShuffleDependency<?, ?, ?> shuffle) {
                     found.putIfAbsent(shuffle.shuffleId(), shuffle);
                 } else if (dep instanceof NarrowDependency<?> narrow) {

@@ -12,10 +12,11 @@ public sealed interface TaskOutcome extends Serializable {
      *
      * @param result a result task's serialized result, or {@code null} for a map task
      * @param mapStatus a map task's committed output, or {@code null} for a result task
-     * @param accumulatorUpdates accumulator id to delta, counted only for a partition's first success
+     * @param accumulatorUpdates accumulator id to the attempt's update (opaque to the planner: a task's copy of the
+     *     accumulator), counted only for a partition's first success
      * @param metrics what the task did
      */
-    record Success(byte[] result, MapStatus mapStatus, Map<Long, Long> accumulatorUpdates, TaskMetrics metrics)
+    record Success(byte[] result, MapStatus mapStatus, Map<Long, ?> accumulatorUpdates, TaskMetrics metrics)
             implements TaskOutcome {
     }
 

@@ -72,8 +72,8 @@ final class TestingCluster implements TaskLauncher, StageSerializer, Accumulator
     }
 
     @Override
-    public void apply(Map<Long, Long> updates) {
-        updates.forEach((id, delta) -> accumulators.merge(id, delta, Long::sum));
+    public void apply(Map<Long, ?> updates) {
+        updates.forEach((id, delta) -> accumulators.merge(id, (Long) delta, Long::sum));
     }
 
     /** Takes the tasks launched since the last call. */

@@ -11,8 +11,11 @@ import java.util.Optional;
  * One step of a dataset's lineage: how to compute each of its partitions from its dependencies.
  *
  * <p>Nodes are created on the driver and are immutable there except for their storage level, which
- * {@code cache()}/{@code persist()} set before a job runs. Executors receive deserialized copies and call
- * {@link #iterator(int, TaskContext)} on task threads.
+ * {@code cache()}/{@code persist()} set before a job runs, and their checkpoint state: asked for by
+ * {@code checkpoint()}/{@code localCheckpoint()}, then set by the engine once the partitions are written, after
+ * which {@link #lineageDependencies()} is empty and every partition is read back instead of computed. Executors
+ * receive deserialized copies and call {@link #iterator(int, TaskContext)} on task threads. Subclasses implement
+ * {@link #dependencies()} and {@link #compute}; the checkpoint handling wraps them and needs nothing from them.
  *
  * @param <T> the record type
  */
@@ -23,6 +26,9 @@ public abstract class Node<T> implements Serializable {
     private final int id;
     private final String name;
     private volatile StorageLevel storageLevel;
+    /** Driver-set, like the storage level: a checkpoint asked for, then where its written partitions are. */
+    private volatile CheckpointKind checkpointRequest;
+    private volatile CheckpointedPartitions<T> checkpointed;
 
     /**
      * @param id an id unique within the application
@@ -46,7 +52,12 @@ public abstract class Node<T> implements Serializable {
     /** @return the number of partitions */
     public abstract int numPartitions();
 
-    /** @return the dependencies on parent nodes, narrow or shuffle */
+    /**
+     * The dependencies on parent nodes, narrow or shuffle, as this node's operator defines them. Schedulers call
+     * {@link #lineageDependencies()}, which honours checkpoints.
+     *
+     * @return the dependencies
+     */
     public abstract List<Dependency<?>> dependencies();
 
     /** @return the partitioner that places this node's keys, when it is known */
@@ -82,7 +93,8 @@ public abstract class Node<T> implements Serializable {
      * @return the records
      */
     public final Iterator<T> iterator(int partition, TaskContext context) {
-        return storageLevel == null ? compute(partition, context) : context.getOrCompute(this, partition);
+        return storageLevel == null ? computeOrReadCheckpoint(partition, context)
+                : context.getOrCompute(this, partition);
     }
 
     /**
@@ -93,7 +105,61 @@ public abstract class Node<T> implements Serializable {
      * @return the records
      */
     public final Iterator<T> computeUncached(int partition, TaskContext context) {
-        return compute(partition, context);
+        return computeOrReadCheckpoint(partition, context);
+    }
+
+    private Iterator<T> computeOrReadCheckpoint(int partition, TaskContext context) {
+        CheckpointedPartitions<T> written = checkpointed;
+        return written != null ? written.read(this, partition, context) : compute(partition, context);
+    }
+
+    // ---- checkpoints ----
+
+    /**
+     * The dependencies the planner and the engine follow: none once this node is checkpointed (its partitions
+     * are read back from the checkpoint, so its lineage is cut for every job, including those of children made
+     * earlier), otherwise {@link #dependencies()}.
+     *
+     * @return the dependencies to follow
+     */
+    public final List<Dependency<?>> lineageDependencies() {
+        return checkpointed != null ? List.of() : dependencies();
+    }
+
+    /**
+     * Marks this node for checkpointing after the next job that computes it. Driver only.
+     *
+     * @param kind reliable (files) or local (executor storage)
+     */
+    public final void requestCheckpoint(CheckpointKind kind) {
+        if (checkpointed == null) {
+            checkpointRequest = kind;
+        }
+    }
+
+    /** @return the checkpoint asked for and not yet written, or {@code null} */
+    public final CheckpointKind pendingCheckpoint() {
+        return checkpointed == null ? checkpointRequest : null;
+    }
+
+    /**
+     * Records that this node's partitions are written: from now on they are read from there. Driver only.
+     *
+     * @param partitions where the partitions are
+     */
+    public final void checkpointWritten(CheckpointedPartitions<T> partitions) {
+        this.checkpointed = partitions;
+    }
+
+    /** @return whether this node's partitions are checkpointed and its lineage cut */
+    public final boolean isCheckpointed() {
+        return checkpointed != null;
+    }
+
+    /** @return the checkpoint's directory, for a reliable checkpoint once written */
+    public final Optional<String> checkpointLocation() {
+        CheckpointedPartitions<T> written = checkpointed;
+        return written == null ? Optional.empty() : Optional.ofNullable(written.location());
     }
 
     /** @return the storage level, or {@code null} when this node is not persisted */

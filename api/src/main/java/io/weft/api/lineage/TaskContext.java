@@ -94,12 +94,25 @@ public interface TaskContext {
     <T> T copy(T value);
 
     /**
-     * Records an accumulator update for this attempt; it counts only if the attempt is the first to succeed.
+     * Takes a task-side copy of an accumulator, deserialized with this task's code: its value is sent to the
+     * driver when the attempt succeeds (and merged only if it is the partition's first success).
      *
-     * @param accumulatorId the accumulator
-     * @param delta the amount
+     * @param accumulator the task's copy
      */
-    void addAccumulatorUpdate(long accumulatorId, long delta);
+    void registerAccumulator(io.weft.api.Accumulator<?, ?> accumulator);
+
+    /**
+     * A persisted node's partition only if the executor's cache holds it: never computes it (for locally
+     * checkpointed nodes, whose lineage is gone).
+     *
+     * @param node a node with a storage level
+     * @param partition the partition
+     * @param <T> record type
+     * @return the records, or {@code null} when the partition is not in this executor's cache
+     */
+    default <T> Iterator<T> cachedPartition(Node<T> node, int partition) {
+        return null;
+    }
 
     /**
      * Runs {@code listener} once this task attempt ends, whether it succeeded, failed or was killed: on the task's

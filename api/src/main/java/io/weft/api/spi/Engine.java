@@ -1,7 +1,7 @@
 package io.weft.api.spi;
 
+import io.weft.api.Accumulator;
 import io.weft.api.Broadcast;
-import io.weft.api.LongAccumulator;
 import io.weft.api.SerializableFunction;
 import io.weft.api.lineage.Node;
 import java.util.Iterator;
@@ -84,11 +84,28 @@ public interface Engine extends AutoCloseable {
      */
     <T> Broadcast<T> broadcast(T value);
 
+    // ---- accumulators and checkpoints ----
+
     /**
-     * @param name the accumulator's name
-     * @return a new registered accumulator
+     * Registers a driver-side accumulator, so tasks that capture it send their updates back to it.
+     *
+     * @param accumulator a new, unregistered accumulator
+     * @param name its name
+     * @param <A> its type
+     * @return the accumulator
+     * @throws IllegalStateException if it is already registered
      */
-    LongAccumulator longAccumulator(String name);
+    <A extends Accumulator<?, ?>> A register(A accumulator, String name);
+
+    /**
+     * Sets the directory under which reliable checkpoints go (in a subdirectory for the application).
+     *
+     * @param dir a Hadoop path every executor can read
+     */
+    void setCheckpointDir(String dir);
+
+    /** @return the application's checkpoint directory, once set */
+    java.util.Optional<String> checkpointDir();
 
     /**
      * Drops a node's cached partitions from every executor.

@@ -52,6 +52,15 @@ public final class BroadcastStore {
         }
     }
 
+    /**
+     * Drops a value; a later {@link #get} fetches it again.
+     *
+     * @param id the broadcast
+     */
+    public void remove(long id) {
+        values.remove(id);
+    }
+
     /** @return how many broadcast files this executor has read */
     public long fetches() {
         return fetches.get();

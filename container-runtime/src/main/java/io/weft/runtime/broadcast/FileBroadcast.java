@@ -6,7 +6,7 @@ import io.weft.runtime.executor.ExecutorTaskContext;
 /**
  * A broadcast whose value the driver wrote once to the application's directory on the shuffle file system;
  * each executor reads it the first time one of its tasks asks and keeps it for all later tasks. Travels as its
- * id and path only.
+ * id, path and whether it was destroyed.
  *
  * @param <T> the value type
  */
@@ -16,24 +16,32 @@ public final class FileBroadcast<T> implements Broadcast<T> {
 
     private final long id;
     private final String path;
+    /** Set on the driver; copies serialized afterwards (in later tasks) carry it. */
+    private volatile boolean destroyed;
+    /** Only on the driver, until destroyed. */
+    private transient volatile T driverValue;
     /** Only on the driver. */
-    private final transient T driverValue;
+    private final transient BroadcastLifecycle lifecycle;
 
     /**
      * @param id unique within the application
      * @param path where the serialized value is
      * @param driverValue the value, on the driver
+     * @param lifecycle what unpersist and destroy do, on the driver
      */
-    public FileBroadcast(long id, String path, T driverValue) {
+    public FileBroadcast(long id, String path, T driverValue, BroadcastLifecycle lifecycle) {
         this.id = id;
         this.path = path;
         this.driverValue = driverValue;
+        this.lifecycle = lifecycle;
     }
 
     @Override
     public T value() {
-        if (driverValue != null) {
-            return driverValue;
+        checkNotDestroyed();
+        T local = driverValue;
+        if (local != null) {
+            return local;
         }
         return ExecutorTaskContext.currentEnvironment().broadcasts().get(id, path);
     }
@@ -41,6 +49,42 @@ public final class FileBroadcast<T> implements Broadcast<T> {
     @Override
     public long id() {
         return id;
+    }
+
+    @Override
+    public void unpersist() {
+        checkNotDestroyed();
+        driverSide("unpersist").unpersist(id);
+    }
+
+    @Override
+    public synchronized void destroy() {
+        if (destroyed) {
+            return;
+        }
+        BroadcastLifecycle driver = driverSide("destroy");
+        destroyed = true;
+        driverValue = null;
+        driver.destroy(id, path);
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+
+    private BroadcastLifecycle driverSide(String operation) {
+        if (lifecycle == null) {
+            throw new IllegalStateException(this + "." + operation + "() can only be called on the driver");
+        }
+        return lifecycle;
+    }
+
+    private void checkNotDestroyed() {
+        if (destroyed) {
+            throw new IllegalStateException("Attempted to use " + this + " after it was destroyed (destroy()"
+                    + " removed its value); create a new broadcast instead");
+        }
     }
 
     /** @return where the serialized value is */

@@ -1,33 +1,36 @@
 package io.weft.runtime.cache;
 
-import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
 import io.weft.api.StorageLevel;
 import io.weft.api.lineage.Iterators;
 import io.weft.api.lineage.Node;
 import io.weft.api.lineage.TaskContext;
 import io.weft.runtime.serial.KryoPool;
+import io.weft.runtime.serial.RecordStreams;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An executor's cached partitions ({@code cache()} / {@code persist()}). A partition is kept in memory while the
- * store's memory budget allows; past it, a {@link StorageLevel#MEMORY_AND_DISK} partition is written to local
- * disk and a {@link StorageLevel#MEMORY_ONLY} one is not kept (it is recomputed from lineage next time).
- * Thread-safe; two tasks computing the same partition at once both compute it and the first one stored wins.
+ * An executor's cached partitions ({@code cache()} / {@code persist()}), by {@link StorageLevel}: objects in
+ * memory ({@code MEMORY_ONLY}, {@code MEMORY_AND_DISK}), Kryo bytes in memory ({@code _SER}), or a Kryo file on
+ * local disk ({@code DISK_ONLY}, and the {@code _AND_DISK} levels once memory is full). Memory blocks count
+ * against the store's budget (objects by an estimate, bytes exactly); a partition that fits nowhere its level
+ * allows is not kept and is recomputed from lineage next time. {@link #remove} frees memory and deletes disk
+ * files. Thread-safe; two tasks computing the same partition at once both compute it and the first one stored
+ * wins.
  */
 public final class BlockStore {
 
@@ -63,14 +66,19 @@ public final class BlockStore {
      */
     @SuppressWarnings("unchecked")
     public <T> Iterator<T> getOrCompute(Node<T> node, int partition, TaskContext context) {
-        BlockId id = new BlockId(node.id(), partition);
-        Block cached = blocks.get(id);
+        Iterator<T> cached = getIfPresent(node, partition);
         if (cached != null) {
-            hits.incrementAndGet();
-            return (Iterator<T>) cached.iterator();
+            return cached;
         }
+        BlockId id = new BlockId(node.id(), partition);
         Iterator<T> computed = node.computeUncached(partition, context);
         StorageLevel level = node.storageLevel() == null ? StorageLevel.MEMORY_ONLY : node.storageLevel();
+        if (!level.useMemory()) {
+            return (Iterator<T>) toDisk(id, computed);
+        }
+        if (!level.deserialized()) {
+            return (Iterator<T>) storeSerialized(id, level, computed);
+        }
         List<T> values = new ArrayList<>();
         long estimate = 0;
         long perRecord = 0;
@@ -81,46 +89,78 @@ public final class BlockStore {
             }
             estimate = perRecord * values.size();
             if (memoryUsed.get() + estimate > memoryBudget) {
-                return (Iterator<T>) overflow(id, level, values, computed);
+                return (Iterator<T>) overflow(id, level, values.iterator(), computed);
             }
         }
-        if (memoryUsed.addAndGet(estimate) > memoryBudget) {
-            memoryUsed.addAndGet(-estimate);
-            return (Iterator<T>) overflow(id, level, values, Iterators.toList(computed).iterator());
+        if (!reserve(estimate)) {
+            return (Iterator<T>) overflow(id, level, values.iterator(), Iterators.toList(computed).iterator());
         }
-        if (blocks.putIfAbsent(id, new MemoryBlock(values, estimate)) != null) {
-            memoryUsed.addAndGet(-estimate);
-        }
-        return values.iterator();
+        return (Iterator<T>) store(id, new MemoryBlock(values, estimate));
     }
 
-    private Iterator<?> overflow(BlockId id, StorageLevel level, List<?> soFar, Iterator<?> rest) {
-        if (level == StorageLevel.MEMORY_ONLY) {
+    /**
+     * A partition only if it is stored; never computes.
+     *
+     * @param node the node
+     * @param partition the partition
+     * @param <T> record type
+     * @return the records, or {@code null} when the partition is not in this store
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Iterator<T> getIfPresent(Node<T> node, int partition) {
+        Block cached = blocks.get(new BlockId(node.id(), partition));
+        if (cached == null) {
+            return null;
+        }
+        hits.incrementAndGet();
+        return (Iterator<T>) cached.iterator();
+    }
+
+    /** Serialized levels: the whole partition as Kryo bytes, kept in memory if they fit, else on disk or not. */
+    private Iterator<?> storeSerialized(BlockId id, StorageLevel level, Iterator<?> computed) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        RecordStreams.write(kryo, bytes, computed);
+        byte[] data = bytes.toByteArray();
+        if (reserve(data.length)) {
+            return store(id, new SerializedBlock(data));
+        }
+        Iterator<?> records = RecordStreams.read(kryo, new ByteArrayInputStream(data));
+        return overflow(id, level, records, java.util.Collections.emptyIterator());
+    }
+
+    private boolean reserve(long bytes) {
+        if (memoryUsed.addAndGet(bytes) > memoryBudget) {
+            memoryUsed.addAndGet(-bytes);
+            return false;
+        }
+        return true;
+    }
+
+    private Iterator<?> overflow(BlockId id, StorageLevel level, Iterator<?> soFar, Iterator<?> rest) {
+        if (!level.useDisk()) {
             LOG.debug("Partition {} of node {} does not fit in the cache's memory; not cached", id.partition(),
                     id.nodeId());
-            return Iterators.concat(List.of(soFar.iterator(), rest).iterator());
+            return Iterators.concat(List.of(soFar, rest).iterator());
         }
+        return toDisk(id, Iterators.concat(List.of(soFar, rest).iterator()));
+    }
+
+    private Iterator<?> toDisk(BlockId id, Iterator<?> records) {
         File file = new File(diskDir, "cache-" + id.nodeId() + "-" + id.partition() + "-" + System.nanoTime());
-        Kryo k = kryo.borrow();
-        try (Output out = new Output(new FileOutputStream(file), 64 * 1024)) {
-            for (Object value : soFar) {
-                out.writeBoolean(true);
-                k.writeClassAndObject(out, value);
-            }
-            while (rest.hasNext()) {
-                out.writeBoolean(true);
-                k.writeClassAndObject(out, rest.next());
-            }
-            out.writeBoolean(false);
+        try (OutputStream out = new FileOutputStream(file)) {
+            RecordStreams.write(kryo, out, records);
         } catch (IOException e) {
+            file.delete();
             throw new UncheckedIOException("Could not write cached partition to " + file, e);
-        } finally {
-            kryo.release(k);
         }
-        DiskBlock block = new DiskBlock(file);
+        return store(id, new DiskBlock(file));
+    }
+
+    /** Keeps a block unless another task stored the partition first; either way returns the stored records. */
+    private Iterator<?> store(BlockId id, Block block) {
         Block existing = blocks.putIfAbsent(id, block);
         if (existing != null) {
-            file.delete();
+            block.free();
             return existing.iterator();
         }
         return block.iterator();
@@ -132,7 +172,7 @@ public final class BlockStore {
     }
 
     /**
-     * Drops a node's partitions.
+     * Drops a node's partitions, freeing their memory and deleting their disk files.
      *
      * @param nodeId the node
      */
@@ -167,6 +207,16 @@ public final class BlockStore {
         return blocks.values().stream().filter(b -> b instanceof DiskBlock).count();
     }
 
+    /** @return how many stored partitions are serialized bytes in memory */
+    public long serializedBlocks() {
+        return blocks.values().stream().filter(b -> b instanceof SerializedBlock).count();
+    }
+
+    /** @return bytes of memory the stored partitions use (estimated for objects) */
+    public long memoryUsed() {
+        return memoryUsed.get();
+    }
+
     private record BlockId(int nodeId, int partition) {
     }
 
@@ -196,6 +246,24 @@ public final class BlockStore {
         }
     }
 
+    private final class SerializedBlock implements Block {
+        private final byte[] data;
+
+        SerializedBlock(byte[] data) {
+            this.data = data;
+        }
+
+        @Override
+        public Iterator<?> iterator() {
+            return RecordStreams.read(kryo, new ByteArrayInputStream(data));
+        }
+
+        @Override
+        public void free() {
+            memoryUsed.addAndGet(-data.length);
+        }
+    }
+
     private final class DiskBlock implements Block {
         private final File file;
 
@@ -205,48 +273,18 @@ public final class BlockStore {
 
         @Override
         public Iterator<?> iterator() {
-            Kryo k = kryo.borrow();
-            Input in;
             try {
-                in = new Input(new FileInputStream(file), 64 * 1024);
+                return RecordStreams.read(kryo, new FileInputStream(file));
             } catch (IOException e) {
-                kryo.release(k);
                 throw new UncheckedIOException("Cached partition file " + file + " is gone", e);
             }
-            return new Iterator<>() {
-                private boolean done;
-                private Boolean ready;
-
-                @Override
-                public boolean hasNext() {
-                    if (done) {
-                        return false;
-                    }
-                    if (ready == null) {
-                        ready = in.readBoolean();
-                        if (!ready) {
-                            done = true;
-                            in.close();
-                            kryo.release(k);
-                        }
-                    }
-                    return ready;
-                }
-
-                @Override
-                public Object next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    ready = null;
-                    return k.readClassAndObject(in);
-                }
-            };
         }
 
         @Override
         public void free() {
-            file.delete();
+            if (!file.delete() && file.exists()) {
+                LOG.warn("Could not delete the cached partition file {}", file);
+            }
         }
     }
 }

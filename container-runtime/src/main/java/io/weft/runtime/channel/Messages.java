@@ -21,7 +21,7 @@ public final class Messages {
 
     /** Any protocol message. */
     public sealed interface Message permits RegisterExecutor, Registered, LaunchTask, KillTask, StatusUpdate,
-            Heartbeat, Unpersist, Shutdown, ExecutorExited {
+            Heartbeat, Unpersist, UnpersistBroadcast, Shutdown, ExecutorExited {
     }
 
     /**
@@ -106,6 +106,14 @@ public final class Messages {
      * @param nodeId the node
      */
     public record Unpersist(int nodeId) implements Message {
+    }
+
+    /**
+     * Driver to executor: drop a broadcast's value (it is fetched again if a task uses it).
+     *
+     * @param broadcastId the broadcast
+     */
+    public record UnpersistBroadcast(long broadcastId) implements Message {
     }
 
     /** Driver to executor: stop. */

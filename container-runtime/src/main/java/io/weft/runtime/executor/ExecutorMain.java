@@ -199,6 +199,8 @@ public final class ExecutorMain {
                 executor.kill(kill.taskId());
             } else if (msg instanceof Unpersist unpersist) {
                 executor.environment().blockStore().remove(unpersist.nodeId());
+            } else if (msg instanceof Messages.UnpersistBroadcast unpersist) {
+                executor.environment().broadcasts().remove(unpersist.broadcastId());
             } else if (msg instanceof Shutdown) {
                 ctx.close();
             }

@@ -1,5 +1,6 @@
 package io.weft.runtime.executor;
 
+import io.weft.api.Accumulator;
 import io.weft.api.Pair;
 import io.weft.api.lineage.Aggregator;
 import io.weft.api.lineage.Node;
@@ -25,7 +26,7 @@ public final class ExecutorTaskContext implements TaskContext {
 
     private final ExecutorEnvironment env;
     private final TaskDescription task;
-    private final Map<Long, Long> accumulatorUpdates = new HashMap<>();
+    private final List<Accumulator<?, ?>> accumulators = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     /** Added from the task's thread or threads working for it (a pipe's writer); run on the task's thread. */
     private final java.util.Deque<Runnable> completionListeners = new java.util.concurrent.ConcurrentLinkedDeque<>();
@@ -168,13 +169,38 @@ public final class ExecutorTaskContext implements TaskContext {
     }
 
     @Override
-    public void addAccumulatorUpdate(long accumulatorId, long delta) {
-        accumulatorUpdates.merge(accumulatorId, delta, Long::sum);
+    public void registerAccumulator(Accumulator<?, ?> accumulator) {
+        accumulators.add(accumulator);
     }
 
-    /** @return this attempt's accumulator updates */
-    public Map<Long, Long> accumulatorUpdates() {
-        return accumulatorUpdates;
+    @Override
+    public <T> Iterator<T> cachedPartition(Node<T> node, int partition) {
+        return env.blockStore().getIfPresent(node, partition);
+    }
+
+    /**
+     * This attempt's accumulator updates: its copy of each accumulator it used and changed (copies of one
+     * accumulator deserialized twice in the task are merged into one).
+     *
+     * @return accumulator id to the task's copy
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Map<Long, Object> accumulatorUpdates() {
+        Map<Long, Object> updates = new HashMap<>();
+        for (Accumulator<?, ?> copy : accumulators) {
+            if (copy.isZero()) {
+                continue;
+            }
+            Accumulator existing = (Accumulator) updates.get(copy.id());
+            if (existing == null) {
+                updates.put(copy.id(), copy);
+            } else if (existing == copy) {
+                continue;
+            } else {
+                existing.merge((Accumulator) copy);
+            }
+        }
+        return updates;
     }
 
     /** @return bytes of shuffle input assigned to this task */

@@ -29,7 +29,8 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  *
  * <ul>
  *   <li>Classes resolve through the application's class loader, set when the instance is made.</li>
- *   <li>Serializable lambdas go through {@link LambdaSerializer}.</li>
+ *   <li>Serializable lambdas go through {@link LambdaSerializer}; accumulators through
+ *       {@link AccumulatorSerializer} (a zero copy per task).</li>
  *   <li>Classes with custom Java serialization ({@code writeObject}/{@code readObject}, {@code writeReplace},
  *       {@code readResolve}, {@link Externalizable}) are written with Java serialization inside the Kryo graph,
  *       so their invariants hold (Kryo's field-by-field copy would skip their logic).</li>
@@ -90,6 +91,9 @@ public final class WeftKryo extends Kryo {
     @Override
     @SuppressWarnings("rawtypes")
     public Serializer getDefaultSerializer(Class type) {
+        if (io.weft.api.Accumulator.class.isAssignableFrom(type)) {
+            return new AccumulatorSerializer(this, type);
+        }
         if (!isJdkClass(type)) {
             return hasCustomJavaSerialization(type) ? javaSerializer : super.getDefaultSerializer(type);
         }

@@ -58,6 +58,11 @@ public final class LocalBackend implements ClusterBackend {
     }
 
     @Override
+    public void unpersistBroadcast(long broadcastId) {
+        executor.environment().broadcasts().remove(broadcastId);
+    }
+
+    @Override
     public void close() {
         if (executor != null) {
             executor.close();

@@ -170,6 +170,14 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
         }
     }
 
+    @Override
+    public void unpersistBroadcast(long broadcastId) {
+        DriverEndpoint current = endpoint;
+        if (current != null) {
+            current.unpersistBroadcast(broadcastId);
+        }
+    }
+
     /** @return each registered executor's process id, as it reported on registering */
     public Map<String, Long> executorPids() {
         DriverEndpoint current = endpoint;

@@ -167,6 +167,12 @@ public final class DriverEndpoint implements AutoCloseable {
         executors.keySet().forEach(id -> send(id, new Unpersist(nodeId)));
     }
 
+    /** @param broadcastId a broadcast whose value every executor drops */
+    public void unpersistBroadcast(long broadcastId) {
+        executors.keySet().forEach(id -> send(id,
+                new io.weft.runtime.channel.Messages.UnpersistBroadcast(broadcastId)));
+    }
+
     private void send(String executorId, Message message) {
         Connection connection = executors.get(executorId);
         if (connection != null) {

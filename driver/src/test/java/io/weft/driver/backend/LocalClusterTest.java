@@ -93,6 +93,87 @@ class LocalClusterTest {
                 .collect()).isSorted();
     }
 
+    /** The largest value added: a user-defined accumulator, so its class must load in the executor JVMs. */
+    static final class MaxAccumulator extends io.weft.api.Accumulator<Integer, Integer> {
+        private int max = Integer.MIN_VALUE;
+
+        @Override
+        public boolean isZero() {
+            return max == Integer.MIN_VALUE;
+        }
+
+        @Override
+        public MaxAccumulator copy() {
+            MaxAccumulator copy = new MaxAccumulator();
+            copy.max = max;
+            return copy;
+        }
+
+        @Override
+        public void reset() {
+            max = Integer.MIN_VALUE;
+        }
+
+        @Override
+        public void add(Integer value) {
+            max = Math.max(max, value);
+        }
+
+        @Override
+        public void merge(io.weft.api.Accumulator<Integer, Integer> other) {
+            add(((MaxAccumulator) other).max);
+        }
+
+        @Override
+        public Integer value() {
+            return max;
+        }
+    }
+
+    @Test
+    @Order(2)
+    void userAccumulatorsSerializedCachesCheckpointsAndBroadcastUnpersistAcrossJvms(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path checkpoints) {
+        MaxAccumulator max = new MaxAccumulator();
+        weft.register(max, "max");
+        io.weft.api.CollectionAccumulator<String> names = weft.collectionAccumulator("names");
+        weft.parallelize(range(500), 4).foreach(x -> {
+            max.add(x * 3 % 1001);
+            if (x % 100 == 0) {
+                names.add("n" + x);
+            }
+        });
+        assertThat(max.value()).isEqualTo(range(500).stream().mapToInt(x -> x * 3 % 1001).max().orElseThrow());
+        assertThat(names.value()).containsExactlyInAnyOrder("n0", "n100", "n200", "n300", "n400");
+
+        LongAccumulator computed = weft.longAccumulator("computed");
+        io.weft.api.Dataset<String> words = weft.parallelize(range(300), 4).map(x -> {
+            computed.add(1);
+            return x % 5 == 0 ? null : "w" + x;
+        }).persist(io.weft.api.StorageLevel.MEMORY_AND_DISK_SER);
+        List<String> expected = range(300).stream().map(x -> x % 5 == 0 ? null : "w" + x).toList();
+        assertThat(words.collect()).isEqualTo(expected);
+        assertThat(words.collect()).isEqualTo(expected);
+        // Each executor caches what it computed; the driver does not track where, so a task may land elsewhere.
+        assertThat(computed.value()).isBetween(300L, 599L);
+
+        weft.setCheckpointDir(checkpoints.toUri().toString());
+        io.weft.api.Dataset<Integer> lengths = words.filter(w -> w != null).map(String::length);
+        lengths.checkpoint();
+        assertThat(lengths.reduce(Integer::sum)).isEqualTo(expected.stream().filter(w -> w != null)
+                .mapToInt(String::length).sum());
+        assertThat(lengths.isCheckpointed()).isTrue();
+        long beforeCut = computed.value();
+        words.unpersist();
+        assertThat(lengths.count()).isEqualTo(240);
+        assertThat(computed.value()).isEqualTo(beforeCut);
+
+        Broadcast<Integer> offset = weft.broadcast(7);
+        assertThat(weft.parallelize(range(4), 2).map(x -> x + offset.value()).collect()).containsExactly(7, 8, 9, 10);
+        offset.unpersist();
+        assertThat(weft.parallelize(range(4), 2).map(x -> x * offset.value()).collect()).containsExactly(0, 7, 14, 21);
+    }
+
     @Test
     @Order(3)
     void wrongSecretAndGarbageAreRejectedWhileJobsGoOn() throws Exception {
