@@ -52,6 +52,24 @@ public final class PageRank {
      */
     public static Map<Integer, Double> run(WeftSession weft, List<Pair<Integer, Integer>> edges, int iterations,
             int partitions) {
+        return run(weft, edges, iterations, partitions, 0);
+    }
+
+    /**
+     * PageRank that checkpoints the ranks every {@code checkpointEvery} iterations, as long iterative Spark jobs do:
+     * each checkpoint cuts the ranks' lineage, so later iterations plan and recover from the checkpoint files
+     * rather than from every earlier iteration. The session needs a checkpoint directory
+     * ({@link WeftSession#setCheckpointDir}).
+     *
+     * @param weft the session
+     * @param edges the links
+     * @param iterations how many
+     * @param partitions how many partitions
+     * @param checkpointEvery checkpoint the ranks after every so many iterations; 0 never
+     * @return each page's rank
+     */
+    public static Map<Integer, Double> run(WeftSession weft, List<Pair<Integer, Integer>> edges, int iterations,
+            int partitions, int checkpointEvery) {
         PairDataset<Integer, List<Integer>> links = weft.parallelize(edges, partitions).mapToPair(e -> e)
                 .distinct().mapToPair(e -> e).groupByKey(partitions);
         links.cache();
@@ -67,6 +85,10 @@ public final class PageRank {
                 return out.iterator();
             }).mapToPair(p -> p);
             ranks = contributions.reduceByKey(Double::sum, partitions).mapValues(sum -> 0.15 + 0.85 * sum);
+            if (checkpointEvery > 0 && (i + 1) % checkpointEvery == 0) {
+                ranks.checkpoint();
+                ranks.count(); // the first job on the ranks writes the checkpoint and cuts the lineage
+            }
         }
         return ranks.collectAsMap();
     }

@@ -67,10 +67,17 @@ class ExamplesTest {
         assertThat(sorted).extracting(Pair::key).isSorted();
     }
 
-    @Test
-    void pageRankMatchesASequentialComputation() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 2})
+    void pageRankMatchesASequentialComputation(int checkpointEvery, @TempDir Path checkpoints) throws Exception {
         List<Pair<Integer, Integer>> edges = PageRank.graph(300);
-        Map<Integer, Double> actual = PageRank.run(weft, edges, 5, 3);
+        weft.setCheckpointDir(checkpoints.toString());
+        Map<Integer, Double> actual = PageRank.run(weft, edges, 5, 3, checkpointEvery);
+        try (var written = Files.walk(checkpoints)) {
+            long parts = written.filter(f -> f.getFileName().toString().startsWith("part-")).count();
+            // Two checkpoints (after iterations 2 and 4) of 3 partitions each, or none.
+            assertThat(parts).isEqualTo(checkpointEvery == 0 ? 0 : 2 * 3);
+        }
         Map<Integer, List<Integer>> links = new HashMap<>();
         edges.stream().distinct().forEach(e -> links.computeIfAbsent(e.key(), k -> new java.util.ArrayList<>())
                 .add(e.value()));
