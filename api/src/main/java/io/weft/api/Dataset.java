@@ -12,11 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
-import org.apache.hadoop.io.BytesWritable;
-import org.apache.hadoop.io.NullWritable;
-import org.apache.hadoop.io.Text;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.mapred.TextOutputFormat;
 
 /**
  * A distributed, immutable collection of records, computed lazily from its lineage. Transformations return new
@@ -28,7 +23,7 @@ import org.apache.hadoop.mapred.TextOutputFormat;
  *
  * @param <T> record type
  */
-public class Dataset<T> {
+public class Dataset<T> implements DatasetHadoopOutput<T> {
 
     final WeftSession session;
     final Node<T> node;
@@ -377,34 +372,6 @@ public class Dataset<T> {
      */
     public void saveAsTextFile(String path) {
         session.engine().saveAsTextFile(node, path, CallSites.of("saveAsTextFile"));
-    }
-
-    // ---- Hadoop output ----
-
-    /**
-     * Writes each record's {@code toString} as a line, compressed by the codec, through Hadoop's TextOutputFormat
-     * and its committer (as {@link PairDataset#saveAsHadoopFile(String, Class, Class, Class, Class)}).
-     *
-     * @param path the destination directory, which must not exist
-     * @param codec e.g. {@code GzipCodec.class} or {@code BZip2Codec.class}; files get its extension
-     */
-    public void saveAsTextFile(String path, Class<? extends CompressionCodec> codec) {
-        new PairDataset<Object, String>(session, narrow("saveAsTextFile", (i, it) -> Iterators.map(it,
-                r -> Pair.<Object, String>of(null, String.valueOf(r))), false))
-                .saveAsHadoopFile(path, NullWritable.class, Text.class, TextOutputFormat.class, codec);
-    }
-
-    /**
-     * Writes the records Java-serialized, in batches, into SequenceFiles (Spark's format); {@code objectFile}
-     * reads them back. Records must be {@code java.io.Serializable}.
-     *
-     * @param path the destination directory, which must not exist
-     */
-    public void saveAsObjectFile(String path) {
-        new PairDataset<NullWritable, BytesWritable>(session, narrow("saveAsObjectFile", (i, it) -> Iterators.map(
-                ObjectFiles.serialize(it), p -> Pair.of(NullWritable.get(), new BytesWritable(p.value()))), false))
-                .saveAsNewAPIHadoopFile(path, NullWritable.class, BytesWritable.class,
-                        org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat.class);
     }
 
     @Override

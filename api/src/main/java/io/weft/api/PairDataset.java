@@ -7,7 +7,6 @@ import io.weft.api.lineage.Node;
 import io.weft.api.lineage.ShuffleDependency;
 import io.weft.api.lineage.ShuffledNode;
 import io.weft.api.lineage.TaskContext;
-import io.weft.api.spi.HadoopOutput;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.io.compress.CompressionCodec;
 
 /**
  * A dataset of key-value pairs, with operators that group, combine, join and sort by key.
@@ -29,7 +26,7 @@ import org.apache.hadoop.io.compress.CompressionCodec;
  * @param <K> key type
  * @param <V> value type
  */
-public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
+public class PairDataset<K, V> extends Dataset<Pair<K, V>> implements PairHadoopOutput<K, V> {
 
     PairDataset(WeftSession session, Node<Pair<K, V>> node) {
         super(session, node);
@@ -401,105 +398,6 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
             return existing.get();
         }
         return new HashPartitioner(Math.max(1, max));
-    }
-
-    // ---- Hadoop output ----
-    // Each method writes through the OutputFormat's own committer: job setup on the driver, each task's
-    // RecordWriter and task setup on an executor, the winning attempt's task commit and the job commit on the
-    // driver once every partition is written; a failed job is aborted and leaves no output.
-
-    /**
-     * Writes through a new-API ({@code org.apache.hadoop.mapreduce}) OutputFormat, with the session's Hadoop
-     * configuration.
-     *
-     * @param path the output directory; a FileOutputFormat fails when it exists
-     * @param keyClass the output key class
-     * @param valueClass the output value class
-     * @param outputFormatClass the format, e.g. {@code SequenceFileOutputFormat.class}
-     * @param <F> format type
-     */
-    public <F extends org.apache.hadoop.mapreduce.OutputFormat<?, ?>> void saveAsNewAPIHadoopFile(String path,
-            Class<?> keyClass, Class<?> valueClass, Class<F> outputFormatClass) {
-        saveAsHadoop(new HadoopOutput(HadoopOutput.Kind.MAPREDUCE, path, outputFormatClass, keyClass, valueClass,
-                null, null), "saveAsNewAPIHadoopFile");
-    }
-
-    /**
-     * As {@link #saveAsNewAPIHadoopFile(String, Class, Class, Class)} with a configuration that travels with the
-     * tasks instead of the session's (compression, for instance, through its
-     * {@code mapreduce.output.fileoutputformat.compress*} settings).
-     */
-    public <F extends org.apache.hadoop.mapreduce.OutputFormat<?, ?>> void saveAsNewAPIHadoopFile(String path,
-            Class<?> keyClass, Class<?> valueClass, Class<F> outputFormatClass, Configuration conf) {
-        saveAsHadoop(new HadoopOutput(HadoopOutput.Kind.MAPREDUCE, path, outputFormatClass, keyClass, valueClass,
-                null, conf), "saveAsNewAPIHadoopFile");
-    }
-
-    /**
-     * Writes through the new-API OutputFormat, key and value classes and output location that the configuration
-     * names ({@code mapreduce.job.outputformat.class}, {@code mapreduce.job.output.key.class}, ...; a
-     * {@code Job}'s configuration after {@code setOutputFormatClass} and {@code FileOutputFormat.setOutputPath}).
-     *
-     * @param conf the job's configuration
-     */
-    public void saveAsNewAPIHadoopDataset(Configuration conf) {
-        saveAsHadoop(new HadoopOutput(HadoopOutput.Kind.MAPREDUCE, null, null, null, null, null,
-                java.util.Objects.requireNonNull(conf, "saveAsNewAPIHadoopDataset: conf")),
-                "saveAsNewAPIHadoopDataset");
-    }
-
-    /**
-     * Writes through an old-API ({@code org.apache.hadoop.mapred}) OutputFormat and its committer.
-     *
-     * @param path the output directory; a FileOutputFormat fails when it exists
-     * @param keyClass the output key class
-     * @param valueClass the output value class
-     * @param outputFormatClass the format, e.g. {@code TextOutputFormat.class}
-     * @param <F> format type
-     */
-    public <F extends org.apache.hadoop.mapred.OutputFormat<?, ?>> void saveAsHadoopFile(String path,
-            Class<?> keyClass, Class<?> valueClass, Class<F> outputFormatClass) {
-        saveAsHadoopFile(path, keyClass, valueClass, outputFormatClass, null);
-    }
-
-    /**
-     * As {@link #saveAsHadoopFile(String, Class, Class, Class)}, compressed by the codec (SequenceFiles by block).
-     *
-     * @param codec e.g. {@code GzipCodec.class}, or {@code null} for none
-     */
-    public <F extends org.apache.hadoop.mapred.OutputFormat<?, ?>> void saveAsHadoopFile(String path,
-            Class<?> keyClass, Class<?> valueClass, Class<F> outputFormatClass,
-            Class<? extends CompressionCodec> codec) {
-        saveAsHadoop(new HadoopOutput(HadoopOutput.Kind.MAPRED, path, outputFormatClass, keyClass, valueClass, codec,
-                null), "saveAsHadoopFile");
-    }
-
-    /**
-     * Writes a SequenceFile per partition. Writable keys and values are written as they are; {@code String},
-     * {@code Integer}, {@code Long}, {@code Double}, {@code Float}, {@code Boolean} and {@code byte[]} convert to
-     * Text, IntWritable, LongWritable, DoubleWritable, FloatWritable, BooleanWritable and BytesWritable, and
-     * {@code null} to NullWritable (Spark's implicit conversions). The file's classes are those of its first
-     * record; every record of a partition must convert to the same classes.
-     *
-     * @param path the output directory, which must not exist
-     */
-    public void saveAsSequenceFile(String path) {
-        saveAsSequenceFile(path, null);
-    }
-
-    /**
-     * As {@link #saveAsSequenceFile(String)}, block-compressed by the codec.
-     *
-     * @param codec e.g. {@code GzipCodec.class}, or {@code null} for none
-     */
-    public void saveAsSequenceFile(String path, Class<? extends CompressionCodec> codec) {
-        saveAsHadoop(new HadoopOutput(HadoopOutput.Kind.SEQUENCE_FILE, path, null, null, null, codec, null),
-                "saveAsSequenceFile");
-    }
-
-    private void saveAsHadoop(HadoopOutput output, String operator) {
-        session.checkOpen();
-        session.engine().saveAsHadoop(node, output, CallSites.of(operator));
     }
 
     private <C> PairDataset<K, C> combine(String operator, Aggregator<V, C> aggregator, Partitioner partitioner,
