@@ -147,6 +147,11 @@ public abstract class HadoopCommitProtocol implements Serializable {
             writer = open(context, task.partitionId());
             while (records.hasNext()) {
                 Pair pair = (Pair) records.next();
+                if (Thread.currentThread().isInterrupted()) {
+                    // Killed while computing (a speculative loser): a lazily opened writer must not create files
+                    // after the job may have committed.
+                    checkNotKilled(attemptId);
+                }
                 writer.write(pair.key(), pair.value());
             }
             PartWriter closing = writer;
