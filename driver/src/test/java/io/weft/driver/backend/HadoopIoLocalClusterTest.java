@@ -9,6 +9,7 @@ import io.weft.api.lineage.TaskContext;
 import io.weft.driver.DriverEngine;
 import io.weft.planner.SchedulerListener;
 import io.weft.planner.TaskDescription;
+import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +22,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.IntWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.GzipCodec;
+import org.apache.hadoop.mapreduce.InputSplit;
+import org.apache.hadoop.mapreduce.RecordReader;
+import org.apache.hadoop.mapreduce.TaskAttemptContext;
 import org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat;
 import org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat;
 import org.junit.jupiter.api.AfterAll;
@@ -39,6 +43,18 @@ class HadoopIoLocalClusterTest {
     }
 
     private static WeftSession weft;
+
+    /** Fails a task whose configuration is not the user's (so the Configuration must travel with the node). */
+    public static final class MarkerCheckingInputFormat extends SequenceFileInputFormat<IntWritable, Text> {
+        @Override
+        public RecordReader<IntWritable, Text> createRecordReader(InputSplit split, TaskAttemptContext context)
+                throws IOException {
+            if (!"travels".equals(context.getConfiguration().get("weft.test.marker"))) {
+                throw new IllegalStateException("the user's Configuration did not reach the executor");
+            }
+            return super.createRecordReader(split, context);
+        }
+    }
 
     @BeforeAll
     static void start() {
@@ -61,7 +77,7 @@ class HadoopIoLocalClusterTest {
         String seq = dir.resolve("seq").toString();
         weft.parallelize(input, 4).mapToPair(p -> Pair.of(new IntWritable(p.key()), new Text(p.value())))
                 .saveAsNewAPIHadoopFile(seq, IntWritable.class, Text.class, SequenceFileOutputFormat.class, conf);
-        PairDataset<IntWritable, Text> read = weft.newAPIHadoopFile(seq, SequenceFileInputFormat.class,
+        PairDataset<IntWritable, Text> read = weft.newAPIHadoopFile(seq, MarkerCheckingInputFormat.class,
                 IntWritable.class, Text.class, conf);
         List<Pair<Integer, String>> viaNewApi = read.mapToPair(p -> Pair.of(p.key().get(), p.value().toString()))
                 .collect();

@@ -168,6 +168,61 @@ class HadoopIoTest {
         assertThat(reused.stream().distinct().count()).isLessThanOrEqualTo(2);
     }
 
+    /** TextInputFormat whose splits name hosts, as on HDFS. */
+    public static final class HostedTextInputFormat extends TextInputFormat {
+        @Override
+        public org.apache.hadoop.mapred.InputSplit[] getSplits(org.apache.hadoop.mapred.JobConf job, int n)
+                throws IOException {
+            org.apache.hadoop.mapred.InputSplit[] splits = super.getSplits(job, n);
+            for (int i = 0; i < splits.length; i++) {
+                org.apache.hadoop.mapred.FileSplit f = (org.apache.hadoop.mapred.FileSplit) splits[i];
+                splits[i] = new org.apache.hadoop.mapred.FileSplit(f.getPath(), f.getStart(), f.getLength(),
+                        new String[] {"host-" + (i % 3), "host-x"});
+            }
+            return splits;
+        }
+    }
+
+    /** The new API's TextInputFormat, its splits naming hosts. */
+    public static final class HostedNewTextInputFormat
+            extends org.apache.hadoop.mapreduce.lib.input.TextInputFormat {
+        @Override
+        public List<org.apache.hadoop.mapreduce.InputSplit> getSplits(org.apache.hadoop.mapreduce.JobContext job)
+                throws IOException {
+            List<org.apache.hadoop.mapreduce.InputSplit> splits = new ArrayList<>();
+            for (org.apache.hadoop.mapreduce.InputSplit s : super.getSplits(job)) {
+                org.apache.hadoop.mapreduce.lib.input.FileSplit f = (org.apache.hadoop.mapreduce.lib.input.FileSplit) s;
+                splits.add(new org.apache.hadoop.mapreduce.lib.input.FileSplit(f.getPath(), f.getStart(),
+                        f.getLength(), new String[] {"host-z", "host-" + splits.size()}));
+            }
+            return splits;
+        }
+    }
+
+    @Test
+    void splitsAndTheirHostsComeFromTheInputFormat(@TempDir Path dir) throws IOException {
+        List<String> lines = IntStream.range(0, 3000).mapToObj(i -> "line " + i).toList();
+        Path file = dir.resolve("lines.txt");
+        Files.write(file, lines);
+        PairDataset<LongWritable, Text> old = weft.hadoopFile(file.toString(), HostedTextInputFormat.class,
+                LongWritable.class, Text.class, 3);
+        assertThat(old.numPartitions()).isEqualTo(3);
+        assertThat(old.lineage().preferredLocations(1)).containsExactly("host-1", "host-x");
+        assertThat(old.map(p -> p.value().toString()).collect()).containsExactlyElementsOf(lines);
+
+        Configuration conf = new Configuration();
+        conf.setLong("mapreduce.input.fileinputformat.split.maxsize", 10_000);
+        PairDataset<LongWritable, Text> newApi = weft.newAPIHadoopFile(file.toString(),
+                HostedNewTextInputFormat.class, LongWritable.class, Text.class, conf);
+        assertThat(newApi.numPartitions()).isGreaterThan(2);
+        assertThat(newApi.lineage().preferredLocations(2)).containsExactly("host-2", "host-z");
+        assertThat(newApi.map(p -> p.value().toString()).collect()).containsExactlyElementsOf(lines);
+
+        assertThatThrownBy(() -> weft.hadoopFile(dir.resolve("nothing").toString(), TextInputFormat.class,
+                LongWritable.class, Text.class)).isInstanceOf(WeftException.class).hasMessageContaining("nothing")
+                .hasMessageContaining("Fix");
+    }
+
     @Test
     void compressedTextOutputReadsBackExactly(@TempDir Path dir) throws IOException {
         List<String> lines = IntStream.range(0, 2000).mapToObj(i -> i % 13 == 0 ? "" : "line " + i + " ü")
