@@ -23,7 +23,7 @@ public interface SessionHadoopInput {
      * Pairs read through an old-API ({@code org.apache.hadoop.mapred}) InputFormat; Spark's {@code hadoopFile}.
      * Splits and their preferred hosts come from the format, computed now (a missing path fails at once).
      * Compressed files are read by their name's codec where the format does so (TextInputFormat does).
-     * Records reuse the reader's Writables; see the note above.
+     * Records reuse the reader's Writables (see this interface's note): copy before keeping them.
      *
      * @param path a Hadoop path: file, directory, glob or comma-separated list
      * @param inputFormatClass the format

@@ -89,6 +89,11 @@ class HadoopIoTest {
         List<Pair<Integer, String>> viaMapreduce = readIntText(weft.newAPIHadoopFile(path,
                 org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat.class, IntWritable.class, Text.class,
                 new Configuration()));
+        Configuration named = new Configuration();
+        named.set("mapreduce.input.fileinputformat.inputdir", path);
+        List<Pair<Integer, String>> viaDataset = readIntText(weft.newAPIHadoopDataset(named,
+                org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat.class, IntWritable.class, Text.class));
+        assertThat(sorted(viaDataset)).isEqualTo(sorted(viaSequenceFile));
         assertThat(sorted(viaMapred)).isEqualTo(sorted(viaSequenceFile));
         assertThat(sorted(viaMapreduce)).isEqualTo(sorted(viaSequenceFile));
         return viaSequenceFile;
