@@ -87,6 +87,17 @@ public interface PairHadoopOutput<K, V> {
     }
 
     /**
+     * Writes through the old-API OutputFormat, key and value classes, output path and compression the JobConf
+     * names (its output format defaults to TextOutputFormat, as in MapReduce). Spark's {@code saveAsHadoopDataset}.
+     *
+     * @param conf the job's configuration
+     */
+    default void saveAsHadoopDataset(org.apache.hadoop.mapred.JobConf conf) {
+        saveAsHadoop(new HadoopOutput(HadoopOutput.Kind.MAPRED, null, null, null, null, null,
+                java.util.Objects.requireNonNull(conf, "saveAsHadoopDataset: conf")), "saveAsHadoopDataset");
+    }
+
+    /**
      * Writes a SequenceFile per partition. Writable keys and values are written as they are; {@code String},
      * {@code Integer}, {@code Long}, {@code Double}, {@code Float}, {@code Boolean} and {@code byte[]} convert to
      * Text, IntWritable, LongWritable, DoubleWritable, FloatWritable, BooleanWritable and BytesWritable, and

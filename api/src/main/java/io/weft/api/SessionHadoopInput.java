@@ -48,6 +48,27 @@ public interface SessionHadoopInput {
     }
 
     /**
+     * Pairs read through an old-API InputFormat whose input the JobConf names (e.g. after
+     * {@code FileInputFormat.setInputPaths}); the JobConf travels with the tasks. Spark's {@code hadoopRDD}.
+     *
+     * @param conf the job's configuration
+     * @param inputFormatClass the format
+     * @param keyClass the key class
+     * @param valueClass the value class
+     * @param minPartitions the minimum number of splits (a hint the format may ignore)
+     * @param <K> key type
+     * @param <V> value type
+     * @param <F> format type
+     * @return the pairs, one partition per split
+     */
+    default <K, V, F extends org.apache.hadoop.mapred.InputFormat<K, V>> PairDataset<K, V> hadoopRDD(
+            org.apache.hadoop.mapred.JobConf conf, Class<F> inputFormatClass, Class<K> keyClass,
+            Class<V> valueClass, int minPartitions) {
+        return hadoopInput(new HadoopInput(HadoopInput.Kind.MAPRED, null, inputFormatClass, keyClass, valueClass,
+                minPartitions, requireConf(conf, "hadoopRDD")), "hadoopRDD");
+    }
+
+    /**
      * Pairs read through a new-API ({@code org.apache.hadoop.mapreduce}) InputFormat with a configuration that
      * travels with the tasks (the session's Hadoop configuration is not merged in); Spark's
      * {@code newAPIHadoopFile}. Records reuse the reader's objects, as in {@link #hadoopFile}.

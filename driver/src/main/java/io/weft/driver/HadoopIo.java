@@ -95,9 +95,12 @@ final class HadoopIo {
     }
 
     private static JobConf oldApiConf(HadoopOutput output, Configuration base, String operator) {
-        requireFormat(output.formatClass(), org.apache.hadoop.mapred.OutputFormat.class, operator);
         JobConf job = new JobConf(base);
-        job.setClass("mapred.output.format.class", output.formatClass(), org.apache.hadoop.mapred.OutputFormat.class);
+        if (output.formatClass() != null || output.path() != null) {
+            requireFormat(output.formatClass(), org.apache.hadoop.mapred.OutputFormat.class, operator);
+            job.setClass("mapred.output.format.class", output.formatClass(),
+                    org.apache.hadoop.mapred.OutputFormat.class);
+        }
         if (output.keyClass() != null) {
             job.setOutputKeyClass(output.keyClass());
         }

@@ -177,6 +177,26 @@ class HadoopOutputFailureTest {
     }
 
     @Test
+    void saveAsHadoopDatasetAndHadoopRddTakeEverythingFromTheJobConf(@TempDir Path dir) {
+        org.apache.hadoop.mapred.JobConf out = new org.apache.hadoop.mapred.JobConf();
+        out.setOutputFormat(org.apache.hadoop.mapred.SequenceFileOutputFormat.class);
+        out.setOutputKeyClass(IntWritable.class);
+        out.setOutputValueClass(Text.class);
+        org.apache.hadoop.mapred.FileOutputFormat.setOutputPath(out,
+                new org.apache.hadoop.fs.Path(dir.resolve("out").toUri()));
+        pairs(60, 3).mapToPair(p -> Pair.of(new IntWritable(p.key()), new Text(p.value()))).saveAsHadoopDataset(out);
+        assertThat(dir.resolve("out/part-00002")).exists();
+        assertThat(dir.resolve("out/_SUCCESS")).exists();
+
+        org.apache.hadoop.mapred.JobConf in = new org.apache.hadoop.mapred.JobConf();
+        org.apache.hadoop.mapred.FileInputFormat.setInputPaths(in, dir.resolve("out").toString());
+        PairDataset<IntWritable, Text> read = weft.hadoopRDD(in, org.apache.hadoop.mapred.SequenceFileInputFormat.class,
+                IntWritable.class, Text.class, 2);
+        assertThat(read.map(p -> p.key().get() + "=" + p.value()).collect()).containsExactlyInAnyOrderElementsOf(
+                IntStream.range(0, 60).mapToObj(i -> i + "=v" + i).toList());
+    }
+
+    @Test
     void saveAsNewAPIHadoopDatasetTakesEverythingFromTheConfiguration(@TempDir Path dir) throws IOException {
         org.apache.hadoop.mapreduce.Job job = org.apache.hadoop.mapreduce.Job.getInstance(new Configuration());
         job.setOutputFormatClass(RecordingTextOutputFormat.class);
