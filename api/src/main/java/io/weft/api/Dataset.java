@@ -22,7 +22,7 @@ import java.util.Random;
  *
  * @param <T> record type
  */
-public class Dataset<T> extends DatasetTransformations<T> {
+public class Dataset<T> extends DatasetTransformations<T> implements DatasetHadoopOutput<T> {
 
     final WeftSession session;
     final Node<T> node;

@@ -10,7 +10,7 @@ package io.weft.api;
  * @param <K> the key type
  * @param <V> the value type
  */
-public record Pair<K, V>(K key, V value) {
+public record Pair<K, V>(K key, V value) implements java.io.Serializable {
 
     /**
      * Shorthand for {@code new Pair<>(key, value)}.

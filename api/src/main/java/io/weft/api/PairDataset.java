@@ -26,7 +26,7 @@ import java.util.Random;
  * @param <K> key type
  * @param <V> value type
  */
-public class PairDataset<K, V> extends PairDatasetJoins<K, V> {
+public class PairDataset<K, V> extends PairDatasetJoins<K, V> implements PairHadoopOutput<K, V> {
 
     PairDataset(WeftSession session, Node<Pair<K, V>> node) {
         super(session, node);

@@ -394,6 +394,21 @@ public final class DriverEngine implements Engine {
         }
     }
 
+    // ---- Hadoop input and output ----
+
+    @Override
+    public <K, V> Node<io.weft.api.Pair<K, V>> hadoopInput(io.weft.api.spi.HadoopInput input, String callSite) {
+        checkOpen();
+        return new HadoopIo(this, hadoopConf).input(input, callSite);
+    }
+
+    @Override
+    public void saveAsHadoop(Node<? extends io.weft.api.Pair<?, ?>> node, io.weft.api.spi.HadoopOutput output,
+            String callSite) {
+        checkOpen();
+        new HadoopIo(this, hadoopConf).save(node, output, callSite);
+    }
+
     @Override
     public <T> Broadcast<T> broadcast(T value) {
         checkOpen();

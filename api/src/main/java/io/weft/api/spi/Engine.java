@@ -77,6 +77,35 @@ public interface Engine extends AutoCloseable {
      */
     void saveAsTextFile(Node<?> node, String path, String callSite);
 
+    // ---- Hadoop input and output ----
+
+    /**
+     * A node that reads through a Hadoop InputFormat. Splits and their hosts are computed now, on the calling
+     * thread, so a missing input fails at once. The records are the reader's own key and value objects, which
+     * Hadoop readers reuse from record to record.
+     *
+     * @param input what to read
+     * @param callSite for logs
+     * @param <K> key type
+     * @param <V> value type
+     * @return the node
+     * @throws io.weft.api.WeftException naming the path and the fix when the input cannot be listed
+     */
+    <K, V> Node<io.weft.api.Pair<K, V>> hadoopInput(HadoopInput input, String callSite);
+
+    /**
+     * Writes pairs through a Hadoop OutputFormat and its own committer: job setup, one task commit per partition
+     * (exactly one attempt's), job commit; on failure the tasks and the job are aborted, so no partial output
+     * stays. Blocks until done.
+     *
+     * @param node the pairs
+     * @param output where and how to write
+     * @param callSite for logs
+     * @throws io.weft.api.WeftException when the output exists or cannot be set up (naming the path and the fix)
+     * @throws io.weft.api.JobFailedException when a task fails past the retry limit (after aborting)
+     */
+    void saveAsHadoop(Node<? extends io.weft.api.Pair<?, ?>> node, HadoopOutput output, String callSite);
+
     /**
      * @param value the value to ship once per executor
      * @param <T> its type
