@@ -69,6 +69,7 @@ public final class DriverEngine implements Engine {
     private volatile String statusUrl;
     private final DriverAttempt attempt;
     private final FileMapOutputJournal journal;
+    private final DriverFiles files;
 
     /**
      * Starts the scheduler and the backend's executors.
@@ -122,7 +123,7 @@ public final class DriverEngine implements Engine {
         this.conf = conf;
         this.hadoopConf = hadoopConf;
         this.backend = backend;
-        this.kryo = new KryoPool(applicationClassLoader());
+        this.kryo = new KryoPool(new io.weft.runtime.files.ShippedClassLoader(applicationClassLoader()));
         this.closures = new ClosureChecker(kryo);
         String root = conf.get(ConfigKeys.SHUFFLE_DIR);
         if (root == null) {
@@ -141,10 +142,13 @@ public final class DriverEngine implements Engine {
         this.shutdownHook = new Thread(attempt.mayBeRetried() ? () -> { } : this::deleteShuffleDir,
                 "weft-shuffle-cleanup-" + applicationId);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.files = new DriverFiles(applicationId, conf, hadoopConf, shuffleDir,
+                (io.weft.runtime.files.ShippedClassLoader) kryo.classLoader());
         this.journal = attempt.journaled() ? new FileMapOutputJournal(shuffleFs, shuffleDir, attempt.number()) : null;
         SchedulerConfig limits = schedulerConfig(conf, backend.excludesFailingExecutors());
         this.scheduler = new DagScheduler(limits, backend,
-                new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE)), this::applyAccumulators,
+                new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE), files::current),
+                this::applyAccumulators,
                 listeners, journal != null ? journal : MapOutputJournal.NONE, System::currentTimeMillis, r -> {
                     Thread t = new Thread(r, "weft-scheduler");
                     t.setDaemon(true);
@@ -247,6 +251,18 @@ public final class DriverEngine implements Engine {
     /** @return the driver's serializers */
     public KryoPool kryo() {
         return kryo;
+    }
+
+    // ---- shipping things with the job ----
+
+    @Override
+    public void addFile(String path) {
+        files.add(path, false);
+    }
+
+    @Override
+    public void addJar(String path) {
+        files.add(path, true);
     }
 
     @Override
@@ -421,6 +437,7 @@ public final class DriverEngine implements Engine {
             journal.close();
         }
         deleteShuffleDir();
+        files.close();
         for (AutoCloseable resource : closeWith) {
             try {
                 resource.close();
