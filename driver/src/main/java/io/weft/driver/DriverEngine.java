@@ -257,12 +257,22 @@ public final class DriverEngine implements Engine {
 
     @Override
     public void addFile(String path) {
-        files.add(path, false);
+        files.add(path, null, false);
+    }
+
+    /**
+     * {@link #addFile(String)} under another name, as {@code weft.files} entries {@code path#name} ask.
+     *
+     * @param path a local path or Hadoop URI
+     * @param name the name tasks find it under
+     */
+    public void addFile(String path, String name) {
+        files.add(path, name, false);
     }
 
     @Override
     public void addJar(String path) {
-        files.add(path, true);
+        files.add(path, null, true);
     }
 
     @Override

@@ -84,26 +84,28 @@ final class DriverFiles implements AutoCloseable {
      * name fails. Called on user threads.
      *
      * @param path a local path or Hadoop URI
+     * @param name the name it gets ({@code weft.files}' {@code path#name}), or null for the path's own
      * @param jar whether it is a jar
      * @throws WeftException when it does not exist, is a directory, its name is taken, or copying fails
      */
-    synchronized void add(String path, boolean jar) {
+    synchronized void add(String path, String name, boolean jar) {
         String what = jar ? "addJar" : "addFile";
         Path source = qualify(path);
-        String key = (jar ? "jar:" : "file:") + source.getName();
+        String fileName = name != null ? name : source.getName();
+        String key = (jar ? "jar:" : "file:") + fileName;
         String earlier = sources.get(key);
         if (earlier != null) {
             if (!earlier.equals(source.toString())) {
                 throw new WeftException(what + "(" + path + "): another " + (jar ? "jar" : "file") + " named "
-                        + source.getName() + " was added already, from " + earlier + ". Fix: rename one of them.");
+                        + fileName + " was added already, from " + earlier + ". Fix: rename one of them.");
             }
             LOG.info("{} was added already; {} does nothing", source, what);
             return;
         }
         // Whole seconds: the local copies' modification time is the timestamp, and file systems may round it.
         long timestamp = System.currentTimeMillis() / 1000 * 1000;
-        Path target = new Path(published, (jar ? "jars/" : "files/") + source.getName());
-        File local = new File(jar ? jarsDir : filesDir, source.getName());
+        Path target = new Path(published, (jar ? "jars/" : "files/") + fileName);
+        File local = new File(jar ? jarsDir : filesDir, fileName);
         try {
             FileSystem fs = source.getFileSystem(hadoopConf);
             FileStatus status = fs.getFileStatus(source);
@@ -128,7 +130,7 @@ final class DriverFiles implements AutoCloseable {
             loader.addJar(local);
         }
         sources.put(key, source.toString());
-        added.add(new ShippedFile(source.getName(), target.toString(), timestamp, jar));
+        added.add(new ShippedFile(fileName, target.toString(), timestamp, jar));
         LOG.info("Added {} {}: tasks of later jobs get it", jar ? "jar" : "file", source);
     }
 
@@ -149,6 +151,9 @@ final class DriverFiles implements AutoCloseable {
     /** Deletes the local copies (the published ones go with the shuffle directory). */
     @Override
     public void close() {
+        if (filesDir.getPath().equals(FilesRoot.get())) {
+            FilesRoot.set(null);
+        }
         if (ownsFilesDir) {
             FileUtil.fullyDelete(filesDir);
         }

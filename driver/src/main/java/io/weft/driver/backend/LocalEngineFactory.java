@@ -43,7 +43,7 @@ public final class LocalEngineFactory implements EngineFactory {
         // Without YARN to localize them, weft.jars and weft.files are added as addJar and addFile add them.
         try {
             ShipList.parse(conf.get(ConfigKeys.JARS)).forEach(jar -> engine.addJar(jar.source()));
-            ShipList.parse(conf.get(ConfigKeys.FILES)).forEach(file -> engine.addFile(file.source()));
+            ShipList.parse(conf.get(ConfigKeys.FILES)).forEach(file -> engine.addFile(file.source(), file.linkName()));
         } catch (RuntimeException e) {
             engine.close();
             throw e;
