@@ -24,7 +24,8 @@ import org.apache.hadoop.yarn.api.records.URL;
  *   <li>{@value #APP_FILE}: the application's settings, main class and arguments (cluster mode).</li>
  *   <li>{@value #FILES_MANIFEST} (optional): one line per shipped file or archive ({@code --files},
  *       {@code --archives}): link name in the working directory, qualified path, FILE or ARCHIVE, visibility.
- *       Local ones were uploaded under {@value #SHIPPED_DIR}; remote ones are localized from where they are.</li>
+ *       Local ones were uploaded as {@value #SHIPPED_DIR}{@code /<link name>/<file name>} (the NodeManager extracts an
+ *       archive by its file name's extension); remote ones are localized from where they are.</li>
  * </ul>
  */
 public final class StagingLayout {

@@ -137,9 +137,11 @@ final class ShippedResources {
             for (ShipList.Entry entry : workDirEntries(conf)) {
                 Path path;
                 if (entry.local()) {
-                    path = fs.makeQualified(new Path(new Path(stagingDir, StagingLayout.SHIPPED_DIR),
-                            entry.linkName()));
-                    fs.copyFromLocalFile(false, true, new Path(localFile(entry).toURI()), path);
+                    // Under its own name: the NodeManager picks how to extract an archive by its extension.
+                    File file = localFile(entry);
+                    path = fs.makeQualified(new Path(new Path(new Path(stagingDir, StagingLayout.SHIPPED_DIR),
+                            entry.linkName()), file.getName()));
+                    fs.copyFromLocalFile(false, true, new Path(file.toURI()), path);
                 } else {
                     path = qualified(entry, fs.getConf());
                 }

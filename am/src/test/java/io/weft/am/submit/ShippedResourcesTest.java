@@ -104,6 +104,8 @@ class ShippedResourcesTest {
         assertThat(data.getType()).isEqualTo(LocalResourceType.ARCHIVE);
         assertThat(data.getVisibility()).isEqualTo(LocalResourceVisibility.APPLICATION);
         assertThat(data.getSize()).isEqualTo(3);
+        // The NodeManager chooses how to extract by the file name's extension, so the upload keeps it.
+        assertThat(data.getResource().getFile()).endsWith("/data/data.zip");
     }
 
     @Test
