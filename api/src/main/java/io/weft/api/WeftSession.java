@@ -246,6 +246,31 @@ public final class WeftSession implements AutoCloseable, SessionHadoopInput {
                 numPartitions));
     }
 
+    // ---- shipping things with the job ----
+
+    /**
+     * Ships a file with the tasks of every job submitted afterwards, as Spark's {@code addFile}: tasks (and the
+     * driver) find it with {@link WeftFiles#get(String)} under its name. Adding the same path again does nothing.
+     *
+     * @param path a local path or Hadoop URI ({@code hdfs:///...}) of an existing file
+     * @throws WeftException when it does not exist, is a directory, or another path with the same name was added
+     */
+    public void addFile(String path) {
+        checkOpen();
+        engine.addFile(path);
+    }
+
+    /**
+     * Puts a jar on the class path of the tasks of every job submitted afterwards, as Spark's {@code addJar}.
+     *
+     * @param path a local path or Hadoop URI of an existing jar
+     * @throws WeftException when it does not exist, or another jar with the same name was added
+     */
+    public void addJar(String path) {
+        checkOpen();
+        engine.addJar(path);
+    }
+
     /** @return the default number of partitions: the total number of executor cores */
     public int defaultParallelism() {
         return engine.defaultParallelism();

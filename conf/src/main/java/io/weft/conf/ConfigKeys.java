@@ -98,8 +98,75 @@ public final class ConfigKeys {
             "How long the driver waits for a started executor JVM to register before failing the session.");
 
     /** Extra JVM options for executor JVMs. */
-    public static final ConfigKey<String> EXECUTOR_JAVA_OPTIONS = string("weft.executor.extraJavaOptions", "",
-            "Extra JVM options for executor JVMs (local-cluster and YARN containers).");
+    public static final ConfigKey<String> EXECUTOR_JAVA_OPTIONS = javaOptions("weft.executor.extraJavaOptions",
+            "weft.executor.memory", "Extra JVM options for executor JVMs (local-cluster and YARN containers),"
+                    + " split on white space. A heap size (-Xmx) is refused: set weft.executor.memory.");
+
+    // ---- shipping things with the job ----
+
+    /** Jars for the driver's and executors' class paths. */
+    public static final ConfigKey<String> JARS = string("weft.jars", "",
+            "Comma-separated jars (local paths or Hadoop URIs) on the class path of the executors and, on YARN, of"
+                    + " the ApplicationMaster; spark-submit's --jars. Local and local-cluster masters add them as"
+                    + " WeftSession.addJar does.");
+
+    /** Files placed in every container's working directory. */
+    public static final ConfigKey<String> FILES = string("weft.files", "",
+            "Comma-separated files (local paths or Hadoop URIs, each optionally path#name) placed in the working"
+                    + " directory of every container under their name, found with WeftFiles.get(name);"
+                    + " spark-submit's --files. Local and local-cluster masters add them as WeftSession.addFile does.");
+
+    /** Prefix of environment variables for executors. */
+    public static final String EXECUTOR_ENV_PREFIX = "weft.executorEnv.";
+
+    /** Prefix of environment variables for the YARN ApplicationMaster. */
+    public static final String AM_ENV_PREFIX = "weft.yarn.appMasterEnv.";
+
+    /**
+     * @param conf settings
+     * @param prefix e.g. {@link #EXECUTOR_ENV_PREFIX}
+     * @return the settings under the prefix, with the prefix removed (insertion order of the sorted settings)
+     */
+    public static java.util.Map<String, String> withPrefix(WeftConf conf, String prefix) {
+        java.util.Map<String, String> found = new java.util.LinkedHashMap<>();
+        conf.asMap().forEach((k, v) -> {
+            if (k.startsWith(prefix) && k.length() > prefix.length()) {
+                found.put(k.substring(prefix.length()), v);
+            }
+        });
+        return found;
+    }
+
+    /**
+     * JVM options for some JVM, refusing a heap size, which has its own setting (as Spark refuses -Xmx in
+     * {@code spark.executor.extraJavaOptions}): two heap sizes on one command line would leave the container's
+     * size and the heap out of step.
+     *
+     * @param name key
+     * @param memoryKey the setting that gives this JVM's heap
+     * @param doc documentation
+     * @return a setting whose value is the options as written
+     */
+    public static ConfigKey<String> javaOptions(String name, String memoryKey, String doc) {
+        return new ConfigKey<>(name, "", "JVM options without -Xmx", s -> {
+            for (String option : s.trim().split("\\s+")) {
+                if (option.startsWith("-Xmx")) {
+                    throw new IllegalArgumentException(option + " sets the heap, which " + memoryKey
+                            + " sets: remove it and set " + memoryKey + " instead");
+                }
+            }
+            return s;
+        }, doc);
+    }
+
+    /**
+     * @param options a JVM options setting's value, or null
+     * @return the options, split on white space
+     */
+    public static List<String> splitOptions(String options) {
+        return options == null || options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
+    }
+
 
     /** Whether closing the session deletes its checkpoint files. */
     public static final ConfigKey<Boolean> CHECKPOINT_CLEAN_ON_CLOSE = bool("weft.checkpoint.cleanOnClose", "true",
@@ -191,7 +258,7 @@ public final class ConfigKeys {
             SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, MEMORY_FRACTION, STORAGE_FRACTION, LOCAL_DIR,
             CLOSURE_WARN_SIZE, DEFAULT_PARALLELISM, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, EXIT_REASON_WAIT,
             REGISTRATION_TIMEOUT,
-            EXECUTOR_JAVA_OPTIONS, UI_ENABLED, UI_PORT, UI_PROGRESS, EVENT_LOG_DIR, HISTORY_ADDRESS, EXCLUDE_ENABLED,
+            EXECUTOR_JAVA_OPTIONS, JARS, FILES, UI_ENABLED, UI_PORT, UI_PROGRESS, EVENT_LOG_DIR, HISTORY_ADDRESS, EXCLUDE_ENABLED,
             EXCLUDE_MAX_FAILURES_PER_EXECUTOR, EXCLUDE_MAX_EXECUTORS_PER_NODE, EXCLUDE_TIMEOUT,
             EXCLUDE_UNSCHEDULABLE_TIMEOUT, SPECULATION, SPECULATION_QUANTILE, SPECULATION_MULTIPLIER,
             SPECULATION_MIN_RUNTIME, CHECKPOINT_CLEAN_ON_CLOSE);

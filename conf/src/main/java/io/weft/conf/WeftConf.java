@@ -55,8 +55,8 @@ public final class WeftConf {
      * @param settings some settings
      * @param keys every key the caller understands
      * @return the {@code weft.*} settings that none of the keys is, which Weft would ignore (sorted);
-     *     {@code weft.hadoop.*} (passed to Hadoop) and {@code weft.internal.*} (Weft's own plumbing) are never
-     *     unknown
+     *     {@code weft.hadoop.*} (passed to Hadoop), {@code weft.internal.*} (Weft's own plumbing) and the
+     *     environment prefixes {@code weft.executorEnv.*} and {@code weft.yarn.appMasterEnv.*} are never unknown
      */
     public static List<String> unknownKeys(Map<String, String> settings, Collection<ConfigKey<?>> keys) {
         Set<String> known = new HashSet<>();
@@ -64,7 +64,8 @@ public final class WeftConf {
         List<String> unknown = new ArrayList<>();
         for (String name : new TreeSet<>(settings.keySet())) {
             if (name.startsWith("weft.") && !known.contains(name) && !name.startsWith(ConfigKeys.HADOOP_PREFIX)
-                    && !name.startsWith(INTERNAL_PREFIX)) {
+                    && !name.startsWith(INTERNAL_PREFIX)
+                    && !name.startsWith(ConfigKeys.EXECUTOR_ENV_PREFIX) && !name.startsWith(ConfigKeys.AM_ENV_PREFIX)) {
                 unknown.add(name);
             }
         }

@@ -66,6 +66,7 @@ public final class DriverEngine implements Engine {
     private final DriverAttempt attempt;
     private final FileMapOutputJournal journal;
     private final JobLocalProperties jobProperties = new JobLocalProperties();
+    private final DriverFiles files;
 
     /**
      * Starts the scheduler and the backend's executors.
@@ -119,7 +120,7 @@ public final class DriverEngine implements Engine {
         this.conf = conf;
         this.hadoopConf = hadoopConf;
         this.backend = backend;
-        this.kryo = new KryoPool(applicationClassLoader());
+        this.kryo = new KryoPool(new io.weft.runtime.files.ShippedClassLoader(applicationClassLoader()));
         this.closures = new ClosureChecker(kryo);
         String root = conf.get(ConfigKeys.SHUFFLE_DIR);
         if (root == null) {
@@ -141,10 +142,12 @@ public final class DriverEngine implements Engine {
         this.broadcasts = new DriverBroadcasts(shuffleFs, shuffleDir, kryo, backend);
         this.checkpoints = new Checkpoints(applicationId, hadoopConf, this::runJobOnly, backend::unpersist,
                 conf.get(ConfigKeys.CHECKPOINT_CLEAN_ON_CLOSE));
+        this.files = new DriverFiles(applicationId, conf, hadoopConf, shuffleDir,
+                (io.weft.runtime.files.ShippedClassLoader) kryo.classLoader());
         this.journal = attempt.journaled() ? new FileMapOutputJournal(shuffleFs, shuffleDir, attempt.number()) : null;
         SchedulerConfig limits = schedulerConfig(conf, backend.excludesFailingExecutors());
         this.scheduler = new DagScheduler(limits, backend,
-                new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE)), accumulators,
+                new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE), files::current), accumulators,
                 listeners, journal != null ? journal : MapOutputJournal.NONE, System::currentTimeMillis, r -> {
                     Thread t = new Thread(r, "weft-scheduler");
                     t.setDaemon(true);
@@ -247,6 +250,28 @@ public final class DriverEngine implements Engine {
     /** @return the driver's serializers */
     public KryoPool kryo() {
         return kryo;
+    }
+
+    // ---- shipping things with the job ----
+
+    @Override
+    public void addFile(String path) {
+        files.add(path, null, false);
+    }
+
+    /**
+     * {@link #addFile(String)} under another name, as {@code weft.files} entries {@code path#name} ask.
+     *
+     * @param path a local path or Hadoop URI
+     * @param name the name tasks find it under
+     */
+    public void addFile(String path, String name) {
+        files.add(path, name, false);
+    }
+
+    @Override
+    public void addJar(String path) {
+        files.add(path, null, true);
     }
 
     @Override
@@ -473,6 +498,7 @@ public final class DriverEngine implements Engine {
         }
         deleteShuffleDir();
         checkpoints.close();
+        files.close();
         for (AutoCloseable resource : closeWith) {
             try {
                 resource.close();

@@ -6,6 +6,8 @@ import io.weft.api.lineage.ShuffleDependency;
 import io.weft.planner.StageSerializer;
 import io.weft.runtime.executor.MapStagePayload;
 import io.weft.runtime.executor.ResultStagePayload;
+import io.weft.runtime.executor.StageBinaries;
+import io.weft.runtime.files.ShippedFile;
 import io.weft.runtime.serial.KryoPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,20 +19,27 @@ final class KryoStageSerializer implements StageSerializer {
 
     private final KryoPool kryo;
     private final long warnSize;
+    private final java.util.function.Supplier<java.util.List<ShippedFile>> files;
 
-    KryoStageSerializer(KryoPool kryo, long warnSize) {
+    /**
+     * @param kryo the driver's serializers
+     * @param warnSize closure size above which a warning is logged
+     * @param files the files and jars added so far, which each stage's binary carries
+     */
+    KryoStageSerializer(KryoPool kryo, long warnSize, java.util.function.Supplier<java.util.List<ShippedFile>> files) {
         this.kryo = kryo;
         this.warnSize = warnSize;
+        this.files = files;
     }
 
     @Override
     public byte[] serializeMapStage(Node<?> node, ShuffleDependency<?, ?, ?> dependency) {
-        return checked(node, kryo.serialize(new MapStagePayload(node, dependency)));
+        return checked(node, StageBinaries.serialize(kryo, files.get(), new MapStagePayload(node, dependency)));
     }
 
     @Override
     public byte[] serializeResultStage(Node<?> node, SerializableFunction<?, ?> function) {
-        return checked(node, kryo.serialize(new ResultStagePayload(node, function)));
+        return checked(node, StageBinaries.serialize(kryo, files.get(), new ResultStagePayload(node, function)));
     }
 
     private byte[] checked(Node<?> node, byte[] bytes) {

@@ -49,6 +49,21 @@ public final class ContainerCommands {
     }
 
     /**
+     * @param base the container environment from {@link #environment}
+     * @param user the user's variables ({@code weft.executorEnv.*} or {@code weft.yarn.appMasterEnv.*})
+     * @return {@code base} with the user's variables, which win, except CLASSPATH: Weft's jars must come first
+     */
+    public static Map<String, String> withUserEnvironment(Map<String, String> base, Map<String, String> user) {
+        Map<String, String> env = new java.util.HashMap<>(base);
+        user.forEach((name, value) -> {
+            if (!name.equals(Environment.CLASSPATH.name())) {
+                env.put(name, value);
+            }
+        });
+        return env;
+    }
+
+    /**
      * @param yarn the cluster's configuration
      * @param javaHome the containers' JAVA_HOME, or {@code null} to use the NodeManager's
      * @return the container environment: CLASSPATH with our jars first, and JAVA_HOME when given

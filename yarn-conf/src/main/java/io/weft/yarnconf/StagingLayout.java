@@ -22,12 +22,22 @@ import org.apache.hadoop.yarn.api.records.URL;
  *       jars in the shared jar cache, APPLICATION for the application's own).</li>
  *   <li>The client's Hadoop configuration, localized as {@code core-site.xml} and {@code yarn-site.xml}.</li>
  *   <li>{@value #APP_FILE}: the application's settings, main class and arguments (cluster mode).</li>
+ *   <li>{@value #FILES_MANIFEST} (optional): one line per shipped file or archive ({@code --files},
+ *       {@code --archives}): link name in the working directory, qualified path, FILE or ARCHIVE, visibility.
+ *       Local ones were uploaded as {@value #SHIPPED_DIR}{@code /<link name>/<file name>} (the NodeManager extracts an
+ *       archive by its file name's extension); remote ones are localized from where they are.</li>
  * </ul>
  */
 public final class StagingLayout {
 
     /** The file that lists every jar a container gets: link name, path, visibility. */
     public static final String MANIFEST = "weft-jars.txt";
+
+    /** The file that lists every shipped file and archive: link name, path, type, visibility. */
+    public static final String FILES_MANIFEST = "weft-files.txt";
+
+    /** The staging subdirectory holding uploaded --files and --archives. */
+    public static final String SHIPPED_DIR = "shipped";
 
     /** The application description the client stages for a cluster-mode ApplicationMaster. */
     public static final String APP_FILE = "weft-app.properties";
@@ -74,14 +84,36 @@ public final class StagingLayout {
                 continue;
             }
             String[] fields = line.split("\t");
-            FileStatus status = fs.getFileStatus(new Path(fields[1]));
+            Path path = new Path(fields[1]);
+            FileStatus status = path.getFileSystem(fs.getConf()).getFileStatus(path);
             resources.put(folder + "/" + fields[0], resource(fs, status, LocalResourceVisibility.valueOf(fields[2])));
+        }
+        Path files = new Path(dir, FILES_MANIFEST);
+        if (fs.exists(files)) {
+            try (var in = fs.open(files)) {
+                manifest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            for (String line : manifest.split("\n")) {
+                if (!line.isBlank()) {
+                    String[] fields = line.split("\t");
+                    Path path = new Path(fields[1]);
+                    FileStatus status = path.getFileSystem(fs.getConf()).getFileStatus(path);
+                    resources.put(fields[0], resource(status, LocalResourceType.valueOf(fields[2]),
+                            LocalResourceVisibility.valueOf(fields[3])));
+                }
+            }
         }
         return resources;
     }
 
     private static LocalResource resource(FileSystem fs, FileStatus status, LocalResourceVisibility visibility) {
-        return LocalResource.newInstance(URL.fromPath(fs.makeQualified(status.getPath())), LocalResourceType.FILE,
-                visibility, status.getLen(), status.getModificationTime());
+        return resource(status, LocalResourceType.FILE, visibility);
+    }
+
+    /** The status's path is qualified already: it may be on another file system than the staging directory's. */
+    private static LocalResource resource(FileStatus status, LocalResourceType type,
+            LocalResourceVisibility visibility) {
+        return LocalResource.newInstance(URL.fromPath(status.getPath()), type, visibility, status.getLen(),
+                status.getModificationTime());
     }
 }

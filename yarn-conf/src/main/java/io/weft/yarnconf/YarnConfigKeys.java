@@ -115,10 +115,24 @@ public final class YarnConfigKeys {
             "Executor container failures on one node, within weft.exclude.timeout, after which the ApplicationMaster"
                     + " asks YARN for no more containers there (YARN's blacklist).");
 
+    // ---- shipping things with the job ----
+
+    /** Archives the NodeManagers extract into every container's working directory. */
+    public static final ConfigKey<String> ARCHIVES = ConfigKeys.string("weft.archives", "",
+            "YARN only: comma-separated archives (.zip, .tar.gz, .tgz, .tar, .jar; local paths or Hadoop URIs, each"
+                    + " optionally path#dir) that the NodeManagers extract into a directory of every container's"
+                    + " working directory, named after the archive or dir; spark-submit's --archives.");
+
+    /** Extra JVM options of the ApplicationMaster. */
+    public static final ConfigKey<String> AM_JAVA_OPTIONS = ConfigKeys.javaOptions("weft.am.extraJavaOptions",
+            "weft.am.memory", "Extra JVM options for the ApplicationMaster (the driver in cluster mode), split on"
+                    + " white space. A heap size (-Xmx) is refused: set weft.am.memory.");
+
     /** All YARN keys. */
     public static final List<ConfigKey<?>> ALL = List.of(DEPLOY_MODE, WAIT_APP_COMPLETION, EXECUTOR_INSTANCES,
             EXECUTOR_MEMORY,
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
             NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, CONNECT_TIMEOUT, JAVA_HOME, JAR_CACHE_DIR,
-            EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY, EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE);
+            EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY, EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES,
+            AM_JAVA_OPTIONS);
 }

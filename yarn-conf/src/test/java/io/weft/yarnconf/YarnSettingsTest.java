@@ -107,6 +107,21 @@ class YarnSettingsTest {
     }
 
     @Test
+    void userEnvironmentVariablesWinButCannotReplaceTheClassPath() {
+        Map<String, String> base = ContainerCommands.environment(new YarnConfiguration(), "/opt/jdk");
+        Map<String, String> env = ContainerCommands.withUserEnvironment(base,
+                Map.of("JAVA_HOME", "/opt/other", "TZ", "UTC", "CLASSPATH", "/evil"));
+        assertThat(env).containsEntry("JAVA_HOME", "/opt/other").containsEntry("TZ", "UTC")
+                .containsEntry("CLASSPATH", base.get("CLASSPATH"));
+    }
+
+    @Test
+    void theAmExtraJavaOptionsRefuseAHeapSizeNamingTheAmMemory() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WeftConf.validate(
+                Map.of("weft.am.extraJavaOptions", "-Xmx1g"))).hasMessageContaining("weft.am.memory");
+    }
+
+    @Test
     void theDocumentationListsExactlyTheKeysTheCodeKnows() throws Exception {
         // Both ways: an undocumented key, and a documented key that the code ignores (weft.executor.exitReasonWait
         // once was), both fail here. The yarn-conf module sees the core and the YARN keys.

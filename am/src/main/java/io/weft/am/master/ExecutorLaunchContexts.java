@@ -46,7 +46,8 @@ interface ExecutorLaunchContexts {
         Map<String, LocalResource> jars = StagingLayout.localResources(FileSystem.get(yarn), stagingDir,
                 ContainerCommands.JARS_DIR);
         ByteBuffer tokens = executorTokens();
-        Map<String, String> environment = ContainerCommands.environment(yarn, System.getenv("JAVA_HOME"));
+        Map<String, String> environment = ContainerCommands.withUserEnvironment(
+                ContainerCommands.environment(yarn, System.getenv("JAVA_HOME")), spec.environment());
         return (executorId, driverHost, driverPort) -> ContainerLaunchContext.newInstance(jars, environment,
                 ContainerCommands.command(spec.heapMb(), ExecutorMain.class.getName(), List.of(driverHost,
                         String.valueOf(driverPort), executorId, String.valueOf(spec.cores()),

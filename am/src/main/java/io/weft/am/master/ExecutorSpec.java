@@ -4,6 +4,7 @@ import io.weft.conf.ConfigKeys;
 import io.weft.conf.WeftConf;
 import io.weft.yarnconf.YarnSettings;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The executors an application asks YARN for.
@@ -14,23 +15,31 @@ import java.util.List;
  * @param cores each one's vcores and task threads
  * @param nodeLabel the node-label expression their containers need, or null
  * @param javaOptions extra JVM options ({@code weft.executor.extraJavaOptions})
+ * @param environment extra environment variables ({@code weft.executorEnv.*})
  */
 public record ExecutorSpec(int instances, int heapMb, int containerMb, int cores, String nodeLabel,
-        List<String> javaOptions) {
+        List<String> javaOptions, Map<String, String> environment) {
 
     public ExecutorSpec {
         javaOptions = List.copyOf(javaOptions);
+        environment = Map.copyOf(environment);
+    }
+
+    /** A spec without extra environment variables. */
+    public ExecutorSpec(int instances, int heapMb, int containerMb, int cores, String nodeLabel,
+            List<String> javaOptions) {
+        this(instances, heapMb, containerMb, cores, nodeLabel, javaOptions, Map.of());
     }
 
     /**
      * @param settings the application's YARN settings
-     * @param conf its settings, for the executors' extra JVM options
+     * @param conf its settings, for the executors' extra JVM options and environment
      * @return the spec
      */
     public static ExecutorSpec from(YarnSettings settings, WeftConf conf) {
-        String options = conf.get(ConfigKeys.EXECUTOR_JAVA_OPTIONS);
         return new ExecutorSpec(settings.executorInstances(), settings.executorMemoryMb(),
                 settings.executorContainerMb(), settings.executorCores(), settings.executorNodeLabel(),
-                options == null || options.isBlank() ? List.of() : List.of(options.trim().split("\\s+")));
+                ConfigKeys.splitOptions(conf.get(ConfigKeys.EXECUTOR_JAVA_OPTIONS)),
+                ConfigKeys.withPrefix(conf, ConfigKeys.EXECUTOR_ENV_PREFIX));
     }
 }

@@ -33,6 +33,11 @@ public record LauncherArguments(String driverHost, int driverPort, ExecutorSpec 
         if (!spec.javaOptions().isEmpty()) {
             args.addAll(List.of("--java-options", encode(String.join(" ", spec.javaOptions()))));
         }
+        if (!spec.environment().isEmpty()) {
+            StringBuilder lines = new StringBuilder();
+            spec.environment().forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
+            args.addAll(List.of("--executor-env", encode(lines.toString())));
+        }
         if (trackingUrl != null) {
             args.addAll(List.of("--tracking-url", encode(trackingUrl)));
         }
@@ -57,9 +62,20 @@ public record LauncherArguments(String driverHost, int driverPort, ExecutorSpec 
         String options = decode(parsed.javaOptions).trim();
         ExecutorSpec spec = new ExecutorSpec(parsed.executors, parsed.heapMb, parsed.containerMb, parsed.cores,
                 parsed.nodeLabel == null ? null : decode(parsed.nodeLabel),
-                options.isEmpty() ? List.of() : List.of(options.split("\\s+")));
+                options.isEmpty() ? List.of() : List.of(options.split("\\s+")), environment(parsed.executorEnv));
         return new LauncherArguments(parsed.driverHost, parsed.driverPort, spec, decode(parsed.stagingDir),
                 parsed.trackingUrl == null ? null : decode(parsed.trackingUrl), LaunchPolicy.decode(parsed.policy));
+    }
+
+    private static java.util.Map<String, String> environment(String encoded) {
+        java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
+        for (String line : decode(encoded).split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                environment.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return environment;
     }
 
     private static String encode(String text) {
@@ -90,6 +106,8 @@ public record LauncherArguments(String driverHost, int driverPort, ExecutorSpec 
         String policy;
         @Option(names = "--java-options")
         String javaOptions = "";
+        @Option(names = "--executor-env")
+        String executorEnv = "";
         @Option(names = "--tracking-url")
         String trackingUrl;
         @Option(names = "--node-label")

@@ -116,7 +116,7 @@ public final class Staging {
     }
 
     /** Uploads under a temporary name and renames, so concurrent submissions never see a partial jar. */
-    private static void publish(FileSystem fs, File file, org.apache.hadoop.fs.Path cached) throws IOException {
+    static void publish(FileSystem fs, File file, org.apache.hadoop.fs.Path cached) throws IOException {
         makeWorldReadableDirs(fs, cached.getParent());
         org.apache.hadoop.fs.Path temp = new org.apache.hadoop.fs.Path(cached.getParent(),
                 "." + file.getName() + "." + java.util.UUID.randomUUID() + ".tmp");
@@ -146,7 +146,7 @@ public final class Staging {
     }
 
 
-    private static String digest(File file) throws IOException {
+    static String digest(File file) throws IOException {
         try (var in = Files.newInputStream(file.toPath())) {
             return Digests.sha256Hex(in);
         }

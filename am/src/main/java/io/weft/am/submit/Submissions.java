@@ -30,6 +30,14 @@ final class Submissions {
     private Submissions() {
     }
 
+    /** The launcher's own options first, so that the user's ({@code weft.am.extraJavaOptions}) win. */
+    private static List<String> amJavaOptions(String amMainClass, io.weft.conf.WeftConf conf) {
+        List<String> options = new java.util.ArrayList<>(
+                amMainClass.equals(ClientModeLauncher.class.getName()) ? LAUNCHER_JVM_OPTIONS : List.of());
+        options.addAll(io.weft.conf.ConfigKeys.splitOptions(conf.get(io.weft.yarnconf.YarnConfigKeys.AM_JAVA_OPTIONS)));
+        return options;
+    }
+
     /**
      * Sets the application's name, queue, priority, attempts, tags, AM node label and size, and the AM's launch
      * context: the staged jars and configuration, the class path, and the application secret in the AM's
@@ -45,11 +53,12 @@ final class Submissions {
      * @param amMainClass the AM's main class
      * @param amArgs its arguments
      * @param secret the application secret
+     * @param conf the settings, for the AM's environment ({@code weft.yarn.appMasterEnv.*}) and extra JVM options
      * @throws IOException when the staged files cannot be listed
      */
     static void fill(ApplicationSubmissionContext submission, YarnSettings settings, String name, FileSystem fs,
             Path stagingDir, YarnConfiguration yarn, String javaHome, String amMainClass, List<String> amArgs,
-            byte[] secret) throws IOException {
+            byte[] secret, io.weft.conf.WeftConf conf) throws IOException {
         submission.setApplicationName(name);
         submission.setApplicationType("WEFT");
         submission.setQueue(settings.queue());
@@ -72,9 +81,9 @@ final class Submissions {
         credentials.writeTokenStorageToStream(tokens);
         submission.setAMContainerSpec(ContainerLaunchContext.newInstance(
                 StagingLayout.localResources(fs, stagingDir, ContainerCommands.JARS_DIR),
-                ContainerCommands.environment(yarn, javaHome),
-                ContainerCommands.command(settings.amMemoryMb(), amMainClass, amArgs,
-                        amMainClass.equals(ClientModeLauncher.class.getName()) ? LAUNCHER_JVM_OPTIONS : List.of()),
+                ContainerCommands.withUserEnvironment(ContainerCommands.environment(yarn, javaHome),
+                        io.weft.conf.ConfigKeys.withPrefix(conf, io.weft.conf.ConfigKeys.AM_ENV_PREFIX)),
+                ContainerCommands.command(settings.amMemoryMb(), amMainClass, amArgs, amJavaOptions(amMainClass, conf)),
                 null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null));
     }
 }

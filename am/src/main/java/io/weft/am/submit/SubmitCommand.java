@@ -76,6 +76,20 @@ public final class SubmitCommand implements Callable<Integer> {
             + " allowed): checked to exist before anything is submitted")
     List<String> inputs = new ArrayList<>();
 
+    // ---- shipping things with the job ----
+    @Option(names = "--jars", paramLabel = "JARS", description = "Comma-separated jars (local paths or Hadoop URIs)"
+            + " on the class path of the ApplicationMaster, the driver and every executor (weft.jars)")
+    String jars;
+
+    @Option(names = "--files", paramLabel = "FILES", description = "Comma-separated files, each path or path#name,"
+            + " placed in every container's working directory; read them with WeftFiles.get(name) (weft.files)")
+    String files;
+
+    @Option(names = "--archives", paramLabel = "ARCHIVES", description = "Comma-separated .zip, .tar.gz, .tgz, .tar"
+            + " or .jar archives, each path or path#dir, extracted into every container's working directory"
+            + " (weft.archives)")
+    String archives;
+
     @Option(names = "--conf", description = "A weft.* setting, key=value (repeatable)")
     Map<String, String> conf = new LinkedHashMap<>();
 
@@ -143,6 +157,9 @@ public final class SubmitCommand implements Callable<Integer> {
         put(settings, YarnConfigKeys.EXECUTOR_MEMORY.name(), executorMemory);
         put(settings, YarnConfigKeys.EXECUTOR_CORES.name(), executorCores);
         put(settings, YarnConfigKeys.AM_MEMORY.name(), driverMemory);
+        put(settings, ConfigKeys.JARS.name(), jars);
+        put(settings, ConfigKeys.FILES.name(), files);
+        put(settings, YarnConfigKeys.ARCHIVES.name(), archives);
         settings.put(ConfigKeys.MASTER.name(), "yarn");
         return settings;
     }
@@ -157,7 +174,8 @@ public final class SubmitCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> settings = settings();
         WeftConf validated = WeftConf.validate(settings);
-        List<String> missing = InputPaths.missing(inputs, HadoopConfigurations.load(validated, environment));
+        YarnConfiguration hadoop = HadoopConfigurations.load(validated, environment);
+        List<String> missing = InputPaths.missing(inputs, hadoop);
         if (!missing.isEmpty()) {
             for (String path : missing) {
                 out.println("Input path does not exist: " + path);
@@ -166,7 +184,17 @@ public final class SubmitCommand implements Callable<Integer> {
                     + " to the program.");
             return 1;
         }
+        List<String> notShipped = ShippedResources.missing(validated, hadoop);
+        if (!notShipped.isEmpty()) {
+            for (String path : notShipped) {
+                out.println("File to ship does not exist: " + path);
+            }
+            out.println("Nothing was submitted. Fix: correct the path given to --jars, --files or --archives.");
+            return 1;
+        }
         if (YarnSettings.from(validated).deployMode().equals("client")) {
+            Thread.currentThread().setContextClassLoader(ShippedResources.driverClassLoader(validated, hadoop,
+                    Thread.currentThread().getContextClassLoader()));
             return runHere(settings);
         }
         return submit(validated);
@@ -205,13 +233,14 @@ public final class SubmitCommand implements Callable<Integer> {
             stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId.toString());
             String javaHome = conf.get(YarnConfigKeys.JAVA_HOME);
             Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), Staging.driverClassPath());
+            ShippedResources.stage(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), conf);
             Staging.uploadConfiguration(fs, stagingDir, yarn);
             stageApplication(fs, stagingDir, conf);
 
             byte[] secret = ApplicationSecrets.random();
             ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
             Submissions.fill(submission, settings, name != null ? name : mainClass, fs, stagingDir, yarn, javaHome,
-                    ApplicationMaster.class.getName(), List.of(), secret);
+                    ApplicationMaster.class.getName(), List.of(), secret, conf);
             client.submitApplication(submission);
             submitted = true;
             out.println("Submitted application " + appId);

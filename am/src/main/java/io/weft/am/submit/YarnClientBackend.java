@@ -124,6 +124,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
             DriverEndpoint endpoint, int port) throws IOException, YarnException {
         driverPort = port;
         lastUpload = Staging.upload(fs, stagingDir, jarCache, Staging.driverClassPath());
+        ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
         Staging.uploadConfiguration(fs, stagingDir, yarn);
         submit(InetAddress.getLocalHost().getHostName(), port, secret, context);
     }
@@ -202,7 +203,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
                 LaunchPolicy.from(context.conf(), settings.executorInstances())).toArgs();
         ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
         Submissions.fill(submission, settings, appName, fs, stagingDir, yarn, javaHome,
-                ClientModeLauncher.class.getName(), args, secret);
+                ClientModeLauncher.class.getName(), args, secret, context.conf());
         yarnClient.submitApplication(submission);
         LOG.info("Submitted application {} to queue {}", appId(), settings.queue());
     }

@@ -31,6 +31,15 @@ class LauncherArgumentsTest {
     }
 
     @Test
+    void executorEnvironmentVariablesSurviveTheRoundTrip() {
+        LauncherArguments arguments = new LauncherArguments("h", 1, new ExecutorSpec(1, 256, 640, 1, null, List.of(),
+                java.util.Map.of("TZ", "UTC", "ODD", "a=b c&d")), "/staging", null,
+                new LaunchPolicy(3, 0, false, 2, 1000));
+        assertThat(arguments.toArgs()).noneMatch(a -> a.contains("&") || a.contains(" "));
+        assertThat(LauncherArguments.parse(arguments.toArgs().toArray(new String[0]))).isEqualTo(arguments);
+    }
+
+    @Test
     void aMissingArgumentIsNamed() {
         assertThatThrownBy(() -> LauncherArguments.parse("--driver-host", "h"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--driver-port");

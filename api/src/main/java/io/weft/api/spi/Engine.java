@@ -179,6 +179,29 @@ public interface Engine extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getName() + " cannot cancel jobs");
     }
 
+    // ---- shipping things with the job ----
+
+    /**
+     * Makes a file available, under its name, to the tasks of jobs submitted afterwards and to the driver
+     * ({@link io.weft.api.WeftFiles}).
+     *
+     * @param path a local path or Hadoop URI of an existing file
+     * @throws io.weft.api.WeftException when it does not exist, is a directory, or its name is taken by another
+     */
+    default void addFile(String path) {
+        throw new UnsupportedOperationException("This engine cannot ship files");
+    }
+
+    /**
+     * Puts a jar on the class path of the tasks of jobs submitted afterwards (and of the driver's deserializer).
+     *
+     * @param path a local path or Hadoop URI of an existing jar
+     * @throws io.weft.api.WeftException when it does not exist or its name is taken by another
+     */
+    default void addJar(String path) {
+        throw new UnsupportedOperationException("This engine cannot ship jars");
+    }
+
     /** Stops the engine and deletes the application's shuffle directory. Idempotent. */
     @Override
     void close();

@@ -20,8 +20,9 @@ import org.apache.hadoop.conf.Configuration;
  * @param hadoopConf for reading input and writing output
  * @param localDir scratch directory for spills
  * @param taskMemoryBytes the aggregation/sort budget of one running task
+ * @param files fetches files and jars added to the application before a task runs
  */
 public record ExecutorEnvironment(String executorId, String host, KryoPool kryo, ShuffleStore shuffleStore,
         BlockStore blockStore, BroadcastStore broadcasts, Configuration hadoopConf, File localDir,
-        long taskMemoryBytes) {
+        long taskMemoryBytes, io.weft.runtime.files.FileFetcher files) {
 }

@@ -5,6 +5,9 @@ import io.weft.runtime.broadcast.BroadcastStore;
 import io.weft.runtime.cache.BlockStore;
 import io.weft.conf.ConfigKeys;
 import io.weft.conf.WeftConf;
+import io.weft.api.spi.FilesRoot;
+import io.weft.runtime.files.FileFetcher;
+import io.weft.runtime.files.ShippedClassLoader;
 import io.weft.runtime.serial.KryoPool;
 import io.weft.runtime.shuffle.ShuffleStore;
 import java.io.File;
@@ -18,6 +21,22 @@ import org.apache.hadoop.fs.Path;
 public final class ExecutorEnvironments {
 
     private ExecutorEnvironments() {
+    }
+
+    /**
+     * Files go where {@link io.weft.api.WeftFiles} looks in this JVM: the driver's directory when the executor
+     * shares the driver's JVM (local mode), a YARN container's working directory (where the NodeManager put
+     * {@code --files}), else a directory in the executor's scratch space. Jars go to the scratch space.
+     */
+    private static FileFetcher fileFetcher(Configuration hadoopConf, File localDir, KryoPool kryo)
+            throws IOException {
+        String root = FilesRoot.get();
+        File filesDir = root != null ? new File(root) : System.getenv("CONTAINER_ID") != null
+                ? new File(System.getProperty("user.dir")).getAbsoluteFile() : new File(localDir, "files");
+        Files.createDirectories(filesDir.toPath());
+        FilesRoot.set(filesDir.getAbsolutePath());
+        return new FileFetcher(hadoopConf, filesDir, new File(localDir, "jars"),
+                ShippedClassLoader.over(kryo.classLoader()));
     }
 
     /**
@@ -49,7 +68,7 @@ public final class ExecutorEnvironments {
                     localDir, writeBuffer);
             return new ExecutorEnvironment(executorId, host, kryo, shuffle,
                     new BlockStore(kryo, localDir, storageMemory), new BroadcastStore(kryo, hadoopConf), hadoopConf,
-                    localDir, taskMemory);
+                    localDir, taskMemory, fileFetcher(hadoopConf, localDir, kryo));
         } catch (IOException e) {
             throw new WeftException("Could not set up executor " + executorId + " scratch space under "
                     + (localRoot != null ? localRoot : "java.io.tmpdir") + ": " + e.getMessage()

@@ -73,7 +73,9 @@ public final class ExecutorMain {
         this.executorId = executorId;
         this.cores = cores;
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        this.kryo = new KryoPool(loader != null ? loader : ExecutorMain.class.getClassLoader());
+        // Jars added at run time (WeftSession.addJar) join this loader before a task that needs them is read.
+        this.kryo = new KryoPool(new io.weft.runtime.files.ShippedClassLoader(
+                loader != null ? loader : ExecutorMain.class.getClassLoader()));
     }
 
     /**

@@ -64,7 +64,7 @@ final class TaskRunner implements Runnable {
         Thread.currentThread().setContextClassLoader(env.kryo().classLoader());
         TaskOutcome outcome;
         try {
-            Object payload = env.kryo().deserialize(task.binary().bytes());
+            Object payload = StageBinaries.deserialize(env.kryo(), task.binary().bytes(), env.files()::fetch);
             if (payload instanceof MapStagePayload map) {
                 outcome = runMapTask(map, context, start);
             } else {

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,10 +104,7 @@ public final class LocalClusterBackend extends RemoteExecutorsBackend {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + memoryMb + "m");
         command.addAll(JvmOptions.ADD_OPENS);
-        String extra = context.conf().get(ConfigKeys.EXECUTOR_JAVA_OPTIONS);
-        if (extra != null && !extra.isBlank()) {
-            command.addAll(Arrays.asList(extra.trim().split("\\s+")));
-        }
+        command.addAll(ConfigKeys.splitOptions(context.conf().get(ConfigKeys.EXECUTOR_JAVA_OPTIONS)));
         // Scratch space inside the backend's work directory, so even a killed executor's spills are removed.
         Path scratch = Files.createDirectories(workDir.resolve("executor-" + executorId + "-tmp"));
         command.add("-Djava.io.tmpdir=" + scratch);
@@ -121,7 +117,9 @@ public final class LocalClusterBackend extends RemoteExecutorsBackend {
         command.add(String.valueOf(cores));
         command.add(secretFile.toString());
         Path log = workDir.resolve("executor-" + executorId + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(ConfigKeys.withPrefix(context.conf(), ConfigKeys.EXECUTOR_ENV_PREFIX));
+        Process process = builder.start();
         processes.put(executorId, process);
         logs.put(executorId, log);
         // The exit code explains a lost executor better than its dropped connection does (137: killed, e.g. by the

@@ -3,6 +3,8 @@ package io.weft.driver.backend;
 import io.weft.api.WeftException;
 import io.weft.api.spi.Engine;
 import io.weft.api.spi.EngineFactory;
+import io.weft.conf.ConfigKeys;
+import io.weft.conf.ShipList;
 import io.weft.conf.WeftConf;
 import io.weft.driver.ClusterBackend;
 import io.weft.driver.DriverEngine;
@@ -35,8 +37,22 @@ public final class LocalEngineFactory implements EngineFactory {
         Configuration hadoopConf = conf.hadoopConfiguration(new Configuration());
         String appId = "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")) + "-"
                 + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
-        return DriverEngine.owningUi(DriverUi.start(appId, appName, conf, hadoopConf, true),
+        DriverEngine engine = DriverEngine.owningUi(DriverUi.start(appId, appName, conf, hadoopConf, true),
                 ui -> new DriverEngine(appId, conf, hadoopConf, backendFor(master, appName), ui));
+        // ---- shipping things with the job ----
+        // Without YARN to localize them, weft.jars and weft.files are added as addJar and addFile add them.
+        if (!conf.asMap().getOrDefault("weft.archives", "").isBlank()) {
+            org.slf4j.LoggerFactory.getLogger(LocalEngineFactory.class).warn("weft.archives is ignored with master {}:"
+                    + " only YARN's NodeManagers extract archives", master);
+        }
+        try {
+            ShipList.parse(conf.get(ConfigKeys.JARS)).forEach(jar -> engine.addJar(jar.source()));
+            ShipList.parse(conf.get(ConfigKeys.FILES)).forEach(file -> engine.addFile(file.source(), file.linkName()));
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        return engine;
     }
 
     private static ClusterBackend backendFor(String master, String appName) {
