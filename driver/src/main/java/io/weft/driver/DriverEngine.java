@@ -9,14 +9,12 @@ import io.weft.api.WeftException;
 import io.weft.api.lineage.Node;
 import io.weft.api.spi.Engine;
 import io.weft.planner.DagScheduler;
-import io.weft.planner.Digests;
 import io.weft.planner.MapOutputJournal;
 import io.weft.planner.SchedulerConfig;
 import io.weft.planner.SchedulerListener;
 import io.weft.conf.ConfigKeys;
 import io.weft.conf.WeftConf;
 import io.weft.runtime.io.TextFileNode;
-import io.weft.runtime.io.TextOutputJob;
 import io.weft.driver.ClosureChecker;
 import io.weft.runtime.serial.KryoPool;
 import io.weft.status.DriverUi;
@@ -67,6 +65,7 @@ public final class DriverEngine implements Engine {
     private final FileMapOutputJournal journal;
     private final JobLocalProperties jobProperties = new JobLocalProperties();
     private final DriverFiles files;
+    private final TextOutputs textOutputs;
 
     /**
      * Starts the scheduler and the backend's executors.
@@ -145,6 +144,7 @@ public final class DriverEngine implements Engine {
         this.files = new DriverFiles(applicationId, conf, hadoopConf, shuffleDir,
                 (io.weft.runtime.files.ShippedClassLoader) kryo.classLoader());
         this.journal = attempt.journaled() ? new FileMapOutputJournal(shuffleFs, shuffleDir, attempt.number()) : null;
+        this.textOutputs = new TextOutputs(hadoopConf, kryo, journal, this::runWriteJob);
         SchedulerConfig limits = schedulerConfig(conf, backend.excludesFailingExecutors());
         this.scheduler = new DagScheduler(limits, backend,
                 new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE), files::current), accumulators,
@@ -361,62 +361,15 @@ public final class DriverEngine implements Engine {
     }
 
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public void saveAsTextFile(Node<?> node, String path, String callSite) {
         checkOpen();
-        String fingerprint = journal == null ? null : outputFingerprint(node, path);
-        if (fingerprint != null && resumeOutput(path, fingerprint)) {
-            return;
-        }
-        TextOutputJob output = new TextOutputJob(path, hadoopConf);
-        if (fingerprint != null) {
-            journal.recordOutputStarted(path, fingerprint);
-        }
-        List<String> files;
-        try {
-            files = runJob((Node) node, (SerializableFunction) output.taskFunction(), null, callSite);
-        } catch (RuntimeException e) {
-            output.abort();
-            throw e;
-        }
-        output.commit(files);
-        if (fingerprint != null) {
-            journal.recordOutputCommitted(path, fingerprint);
-        }
+        textOutputs.save(node, path, callSite);
     }
 
-    /**
-     * In a retried driver: an output an earlier attempt committed is kept and not rerun; one it had only started is
-     * removed (it may hold part of the files) and written again.
-     *
-     * @return whether the output is already complete
-     */
-    private boolean resumeOutput(String path, String fingerprint) {
-        Path destination = new Path(path);
-        try {
-            FileSystem fs = destination.getFileSystem(hadoopConf);
-            if (journal.outputCommitted(path, fingerprint) && fs.exists(new Path(destination, "_SUCCESS"))) {
-                LOG.info("saveAsTextFile({}): an earlier attempt of this application committed it; not rerun", path);
-                return true;
-            }
-            if (journal.outputStarted(path, fingerprint) && fs.exists(destination)) {
-                LOG.info("saveAsTextFile({}): removing what an earlier attempt left unfinished", path);
-                fs.delete(destination, true);
-            }
-        } catch (IOException e) {
-            throw new WeftException("saveAsTextFile: cannot reach " + path + ": " + e.getMessage(), e);
-        }
-        return false;
-    }
-
-    /** The saved lineage and destination, as a digest; null when the lineage cannot be serialized. */
-    private String outputFingerprint(Node<?> node, String path) {
-        try {
-            return Digests.sha256Hex(path.getBytes(java.nio.charset.StandardCharsets.UTF_8), kryo.serialize(node));
-        } catch (RuntimeException e) {
-            LOG.debug("No fingerprint for the output {}: {}", path, e.toString());
-            return null;
-        }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private List<String> runWriteJob(Node<?> node, SerializableFunction<Iterator<Object>, String> task,
+            String callSite) {
+        return runJob((Node) node, (SerializableFunction) task, null, callSite);
     }
 
     // ---- Hadoop input and output ----
