@@ -29,7 +29,7 @@ import java.util.ServiceLoader;
  * <p>Thread-safe: jobs may be submitted from several threads. One session is active per JVM;
  * {@link Builder#getOrCreate()} returns it while it is open.
  */
-public final class WeftSession implements AutoCloseable, SessionHadoopInput {
+public final class WeftSession implements AutoCloseable, SessionHadoopInput, SessionSources {
 
     private static final Object LOCK = new Object();
     private static WeftSession active;
