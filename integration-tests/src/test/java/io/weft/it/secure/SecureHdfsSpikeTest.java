@@ -1,0 +1,243 @@
+package io.weft.it.secure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivilegedExceptionAction;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.hdfs.security.token.delegation.DelegationTokenIdentifier;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.security.token.Token;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spike for issue 12: a MiniKdc, a Kerberos-secured MiniDFSCluster (SASL data transfer with privacy, HTTPS only),
+ * a keytab login, HDFS delegation tokens obtained, renewed, used alone, and seen to expire.
+ *
+ * <p>The NameNode's delegation tokens here live {@value #RENEW_MS} ms unless renewed and at most {@value #MAX_MS}
+ * ms: each test obtains its own tokens right before it uses them.
+ */
+class SecureHdfsSpikeTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SecureHdfsSpikeTest.class);
+    static final long RENEW_MS = 10_000;
+    static final long MAX_MS = 20_000;
+
+    private static TestKdc kdc;
+    private static MiniDFSCluster dfs;
+    private static Configuration conf;
+    private static URI uri;
+
+    @BeforeAll
+    static void startKdcAndSecureHdfs() throws Exception {
+        Path base = Files.createTempDirectory("weft-krb-");
+        long start = System.nanoTime();
+        kdc = TestKdc.start(base.resolve("kdc"));
+        LOG.info("KDC up in {} ms, realm {}", (System.nanoTime() - start) / 1_000_000, kdc.realm());
+        conf = SecureMiniDfs.configuration(kdc, base, "privacy", RENEW_MS, MAX_MS);
+        dfs = SecureMiniDfs.start(conf);
+        conf = new Configuration(dfs.getConfiguration(0));
+        uri = dfs.getURI();
+        LOG.info("KDC and secure HDFS up in {} ms at {}", (System.nanoTime() - start) / 1_000_000, uri);
+        // Home directories, made by the HDFS superuser (the NameNode's principal's short name, "hdfs").
+        UserGroupInformation hdfs = UserGroupInformation.loginUserFromKeytabAndReturnUGI(
+                kdc.principal(TestKdc.SERVICE), kdc.serviceKeytab().getPath());
+        as(hdfs, () -> {
+            try (FileSystem fs = FileSystem.newInstance(uri, conf)) {
+                for (String user : new String[] {"alice", "bob"}) {
+                    org.apache.hadoop.fs.Path home = new org.apache.hadoop.fs.Path("/user/" + user);
+                    fs.mkdirs(home, new FsPermission((short) 0700));
+                    fs.setOwner(home, user, user);
+                }
+            }
+            return null;
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        if (dfs != null) {
+            dfs.shutdown();
+        }
+        if (kdc != null) {
+            kdc.close();
+        }
+    }
+
+    static <T> T as(UserGroupInformation ugi, PrivilegedExceptionAction<T> action) throws Exception {
+        return ugi.doAs(action);
+    }
+
+    private static void write(String path, String text) throws IOException {
+        try (FileSystem fs = FileSystem.newInstance(uri, conf);
+                OutputStream out = fs.create(new org.apache.hadoop.fs.Path(path))) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String read(String path) throws IOException {
+        try (FileSystem fs = FileSystem.newInstance(uri, conf);
+                InputStream in = fs.open(new org.apache.hadoop.fs.Path(path))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String owner(String path) throws IOException {
+        try (FileSystem fs = FileSystem.newInstance(uri, conf)) {
+            return fs.getFileStatus(new org.apache.hadoop.fs.Path(path)).getOwner();
+        }
+    }
+
+    /** Tokens for HDFS obtained by {@code ugi}, renewable by {@code renewer}. */
+    private static Credentials tokens(UserGroupInformation ugi, String renewer) throws Exception {
+        return as(ugi, () -> {
+            Credentials credentials = new Credentials();
+            try (FileSystem fs = FileSystem.newInstance(uri, conf)) {
+                Token<?>[] added = fs.addDelegationTokens(renewer, credentials);
+                assertThat(added).hasSize(1);
+            }
+            return credentials;
+        });
+    }
+
+    /** A UGI that has nothing but {@code credentials}: what a YARN container's process has. */
+    private static UserGroupInformation tokenOnly(String name, Credentials credentials) {
+        UserGroupInformation ugi = UserGroupInformation.createRemoteUser(name);
+        ugi.addCredentials(credentials);
+        return ugi;
+    }
+
+    private static Token<?> theToken(Credentials credentials) {
+        return credentials.getAllTokens().iterator().next();
+    }
+
+    @Test
+    void keytabLoginGivesKerberosCredentials() throws Exception {
+        UserGroupInformation alice = kdc.login("alice");
+        assertThat(alice.getShortUserName()).isEqualTo("alice");
+        assertThat(alice.getUserName()).isEqualTo("alice@" + kdc.realm());
+        assertThat(alice.isFromKeytab()).isTrue();
+        assertThat(alice.hasKerberosCredentials()).isTrue();
+        assertThat(alice.getAuthenticationMethod()).isEqualTo(UserGroupInformation.AuthenticationMethod.KERBEROS);
+        assertThat(UserGroupInformation.isSecurityEnabled()).isTrue();
+    }
+
+    @Test
+    void aKerberosUserReadsAndWritesAndAnUnauthenticatedOneIsRefused() throws Exception {
+        UserGroupInformation alice = kdc.login("alice");
+        as(alice, () -> {
+            write("/user/alice/kerberos.txt", "written with a ticket");
+            return null;
+        });
+        assertThat(as(alice, () -> read("/user/alice/kerberos.txt"))).isEqualTo("written with a ticket");
+        UserGroupInformation nobody = UserGroupInformation.createRemoteUser("alice");
+        assertThatThrownBy(() -> as(nobody, () -> read("/user/alice/kerberos.txt")))
+                .satisfies(e -> LOG.info("without credentials: {}", e.toString()))
+                .hasMessageContaining("Client cannot authenticate via:[TOKEN, KERBEROS]");
+    }
+
+    @Test
+    void aDelegationTokenAloneReadsAndWritesAsItsOwner() throws Exception {
+        UserGroupInformation alice = kdc.login("alice");
+        Credentials credentials = tokens(alice, kdc.principal(TestKdc.SERVICE));
+        Token<?> token = theToken(credentials);
+        LOG.info("token {} service {}", token, token.getService());
+        assertThat(token.getKind().toString()).isEqualTo("HDFS_DELEGATION_TOKEN");
+        // The process's own name does not matter: the NameNode takes the user from the token.
+        UserGroupInformation container = tokenOnly("root", credentials);
+        as(container, () -> {
+            write("/user/alice/token.txt", "written with a token");
+            return null;
+        });
+        assertThat(as(container, () -> read("/user/alice/token.txt"))).isEqualTo("written with a token");
+        assertThat(as(container, () -> owner("/user/alice/token.txt"))).isEqualTo("alice");
+        // Alice's token does not open Bob's home (0700).
+        assertThatThrownBy(() -> as(container, () -> read("/user/bob/none.txt")))
+                .hasMessageContaining("Permission denied");
+        // A token cannot buy more tokens: that takes a Kerberos login (the reason the AM needs a keytab).
+        assertThatThrownBy(() -> tokens(container, "alice"))
+                .satisfies(e -> LOG.info("token-only addDelegationTokens: {}", e.toString()))
+                .hasMessageContaining("Delegation Token can be issued only with kerberos or web authentication");
+    }
+
+    @Test
+    void onlyTheNamedRenewerRenews() throws Exception {
+        UserGroupInformation alice = kdc.login("alice");
+        Token<?> token = theToken(tokens(alice, kdc.principal(TestKdc.SERVICE)));
+        // Alice is not the renewer.
+        assertThatThrownBy(() -> as(alice, () -> token.renew(conf)))
+                .satisfies(e -> LOG.info("renewal by a non-renewer: {}", e.toString()))
+                .hasMessageContaining("tries to renew a token");
+        UserGroupInformation service = UserGroupInformation.loginUserFromKeytabAndReturnUGI(
+                kdc.principal(TestKdc.SERVICE), kdc.serviceKeytab().getPath());
+        DelegationTokenIdentifier id = (DelegationTokenIdentifier) token.decodeIdentifier();
+        long expiry = as(service, () -> token.renew(conf));
+        assertThat(expiry).isGreaterThan(id.getIssueDate()).isLessThanOrEqualTo(id.getMaxDate());
+        as(service, () -> {
+            token.cancel(conf);
+            return null;
+        });
+        assertThatThrownBy(() -> as(tokenOnly("alice", credentialsOf(token)), () -> read("/user/alice/x")))
+                .satisfies(e -> LOG.info("cancelled token: {}", e.toString()))
+                .hasMessageContaining("can't be found in cache");
+    }
+
+    private static Credentials credentialsOf(Token<?> token) {
+        Credentials credentials = new Credentials();
+        credentials.addToken(token.getService(), token);
+        return credentials;
+    }
+
+    /**
+     * A token that is not renewed stops working after the renewal interval; one renewed in time keeps working until
+     * its maximum lifetime, and cannot be renewed beyond it. The NameNode checks a token's expiry whenever a
+     * connection authenticates with it (its expired-token remover runs only hourly, which does not matter for this).
+     * Each check uses a new UGI, hence a new RPC connection: an open connection stays authenticated.
+     */
+    @Test
+    void tokensExpireUnlessRenewedAndNeverOutliveTheirMaximumLifetime() throws Exception {
+        UserGroupInformation alice = kdc.login("alice");
+        Credentials unrenewed = tokens(alice, "alice");
+        Credentials renewed = tokens(alice, "alice");
+        DelegationTokenIdentifier id = (DelegationTokenIdentifier) theToken(renewed).decodeIdentifier();
+        LOG.info("token issued {} max {}", id.getIssueDate(), id.getMaxDate());
+        assertThat(id.getMaxDate() - id.getIssueDate()).isEqualTo(MAX_MS);
+        assertThat(as(tokenOnly("root", unrenewed), () -> owner("/user/alice"))).isEqualTo("alice");
+
+        long firstExpiry = id.getIssueDate() + RENEW_MS;
+        long expiry = firstExpiry;
+        while (System.currentTimeMillis() < firstExpiry + 1_000) {
+            Thread.sleep(RENEW_MS / 4);
+            expiry = as(alice, () -> theToken(renewed).renew(conf));
+        }
+        assertThat(expiry).isGreaterThan(firstExpiry);
+        assertThatThrownBy(() -> as(tokenOnly("root", unrenewed), () -> owner("/user/alice")))
+                .satisfies(e -> LOG.info("unrenewed token after its interval: {}", e.toString()))
+                .hasMessageContaining("is expired");
+        assertThat(as(tokenOnly("root", renewed), () -> owner("/user/alice"))).isEqualTo("alice");
+
+        while (System.currentTimeMillis() < id.getMaxDate() + 1_000) {
+            Thread.sleep(RENEW_MS / 4);
+        }
+        assertThatThrownBy(() -> as(alice, () -> theToken(renewed).renew(conf)))
+                .satisfies(e -> LOG.info("renewal past the maximum lifetime: {}", e.toString()));
+        assertThatThrownBy(() -> as(tokenOnly("root", renewed), () -> owner("/user/alice")))
+                .satisfies(e -> LOG.info("renewed token past its maximum lifetime: {}", e.toString()))
+                .hasMessageContaining("is expired");
+    }
+}
