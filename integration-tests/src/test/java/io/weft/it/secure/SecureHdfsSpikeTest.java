@@ -8,18 +8,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.PrivilegedExceptionAction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.permission.FsPermission;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.hdfs.security.token.delegation.DelegationTokenIdentifier;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.security.token.Token;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -29,54 +24,25 @@ import org.slf4j.LoggerFactory;
  * Spike for issue 12: a MiniKdc, a Kerberos-secured MiniDFSCluster (SASL data transfer with privacy, HTTPS only),
  * a keytab login, HDFS delegation tokens obtained, renewed, used alone, and seen to expire.
  *
- * <p>The NameNode's delegation tokens here live {@value #RENEW_MS} ms unless renewed and at most {@value #MAX_MS}
- * ms: each test obtains its own tokens right before it uses them.
+ * <p>The NameNode's delegation tokens here live {@link SecureClusters#RENEW_MS} ms unless renewed: each test obtains
+ * its own tokens right before it uses them.
  */
 class SecureHdfsSpikeTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecureHdfsSpikeTest.class);
-    static final long RENEW_MS = 10_000;
-    static final long MAX_MS = 20_000;
+    static final long RENEW_MS = SecureClusters.RENEW_MS;
 
     private static TestKdc kdc;
-    private static MiniDFSCluster dfs;
     private static Configuration conf;
     private static URI uri;
+    private static SecureClusters clusters;
 
     @BeforeAll
     static void startKdcAndSecureHdfs() throws Exception {
-        Path base = Files.createTempDirectory("weft-krb-");
-        long start = System.nanoTime();
-        kdc = TestKdc.start(base.resolve("kdc"));
-        LOG.info("KDC up in {} ms, realm {}", (System.nanoTime() - start) / 1_000_000, kdc.realm());
-        conf = SecureMiniDfs.configuration(kdc, base, "privacy", RENEW_MS, MAX_MS);
-        dfs = SecureMiniDfs.start(conf);
-        conf = new Configuration(dfs.getConfiguration(0));
-        uri = dfs.getURI();
-        LOG.info("KDC and secure HDFS up in {} ms at {}", (System.nanoTime() - start) / 1_000_000, uri);
-        // Home directories, made by the HDFS superuser (the NameNode's principal's short name, "hdfs").
-        UserGroupInformation hdfs = UserGroupInformation.loginUserFromKeytabAndReturnUGI(
-                kdc.principal(TestKdc.SERVICE), kdc.serviceKeytab().getPath());
-        as(hdfs, () -> {
-            try (FileSystem fs = FileSystem.newInstance(uri, conf)) {
-                for (String user : new String[] {"alice", "bob"}) {
-                    org.apache.hadoop.fs.Path home = new org.apache.hadoop.fs.Path("/user/" + user);
-                    fs.mkdirs(home, new FsPermission((short) 0700));
-                    fs.setOwner(home, user, user);
-                }
-            }
-            return null;
-        });
-    }
-
-    @AfterAll
-    static void stop() {
-        if (dfs != null) {
-            dfs.shutdown();
-        }
-        if (kdc != null) {
-            kdc.close();
-        }
+        clusters = SecureClusters.get();
+        kdc = clusters.kdc;
+        conf = clusters.conf;
+        uri = clusters.uri;
     }
 
     static <T> T as(UserGroupInformation ugi, PrivilegedExceptionAction<T> action) throws Exception {
@@ -183,8 +149,7 @@ class SecureHdfsSpikeTest {
         assertThatThrownBy(() -> as(alice, () -> token.renew(conf)))
                 .satisfies(e -> LOG.info("renewal by a non-renewer: {}", e.toString()))
                 .hasMessageContaining("tries to renew a token");
-        UserGroupInformation service = UserGroupInformation.loginUserFromKeytabAndReturnUGI(
-                kdc.principal(TestKdc.SERVICE), kdc.serviceKeytab().getPath());
+        UserGroupInformation service = clusters.service();
         DelegationTokenIdentifier id = (DelegationTokenIdentifier) token.decodeIdentifier();
         long expiry = as(service, () -> token.renew(conf));
         assertThat(expiry).isGreaterThan(id.getIssueDate()).isLessThanOrEqualTo(id.getMaxDate());
@@ -216,7 +181,7 @@ class SecureHdfsSpikeTest {
         Credentials renewed = tokens(alice, "alice");
         DelegationTokenIdentifier id = (DelegationTokenIdentifier) theToken(renewed).decodeIdentifier();
         LOG.info("token issued {} max {}", id.getIssueDate(), id.getMaxDate());
-        assertThat(id.getMaxDate() - id.getIssueDate()).isEqualTo(MAX_MS);
+        assertThat(id.getMaxDate() - id.getIssueDate()).isEqualTo(SecureClusters.MAX_MS);
         assertThat(as(tokenOnly("root", unrenewed), () -> owner("/user/alice"))).isEqualTo("alice");
 
         long firstExpiry = id.getIssueDate() + RENEW_MS;

@@ -1,0 +1,171 @@
+package io.weft.it.secure;
+
+import static io.weft.it.secure.SecureClusters.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.client.util.YarnClientUtils;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.server.MiniYARNCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spike for issue 12: a Kerberos-secured MiniYARNCluster (the shaded minicluster, DefaultContainerExecutor) on the
+ * secure HDFS of {@link SecureClusters}; a Kerberos user submits an AM whose container has only the HDFS delegation
+ * token (renewer: the ResourceManager) and the AMRM token.
+ */
+class SecureYarnSpikeTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SecureYarnSpikeTest.class);
+    private static final EnumSet<YarnApplicationState> DONE = EnumSet.of(YarnApplicationState.FINISHED,
+            YarnApplicationState.FAILED, YarnApplicationState.KILLED);
+
+    private static SecureClusters clusters;
+    private static MiniYARNCluster yarn;
+    private static YarnConfiguration conf;
+    private static Path confDir;
+
+    @BeforeAll
+    static void startSecureYarn() throws Exception {
+        clusters = SecureClusters.get();
+        long start = System.nanoTime();
+        YarnConfiguration yarnConf = new YarnConfiguration(clusters.conf);
+        yarnConf.set("fs.defaultFS", clusters.uri.toString());
+        String service = clusters.kdc.principal(TestKdc.SERVICE);
+        String keytab = clusters.kdc.serviceKeytab().getAbsolutePath();
+        yarnConf.set(YarnConfiguration.RM_PRINCIPAL, service);
+        yarnConf.set(YarnConfiguration.RM_KEYTAB, keytab);
+        yarnConf.set(YarnConfiguration.NM_PRINCIPAL, service);
+        yarnConf.set(YarnConfiguration.NM_KEYTAB, keytab);
+        yarnConf.set("yarn.scheduler.capacity.root.queues", "default");
+        yarnConf.set("yarn.scheduler.capacity.root.default.capacity", "100");
+        yarnConf.setInt("yarn.scheduler.minimum-allocation-mb", 128);
+        yarnConf.setInt("yarn.resourcemanager.nodemanagers.heartbeat-interval-ms", 100);
+        yarnConf.setBoolean("yarn.log-aggregation-enable", true);
+        yarnConf.setInt("yarn.nodemanager.process-kill-wait.ms", 200);
+        yarnConf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "99.9");
+        yarnConf.set("yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb", "0");
+        yarn = new MiniYARNCluster("weft-secure", 1, 1, 1);
+        yarn.init(yarnConf);
+        yarn.start();
+        io.weft.driver.Poll.until(() -> yarn.getResourceManager().getRMContext().getRMNodes().size() >= 1, 30_000,
+                50);
+        conf = new YarnConfiguration(yarn.getConfig());
+        LOG.info("secure YARN up in {} ms, executor {}", (System.nanoTime() - start) / 1_000_000,
+                yarn.getNodeManager(0).getConfig().get(YarnConfiguration.NM_CONTAINER_EXECUTOR));
+        confDir = clusters.base.resolve("conf");
+        Files.createDirectories(confDir);
+        YarnConfiguration shipped = new YarnConfiguration(conf);
+        shipped.set("net.topology.node.switch.mapping.impl", "org.apache.hadoop.net.ScriptBasedMapping");
+        for (String name : new String[] {"core-site.xml", "hdfs-site.xml", "yarn-site.xml"}) {
+            try (OutputStream out = new FileOutputStream(confDir.resolve(name).toFile())) {
+                shipped.writeXml(out);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopYarn() {
+        if (yarn != null) {
+            yarn.stop();
+        }
+    }
+
+    @Test
+    void anApplicationRunsWithDelegationTokensOnly() throws Exception {
+        UserGroupInformation alice = clusters.kdc.login("alice");
+        String output = "/user/alice/from-am.txt";
+        ApplicationReport report = as(alice, () -> {
+            try (YarnClient client = YarnClient.createYarnClient()) {
+                client.init(conf);
+                client.start();
+                YarnClientApplication app = client.createApplication();
+                Credentials credentials = new Credentials();
+                String renewer = YarnClientUtils.getRmPrincipal(conf);
+                try (FileSystem fs = FileSystem.newInstance(clusters.uri, conf)) {
+                    fs.addDelegationTokens(renewer, credentials);
+                }
+                LOG.info("renewer {}, tokens {}", renewer, credentials.getAllTokens());
+                DataOutputBuffer tokens = new DataOutputBuffer();
+                credentials.writeTokenStorageToStream(tokens);
+                String classPath = confDir + File.pathSeparator + System.getProperty("java.class.path");
+                String command = System.getProperty("java.home") + "/bin/java -Xmx256m -Djava.security.krb5.conf="
+                        + clusters.kdc.krb5conf().getAbsolutePath() + " " + SpikeAm.class.getName() + " " + output
+                        + " 1>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stdout 2>"
+                        + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr";
+                ContainerLaunchContext am = ContainerLaunchContext.newInstance(Map.of(),
+                        Map.of("CLASSPATH", classPath), List.of(command), null,
+                        ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null);
+                ApplicationSubmissionContext context = app.getApplicationSubmissionContext();
+                context.setApplicationName("secure-spike");
+                context.setAMContainerSpec(am);
+                context.setResource(Resource.newInstance(384, 1));
+                context.setQueue("default");
+                context.setMaxAppAttempts(1);
+                client.submitApplication(context);
+                ApplicationReport current = client.getApplicationReport(context.getApplicationId());
+                while (!DONE.contains(current.getYarnApplicationState())) {
+                    Thread.sleep(200);
+                    current = client.getApplicationReport(context.getApplicationId());
+                }
+                return current;
+            }
+        });
+        LOG.info("application {} {} {}: {}", report.getApplicationId(), report.getYarnApplicationState(),
+                report.getFinalApplicationStatus(), report.getDiagnostics());
+        assertThat(report.getFinalApplicationStatus()).as(report.getDiagnostics())
+                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        String written = as(alice, () -> {
+            try (FileSystem fs = FileSystem.newInstance(clusters.uri, conf);
+                    InputStream in = fs.open(new org.apache.hadoop.fs.Path(output))) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        });
+        LOG.info("the AM wrote: {}", written);
+        assertThat(written).startsWith("written by the AM as ");
+    }
+
+    @Test
+    void aClientWithoutCredentialsIsRefusedByTheResourceManager() throws Exception {
+        UserGroupInformation nobody = UserGroupInformation.createRemoteUser("alice");
+        assertThatThrownBy(() -> as(nobody, () -> {
+            YarnConfiguration noRetries = new YarnConfiguration(conf);
+            noRetries.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, 2_000);
+            noRetries.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_RETRY_INTERVAL_MS, 500);
+            try (YarnClient client = YarnClient.createYarnClient()) {
+                client.init(noRetries);
+                client.start();
+                return client.createApplication();
+            }
+        })).satisfies(e -> LOG.info("submission without credentials: {}", e.toString()))
+                .hasStackTraceContaining("Client cannot authenticate via:[TOKEN, KERBEROS]");
+    }
+}
