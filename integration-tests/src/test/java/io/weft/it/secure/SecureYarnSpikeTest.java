@@ -51,6 +51,8 @@ class SecureYarnSpikeTest {
     private static SecureClusters clusters;
     private static MiniYARNCluster yarn;
     private static YarnConfiguration conf;
+    /** The configuration the cluster was started from (no bound ports): for another cluster. */
+    private static YarnConfiguration baseConf;
     private static Path confDir;
 
     @BeforeAll
@@ -73,6 +75,7 @@ class SecureYarnSpikeTest {
         yarnConf.setInt("yarn.nodemanager.process-kill-wait.ms", 200);
         yarnConf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "99.9");
         yarnConf.set("yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb", "0");
+        baseConf = new YarnConfiguration(yarnConf);
         yarn = new MiniYARNCluster("weft-secure", 1, 1, 1);
         yarn.init(yarnConf);
         yarn.start();
@@ -151,6 +154,36 @@ class SecureYarnSpikeTest {
         });
         LOG.info("the AM wrote: {}", written);
         assertThat(written).startsWith("written by the AM as ");
+    }
+
+    /**
+     * Why secure YARN here runs containers as the NodeManager's OS user: the LinuxContainerExecutor, which would run
+     * them as the submitting user, needs Hadoop's native setuid {@code container-executor} program, which no Maven
+     * artifact ships. Records the exact error a NodeManager gives without it.
+     */
+    @Test
+    void theLinuxContainerExecutorNeedsANativeProgramNoArtifactShips() throws Exception {
+        YarnConfiguration lce = new YarnConfiguration(baseConf);
+        lce.set(YarnConfiguration.NM_CONTAINER_EXECUTOR,
+                "org.apache.hadoop.yarn.server.nodemanager.LinuxContainerExecutor");
+        MiniYARNCluster cluster = new MiniYARNCluster("weft-secure-lce", 1, 1, 1);
+        try {
+            assertThatThrownBy(() -> {
+                cluster.init(lce);
+                cluster.start();
+            }).satisfies(e -> LOG.info("LinuxContainerExecutor: {}", causes(e)))
+                    .hasStackTraceContaining("container-executor");
+        } finally {
+            cluster.stop();
+        }
+    }
+
+    private static String causes(Throwable e) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            chain.append("\n  caused by ").append(t);
+        }
+        return chain.toString();
     }
 
     @Test
