@@ -46,6 +46,8 @@ final class SecureClusters {
         // Home directories, made by the HDFS superuser (the NameNode's principal's short name, "hdfs").
         as(service(), () -> {
             try (FileSystem fs = FileSystem.newInstance(uri, conf)) {
+                // mkdirs gives missing parents the child's permission: make /user traversable first.
+                fs.mkdirs(new org.apache.hadoop.fs.Path("/user"), new FsPermission((short) 0755));
                 for (String user : new String[] {"alice", "bob"}) {
                     org.apache.hadoop.fs.Path home = new org.apache.hadoop.fs.Path("/user/" + user);
                     fs.mkdirs(home, new FsPermission((short) 0700));
