@@ -23,7 +23,7 @@ final class SecureClusters {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecureClusters.class);
     static final long RENEW_MS = 10_000;
-    static final long MAX_MS = 20_000;
+    static final long MAX_MS = 30_000;
 
     private static SecureClusters instance;
 
@@ -58,7 +58,35 @@ final class SecureClusters {
             }
             return null;
         });
+        publishClientSettings();
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "secure-cluster-shutdown"));
+    }
+
+    /** The client side of the secure settings, which every {@code new Configuration()} in this JVM must see. */
+    private static final String[] CLIENT_KEYS = {"fs.defaultFS", "hadoop.security.authentication",
+        "dfs.namenode.kerberos.principal", "dfs.datanode.kerberos.principal", "dfs.block.access.token.enable",
+        "dfs.data.transfer.protection", "dfs.http.policy", "dfs.client.https.keystore.resource",
+        "hadoop.ssl.client.conf", "ipc.client.connect.max.retries.on.sasl"};
+
+    /**
+     * Adds the client side of the secure settings to every Configuration of this JVM, as a default resource. Code
+     * that builds its own {@code new YarnConfiguration()} needs them: notably the NodeManager's resource localizer,
+     * which DefaultContainerExecutor runs inside the NodeManager's JVM; on a real cluster it finds them in
+     * HADOOP_CONF_DIR. The resource is written, under a name unique to this run, into the test class directory.
+     */
+    private void publishClientSettings() throws Exception {
+        Configuration client = new Configuration(false);
+        for (String key : CLIENT_KEYS) {
+            client.set(key, conf.get(key));
+        }
+        String name = "weft-secure-" + base.getFileName() + "-site.xml";
+        java.io.File file = new java.io.File(new java.io.File(SecureClusters.class.getProtectionDomain()
+                .getCodeSource().getLocation().toURI()), name);
+        try (java.io.OutputStream out = new java.io.FileOutputStream(file)) {
+            client.writeXml(out);
+        }
+        file.deleteOnExit();
+        Configuration.addDefaultResource(name);
     }
 
     static synchronized SecureClusters get() throws Exception {
