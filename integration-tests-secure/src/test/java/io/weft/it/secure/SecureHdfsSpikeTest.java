@@ -103,6 +103,31 @@ class SecureHdfsSpikeTest {
         assertThat(UserGroupInformation.isSecurityEnabled()).isTrue();
     }
 
+    /**
+     * The NameNode's web endpoint is HTTPS only (required with SASL data transfer). WebHDFS refuses an
+     * unauthenticated caller; the web UI and /jmx do not, unless {@code hadoop.http.authentication.type=kerberos} with the authentication filter
+     * is configured: Kerberos RPC alone leaves them open.
+     */
+    @Test
+    void theNameNodeWebIsHttpsOnlyAndWebHdfsRefusesAnonymousCallers() throws Exception {
+        assertThat(clusters.dfs.getNameNode().getHttpAddress()).isNull();
+        int port = clusters.dfs.getNameNode().getHttpsAddress().getPort();
+        assertThat(httpsStatus(port, "/jmx")).isEqualTo("200 null");
+        // Refused without a Kerberos login ("Security enabled but user not authenticated by filter").
+        assertThat(httpsStatus(port, "/webhdfs/v1/user?op=GETFILESTATUS")).startsWith("403");
+    }
+
+    private static String httpsStatus(int port, String path) throws Exception {
+        javax.net.ssl.HttpsURLConnection connection = (javax.net.ssl.HttpsURLConnection) new java.net.URL(
+                "https://localhost:" + port + path).openConnection();
+        connection.setSSLSocketFactory(TestKeystores.clientContext(clusters.base.resolve("keystores"))
+                .getSocketFactory());
+        String status = connection.getResponseCode() + " " + connection.getHeaderField("WWW-Authenticate");
+        LOG.info("NameNode https {} without SPNEGO: {}", path, status);
+        connection.disconnect();
+        return status;
+    }
+
     @Test
     void aKerberosUserReadsAndWritesAndAnUnauthenticatedOneIsRefused() throws Exception {
         UserGroupInformation alice = kdc.login("alice");

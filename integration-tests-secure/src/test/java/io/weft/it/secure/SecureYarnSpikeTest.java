@@ -122,7 +122,36 @@ class SecureYarnSpikeTest {
     void anApplicationRunsWithDelegationTokensOnly() throws Exception {
         UserGroupInformation alice = clusters.kdc.login("alice");
         String output = "/user/alice/from-am";
-        ApplicationReport report = as(alice, () -> {
+        ApplicationReport report = submitAndWait(alice, YarnClientUtils.getRmPrincipal(conf), output);
+        LOG.info("application {} {} {}: {}", report.getApplicationId(), report.getYarnApplicationState(),
+                report.getFinalApplicationStatus(), report.getDiagnostics());
+        for (String log : logs(report)) {
+            LOG.info("AM log: {}", log);
+        }
+        assertThat(report.getFinalApplicationStatus()).as(report.getDiagnostics())
+                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
+        for (String suffix : new String[] {".1", ".2", ".3"}) {
+            as(alice, () -> {
+                try (FileSystem fs = FileSystem.newInstance(clusters.uri, conf);
+                        InputStream in = fs.open(new org.apache.hadoop.fs.Path(output + suffix))) {
+                    LOG.info("{}{} owned by {}: {}", output, suffix, fs.getFileStatus(
+                            new org.apache.hadoop.fs.Path(output + suffix)).getOwner(),
+                            new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    assertThat(fs.getFileStatus(new org.apache.hadoop.fs.Path(output + suffix)).getOwner())
+                            .isEqualTo("alice");
+                }
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Submits {@link SpikeAm} as {@code user} (alice) with an HDFS token for {@code renewer} and alice's keytab as an
+     * APPLICATION resource, and waits until the application ends.
+     */
+    private static ApplicationReport submitAndWait(UserGroupInformation user, String renewer, String output)
+            throws Exception {
+        return as(user, () -> {
             try (YarnClient client = YarnClient.createYarnClient();
                     FileSystem fs = FileSystem.newInstance(clusters.uri, conf)) {
                 client.init(conf);
@@ -136,7 +165,6 @@ class SecureYarnSpikeTest {
                         fs.getUri(), fs.getWorkingDirectory())), LocalResourceType.FILE,
                         LocalResourceVisibility.APPLICATION, status.getLen(), status.getModificationTime());
                 Credentials credentials = new Credentials();
-                String renewer = YarnClientUtils.getRmPrincipal(conf);
                 fs.addDelegationTokens(renewer, credentials);
                 LOG.info("renewer {}, tokens {}", renewer, credentials.getAllTokens());
                 DelegationTokenIdentifier id = (DelegationTokenIdentifier) credentials.getAllTokens().iterator()
@@ -171,26 +199,6 @@ class SecureYarnSpikeTest {
                 return current;
             }
         });
-        LOG.info("application {} {} {}: {}", report.getApplicationId(), report.getYarnApplicationState(),
-                report.getFinalApplicationStatus(), report.getDiagnostics());
-        for (String log : logs(report)) {
-            LOG.info("AM log: {}", log);
-        }
-        assertThat(report.getFinalApplicationStatus()).as(report.getDiagnostics())
-                .isEqualTo(FinalApplicationStatus.SUCCEEDED);
-        for (String suffix : new String[] {".1", ".2", ".3"}) {
-            as(alice, () -> {
-                try (FileSystem fs = FileSystem.newInstance(clusters.uri, conf);
-                        InputStream in = fs.open(new org.apache.hadoop.fs.Path(output + suffix))) {
-                    LOG.info("{}{} owned by {}: {}", output, suffix, fs.getFileStatus(
-                            new org.apache.hadoop.fs.Path(output + suffix)).getOwner(),
-                            new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                    assertThat(fs.getFileStatus(new org.apache.hadoop.fs.Path(output + suffix)).getOwner())
-                            .isEqualTo("alice");
-                }
-                return null;
-            });
-        }
     }
 
     /** The AM container's stdout and stderr, from the NodeManager's log directory (no log aggregation here). */
@@ -208,6 +216,17 @@ class SecureYarnSpikeTest {
             }
         }
         return lines;
+    }
+
+    /**
+     * The ResourceManager renews the submitted tokens when it accepts an application (and then before they expire):
+     * submitting a token whose renewer is not the ResourceManager fails at once, and says so.
+     */
+    @Test
+    void aTokenTheResourceManagerCannotRenewFailsTheSubmission() {
+        assertThatThrownBy(() -> submitAndWait(clusters.kdc.login("alice"), "alice", "/user/alice/never"))
+                .satisfies(e -> LOG.info("token renewable only by alice: {}", causes(e)))
+                .hasStackTraceContaining("Failed to renew token");
     }
 
     /**

@@ -65,6 +65,20 @@ public final class TestKeystores {
         return new TestKeystores(keyFile, trustFile);
     }
 
+    /** A TLS context that trusts the certificate of the stores {@link #create} made in {@code dir}. */
+    public static javax.net.ssl.SSLContext clientContext(Path dir) throws IOException, GeneralSecurityException {
+        KeyStore trusted = KeyStore.getInstance("JKS");
+        try (java.io.InputStream in = Files.newInputStream(dir.resolve("trust.jks"))) {
+            trusted.load(in, PASSWORD.toCharArray());
+        }
+        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trusted);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
     private static X509Certificate selfSigned(KeyPair pair) throws GeneralSecurityException, IOException {
         X500Name subject = new X500Name("CN=localhost, O=weft-test");
         long now = System.currentTimeMillis();
