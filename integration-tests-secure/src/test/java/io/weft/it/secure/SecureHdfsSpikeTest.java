@@ -113,7 +113,7 @@ class SecureHdfsSpikeTest {
         assertThat(clusters.dfs.getNameNode().getHttpAddress()).isNull();
         int port = clusters.dfs.getNameNode().getHttpsAddress().getPort();
         assertThat(httpsStatus(port, "/jmx")).isEqualTo("200 null");
-        // Refused without a Kerberos login ("Security enabled but user not authenticated by filter").
+        // Refused without a Kerberos login.
         assertThat(httpsStatus(port, "/webhdfs/v1/user?op=GETFILESTATUS")).startsWith("403");
     }
 
@@ -123,7 +123,9 @@ class SecureHdfsSpikeTest {
         connection.setSSLSocketFactory(TestKeystores.clientContext(clusters.base.resolve("keystores"))
                 .getSocketFactory());
         String status = connection.getResponseCode() + " " + connection.getHeaderField("WWW-Authenticate");
-        LOG.info("NameNode https {} without SPNEGO: {}", path, status);
+        java.io.InputStream error = connection.getErrorStream();
+        LOG.info("NameNode https {} without SPNEGO: {} {}", path, status,
+                error == null ? "" : new String(error.readAllBytes(), StandardCharsets.UTF_8));
         connection.disconnect();
         return status;
     }
