@@ -101,11 +101,19 @@ class HadoopIoLocalClusterTest {
     @Test
     void aSlowAttemptOvertakenByItsSpeculativeCopyNeverCommits(@TempDir Path dir) throws Exception {
         AtomicInteger speculative = new AtomicInteger();
+        java.util.concurrent.CountDownLatch killedAttemptEnded = new java.util.concurrent.CountDownLatch(1);
         ((DriverEngine) weft.engine()).addSchedulerListener(new SchedulerListener() {
             @Override
             public void taskStarted(TaskDescription task, String executorId, boolean isSpeculative) {
                 if (isSpeculative) {
                     speculative.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void taskEnded(TaskDescription task, String executorId, io.weft.planner.TaskOutcome outcome) {
+                if (outcome instanceof io.weft.planner.TaskOutcome.Killed) {
+                    killedAttemptEnded.countDown();
                 }
             }
         });
@@ -123,8 +131,10 @@ class HadoopIoLocalClusterTest {
         assertThat(speculative.get()).isPositive();
         assertThat(weft.sequenceFile(out, IntWritable.class, Text.class).map(p -> p.key().get()).collect())
                 .containsExactlyInAnyOrderElementsOf(data);
-        // Give the killed attempt time to notice, then check it left nothing behind.
-        Thread.sleep(2000);
+        // The killed attempt reports its end only after its thread has stopped (and aborted its task): from then
+        // on nothing can write, so what is there now is final.
+        assertThat(killedAttemptEnded.await(60, java.util.concurrent.TimeUnit.SECONDS))
+                .as("the slow attempt's kill report").isTrue();
         try (Stream<Path> files = Files.list(Path.of(out))) {
             assertThat(files.map(f -> f.getFileName().toString()).filter(f -> !f.endsWith(".crc")).sorted())
                     .containsExactly("_SUCCESS", "part-r-00000", "part-r-00001", "part-r-00002", "part-r-00003");
