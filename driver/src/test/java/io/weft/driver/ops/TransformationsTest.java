@@ -254,9 +254,10 @@ class TransformationsTest {
         List<String> first = ds.pipe(List.of("sh", "-c", "echo $$ > " + pidFile + "; exec cat")).take(1);
         assertThat(first).containsExactly("0");
         long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
-        // Killing is asynchronous: wait for the process to go (the test's timeout bounds the wait).
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            Thread.sleep(20);
+        // Killing is asynchronous: wait for the process's exit, with a deadline (absent means it is gone already).
+        java.util.Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isPresent()) {
+            process.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
         }
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
     }
