@@ -191,6 +191,12 @@ public final class ConfigKeys {
             "Hadoop URI of a directory where the driver writes its event log (JSON lines, one file per application),"
             + " which 'history' serves after the application ends. Unset: no event log.");
 
+    /** The group that may read event logs. */
+    public static final ConfigKey<String> EVENT_LOG_GROUP = string("weft.eventLog.group", null,
+            "Group given read access to event logs (files 0640, owner and this group), e.g. the group the 'history'"
+            + " server runs in; the application's user must belong to it. Unset: event logs are 0600, readable by"
+            + " the application's user only.");
+
     /** Where a history server serves finished applications. */
     public static final ConfigKey<String> HISTORY_ADDRESS = string("weft.history.address", null,
             "http://host:port of a running 'history' server reading weft.eventLog.dir: the ApplicationMaster sets"
@@ -258,7 +264,8 @@ public final class ConfigKeys {
             SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, MEMORY_FRACTION, STORAGE_FRACTION, LOCAL_DIR,
             CLOSURE_WARN_SIZE, DEFAULT_PARALLELISM, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, EXIT_REASON_WAIT,
             REGISTRATION_TIMEOUT,
-            EXECUTOR_JAVA_OPTIONS, JARS, FILES, UI_ENABLED, UI_PORT, UI_PROGRESS, EVENT_LOG_DIR, HISTORY_ADDRESS, EXCLUDE_ENABLED,
+            EXECUTOR_JAVA_OPTIONS, JARS, FILES, UI_ENABLED, UI_PORT, UI_PROGRESS, EVENT_LOG_DIR, EVENT_LOG_GROUP,
+            HISTORY_ADDRESS, EXCLUDE_ENABLED,
             EXCLUDE_MAX_FAILURES_PER_EXECUTOR, EXCLUDE_MAX_EXECUTORS_PER_NODE, EXCLUDE_TIMEOUT,
             EXCLUDE_UNSCHEDULABLE_TIMEOUT, SPECULATION, SPECULATION_QUANTILE, SPECULATION_MULTIPLIER,
             SPECULATION_MIN_RUNTIME, CHECKPOINT_CLEAN_ON_CLOSE);

@@ -26,6 +26,7 @@ final class DriverBroadcasts implements BroadcastLifecycle {
     private final KryoPool kryo;
     private final ClusterBackend backend;
     private final AtomicLong ids = new AtomicLong();
+    private volatile boolean dirMade;
 
     DriverBroadcasts(FileSystem fs, Path appDir, KryoPool kryo, ClusterBackend backend) {
         this.fs = fs;
@@ -38,6 +39,10 @@ final class DriverBroadcasts implements BroadcastLifecycle {
         long id = ids.getAndIncrement();
         Path file = new Path(dir, "broadcast_" + id);
         try {
+            if (!dirMade) {
+                io.weft.runtime.files.OwnerOnly.mkdirs(fs, dir);
+                dirMade = true;
+            }
             BroadcastStore.write(fs, file, kryo.serialize(value));
         } catch (IOException e) {
             throw new WeftException("Could not write broadcast " + id + " to " + file + ": " + e.getMessage(), e);

@@ -128,7 +128,8 @@ public final class DriverEngine implements Engine {
         this.shuffleDir = new Path(root, applicationId);
         try {
             this.shuffleFs = shuffleDir.getFileSystem(hadoopConf);
-            shuffleFs.mkdirs(shuffleDir);
+            // Only the application's user may read its map outputs, broadcasts and journal.
+            io.weft.runtime.files.OwnerOnly.mkdirs(shuffleFs, shuffleDir);
         } catch (IOException e) {
             throw new WeftException("Cannot create the shuffle directory " + shuffleDir + ": " + e.getMessage()
                     + ". Fix: set " + ConfigKeys.SHUFFLE_DIR.name() + " to a writable directory.", e);

@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * records are written and flushed synchronously by the calling user thread, since they guard a commit. A journal
  * that cannot be written logs one warning and carries on: the application is unaffected, a later attempt just
  * reuses less.
+ *
+ * <p>The journal's directory is 0700 and its files 0600: only the application's user reads them.
  */
 public final class FileMapOutputJournal implements MapOutputJournal, AutoCloseable {
 
@@ -97,7 +99,8 @@ public final class FileMapOutputJournal implements MapOutputJournal, AutoCloseab
                     + " were committed", entries, usable, committedOutputs.size());
         }
         try {
-            out = fs.create(file, true);
+            io.weft.runtime.files.OwnerOnly.mkdirs(fs, dir);
+            out = io.weft.runtime.files.OwnerOnly.create(fs, file, true);
         } catch (IOException e) {
             warn(e);
         }

@@ -79,10 +79,12 @@ public final class DriverUi implements AutoCloseable {
         if (logDir != null) {
             Path dir = new Path(logDir);
             try {
-                eventLog = new EventLogWriter(dir.getFileSystem(hadoopConf), dir, applicationId, clock);
+                eventLog = new EventLogWriter(dir.getFileSystem(hadoopConf), dir, applicationId, clock,
+                        conf.get(ConfigKeys.EVENT_LOG_GROUP));
             } catch (IOException e) {
                 throw new WeftException("Cannot write the event log under " + logDir + ": " + e.getMessage()
-                        + ". Fix: set " + ConfigKeys.EVENT_LOG_DIR.name() + " to a writable directory, or unset it.",
+                        + ". Fix: set " + ConfigKeys.EVENT_LOG_DIR.name() + " to a writable directory (and "
+                        + ConfigKeys.EVENT_LOG_GROUP.name() + " to one of your groups, or unset it), or unset it.",
                         e);
             }
         }

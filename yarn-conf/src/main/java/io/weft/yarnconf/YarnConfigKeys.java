@@ -98,6 +98,13 @@ public final class YarnConfigKeys {
             "Shared, world-readable directory where jars are kept once per content digest and localized with PUBLIC"
                     + " visibility. Default: .weft/jars under the user's home directory on the default file system.");
 
+    /** How long the janitor keeps directories of applications the ResourceManager does not know. */
+    public static final ConfigKey<Long> JANITOR_UNKNOWN_APP_GRACE = ConfigKeys.duration(
+            "weft.yarn.janitor.unknownAppGracePeriod", "24h",
+            "How long the janitor keeps a staging or shuffle directory of an application the ResourceManager does not"
+                    + " know (not yet submitted, or finished long ago and forgotten), counted from the directory's"
+                    + " last modification. Directories of applications it reports ended are deleted at once.");
+
     /** Executor container failures that end the application. */
     public static final ConfigKey<Integer> EXECUTOR_MAX_FAILURES = ConfigKeys.positiveInt("weft.executor.maxFailures",
             null, "Executor container failures (within weft.executor.failuresValidityInterval) that end the"
@@ -133,6 +140,6 @@ public final class YarnConfigKeys {
             EXECUTOR_MEMORY,
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
             NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, CONNECT_TIMEOUT, JAVA_HOME, JAR_CACHE_DIR,
-            EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY, EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES,
+            JANITOR_UNKNOWN_APP_GRACE, EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY, EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES,
             AM_JAVA_OPTIONS);
 }

@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * {@code yarn jar app.jar janitor}: deletes the staging and shuffle directories of finished
- * applications under the current user's home directory.
+ * {@code yarn jar app.jar janitor}: deletes the current user's staging and shuffle directories of applications
+ * that YARN reports ended, and of applications it does not know once they are older than
+ * {@code weft.yarn.janitor.unknownAppGracePeriod} (rules in {@link Janitor}).
  */
 @Command(name = "weft-janitor", mixinStandardHelpOptions = true,
         description = "Deletes staging and shuffle directories of applications YARN reports finished.")
@@ -39,7 +40,8 @@ public final class JanitorCommand implements Callable<Integer> {
         YarnClient client = ResourceManagerConnection.open(yarn, settings, System.getenv(), System.out::println);
         try {
             FileSystem fs = FileSystem.get(yarn);
-            List<Path> deleted = Janitor.clean(fs, client, ApplicationDirs.applicationRoots(settings, fs));
+            List<Path> deleted = Janitor.clean(fs, client, ApplicationDirs.applicationRoots(settings, fs),
+                    settings);
             deleted.forEach(p -> System.out.println("deleted " + p));
             System.out.println(deleted.size() + " directories deleted");
             return 0;

@@ -229,7 +229,7 @@ public final class SubmitCommand implements Callable<Integer> {
             YarnEngineFactory.checkFits(settings, application.getNewApplicationResponse()
                     .getMaximumResourceCapability(), client);
             ApplicationId appId = application.getNewApplicationResponse().getApplicationId();
-            Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs));
+            Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs), conf);
             stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId.toString());
             String javaHome = conf.get(YarnConfigKeys.JAVA_HOME);
             Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), Staging.driverClassPath());

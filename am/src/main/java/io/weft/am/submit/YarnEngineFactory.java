@@ -58,7 +58,7 @@ public final class YarnEngineFactory implements EngineFactory {
             checkFits(settings, application.getNewApplicationResponse().getMaximumResourceCapability(), client);
             String appId = application.getNewApplicationResponse().getApplicationId().toString();
             FileSystem fs = FileSystem.get(yarn);
-            Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs));
+            Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs), conf);
             Path stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId);
             return DriverEngine.owningUi(DriverUi.start(appId, appName, conf, yarn, true,
                     WebProxies.access(yarn, appId)), ui -> new DriverEngine(appId,

@@ -67,7 +67,8 @@ public final class BroadcastStore {
     }
 
     /**
-     * Writes a value for executors to fetch. Driver side.
+     * Writes a value for executors to fetch, readable by the application's user only (0600, in a directory the
+     * caller made 0700 with {@link io.weft.runtime.files.OwnerOnly#mkdirs}). Driver side.
      *
      * @param fs the file system
      * @param file where
@@ -75,7 +76,7 @@ public final class BroadcastStore {
      * @throws IOException on write failure
      */
     public static void write(FileSystem fs, Path file, byte[] bytes) throws IOException {
-        try (var out = fs.create(file, false)) {
+        try (var out = io.weft.runtime.files.OwnerOnly.create(fs, file, false)) {
             out.write(bytes);
         }
     }

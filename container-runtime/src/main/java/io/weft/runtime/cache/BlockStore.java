@@ -146,7 +146,13 @@ public final class BlockStore {
     }
 
     private Iterator<?> toDisk(BlockId id, Iterator<?> records) {
-        File file = new File(diskDir, "cache-" + id.nodeId() + "-" + id.partition() + "-" + System.nanoTime());
+        File file = null;
+        try {
+            file = io.weft.runtime.files.OwnerOnly.createLocalTempFile(diskDir,
+                    "cache-" + id.nodeId() + "-" + id.partition() + "-", ".block");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create a file for a cached partition in " + diskDir, e);
+        }
         try (OutputStream out = new FileOutputStream(file)) {
             RecordStreams.write(kryo, out, records);
         } catch (IOException e) {

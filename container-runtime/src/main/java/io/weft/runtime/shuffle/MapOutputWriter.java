@@ -1,5 +1,6 @@
 package io.weft.runtime.shuffle;
 
+import io.weft.runtime.files.OwnerOnly;
 import io.weft.runtime.serial.KryoPool;
 import java.io.File;
 import java.io.IOException;
@@ -45,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * the store's replication and a block size large enough for the whole file to be one block, closed (which
  * publishes it), then renamed to {@code map_<mapIndex>_<taskAttemptId>.data}: the rename is the commit, so a
  * reader never sees a partial file.
+ *
+ * <h2>Who can read it</h2>
+ * The shuffle directory is made 0700 before the first file in it ({@link ShuffleStore}), the file is created 0600
+ * ({@link OwnerOnly}) and the rename keeps that mode; local spill files are 0600 in the executor's 0700 scratch
+ * directory.
  */
 public final class MapOutputWriter {
 
@@ -59,6 +65,7 @@ public final class MapOutputWriter {
 
     private final FileSystem fs;
     private final Path finalPath;
+    private final ShuffleStore.DirectoryCheck shuffleDir;
     private final short replication;
     private final long writeBufferBytes;
     private final int numPartitions;
@@ -67,13 +74,14 @@ public final class MapOutputWriter {
     private long records;
     private boolean finished;
 
-    MapOutputWriter(FileSystem fs, Path finalPath, short replication, KryoPool kryoPool, File spillDir,
-            String spillPrefix, long writeBufferBytes, int numPartitions) {
+    MapOutputWriter(FileSystem fs, Path finalPath, ShuffleStore.DirectoryCheck shuffleDir, short replication,
+            KryoPool kryoPool, File spillDir, String spillPrefix, long writeBufferBytes, int numPartitions) {
         if (numPartitions < 1) {
             throw new IllegalArgumentException("A map output needs at least 1 partition, got " + numPartitions);
         }
         this.fs = fs;
         this.finalPath = finalPath;
+        this.shuffleDir = shuffleDir;
         this.replication = replication;
         this.writeBufferBytes = writeBufferBytes;
         this.numPartitions = numPartitions;
@@ -153,7 +161,8 @@ public final class MapOutputWriter {
             }
             long blockSize = blockSizeFor(dataBytes + ShuffleFormat.footerBytes(numPartitions));
             long[] offsets = new long[numPartitions + 1];
-            try (FSDataOutputStream os = fs.create(tmp, false, FS_BUFFER, replication, blockSize)) {
+            shuffleDir.ensure();
+            try (FSDataOutputStream os = OwnerOnly.create(fs, tmp, false, FS_BUFFER, replication, blockSize)) {
                 writeData(os, offsets);
                 os.write(ShuffleFormat.encodeFooter(offsets));
             }

@@ -3,8 +3,11 @@ package io.weft.runtime.shuffle;
 import io.weft.runtime.serial.KryoPool;
 import java.io.File;
 import java.io.IOException;
+import io.weft.runtime.files.OwnerOnly;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -16,7 +19,11 @@ import org.apache.hadoop.fs.Path;
  * {@link MapOutputWriter}). Attempt-unique names and a commit by rename mean concurrent attempts never clash and
  * readers never see partial files; the driver's map output registry picks the attempt whose output is read.
  *
- * <p>Thread-safe: writers and readers are per task and own their resources; the store holds only configuration.
+ * <p>Only the application's user can read it: the application directory and each shuffle's directory are made
+ * 0700 and map output files 0600 ({@link OwnerOnly}), whatever the file system's umask.
+ *
+ * <p>Thread-safe: writers and readers are per task and own their resources; the store holds configuration and the
+ * set of shuffle directories this JVM has made already.
  */
 public final class ShuffleStore {
 
@@ -26,6 +33,14 @@ public final class ShuffleStore {
     private final KryoPool kryoPool;
     private final File localSpillDir;
     private final long writeBufferBytes;
+    private final Set<Integer> madeDirs = ConcurrentHashMap.newKeySet();
+
+    /** Makes a shuffle's directory, owner-only, before the first map output is written into it. */
+    @FunctionalInterface
+    interface DirectoryCheck {
+        /** @throws IOException when the directory cannot be made or its mode set */
+        void ensure() throws IOException;
+    }
 
     /**
      * @param fs the file system holding shuffle files (HDFS on a cluster)
@@ -76,8 +91,21 @@ public final class ShuffleStore {
      */
     public MapOutputWriter newMapOutputWriter(int shuffleId, int mapIndex, long taskAttemptId, int numPartitions) {
         String name = "map_" + mapIndex + "_" + taskAttemptId;
-        return new MapOutputWriter(fs, new Path(shuffleDir(shuffleId), name + ".data"), replication, kryoPool,
+        return new MapOutputWriter(fs, new Path(shuffleDir(shuffleId), name + ".data"),
+                () -> ensureShuffleDir(shuffleId), replication, kryoPool,
                 localSpillDir, "shuffle_" + shuffleId + "_" + name + "-", writeBufferBytes, numPartitions);
+    }
+
+    /**
+     * Makes the application's and the shuffle's directories 0700, once per shuffle in this JVM (two name node
+     * calls each, not two per map output). Concurrent callers may both do it: it is idempotent.
+     */
+    private void ensureShuffleDir(int shuffleId) throws IOException {
+        if (!madeDirs.contains(shuffleId)) {
+            OwnerOnly.mkdirs(fs, appDir);
+            OwnerOnly.mkdirs(fs, shuffleDir(shuffleId));
+            madeDirs.add(shuffleId);
+        }
     }
 
     /**
@@ -101,6 +129,7 @@ public final class ShuffleStore {
      * @throws IOException if the file system fails
      */
     public void removeShuffle(int shuffleId) throws IOException {
+        madeDirs.remove(shuffleId);
         fs.delete(shuffleDir(shuffleId), true);
     }
 

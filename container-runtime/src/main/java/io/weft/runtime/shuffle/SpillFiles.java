@@ -1,5 +1,6 @@
 package io.weft.runtime.shuffle;
 
+import io.weft.runtime.files.OwnerOnly;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.File;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -39,7 +39,7 @@ final class SpillFiles {
     }
 
     /**
-     * @param dir the local directory for spill files (created on first spill)
+     * @param dir the local directory for spill files (created 0700 on first spill if missing; files are 0600)
      * @param prefix the files' name prefix
      * @param numPartitions the reduce partitions
      */
@@ -127,8 +127,7 @@ final class SpillFiles {
 
     private Spill newSpillFile() {
         try {
-            Files.createDirectories(dir.toPath());
-            Spill spill = new Spill(File.createTempFile(prefix, ".spill", dir), new long[numPartitions]);
+            Spill spill = new Spill(OwnerOnly.createLocalTempFile(dir, prefix, ".spill"), new long[numPartitions]);
             spills.add(spill);
             return spill;
         } catch (IOException e) {

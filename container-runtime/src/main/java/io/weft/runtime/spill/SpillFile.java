@@ -10,7 +10,6 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 
 /**
  * A local file of key-value records ({@link RecordCodec} key then value, back to back), written once and read
@@ -56,15 +55,14 @@ final class SpillFile {
     }
 
     /**
-     * @param dir the local spill directory (created if missing)
+     * @param dir the local spill directory (created 0700 if missing)
      * @param prefix the file name prefix
      * @param bufferSize the write buffer size
-     * @return a writer to a new, uniquely named file
+     * @return a writer to a new, uniquely named file, readable and writable by its owner only (0600)
      */
     static Writer create(File dir, String prefix, int bufferSize) {
         try {
-            Files.createDirectories(dir.toPath());
-            File file = File.createTempFile(prefix, ".spill", dir);
+            File file = io.weft.runtime.files.OwnerOnly.createLocalTempFile(dir, prefix, ".spill");
             return new Writer(file, bufferSize);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create a spill file in " + dir, e);
