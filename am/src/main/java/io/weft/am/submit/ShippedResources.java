@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * What {@code --jars}, {@code --files} and {@code --archives} ({@code weft.jars}, {@code weft.files},
  * {@code weft.archives}) ship, as spark-submit does on YARN: checked before anything is submitted, then staged for
- * the NodeManagers to localize into every container (the ApplicationMaster's and the executors'). Local jars go
- * into the shared jar cache like the application's own (localized under {@link ContainerCommands#JARS_DIR}, on the
- * class path); local files and archives are uploaded to the private staging directory; remote ones (any scheme
- * but {@code file:}) are localized from where they are, without a copy. Files and archives get APPLICATION
- * visibility, never PUBLIC.
+ * the NodeManagers to localize into every container (the ApplicationMaster's and the executors'). Local jars are
+ * the user's, so they go into the private jar cache ({@link JarCache}; localized under
+ * {@link ContainerCommands#JARS_DIR}, on the class path); local files and archives are uploaded to the private
+ * staging directory; remote ones (any scheme but {@code file:}) are localized from where they are, without a copy.
+ * Jars, files and archives get APPLICATION visibility, never PUBLIC.
  */
 final class ShippedResources {
 
@@ -109,17 +109,16 @@ final class ShippedResources {
             }
             StringBuilder jars = new StringBuilder(manifest);
             int index = 0;
+            JarCache cache = new JarCache(fs, jarCache, stagingDir);
             for (ShipList.Entry jar : ShipList.parse(conf.get(ConfigKeys.JARS))) {
                 String link = String.format("user-%03d-%s", index++, jar.linkName());
                 Path path;
                 String visibility;
                 if (jar.local()) {
-                    File file = localFile(jar);
-                    path = fs.makeQualified(new Path(new Path(jarCache, Staging.digest(file)), file.getName()));
-                    if (!fs.exists(path) || fs.getFileStatus(path).getLen() != file.length()) {
-                        Staging.publish(fs, file, path);
-                    }
-                    visibility = "PUBLIC";
+                    // The user's jars are the application's: the private cache, never PUBLIC.
+                    JarCache.Placed placed = cache.place(localFile(jar), true);
+                    path = placed.path();
+                    visibility = placed.visibility();
                 } else {
                     path = qualified(jar, fs.getConf());
                     visibility = "APPLICATION";

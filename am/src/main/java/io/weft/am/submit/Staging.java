@@ -49,20 +49,23 @@ public final class Staging {
     }
 
     /**
-     * Stages the class path's jars. Jar files go once per content digest into the shared, world-readable jar
-     * cache and are localized with PUBLIC visibility, so NodeManagers keep them across applications and a second
-     * submission of the same version uploads nothing but what changed. Class directories (the application's
-     * own classes during development) are jarred into the private staging directory.
+     * Stages the class path's jars through the {@link JarCache}: framework jars into the shared, world-readable
+     * cache, localized with PUBLIC visibility (NodeManagers keep them across applications); the application's jars
+     * ({@code applicationJars}) into the private cache, localized with APPLICATION visibility. Either way a jar is
+     * uploaded once per content digest, and a cached copy is reused only once verified. Class directories (the
+     * application's own classes during development) are jarred into the private staging directory.
      *
      * @param fs the cluster's file system
      * @param dir the application's staging directory, created with permissions 700
      * @param jarCache the shared jar cache directory
      * @param classPath the driver's class path entries
+     * @param applicationJars the entries of {@code classPath} that are the application's, never PUBLIC (see
+     *     {@link #applicationJars})
      * @return what was uploaded and what was reused
      * @throws WeftException when the upload fails
      */
     public static Report upload(FileSystem fs, org.apache.hadoop.fs.Path dir, org.apache.hadoop.fs.Path jarCache,
-            List<String> classPath) {
+            List<String> classPath, Set<String> applicationJars) {
         List<String> uploaded = new ArrayList<>();
         List<String> reused = new ArrayList<>();
         long bytes = 0;
@@ -74,6 +77,7 @@ public final class Staging {
             fs.mkdirs(dir.getParent());
             fs.mkdirs(dir, new FsPermission((short) 0700));
             fs.setPermission(dir, new FsPermission((short) 0700));
+            JarCache cache = new JarCache(fs, jarCache, dir);
             int index = 0;
             for (String entry : classPath) {
                 File file = new File(entry);
@@ -86,20 +90,20 @@ public final class Staging {
                     File jar = jarDirectory(file, index);
                     org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(dir, link);
                     fs.copyFromLocalFile(true, true, new org.apache.hadoop.fs.Path(jar.toURI()), target);
+                    fs.setPermission(target, io.weft.runtime.files.OwnerOnly.FILE);
                     uploaded.add(link);
                     bytes += fs.getFileStatus(target).getLen();
                     manifest.append(link).append('\t').append(fs.makeQualified(target)).append("\tAPPLICATION\n");
                 } else if (file.getName().endsWith(".jar")) {
-                    org.apache.hadoop.fs.Path cached = new org.apache.hadoop.fs.Path(
-                            new org.apache.hadoop.fs.Path(jarCache, digest(file)), file.getName());
-                    if (fs.exists(cached) && fs.getFileStatus(cached).getLen() == file.length()) {
-                        reused.add(file.getName());
-                    } else {
-                        publish(fs, file, cached);
+                    JarCache.Placed placed = cache.place(file, applicationJars.contains(entry));
+                    if (placed.uploaded()) {
                         uploaded.add(file.getName());
                         bytes += file.length();
+                    } else {
+                        reused.add(file.getName());
                     }
-                    manifest.append(link).append('\t').append(fs.makeQualified(cached)).append("\tPUBLIC\n");
+                    manifest.append(link).append('\t').append(placed.path()).append('\t')
+                            .append(placed.visibility()).append('\n');
                 }
             }
             try (var out = fs.create(new org.apache.hadoop.fs.Path(dir, StagingLayout.MANIFEST), true)) {
@@ -110,29 +114,63 @@ public final class Staging {
                     + ". Fix: check that the default file system is reachable and writable"
                     + " (weft.yarn.stagingDir, weft.yarn.jarCacheDir).", e);
         }
-        LOG.info("Staged {} jars: uploaded {} ({} MB): {}; reused {} from the jar cache {}", uploaded.size()
-                + reused.size(), uploaded.size(), bytes >> 20, uploaded, reused.size(), jarCache);
+        LOG.info("Staged {} jars: uploaded {} ({} MB): {}; reused {} verified copies from the jar caches {} and {}",
+                uploaded.size() + reused.size(), uploaded.size(), bytes >> 20, uploaded, reused.size(), jarCache,
+                new org.apache.hadoop.fs.Path(dir.getParent(), JarCache.PRIVATE_DIR));
         return new Report(List.copyOf(uploaded), List.copyOf(reused), bytes);
     }
 
-    /** Uploads under a temporary name and renames, so concurrent submissions never see a partial jar. */
-    static void publish(FileSystem fs, File file, org.apache.hadoop.fs.Path cached) throws IOException {
-        makeWorldReadableDirs(fs, cached.getParent());
-        org.apache.hadoop.fs.Path temp = new org.apache.hadoop.fs.Path(cached.getParent(),
-                "." + file.getName() + "." + java.util.UUID.randomUUID() + ".tmp");
-        fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(file.toURI()), temp);
-        fs.setPermission(temp, new FsPermission((short) 0644));
-        if (!fs.rename(temp, cached)) {
-            fs.delete(temp, false);
-            if (!fs.exists(cached)) {
-                throw new IOException("could not publish " + cached);
+    /**
+     * The application's own jars among the class path's: those holding the main class, and the jar a launcher
+     * names ({@code yarn jar app.jar}, {@code java -jar app.jar}). They are staged privately, never PUBLIC. Called
+     * on the submitting thread; opens each jar's directory.
+     *
+     * @param classPath class path entries
+     * @param mainClass the program's main class, or null when unknown
+     * @param launcherCommand the JVM's command ({@code sun.java.command}), or null
+     * @return the entries (as given) that are the application's
+     */
+    public static Set<String> applicationJars(List<String> classPath, String mainClass, String launcherCommand) {
+        Set<String> application = new LinkedHashSet<>();
+        Set<File> launched = new java.util.HashSet<>();
+        if (launcherCommand != null && !launcherCommand.isBlank()) {
+            String[] words = launcherCommand.trim().split("\\s+");
+            if (words[0].endsWith(".jar")) {
+                launched.add(new File(words[0]).getAbsoluteFile());
+            } else if (words[0].equals("org.apache.hadoop.util.RunJar") && words.length > 1) {
+                launched.add(new File(words[1]).getAbsoluteFile());
+            } else if (mainClass == null) {
+                mainClass = words[0];
             }
         }
+        String classFile = mainClass == null ? null : mainClass.replace('.', '/') + ".class";
+        for (String entry : classPath) {
+            File file = new File(entry);
+            if (!file.isFile() || !file.getName().endsWith(".jar")) {
+                continue;
+            }
+            if (launched.contains(file.getAbsoluteFile())) {
+                application.add(entry);
+                continue;
+            }
+            if (classFile != null) {
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(file)) {
+                    if (jar.getEntry(classFile) != null) {
+                        application.add(entry);
+                    }
+                } catch (IOException notAJar) {
+                    LOG.debug("Cannot open {} as a jar: {}", file, notAJar.toString());
+                }
+            }
+        }
+        return application;
     }
 
-    private static void makeWorldReadableDirs(FileSystem fs, org.apache.hadoop.fs.Path path) throws IOException {
-        // PUBLIC resources need every ancestor readable and searchable by everyone: create missing directories
-        // 755, and open up our own directories below the home directory (a staging root made first may be 700).
+    /**
+     * PUBLIC resources need every ancestor readable and searchable by everyone: creates missing directories 755,
+     * and opens up the current user's directories below the home directory (a staging root made first may be 700).
+     */
+    static void makeWorldReadableDirs(FileSystem fs, org.apache.hadoop.fs.Path path) throws IOException {
         fs.mkdirs(path);
         org.apache.hadoop.fs.Path home = fs.makeQualified(fs.getHomeDirectory());
         String user = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName();
@@ -144,7 +182,6 @@ public final class Staging {
             }
         }
     }
-
 
     static String digest(File file) throws IOException {
         try (var in = Files.newInputStream(file.toPath())) {

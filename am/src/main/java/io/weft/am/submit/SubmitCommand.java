@@ -232,7 +232,9 @@ public final class SubmitCommand implements Callable<Integer> {
             Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs), conf);
             stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId.toString());
             String javaHome = conf.get(YarnConfigKeys.JAVA_HOME);
-            Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), Staging.driverClassPath());
+            List<String> classPath = Staging.driverClassPath();
+            Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), classPath,
+                    Staging.applicationJars(classPath, mainClass, System.getProperty("sun.java.command")));
             ShippedResources.stage(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), conf);
             Staging.uploadConfiguration(fs, stagingDir, yarn);
             stageApplication(fs, stagingDir, conf);

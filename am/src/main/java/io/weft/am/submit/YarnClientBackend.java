@@ -123,7 +123,10 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     protected void startExecutors(ClusterEvents scheduler, DriverContext context, byte[] secret,
             DriverEndpoint endpoint, int port) throws IOException, YarnException {
         driverPort = port;
-        lastUpload = Staging.upload(fs, stagingDir, jarCache, Staging.driverClassPath());
+        java.util.List<String> classPath = Staging.driverClassPath();
+        // The program runs in this JVM: its main class is the one the JVM was started with.
+        lastUpload = Staging.upload(fs, stagingDir, jarCache, classPath,
+                Staging.applicationJars(classPath, null, System.getProperty("sun.java.command")));
         ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
         Staging.uploadConfiguration(fs, stagingDir, yarn);
         submit(InetAddress.getLocalHost().getHostName(), port, secret, context);

@@ -81,7 +81,7 @@ class ShippedResourcesTest {
         FileSystem fs = FileSystem.getLocal(new Configuration());
         org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(dir.resolve("staging/app_1").toUri());
         org.apache.hadoop.fs.Path jarCache = new org.apache.hadoop.fs.Path(dir.resolve("jars").toUri());
-        Staging.upload(fs, staging, jarCache, List.of());
+        Staging.upload(fs, staging, jarCache, List.of(), java.util.Set.of());
         WeftConf conf = WeftConf.validate(Map.of("weft.jars", jar.toString(), "weft.files", file + "#alias.conf,"
                 + plain.toUri(), "weft.archives", archive + "#data"));
         ShippedResources.stage(fs, staging, jarCache, conf);
@@ -89,8 +89,9 @@ class ShippedResourcesTest {
 
         Map<String, LocalResource> resources = StagingLayout.localResources(fs, staging, ContainerCommands.JARS_DIR);
         LocalResource shippedJar = resources.get(ContainerCommands.JARS_DIR + "/user-000-extra.jar");
-        assertThat(shippedJar.getVisibility()).isEqualTo(LocalResourceVisibility.PUBLIC);
-        assertThat(shippedJar.getResource().getFile()).startsWith(dir.resolve("jars").toString());
+        // The user's jar is the application's: the private cache, never PUBLIC.
+        assertThat(shippedJar.getVisibility()).isEqualTo(LocalResourceVisibility.APPLICATION);
+        assertThat(shippedJar.getResource().getFile()).startsWith(dir.resolve("staging/_jars").toString());
         assertThat(resources.keySet().stream().filter(k -> k.endsWith("extra.jar"))).hasSize(1);
 
         LocalResource alias = resources.get("alias.conf");

@@ -1,0 +1,214 @@
+package io.weft.am.submit;
+
+import io.weft.planner.Digests;
+import io.weft.runtime.files.OwnerOnly;
+import java.io.File;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a submission puts each jar, once per content digest ({@code <cache>/<sha-256>/<file name>}), and which
+ * cached copy it may reuse.
+ *
+ * <ul>
+ *   <li>Framework jars (Weft and its libraries) go to the shared cache {@code weft.yarn.jarCacheDir}, world-readable,
+ *       localized with PUBLIC visibility: NodeManagers keep one copy for every application and user.</li>
+ *   <li>The application's jars (the jar holding the main class, {@code --jars}) go to the private cache
+ *       {@value #PRIVATE_DIR} under the staging root (directories 0700, files 0600), localized with APPLICATION
+ *       visibility: no other user can read them, and a resubmission of the same jar still uploads nothing.</li>
+ * </ul>
+ *
+ * A cached jar is reused only when both hold: every directory from it up to {@code /} is owned by the current user
+ * or the file system's superuser (the owner of {@code /}) and is writable by nobody else (or has the sticky bit),
+ * and the jar itself is the current user's, not writable by others, and its bytes hash to the digest in its path
+ * (re-read and hashed on every reuse: a read costs far less than the upload it saves, and catches a file replaced
+ * or damaged in place). A cached copy whose content does not match is replaced. When a cache directory fails the
+ * ownership check (for example a shared cache another user can write to), nothing in it is reused or written: the
+ * jar goes to the private cache instead, with APPLICATION visibility, and failing that into the application's own
+ * staging directory. Each such decision is logged once per cache.
+ *
+ * <p>Used by one thread (the submitting one). Failures of the file system surface as {@link IOException}.
+ */
+final class JarCache {
+
+    /** The private cache's directory name under the staging root; not an application id, so the janitor keeps it. */
+    static final String PRIVATE_DIR = "_jars";
+
+    private static final Logger LOG = LoggerFactory.getLogger(JarCache.class);
+    private static final FsPermission PUBLIC_FILE = new FsPermission((short) 0644);
+
+    /**
+     * Where a jar was placed.
+     *
+     * @param path its qualified path
+     * @param visibility PUBLIC or APPLICATION, as the manifest names YARN's visibilities
+     * @param uploaded whether this call copied it (false: a verified cached copy was reused)
+     */
+    record Placed(Path path, String visibility, boolean uploaded) {
+    }
+
+    private final FileSystem fs;
+    private final Path publicRoot;
+    private final Path privateRoot;
+    private final Path stagingDir;
+    private final String user;
+    private final String superuser;
+    private final Map<Path, Boolean> safeDirs = new HashMap<>();
+
+    /**
+     * @param fs the cluster's file system
+     * @param publicRoot the shared cache ({@code weft.yarn.jarCacheDir})
+     * @param stagingDir the application's staging directory; the private cache is {@value #PRIVATE_DIR} next to it
+     * @throws IOException when the current user or the owner of {@code /} cannot be found
+     */
+    JarCache(FileSystem fs, Path publicRoot, Path stagingDir) throws IOException {
+        this.fs = fs;
+        this.publicRoot = fs.makeQualified(publicRoot);
+        this.stagingDir = fs.makeQualified(stagingDir);
+        this.privateRoot = new Path(this.stagingDir.getParent(), PRIVATE_DIR);
+        this.user = UserGroupInformation.getCurrentUser().getShortUserName();
+        this.superuser = fs.getFileStatus(new Path(this.publicRoot, "/")).getOwner();
+    }
+
+    /** @return the private cache */
+    Path privateRoot() {
+        return privateRoot;
+    }
+
+    /**
+     * Places one jar, reusing a verified cached copy when there is one.
+     *
+     * @param jar the local jar
+     * @param application whether it is the application's (never PUBLIC) rather than the framework's
+     * @return where it is and with which visibility containers get it
+     * @throws IOException when it cannot be read or uploaded
+     */
+    Placed place(File jar, boolean application) throws IOException {
+        String digest = Staging.digest(jar);
+        if (!application) {
+            Optional<Placed> placed = inCache(jar, digest, publicRoot, "PUBLIC");
+            if (placed.isPresent()) {
+                return placed.get();
+            }
+        }
+        Optional<Placed> placed = inCache(jar, digest, privateRoot, "APPLICATION");
+        if (placed.isPresent()) {
+            return placed.get();
+        }
+        Path target = new Path(new Path(new Path(stagingDir, PRIVATE_DIR), digest), jar.getName());
+        OwnerOnly.mkdirs(fs, target.getParent());
+        upload(jar, target, OwnerOnly.FILE);
+        return new Placed(target, "APPLICATION", true);
+    }
+
+    private Optional<Placed> inCache(File jar, String digest, Path root, String visibility) throws IOException {
+        boolean shared = root.equals(publicRoot);
+        if (!fs.exists(root)) {
+            if (shared) {
+                Staging.makeWorldReadableDirs(fs, root);
+            } else {
+                OwnerOnly.mkdirs(fs, root);
+            }
+        }
+        if (!safeChain(root)) {
+            return Optional.empty();
+        }
+        Path dir = new Path(root, digest);
+        Path cached = new Path(dir, jar.getName());
+        if (fs.exists(dir) && !ours(fs.getFileStatus(dir), dir)) {
+            return Optional.empty();
+        }
+        if (fs.exists(cached)) {
+            FileStatus status = fs.getFileStatus(cached);
+            if (!ours(status, cached)) {
+                return Optional.empty();
+            }
+            if (status.getLen() == jar.length() && digest.equals(remoteDigest(cached))) {
+                return Optional.of(new Placed(cached, visibility, false));
+            }
+            LOG.warn("The cached jar {} does not match its digest (changed or damaged in place): replacing it",
+                    cached);
+            fs.delete(cached, false);
+        }
+        if (shared) {
+            Staging.makeWorldReadableDirs(fs, dir);
+        } else {
+            OwnerOnly.mkdirs(fs, dir);
+        }
+        publish(jar, cached, digest, shared ? PUBLIC_FILE : OwnerOnly.FILE);
+        return Optional.of(new Placed(cached, visibility, true));
+    }
+
+    /** Uploads under a temporary name and renames, so concurrent submissions never see a partial jar. */
+    private void publish(File jar, Path cached, String digest, FsPermission mode) throws IOException {
+        Path temp = new Path(cached.getParent(), "." + jar.getName() + "." + UUID.randomUUID() + ".tmp");
+        upload(jar, temp, mode);
+        if (!fs.rename(temp, cached)) {
+            fs.delete(temp, false);
+            // Another submission of the same jar won the race: use its copy only if it is right.
+            if (!fs.exists(cached) || !digest.equals(remoteDigest(cached))) {
+                throw new IOException("could not publish " + cached + " (another copy appeared and does not match"
+                        + " the digest " + digest + ")");
+            }
+        }
+    }
+
+    private void upload(File jar, Path target, FsPermission mode) throws IOException {
+        fs.copyFromLocalFile(false, true, new Path(jar.toURI()), target);
+        fs.setPermission(target, mode);
+    }
+
+    private String remoteDigest(Path path) throws IOException {
+        try (var in = fs.open(path)) {
+            return Digests.sha256Hex(in);
+        }
+    }
+
+    /** The current user's, and writable by nobody else. */
+    private boolean ours(FileStatus status, Path path) {
+        if (!user.equals(status.getOwner()) || (status.getPermission().toShort() & 0022) != 0) {
+            LOG.warn("Not using the cached jar {}: it is owned by {} with mode {}; only a cache entry owned by {} and"
+                    + " writable by nobody else is trusted", path, status.getOwner(), status.getPermission(), user);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Whether nobody but the current user and the superuser can replace anything under {@code dir}: it and every
+     * ancestor are owned by one of them and writable by no one else, unless sticky.
+     */
+    private boolean safeChain(Path dir) throws IOException {
+        Boolean known = safeDirs.get(dir);
+        if (known != null) {
+            return known;
+        }
+        boolean safe = true;
+        for (Path p = dir; p != null && safe; p = p.getParent()) {
+            FileStatus status = fs.getFileStatus(p);
+            short mode = status.getPermission().toShort();
+            boolean ownerOk = user.equals(status.getOwner()) || superuser.equals(status.getOwner());
+            boolean othersCannotWrite = (mode & 0022) == 0 || status.getPermission().getStickyBit();
+            if (!ownerOk || !othersCannotWrite) {
+                LOG.warn("Not using the jar cache {}: {} is owned by {} with mode {}, so another user could replace"
+                        + " what it holds. Jars go to a private location instead (APPLICATION visibility; a second"
+                        + " submission uploads them again). Fix: make {} owned by {} and not writable by group or"
+                        + " others, or point weft.yarn.jarCacheDir at such a directory.", dir, p, status.getOwner(),
+                        status.getPermission(), p, user);
+                safe = false;
+            }
+        }
+        safeDirs.put(dir, safe);
+        return safe;
+    }
+}
