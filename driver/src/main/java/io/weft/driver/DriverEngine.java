@@ -129,7 +129,7 @@ public final class DriverEngine implements Engine {
         try {
             this.shuffleFs = shuffleDir.getFileSystem(hadoopConf);
             // Only the application's user may read its map outputs, broadcasts and journal.
-            io.weft.runtime.files.OwnerOnly.mkdirs(shuffleFs, shuffleDir);
+            io.weft.runtime.files.OwnerOnly.mkdirsUnderRoot(shuffleFs, shuffleDir);
         } catch (IOException e) {
             throw new WeftException("Cannot create the shuffle directory " + shuffleDir + ": " + e.getMessage()
                     + ". Fix: set " + ConfigKeys.SHUFFLE_DIR.name() + " to a writable directory.", e);

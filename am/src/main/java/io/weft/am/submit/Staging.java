@@ -74,9 +74,8 @@ public final class Staging {
             // Parents first, with the default permissions: HDFS gives the implicit parents of mkdirs(dir, 700)
             // mode 700 too, which would hide the public jar cache below the same home directory.
             makeWorldReadableDirs(fs, jarCache);
-            fs.mkdirs(dir.getParent());
-            fs.mkdirs(dir, new FsPermission((short) 0700));
-            fs.setPermission(dir, new FsPermission((short) 0700));
+            // The staging root holds the private jar cache: a root made here is the user's own, 0700.
+            io.weft.runtime.files.OwnerOnly.mkdirsUnderRoot(fs, dir);
             JarCache cache = new JarCache(fs, jarCache, dir);
             int index = 0;
             for (String entry : classPath) {

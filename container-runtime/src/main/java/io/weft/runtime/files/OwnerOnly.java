@@ -53,6 +53,24 @@ public final class OwnerOnly {
     }
 
     /**
+     * Creates a per-application directory 0700 under a root of such directories; a root this call creates is the
+     * user's own, so it is made 0700 too, while an existing root (perhaps shared, 1777) is left alone. The root's
+     * parents keep the file system's defaults. Idempotent.
+     *
+     * @param fs the file system
+     * @param dir the per-application directory
+     * @throws IOException when a directory cannot be created or its mode set
+     */
+    public static void mkdirsUnderRoot(FileSystem fs, Path dir) throws IOException {
+        Path root = dir.getParent();
+        if (root != null && !fs.exists(root)) {
+            fs.mkdirs(root.getParent());
+            mkdirs(fs, root);
+        }
+        mkdirs(fs, dir);
+    }
+
+    /**
      * Creates a file 0600 with the file system's default buffer, replication and block size.
      *
      * @param fs the file system
