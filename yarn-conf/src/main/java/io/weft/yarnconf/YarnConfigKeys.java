@@ -95,8 +95,10 @@ public final class YarnConfigKeys {
 
     /** Shared jar cache. */
     public static final ConfigKey<String> JAR_CACHE_DIR = ConfigKeys.string("weft.yarn.jarCacheDir", null,
-            "Shared, world-readable directory where jars are kept once per content digest and localized with PUBLIC"
-                    + " visibility. Default: .weft/jars under the user's home directory on the default file system.");
+            "World-readable directory where framework jars (not the application's) are kept once per content digest"
+                    + " and localized with PUBLIC visibility; reused only from a directory nobody else can write and"
+                    + " after the digest is verified. Default: .weft/jars under the user's home directory on the"
+                    + " default file system.");
 
     /** How long the janitor keeps directories of applications the ResourceManager does not know. */
     public static final ConfigKey<Long> JANITOR_UNKNOWN_APP_GRACE = ConfigKeys.duration(

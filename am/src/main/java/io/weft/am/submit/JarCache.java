@@ -201,10 +201,11 @@ final class JarCache {
             boolean othersCannotWrite = (mode & 0022) == 0 || status.getPermission().getStickyBit();
             if (!ownerOk || !othersCannotWrite) {
                 LOG.warn("Not using the jar cache {}: {} is owned by {} with mode {}, so another user could replace"
-                        + " what it holds. Jars go to a private location instead (APPLICATION visibility; a second"
-                        + " submission uploads them again). Fix: make {} owned by {} and not writable by group or"
-                        + " others, or point weft.yarn.jarCacheDir at such a directory.", dir, p, status.getOwner(),
-                        status.getPermission(), p, user);
+                        + " what it holds. Jars go to a private location instead (APPLICATION visibility: NodeManagers"
+                        + " do not share them across applications). Fix: make {} owned by {} and not writable by group"
+                        + " or others, or point {} at such a directory.", dir, p, status.getOwner(),
+                        status.getPermission(), p, user, dir.equals(privateRoot) ? "weft.yarn.stagingDir"
+                                : "weft.yarn.jarCacheDir");
                 safe = false;
             }
         }

@@ -1,0 +1,200 @@
+package io.weft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.am.submit.Staging;
+import io.weft.planner.Digests;
+import io.weft.yarnconf.StagingLayout;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.LocalResourceVisibility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The jar caches on a real HDFS (MiniDFSCluster, permissions on, started once for this class): the application's
+ * jar is never PUBLIC; a cached jar is reused only from a cache no other user can write, and only when its bytes
+ * match its digest.
+ */
+class JarCacheTest {
+
+    private static MiniDFSCluster dfs;
+    private static FileSystem fs;
+    private static File local;
+    private static File frameworkJar;
+    private static File appJar;
+    private static List<String> classPath;
+    private static Set<String> applicationJars;
+
+    @BeforeAll
+    static void start() throws IOException {
+        local = Files.createTempDirectory("weft-jar-cache-").toFile();
+        Configuration conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(local, "dfs").getAbsolutePath());
+        conf.set("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10");
+        dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        dfs.waitActive();
+        fs = FileSystem.newInstance(dfs.getURI(), dfs.getConfiguration(0));
+        frameworkJar = jar("weft-framework-1.0.jar", "io/weft/Framework.class", 4096);
+        appJar = jar("my-app-1.0.jar", "com/example/Main.class", 4096);
+        classPath = List.of(frameworkJar.getPath(), appJar.getPath());
+        applicationJars = Staging.applicationJars(classPath, "com.example.Main", null);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (fs != null) {
+            fs.close();
+        }
+        if (dfs != null) {
+            dfs.shutdown();
+        }
+    }
+
+    private static File jar(String name, String entry, int bytes) throws IOException {
+        File file = new File(local, name);
+        byte[] content = new byte[bytes];
+        new Random(name.hashCode()).nextBytes(content);
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(file.toPath()))) {
+            out.putNextEntry(new JarEntry(entry));
+            out.write(content);
+            out.closeEntry();
+        }
+        return file;
+    }
+
+    private static Path path(String p) {
+        return fs.makeQualified(new Path(p));
+    }
+
+    private static Map<String, LocalResource> staged(Path stagingDir) throws IOException {
+        return StagingLayout.localResources(fs, stagingDir, "jars");
+    }
+
+    private static LocalResource resource(Map<String, LocalResource> resources, File jar) {
+        return resources.entrySet().stream().filter(e -> e.getKey().endsWith(jar.getName())).findFirst()
+                .orElseThrow().getValue();
+    }
+
+    private static String file(LocalResource resource) {
+        return resource.getResource().getFile();
+    }
+
+    @Test
+    void theApplicationJarIsStagedPrivatelyAndTheFrameworksPublicly() throws IOException {
+        assertThat(applicationJars).containsExactly(appJar.getPath());
+        Path cache = path("/user/u1/.weft/jars");
+        Path staging = path("/user/u1/.weft/staging/application_1_0001");
+        Staging.upload(fs, staging, cache, classPath, applicationJars);
+
+        Map<String, LocalResource> resources = staged(staging);
+        LocalResource app = resource(resources, appJar);
+        assertThat(app.getVisibility()).isEqualTo(LocalResourceVisibility.APPLICATION);
+        assertThat(file(app)).startsWith("/user/u1/.weft/staging/_jars/");
+        assertThat(fs.getFileStatus(new Path(file(app))).getPermission().toString()).isEqualTo("rw-------");
+        assertThat(fs.getFileStatus(new Path(file(app)).getParent()).getPermission().toString())
+                .isEqualTo("rwx------");
+        LocalResource framework = resource(resources, frameworkJar);
+        assertThat(framework.getVisibility()).isEqualTo(LocalResourceVisibility.PUBLIC);
+        assertThat(file(framework)).startsWith("/user/u1/.weft/jars/");
+        assertThat(fs.getFileStatus(new Path(file(framework))).getPermission().toString()).isEqualTo("rw-r--r--");
+
+        // A second submission uploads nothing: both cached copies are verified and reused.
+        Staging.Report again = Staging.upload(fs, path("/user/u1/.weft/staging/application_1_0002"), cache,
+                classPath, applicationJars);
+        assertThat(again.uploaded()).isEmpty();
+        assertThat(again.reused()).containsExactlyInAnyOrder(appJar.getName(), frameworkJar.getName());
+    }
+
+    @Test
+    void aTamperedCachedJarIsNotUsedButReplaced() throws IOException {
+        Path cache = path("/user/u2/.weft/jars");
+        Staging.upload(fs, path("/user/u2/.weft/staging/application_1_0001"), cache, classPath, applicationJars);
+        Path cached = new Path(cache, Digests.sha256Hex(Files.readAllBytes(frameworkJar.toPath())) + "/"
+                + frameworkJar.getName());
+        byte[] tampered = Files.readAllBytes(frameworkJar.toPath());
+        tampered[tampered.length / 2] ^= 1; // same name, same length, different content
+        try (OutputStream out = fs.create(cached, true)) {
+            out.write(tampered);
+        }
+
+        Staging.Report report = Staging.upload(fs, path("/user/u2/.weft/staging/application_1_0002"), cache,
+                classPath, applicationJars);
+
+        assertThat(report.uploaded()).containsExactly(frameworkJar.getName());
+        try (var in = fs.open(cached)) {
+            assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(frameworkJar.toPath()));
+        }
+    }
+
+    @Test
+    void aCacheOtherUsersCanWriteIsNotTrusted() throws IOException {
+        Path cache = path("/shared/jars");
+        fs.mkdirs(cache);
+        fs.setPermission(cache, new FsPermission((short) 0777));
+        // A jar another user planted under the right name: it would be reused if the cache were trusted.
+        Path planted = new Path(cache, Digests.sha256Hex(Files.readAllBytes(frameworkJar.toPath())) + "/"
+                + frameworkJar.getName());
+        fs.copyFromLocalFile(new Path(frameworkJar.toURI()), planted);
+        long plantedTime = fs.getFileStatus(planted).getModificationTime();
+        Path staging = path("/user/u3/.weft/staging/application_1_0001");
+
+        Staging.Report report = Staging.upload(fs, staging, cache, classPath, applicationJars);
+
+        // Instead: uploaded again to the private cache, with APPLICATION visibility; the shared cache is untouched.
+        assertThat(report.uploaded()).contains(frameworkJar.getName());
+        LocalResource framework = resource(staged(staging), frameworkJar);
+        assertThat(framework.getVisibility()).isEqualTo(LocalResourceVisibility.APPLICATION);
+        assertThat(file(framework)).startsWith("/user/u3/.weft/staging/_jars/");
+        assertThat(fs.getFileStatus(planted).getModificationTime()).isEqualTo(plantedTime);
+    }
+
+    @Test
+    void aCacheOwnedByAnotherUserIsNotTrusted() throws IOException {
+        Path cache = path("/user/mallory/jars");
+        fs.mkdirs(cache);
+        fs.setOwner(cache.getParent(), "mallory", null);
+        fs.setOwner(cache, "mallory", null);
+        Path staging = path("/user/u4/.weft/staging/application_1_0001");
+
+        Staging.upload(fs, staging, cache, classPath, applicationJars);
+
+        LocalResource framework = resource(staged(staging), frameworkJar);
+        assertThat(framework.getVisibility()).isEqualTo(LocalResourceVisibility.APPLICATION);
+        assertThat(file(framework)).startsWith("/user/u4/.weft/staging/_jars/");
+        assertThat(fs.listStatus(cache)).isEmpty();
+    }
+
+    @Test
+    void verifyingACachedJarCostsARead(/* a figure for docs/security.md, not an assertion on time */)
+            throws IOException {
+        File big = jar("weft-big-1.0.jar", "io/weft/Big.class", 32 << 20);
+        Path cache = path("/user/u5/.weft/jars");
+        long start = System.nanoTime();
+        Staging.Report first = Staging.upload(fs, path("/user/u5/.weft/staging/application_1_0001"), cache,
+                List.of(big.getPath()), Set.of());
+        long uploaded = System.nanoTime();
+        Staging.Report second = Staging.upload(fs, path("/user/u5/.weft/staging/application_1_0002"), cache,
+                List.of(big.getPath()), Set.of());
+        long reused = System.nanoTime();
+        assertThat(first.uploaded()).containsExactly(big.getName());
+        assertThat(second.reused()).containsExactly(big.getName());
+        System.out.printf("JarCacheTest figure: a %d MiB jar: first upload %d ms, verified reuse %d ms%n",
+                big.length() >> 20, (uploaded - start) / 1_000_000, (reused - uploaded) / 1_000_000);
+    }
+}
