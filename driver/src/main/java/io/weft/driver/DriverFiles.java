@@ -113,7 +113,12 @@ final class DriverFiles implements AutoCloseable {
                 throw new WeftException(what + "(" + path + "): it is a directory. Fix: add the files in it, or"
                         + " ship an archive with WeftSubmit --archives.");
             }
-            FileUtil.copy(fs, source, target.getFileSystem(hadoopConf), target, false, true, hadoopConf);
+            // Published inside the application's shuffle directory, and like everything there the owner's only.
+            FileSystem targetFs = target.getFileSystem(hadoopConf);
+            io.weft.runtime.files.OwnerOnly.mkdirs(targetFs, published);
+            io.weft.runtime.files.OwnerOnly.mkdirs(targetFs, target.getParent());
+            FileUtil.copy(fs, source, targetFs, target, false, true, hadoopConf);
+            targetFs.setPermission(target, io.weft.runtime.files.OwnerOnly.FILE);
             Files.createDirectories(local.getParentFile().toPath());
             if (!local.getAbsoluteFile().toURI().equals(source.toUri())) {
                 fs.copyToLocalFile(false, source, new Path(local.toURI()), true);

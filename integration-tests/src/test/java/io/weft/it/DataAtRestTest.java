@@ -118,6 +118,9 @@ class DataAtRestTest {
         String appId;
         try (WeftSession weft = session("at-rest", settings(null))) {
             appId = weft.applicationId();
+            File lookup = new File(local, "lookup.txt");
+            Files.writeString(lookup.toPath(), "k=v");
+            weft.addFile(lookup.getPath());
             Broadcast<Integer> modulus = weft.broadcast(97);
             List<Pair<Integer, Long>> sorted = weft.parallelize(IntStream.range(0, 200_000).boxed().toList(), 4)
                     .mapToPair(i -> Pair.of(i % modulus.value(), (long) i))
@@ -127,9 +130,9 @@ class DataAtRestTest {
             assertThat(sorted).hasSize(97);
 
             Path appDir = new Path(dfs.getURI() + "/user/weft/shuffle/" + appId);
-            // Two shuffles (reduceByKey, sortByKey's) and a broadcast were written.
+            // Two shuffles (reduceByKey, sortByKey's), a broadcast and an added file were written.
             assertThat(fs.listStatus(appDir)).extracting(s -> s.getPath().getName())
-                    .contains("broadcast").anyMatch(n -> n.startsWith("shuffle_"));
+                    .contains("broadcast", "weft-shipped").anyMatch(n -> n.startsWith("shuffle_"));
             assertThat(countFiles(appDir)).isGreaterThanOrEqualTo(9);
             assertThat(wrongModes(appDir)).isEmpty();
             // The root this session created is the user's own as well.
