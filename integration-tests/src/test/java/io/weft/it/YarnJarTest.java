@@ -122,6 +122,27 @@ class YarnJarTest {
                 output);
 
         assertThat(pairs(lines(fs, output))).isEqualTo(expected);
+        // The application jar (which RunJar ran) went to the private jar cache, owner-only, never the public one.
+        String appJar = new File(System.getProperty("weft.appJar")).getName();
+        org.apache.hadoop.fs.Path home = fs.getHomeDirectory();
+        assertThat(jarsNamed(fs, new org.apache.hadoop.fs.Path(home, ".weft/staging/_jars"), appJar))
+                .isNotEmpty().allSatisfy(s -> assertThat(s.getPermission().toString()).isEqualTo("rw-------"));
+        assertThat(jarsNamed(fs, new org.apache.hadoop.fs.Path(home, ".weft/jars"), appJar)).isEmpty();
+    }
+
+    private static List<FileStatus> jarsNamed(FileSystem fs, org.apache.hadoop.fs.Path dir, String name)
+            throws IOException {
+        List<FileStatus> found = new ArrayList<>();
+        if (fs.exists(dir)) {
+            var files = fs.listFiles(dir, true);
+            while (files.hasNext()) {
+                FileStatus file = files.next();
+                if (file.getPath().getName().equals(name)) {
+                    found.add(file);
+                }
+            }
+        }
+        return found;
     }
 
     @Test
