@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An application's staging directory on the cluster's file system (permissions 700): the jars its containers
- * run, uploaded by the client and localized by the NodeManagers.
+ * run, uploaded by the client (through the public and private caches of {@link JarCache}) and localized by the
+ * NodeManagers.
  */
 public final class Staging {
 
@@ -42,7 +43,7 @@ public final class Staging {
      * What an upload did.
      *
      * @param uploaded jars copied to the cluster by this upload
-     * @param reused jars already in the shared jar cache, by content digest
+     * @param reused jars already in a jar cache (public or private) whose cached copy was verified and reused
      * @param uploadedBytes bytes copied
      */
     public record Report(List<String> uploaded, List<String> reused, long uploadedBytes) {
