@@ -1,16 +1,20 @@
 package io.weft.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.weft.conf.ViewAcls;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@code environment}). On YARN its address is the application's tracking URL, so
  * it opens through the ResourceManager's web proxy; every link is relative, so it works under the proxy's path.
  *
+ * <p>Every response carries the headers of {@link SecurityHeadersFilter} (a Content Security Policy without
+ * scripts, {@code nosniff}); a live driver's UI can be limited to the proxy ({@link ProxyOnlyFilter}) and to the
+ * users its view ACLs admit ({@link ViewAclFilter}), the history server to authenticated users.
+ *
  * <p>Uses the JDK's HTTP server on two daemon threads: nothing to install, nothing to clash with the cluster's
  * class path. Requests only read {@link AppStatusStore} snapshots. A failing request gets a 500 and is logged;
  * the server and the application carry on.
@@ -29,6 +37,7 @@ public final class UiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UiServer.class);
     private static final String API = "/api/v1/";
+    private static final String STYLE = resource("weft.css");
 
     private final AppStatusStore store;
     private final EventLogs history;
@@ -75,6 +84,26 @@ public final class UiServer implements AutoCloseable {
     }
 
     /**
+     * As {@link #start(AppStatusStore, String, int, ProxyAccess)}, showing the pages only to the users that
+     * {@code acls} admit (when they are enabled): the user is the one the proxy names, so without a proxy no user
+     * is known and every request is refused.
+     *
+     * @param store what to show
+     * @param bindHost the address to listen on
+     * @param port the port, or 0 for any free one
+     * @param proxy the proxy, or null
+     * @param acls who may view
+     * @param groups a user's groups; must not throw
+     * @return the running server
+     * @throws IOException when the port cannot be bound
+     */
+    public static UiServer start(AppStatusStore store, String bindHost, int port, ProxyAccess proxy, ViewAcls acls,
+            Function<String, Collection<String>> groups) throws IOException {
+        return start(store, null, bindHost, port, proxy,
+                acls.enabled() ? new ViewAclFilter(acls, groups, proxy != null) : null);
+    }
+
+    /**
      * Serves finished (or crashed) applications from their event logs: a list at {@code /}, each application's
      * pages under {@code /history/<application id>/}.
      *
@@ -88,8 +117,29 @@ public final class UiServer implements AutoCloseable {
         return start(null, logs, bindHost, port, null);
     }
 
+    /**
+     * As {@link #startHistory(EventLogs, String, int)}, behind an authentication filter (SPNEGO on a secure
+     * cluster).
+     *
+     * @param logs the event logs
+     * @param bindHost the address to listen on
+     * @param port the port, or 0 for any free one
+     * @param authentication runs before every request, or null for none
+     * @return the running server
+     * @throws IOException when the port cannot be bound
+     */
+    public static UiServer startHistory(EventLogs logs, String bindHost, int port, Filter authentication)
+            throws IOException {
+        return start(null, logs, bindHost, port, null, authentication);
+    }
+
     private static UiServer start(AppStatusStore store, EventLogs history, String bindHost, int port,
             ProxyAccess proxy) throws IOException {
+        return start(store, history, bindHost, port, proxy, null);
+    }
+
+    private static UiServer start(AppStatusStore store, EventLogs history, String bindHost, int port,
+            ProxyAccess proxy, Filter access) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 16);
         AtomicInteger ids = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
@@ -102,12 +152,27 @@ public final class UiServer implements AutoCloseable {
         UiServer ui = new UiServer(store, history, server, threads,
                 "http://" + advertised + ":" + server.getAddress().getPort() + "/");
         var context = server.createContext("/", ui::handle);
+        context.getFilters().add(new SecurityHeadersFilter());
         if (proxy != null) {
             context.getFilters().add(new ProxyOnlyFilter(proxy.proxyAddresses(), proxy.proxyBase()));
+        }
+        if (access != null) {
+            context.getFilters().add(access);
         }
         server.start();
         LOG.info("Status UI at {}", ui.url);
         return ui;
+    }
+
+    private static String resource(String name) {
+        try (var in = UiServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("The status pages' " + name + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** @return the server's address, ending in {@code /} */
@@ -148,6 +213,10 @@ public final class UiServer implements AutoCloseable {
     }
 
     private void routeHistory(HttpExchange exchange, String path) throws IOException {
+        if (path.equals("/" + StatusPage.STYLESHEET)) {
+            send(exchange, 200, "text/css; charset=utf-8", STYLE);
+            return;
+        }
         if (path.equals("/") || path.equals("/history") || path.equals("/history/")) {
             send(exchange, 200, "text/html; charset=utf-8", StatusPage.history(history.list()));
             return;
@@ -175,7 +244,9 @@ public final class UiServer implements AutoCloseable {
 
     private void route(HttpExchange exchange, AppStatusStore store, String path) throws IOException {
         String html = "text/html; charset=utf-8";
-        if (path.equals(API + "application")) {
+        if (path.equals("/" + StatusPage.STYLESHEET)) {
+            send(exchange, 200, "text/css; charset=utf-8", STYLE);
+        } else if (path.equals(API + "application")) {
             sendJson(exchange, store.application());
         } else if (path.equals(API + "jobs")) {
             sendJson(exchange, store.jobs());
