@@ -1,6 +1,7 @@
 package io.weft.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Authenticator;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -100,7 +101,7 @@ public final class UiServer implements AutoCloseable {
     public static UiServer start(AppStatusStore store, String bindHost, int port, ProxyAccess proxy, ViewAcls acls,
             Function<String, Collection<String>> groups) throws IOException {
         return start(store, null, bindHost, port, proxy,
-                acls.enabled() ? new ViewAclFilter(acls, groups, proxy != null) : null);
+                acls.enabled() ? new ViewAclFilter(acls, groups, proxy != null) : null, null);
     }
 
     /**
@@ -118,28 +119,28 @@ public final class UiServer implements AutoCloseable {
     }
 
     /**
-     * As {@link #startHistory(EventLogs, String, int)}, behind an authentication filter (SPNEGO on a secure
-     * cluster).
+     * As {@link #startHistory(EventLogs, String, int)}, admitting only requests that {@code authentication}
+     * accepts ({@link SpnegoAuthenticator} on a secure cluster).
      *
      * @param logs the event logs
      * @param bindHost the address to listen on
      * @param port the port, or 0 for any free one
-     * @param authentication runs before every request, or null for none
+     * @param authentication checks every request before anything else runs, or null for none
      * @return the running server
      * @throws IOException when the port cannot be bound
      */
-    public static UiServer startHistory(EventLogs logs, String bindHost, int port, Filter authentication)
+    public static UiServer startHistory(EventLogs logs, String bindHost, int port, Authenticator authentication)
             throws IOException {
-        return start(null, logs, bindHost, port, null, authentication);
+        return start(null, logs, bindHost, port, null, null, authentication);
     }
 
     private static UiServer start(AppStatusStore store, EventLogs history, String bindHost, int port,
             ProxyAccess proxy) throws IOException {
-        return start(store, history, bindHost, port, proxy, null);
+        return start(store, history, bindHost, port, proxy, null, null);
     }
 
     private static UiServer start(AppStatusStore store, EventLogs history, String bindHost, int port,
-            ProxyAccess proxy, Filter access) throws IOException {
+            ProxyAccess proxy, Filter access, Authenticator authentication) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 16);
         AtomicInteger ids = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
@@ -158,6 +159,9 @@ public final class UiServer implements AutoCloseable {
         }
         if (access != null) {
             context.getFilters().add(access);
+        }
+        if (authentication != null) {
+            context.setAuthenticator(authentication);
         }
         server.start();
         LOG.info("Status UI at {}", ui.url);
