@@ -192,6 +192,12 @@ public final class UiServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
+            if (method.equals("OPTIONS")) {
+                // HTTP clients (Hadoop's SPNEGO client among them) ask before they negotiate.
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD, OPTIONS");
+                exchange.sendResponseHeaders(200, -1);
+                return;
+            }
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 send(exchange, 405, "text/plain", "Only GET is supported.\n");
                 return;
