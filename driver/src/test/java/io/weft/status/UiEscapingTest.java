@@ -40,7 +40,7 @@ class UiEscapingTest {
     static List<StatusEvent> events(String logUrl) {
         return List.of(
                 new StatusEvent.ApplicationStarted(1000, "app-x", "app " + HOSTILE,
-                        Map.of("weft.app.note", HOSTILE)),
+                        Map.of("weft.app.note", HOSTILE), "owner" + HOSTILE),
                 new StatusEvent.ExecutorAdded(1001, "1" + HOSTILE, "host" + HOSTILE, 2, "container" + HOSTILE,
                         logUrl),
                 new StatusEvent.JobStarted(1002, 0, "count " + HOSTILE, List.of(

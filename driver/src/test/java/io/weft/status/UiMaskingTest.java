@@ -64,6 +64,8 @@ class UiMaskingTest {
         String log = new String(Files.readAllBytes(dir.resolve(appId)), StandardCharsets.UTF_8);
         assertNoneOfThePlantedValues("finished event log", log);
         assertThat(log).contains("weft.hadoop.fs.azure.account.key.acct.blob.core.windows.net");
+        assertThat(log).as("the owner, for the history server's view ACLs").contains("\"user\":\""
+                + org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName() + "\"");
 
         EventLogs logs = new EventLogs(FileSystem.getLocal(new Configuration()),
                 new org.apache.hadoop.fs.Path(dir.toUri()));

@@ -95,10 +95,11 @@ public final class DriverUi implements AutoCloseable {
             }
         }
         DriverUi ui = new DriverUi(clock, eventLog);
+        String owner = currentUser();
         if (conf.get(ConfigKeys.UI_ENABLED)) {
             int port = conf.get(ConfigKeys.UI_PORT);
             try {
-                ui.server = UiServer.start(ui.store, "0.0.0.0", port, proxy, viewAcls(conf, proxy),
+                ui.server = UiServer.start(ui.store, "0.0.0.0", port, proxy, viewAcls(conf, owner, proxy),
                         groupMapping(hadoopConf));
             } catch (IOException e) {
                 if (eventLog != null) {
@@ -118,7 +119,7 @@ public final class DriverUi implements AutoCloseable {
         effective.putAll(conf.asMap());
         // Masked before the event exists: neither the store nor the event log ever holds a credential.
         ui.publish(new StatusEvent.ApplicationStarted(clock.millis(), applicationId, appName,
-                Redaction.of(conf.asMap()).mask(effective)));
+                Redaction.of(conf.asMap()).mask(effective), owner));
         ui.metrics = new DriverMetrics(ui.store).register(applicationId);
         if (console && conf.get(ConfigKeys.UI_PROGRESS)) {
             ui.progress = new ConsoleProgress(ui.store::stages, System.out, ConsoleProgress.stdoutIsTerminal(),
@@ -127,19 +128,23 @@ public final class DriverUi implements AutoCloseable {
         return ui;
     }
 
-    /**
-     * @param conf the settings
-     * @param proxy the web proxy, or null
-     * @return the application's view ACLs, its owner being this process's user
-     */
-    private static ViewAcls viewAcls(WeftConf conf, ProxyAccess proxy) {
-        String owner;
+    /** @return this process's user, who owns the application */
+    private static String currentUser() {
         try {
-            owner = UserGroupInformation.getCurrentUser().getShortUserName();
+            return UserGroupInformation.getCurrentUser().getShortUserName();
         } catch (IOException e) {
             throw new WeftException("Cannot tell which user owns this application, for its view ACLs: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * @param conf the settings
+     * @param owner the application's owner
+     * @param proxy the web proxy, or null
+     * @return the application's view ACLs
+     */
+    private static ViewAcls viewAcls(WeftConf conf, String owner, ProxyAccess proxy) {
         ViewAcls acls = ViewAcls.of(conf, owner);
         if (acls.enabled() && proxy == null) {
             LOG.warn("{}=true but the status UI is not behind YARN's web proxy, which is what names a request's"
@@ -152,7 +157,7 @@ public final class DriverUi implements AutoCloseable {
      * @param hadoopConf names the cluster's group mapping
      * @return a user's groups as Hadoop resolves them (cached there); none for a user it does not know
      */
-    static Function<String, Collection<String>> groupMapping(Configuration hadoopConf) {
+    public static Function<String, Collection<String>> groupMapping(Configuration hadoopConf) {
         return user -> {
             try {
                 return Groups.getUserToGroupsMappingService(hadoopConf).getGroups(user);

@@ -155,7 +155,7 @@ public final class EventLogs {
                     StatusEvent event = json.readValue(line, StatusEvent.class);
                     if (event instanceof StatusEvent.ApplicationStarted started && started.settings() != null) {
                         event = new StatusEvent.ApplicationStarted(started.time(), started.applicationId(),
-                                started.name(), redaction.mask(started.settings()));
+                                started.name(), redaction.mask(started.settings()), started.user());
                     }
                     store.accept(event);
                 } catch (IOException e) {

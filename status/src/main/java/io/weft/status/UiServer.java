@@ -42,15 +42,17 @@ public final class UiServer implements AutoCloseable {
 
     private final AppStatusStore store;
     private final EventLogs history;
+    private final HistoryAccess historyAccess;
     private final HttpServer server;
     private final ExecutorService threads;
     private final ObjectMapper json = new ObjectMapper();
     private final String url;
 
-    private UiServer(AppStatusStore store, EventLogs history, HttpServer server, ExecutorService threads,
-            String url) {
+    private UiServer(AppStatusStore store, EventLogs history, HistoryAccess historyAccess, HttpServer server,
+            ExecutorService threads, String url) {
         this.store = store;
         this.history = history;
+        this.historyAccess = historyAccess;
         this.server = server;
         this.threads = threads;
         this.url = url;
@@ -100,7 +102,7 @@ public final class UiServer implements AutoCloseable {
      */
     public static UiServer start(AppStatusStore store, String bindHost, int port, ProxyAccess proxy, ViewAcls acls,
             Function<String, Collection<String>> groups) throws IOException {
-        return start(store, null, bindHost, port, proxy,
+        return start(store, null, null, bindHost, port, proxy,
                 acls.enabled() ? new ViewAclFilter(acls, groups, proxy != null) : null, null);
     }
 
@@ -115,7 +117,7 @@ public final class UiServer implements AutoCloseable {
      * @throws IOException when the port cannot be bound
      */
     public static UiServer startHistory(EventLogs logs, String bindHost, int port) throws IOException {
-        return start(null, logs, bindHost, port, null);
+        return startHistory(logs, bindHost, port, null);
     }
 
     /**
@@ -131,16 +133,34 @@ public final class UiServer implements AutoCloseable {
      */
     public static UiServer startHistory(EventLogs logs, String bindHost, int port, Authenticator authentication)
             throws IOException {
-        return start(null, logs, bindHost, port, null, null, authentication);
+        return startHistory(logs, bindHost, port, authentication, user -> java.util.List.of());
+    }
+
+    /**
+     * As {@link #startHistory(EventLogs, String, int, Authenticator)}, resolving users' groups for the
+     * applications' view ACLs ({@link HistoryAccess}).
+     *
+     * @param logs the event logs
+     * @param bindHost the address to listen on
+     * @param port the port, or 0 for any free one
+     * @param authentication checks every request before anything else runs, or null for none
+     * @param groups a user's groups; must not throw
+     * @return the running server
+     * @throws IOException when the port cannot be bound
+     */
+    public static UiServer startHistory(EventLogs logs, String bindHost, int port, Authenticator authentication,
+            Function<String, Collection<String>> groups) throws IOException {
+        return start(null, logs, new HistoryAccess(groups), bindHost, port, null, null, authentication);
     }
 
     private static UiServer start(AppStatusStore store, EventLogs history, String bindHost, int port,
             ProxyAccess proxy) throws IOException {
-        return start(store, history, bindHost, port, proxy, null, null);
+        return start(store, history, null, bindHost, port, proxy, null, null);
     }
 
-    private static UiServer start(AppStatusStore store, EventLogs history, String bindHost, int port,
-            ProxyAccess proxy, Filter access, Authenticator authentication) throws IOException {
+    private static UiServer start(AppStatusStore store, EventLogs history, HistoryAccess historyAccess,
+            String bindHost, int port, ProxyAccess proxy, Filter access, Authenticator authentication)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 16);
         AtomicInteger ids = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
@@ -150,7 +170,7 @@ public final class UiServer implements AutoCloseable {
         });
         server.setExecutor(threads);
         String advertised = bindHost.equals("0.0.0.0") ? InetAddress.getLocalHost().getHostName() : bindHost;
-        UiServer ui = new UiServer(store, history, server, threads,
+        UiServer ui = new UiServer(store, history, historyAccess, server, threads,
                 "http://" + advertised + ":" + server.getAddress().getPort() + "/");
         var context = server.createContext("/", ui::handle);
         context.getFilters().add(new SecurityHeadersFilter());
@@ -228,11 +248,11 @@ public final class UiServer implements AutoCloseable {
             return;
         }
         if (path.equals("/") || path.equals("/history") || path.equals("/history/")) {
-            send(exchange, 200, "text/html; charset=utf-8", StatusPage.history(history.list()));
+            send(exchange, 200, "text/html; charset=utf-8", StatusPage.history(visible(exchange)));
             return;
         }
         if (path.equals(API + "applications")) {
-            sendJson(exchange, history.list());
+            sendJson(exchange, visible(exchange));
             return;
         }
         String[] parts = path.split("/", 4);
@@ -244,12 +264,22 @@ public final class UiServer implements AutoCloseable {
                 return;
             }
             var app = history.load(parts[2]);
+            if (app.isPresent() && !historyAccess.allows(exchange, app.get())) {
+                send(exchange, 403, "text/plain; charset=utf-8", HistoryAccess.refusal(exchange, app.get()));
+                return;
+            }
             if (app.isPresent()) {
                 route(exchange, app.get(), trimSlash("/" + parts[3]));
                 return;
             }
         }
         send(exchange, 404, "text/plain", "No application at " + path + "\n");
+    }
+
+    /** @return the applications the request's user may see */
+    private java.util.List<EventLogs.Summary> visible(HttpExchange exchange) {
+        return history.list().stream().filter(app -> history.load(app.id())
+                .map(store -> historyAccess.allows(exchange, store)).orElse(false)).toList();
     }
 
     private void route(HttpExchange exchange, AppStatusStore store, String path) throws IOException {

@@ -5,6 +5,7 @@ import io.weft.api.WeftException;
 import io.weft.conf.Redaction;
 import io.weft.conf.UiSecurityKeys;
 import io.weft.conf.WeftConf;
+import io.weft.status.DriverUi;
 import io.weft.status.EventLogs;
 import io.weft.status.SpnegoAuthenticator;
 import io.weft.status.UiServer;
@@ -29,7 +30,8 @@ import picocli.CommandLine;
  * their event logs, after they have ended (or died), until the process is stopped. Nothing to install: it is the
  * same jar and the same pages as the live UI. It listens on this host's name unless told otherwise
  * ({@code --host}, {@code weft.history.bindAddress}), authenticates with SPNEGO when given a principal (and
- * refuses to start on a Kerberos cluster without one), and masks settings again as it reads each log.
+ * refuses to start on a Kerberos cluster without one), shows an application that enabled view ACLs only to the
+ * users they admit, and masks settings again as it reads each log.
  */
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = "Serves the status pages of finished applications from their event logs.")
@@ -85,7 +87,8 @@ public final class HistoryCommand implements Callable<Integer> {
         Authenticator authentication = authentication(settings, hadoop, bindHost);
         Path path = new Path(location);
         EventLogs logs = new EventLogs(path.getFileSystem(hadoop), path, Redaction.of(settings.asMap()));
-        try (UiServer server = UiServer.startHistory(logs, bindHost, port, authentication)) {
+        try (UiServer server = UiServer.startHistory(logs, bindHost, port, authentication,
+                DriverUi.groupMapping(hadoop))) {
             out.println("Serving " + logs.list().size() + " applications from " + location + " at " + server.url()
                     + (authentication == null ? "" : " (" + authentication + ")"));
             stop.await();

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * The history server on a Kerberos cluster, started by the history command with {@code HTTP/_HOST@REALM} and the
  * KDC's keytab: a request without a ticket gets 401 and a Negotiate challenge, a forged token 403, and Hadoop's own
  * SPNEGO client (AuthenticatedURL, as a user logged in from a keytab) the pages, with the server's mutual
- * authentication token. Without SPNEGO settings the command refuses to start on this Kerberos configuration.
+ * authentication token; an application with view ACLs only to the Kerberos users they admit. Without SPNEGO
+ * settings the command refuses to start on this Kerberos configuration.
  */
 class SpnegoHistoryTest {
 
@@ -42,6 +43,9 @@ class SpnegoHistoryTest {
         logs = Files.createTempDirectory("weft-spnego-logs-");
         Files.writeString(logs.resolve("app-spnego"), "{\"event\":\"ApplicationStarted\",\"time\":1,"
                 + "\"applicationId\":\"app-spnego\",\"name\":\"kerberized\",\"settings\":{}}\n");
+        Files.writeString(logs.resolve("app-bob"), "{\"event\":\"ApplicationStarted\",\"time\":2,"
+                + "\"applicationId\":\"app-bob\",\"name\":\"bobs\",\"settings\":{\"weft.acls.enable\":\"true\"},"
+                + "\"user\":\"bob\"}\n");
         server = new Thread(() -> HistoryCommand.run(new String[] {"--host", "localhost", "--port", "0",
                 "--conf", "weft.history.spnego.principal=HTTP/_HOST@" + kdc.realm(),
                 "--conf", "weft.history.spnego.keytab=" + kdc.serviceKeytab().getPath(),
@@ -90,7 +94,19 @@ class SpnegoHistoryTest {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         });
-        assertThat(body).contains("app-spnego").contains("kerberized");
+        assertThat(body).contains("app-spnego").contains("kerberized").doesNotContain("app-bob");
+    }
+
+    private static int statusAs(String user, String path) throws Exception {
+        return kdc.login(user).doAs((java.security.PrivilegedExceptionAction<Integer>) () -> new AuthenticatedURL()
+                .openConnection(new URL(url + path), new AuthenticatedURL.Token()).getResponseCode());
+    }
+
+    @Test
+    void anApplicationWithViewAclsIsShownToItsOwnerOnly() throws Exception {
+        assertThat(statusAs("bob", "history/app-bob/api/v1/jobs")).isEqualTo(200);
+        assertThat(statusAs("alice", "history/app-bob/api/v1/jobs")).as("authenticated, but not admitted")
+                .isEqualTo(403);
     }
 
     @Test
