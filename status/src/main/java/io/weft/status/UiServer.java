@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,7 +69,7 @@ public final class UiServer implements AutoCloseable {
      * @throws IOException when the port cannot be bound
      */
     public static UiServer start(AppStatusStore store, String bindHost, int port) throws IOException {
-        return start(store, null, bindHost, port, null);
+        return start(store, bindHost, port, null);
     }
 
     /**
@@ -83,7 +84,7 @@ public final class UiServer implements AutoCloseable {
      */
     public static UiServer start(AppStatusStore store, String bindHost, int port, ProxyAccess proxy)
             throws IOException {
-        return start(store, null, bindHost, port, proxy);
+        return start(store, null, null, bindHost, port, proxy, null, null);
     }
 
     /**
@@ -133,7 +134,7 @@ public final class UiServer implements AutoCloseable {
      */
     public static UiServer startHistory(EventLogs logs, String bindHost, int port, Authenticator authentication)
             throws IOException {
-        return startHistory(logs, bindHost, port, authentication, user -> java.util.List.of());
+        return startHistory(logs, bindHost, port, authentication, user -> List.of());
     }
 
     /**
@@ -151,11 +152,6 @@ public final class UiServer implements AutoCloseable {
     public static UiServer startHistory(EventLogs logs, String bindHost, int port, Authenticator authentication,
             Function<String, Collection<String>> groups) throws IOException {
         return start(null, logs, new HistoryAccess(groups), bindHost, port, null, null, authentication);
-    }
-
-    private static UiServer start(AppStatusStore store, EventLogs history, String bindHost, int port,
-            ProxyAccess proxy) throws IOException {
-        return start(store, history, null, bindHost, port, proxy, null, null);
     }
 
     private static UiServer start(AppStatusStore store, EventLogs history, HistoryAccess historyAccess,
@@ -277,7 +273,7 @@ public final class UiServer implements AutoCloseable {
     }
 
     /** @return the applications the request's user may see */
-    private java.util.List<EventLogs.Summary> visible(HttpExchange exchange) {
+    private List<EventLogs.Summary> visible(HttpExchange exchange) {
         return history.list().stream().filter(app -> history.load(app.id())
                 .map(store -> historyAccess.allows(exchange, store)).orElse(false)).toList();
     }
