@@ -138,6 +138,14 @@ class UiEscapingTest {
             for (String page : PAGES) {
                 assertInert(history.url() + "history/app-x/" + page);
             }
+            // The style sheet the pages link to, from the list and from an application's nested pages.
+            for (String css : List.of(history.url() + StatusPage.STYLESHEET,
+                    history.url() + "history/app-x/" + StatusPage.STYLESHEET)) {
+                HttpURLConnection sheet = request(css);
+                assertThat(sheet.getResponseCode()).as(css).isEqualTo(200);
+                assertThat(sheet.getContentType()).startsWith("text/css");
+                assertProtected(sheet);
+            }
         }
     }
 
