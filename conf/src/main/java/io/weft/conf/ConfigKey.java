@@ -18,14 +18,18 @@ public record ConfigKey<T>(String name, String defaultValue, String expectedForm
     /**
      * @param text the configured text
      * @return the parsed value
-     * @throws io.weft.api.WeftException naming the key and the expected form when the text is malformed
+     * @throws io.weft.api.WeftException naming the key and the expected form when the text is malformed; the text
+     *     itself only when {@link Redaction#isSecretKey} does not select the key
      */
     public T parse(String text) {
         try {
             return parser.apply(text.trim());
         } catch (RuntimeException e) {
-            throw new io.weft.api.WeftException("Invalid value '" + text + "' for " + name + ": expected "
-                    + expectedForm + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+            // A parser's message may quote the value: neither is shown for a credential.
+            boolean secret = Redaction.isSecretKey(name);
+            throw new io.weft.api.WeftException("Invalid value '" + (secret ? Redaction.MASK : text) + "' for " + name
+                    + ": expected " + expectedForm
+                    + (e.getMessage() == null || secret ? "" : " (" + e.getMessage() + ")"));
         }
     }
 }

@@ -27,6 +27,7 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
     private long endMillis;
     private Boolean succeeded;
     private Map<String, String> settings = Map.of();
+    private String owner;
     private final Map<Integer, MutableJob> jobs = new LinkedHashMap<>();
     private final Map<Integer, MutableStage> stages = new LinkedHashMap<>();
     private final Map<String, MutableExecutor> executors = new LinkedHashMap<>();
@@ -175,6 +176,7 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
             appName = e.name();
             startMillis = e.time();
             settings = new TreeMap<>(e.settings());
+            owner = e.user();
         } else if (event instanceof StatusEvent.ApplicationEnded e) {
             endMillis = e.time();
             succeeded = e.succeeded();
@@ -365,6 +367,11 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
     /** @return from the latest stage's submission to its first task's start, in milliseconds */
     public synchronized long schedulingDelayMillis() {
         return schedulingDelayMillis;
+    }
+
+    /** @return the user who owns the application, or null when its log does not say */
+    public synchronized String owner() {
+        return owner;
     }
 
     /** @return the application's effective settings, secrets masked */

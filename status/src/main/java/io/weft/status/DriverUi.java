@@ -3,18 +3,26 @@ package io.weft.status;
 import io.weft.api.WeftException;
 import io.weft.planner.SchedulerListener;
 import io.weft.conf.ConfigKeys;
+import io.weft.conf.Redaction;
+import io.weft.conf.UiSecurityKeys;
+import io.weft.conf.ViewAcls;
 import io.weft.conf.WeftConf;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.Groups;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything a driver shows about itself: the status store, the server that shows it (unless
@@ -24,7 +32,7 @@ import org.apache.hadoop.fs.Path;
  */
 public final class DriverUi implements AutoCloseable {
 
-    private static final List<String> SECRET_WORDS = List.of("secret", "password", "token", "credential");
+    private static final Logger LOG = LoggerFactory.getLogger(DriverUi.class);
 
     private final Clock clock;
     private final AppStatusStore store = new AppStatusStore();
@@ -89,10 +97,12 @@ public final class DriverUi implements AutoCloseable {
             }
         }
         DriverUi ui = new DriverUi(clock, eventLog);
+        String owner = currentUser();
         if (conf.get(ConfigKeys.UI_ENABLED)) {
             int port = conf.get(ConfigKeys.UI_PORT);
             try {
-                ui.server = UiServer.start(ui.store, "0.0.0.0", port, proxy);
+                ui.server = UiServer.start(ui.store, "0.0.0.0", port, proxy, viewAcls(conf, owner, proxy),
+                        groupMapping(hadoopConf));
             } catch (IOException e) {
                 if (eventLog != null) {
                     eventLog.close();
@@ -109,7 +119,9 @@ public final class DriverUi implements AutoCloseable {
             }
         }
         effective.putAll(conf.asMap());
-        ui.publish(new StatusEvent.ApplicationStarted(clock.millis(), applicationId, appName, masked(effective)));
+        // Masked before the event exists: neither the store nor the event log ever holds a credential.
+        ui.publish(new StatusEvent.ApplicationStarted(clock.millis(), applicationId, appName,
+                Redaction.of(conf.asMap()).mask(effective), owner));
         ui.metrics = new DriverMetrics(ui.store).register(applicationId);
         if (console && conf.get(ConfigKeys.UI_PROGRESS)) {
             ui.progress = new ConsoleProgress(ui.store::stages, System.out, ConsoleProgress.stdoutIsTerminal(),
@@ -118,17 +130,44 @@ public final class DriverUi implements AutoCloseable {
         return ui;
     }
 
+    /** @return this process's user, who owns the application */
+    private static String currentUser() {
+        try {
+            return UserGroupInformation.getCurrentUser().getShortUserName();
+        } catch (IOException e) {
+            throw new WeftException("Cannot tell which user owns this application, for its view ACLs: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /**
-     * @param settings effective settings
-     * @return the same with the values of secret-looking keys replaced by asterisks
+     * @param conf the settings
+     * @param owner the application's owner
+     * @param proxy the web proxy, or null
+     * @return the application's view ACLs
      */
-    static Map<String, String> masked(Map<String, String> settings) {
-        Map<String, String> out = new TreeMap<>();
-        settings.forEach((key, value) -> {
-            String lower = key.toLowerCase(Locale.ROOT);
-            out.put(key, SECRET_WORDS.stream().anyMatch(lower::contains) ? "********" : value);
-        });
-        return out;
+    private static ViewAcls viewAcls(WeftConf conf, String owner, ProxyAccess proxy) {
+        ViewAcls acls = ViewAcls.of(conf, owner);
+        if (acls.enabled() && proxy == null) {
+            LOG.warn("{}=true but the status UI is not behind YARN's web proxy, which is what names a request's"
+                    + " user: the UI refuses every request", UiSecurityKeys.ACLS_ENABLE.name());
+        }
+        return acls;
+    }
+
+    /**
+     * @param hadoopConf names the cluster's group mapping
+     * @return a user's groups as Hadoop resolves them (cached there); none for a user it does not know
+     */
+    public static Function<String, Collection<String>> groupMapping(Configuration hadoopConf) {
+        return user -> {
+            try {
+                return Groups.getUserToGroupsMappingService(hadoopConf).getGroups(user);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("No groups for {}: {}", user, e.toString());
+                return List.of();
+            }
+        };
     }
 
     private void publish(StatusEvent event) {

@@ -1,6 +1,7 @@
 package io.weft.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.weft.conf.Redaction;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -32,14 +33,28 @@ public final class EventLogs {
     private final Path location;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, AppStatusStore> finished = new ConcurrentHashMap<>();
+    private final Redaction redaction;
 
     /**
+     * Masks settings with the built-in rule only.
+     *
      * @param fs the file system holding the logs
      * @param location an event log directory or one log file
      */
     public EventLogs(FileSystem fs, Path location) {
+        this(fs, location, Redaction.builtIn());
+    }
+
+    /**
+     * @param fs the file system holding the logs
+     * @param location an event log directory or one log file
+     * @param redaction masks the applications' settings again as they are read (a log written by an older
+     *     driver, or with a narrower {@code weft.redaction.regex}, may hold values this server must not show)
+     */
+    public EventLogs(FileSystem fs, Path location, Redaction redaction) {
         this.fs = fs;
         this.location = location;
+        this.redaction = redaction;
     }
 
     /**
@@ -137,7 +152,12 @@ public final class EventLogs {
                     continue;
                 }
                 try {
-                    store.accept(json.readValue(line, StatusEvent.class));
+                    StatusEvent event = json.readValue(line, StatusEvent.class);
+                    if (event instanceof StatusEvent.ApplicationStarted started && started.settings() != null) {
+                        event = new StatusEvent.ApplicationStarted(started.time(), started.applicationId(),
+                                started.name(), redaction.mask(started.settings()), started.user());
+                    }
+                    store.accept(event);
                 } catch (IOException e) {
                     LOG.warn("{} line {} cannot be read ({}); showing the events before it", log, number,
                             e.getMessage());

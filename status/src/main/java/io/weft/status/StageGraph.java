@@ -64,7 +64,7 @@ final class StageGraph {
                     .append("\" height=\"").append(BOX_H).append("\" rx=\"6\" fill=\"").append(fill)
                     .append("\" stroke=\"#888\"/><text x=\"").append(at[0] + 8).append("\" y=\"").append(at[1] + 20)
                     .append("\" font-size=\"12\">Stage ").append(stage.stageId()).append(" · ")
-                    .append(stage.status()).append(" · ").append(stage.completedTasks()).append('/')
+                    .append(StatusPage.escape(stage.status())).append(" · ").append(stage.completedTasks()).append('/')
                     .append(stage.numTasks()).append("</text><text x=\"").append(at[0] + 8).append("\" y=\"")
                     .append(at[1] + 40).append("\" font-size=\"11\">").append(StatusPage.escape(label))
                     .append("</text><title>").append(StatusPage.escape(stage.name())).append("</title></rect></a>");

@@ -36,9 +36,11 @@ public sealed interface StatusEvent {
      * @param applicationId the application
      * @param name its name
      * @param settings its effective {@code weft.*} settings, secrets masked
+     * @param user the user who owns the application (whom its view ACLs always admit); null in logs written
+     *     before it was recorded
      */
-    record ApplicationStarted(long time, String applicationId, String name, Map<String, String> settings)
-            implements StatusEvent {
+    record ApplicationStarted(long time, String applicationId, String name, Map<String, String> settings,
+            String user) implements StatusEvent {
     }
 
     /**

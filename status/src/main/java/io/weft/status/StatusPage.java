@@ -6,6 +6,8 @@ import io.weft.status.AppStatusStore.JobInfo;
 import io.weft.status.AppStatusStore.StageDetail;
 import io.weft.status.AppStatusStore.StageInfo;
 import io.weft.status.AppStatusStore.TaskInfo;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -13,9 +15,15 @@ import java.util.Map;
 
 /**
  * Renders the status pages as plain HTML with relative links (they must work under the ResourceManager proxy's
- * path) and no scripts. Running applications' pages reload themselves every few seconds.
+ * path), no scripts and no inline styles (the style sheet is a separate resource, so the pages' Content Security
+ * Policy can forbid both). Running applications' pages reload themselves every few seconds. Every value that
+ * comes from an event log or an executor goes through {@link #escape} (text and attributes) and every link built
+ * from such a value through {@link #linkTarget} (http and https only).
  */
 final class StatusPage {
+
+    /** The pages' style sheet, relative to an application's root (served by {@link UiServer}). */
+    static final String STYLESHEET = "static/weft.css";
 
     private StatusPage() {
     }
@@ -26,18 +34,16 @@ final class StatusPage {
         if (app.endMillis() == 0) {
             html.append("<meta http-equiv=\"refresh\" content=\"3\">");
         }
-        html.append("<title>").append(escape(title)).append(" - ").append(escape(app.name())).append("</title><style>")
-                .append("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;margin-bottom:2em}")
-                .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}")
-                .append("th{background:#eee}nav a{margin-right:1em}pre{margin:0;font-size:.8em;max-width:60em;")
-                .append("overflow:auto}.FAILED,.FETCH_FAILED,.EXECUTOR_LOST,.REMOVED{color:#b00}")
-                .append(".SUCCEEDED,.COMPLETE,.SUCCESS{color:#070}.RUNNING,.ACTIVE{color:#05a}")
-                .append("</style></head><body><nav><a href=\"").append(root).append("\">Jobs</a><a href=\"")
+        html.append("<title>").append(escape(title)).append(" - ").append(escape(app.name()))
+                .append("</title><link rel=\"stylesheet\" href=\"").append(root).append(STYLESHEET)
+                .append("\"></head><body><nav><a href=\"").append(root).append("\">Jobs</a><a href=\"")
                 .append(root).append("executors\">Executors</a><a href=\"").append(root)
                 .append("environment\">Environment</a></nav>");
         html.append("<h1>").append(escape(app.name())).append("</h1><p>Application <code>")
-                .append(escape(app.id())).append("</code>: <span class=\"").append(app.status()).append("\">")
-                .append(app.status()).append("</span>, started ").append(Instant.ofEpochMilli(app.startMillis()))
+                .append(escape(app.id())).append("</code>: <span class=\"").append(escape(app.status()))
+                .append("\">")
+                .append(escape(app.status())).append("</span>, started ")
+                .append(Instant.ofEpochMilli(app.startMillis()))
                 .append(", ").append(duration(app.startMillis(), app.endMillis())).append(". Jobs: ")
                 .append(app.jobs()).append(" (").append(app.activeJobs()).append(" running, ")
                 .append(app.failedJobs()).append(" failed). Tasks: ").append(app.completedTasks())
@@ -53,7 +59,7 @@ final class StatusPage {
         for (JobInfo job : jobs) {
             html.append("<tr><td><a href=\"jobs/").append(job.jobId()).append("\">").append(job.jobId())
                     .append("</a></td><td>").append(jobTitle(job)).append("</td><td class=\"")
-                    .append(job.status()).append("\">").append(job.status());
+                    .append(escape(job.status())).append("\">").append(escape(job.status()));
             if (job.error() != null) {
                 html.append(": ").append(escape(job.error()));
             }
@@ -79,8 +85,9 @@ final class StatusPage {
         for (StageInfo stage : stages) {
             html.append("<tr><td><a href=\"").append(root).append("stages/").append(stage.stageId()).append("\">")
                     .append(stage.stageId()).append('.').append(stage.attempt()).append("</a></td><td>")
-                    .append(escape(stage.name())).append("</td><td class=\"").append(stage.status()).append("\">")
-                    .append(stage.status()).append("</td><td>").append(stage.completedTasks()).append(" / ")
+                    .append(escape(stage.name())).append("</td><td class=\"").append(escape(stage.status()))
+                    .append("\">")
+                    .append(escape(stage.status())).append("</td><td>").append(stage.completedTasks()).append(" / ")
                     .append(stage.runningTasks()).append(" / ").append(stage.numTasks()).append("</td><td>")
                     .append(stage.failedTasks()).append("</td><td>").append(bytes(stage.shuffleBytesWritten()))
                     .append("</td><td>").append(bytes(stage.shuffleBytesRead())).append("</td><td>")
@@ -103,7 +110,8 @@ final class StatusPage {
     static String stage(ApplicationInfo app, StageDetail detail) {
         StageInfo stage = detail.stage();
         StringBuilder html = head(app, "Stage " + stage.stageId() + ": " + stage.name(), "../");
-        html.append("<p>Status <span class=\"").append(stage.status()).append("\">").append(stage.status())
+        html.append("<p>Status <span class=\"").append(escape(stage.status())).append("\">")
+                .append(escape(stage.status()))
                 .append("</span>, attempt ").append(stage.attempt()).append(", ").append(stage.completedTasks())
                 .append(" of ").append(stage.numTasks()).append(" tasks done, ").append(stage.failedTasks())
                 .append(" failed attempts.");
@@ -122,8 +130,9 @@ final class StatusPage {
             html.append("<tr><td>").append(task.taskId()).append("</td><td>").append(task.partition())
                     .append("</td><td>").append(task.stageAttempt()).append('.').append(task.attempt())
                     .append("</td><td>").append(escape(task.executorId())).append("</td><td>")
-                    .append(escape(task.host())).append("</td><td class=\"").append(task.status()).append("\">")
-                    .append(task.status()).append("</td><td>").append(task.durationMillis()).append(" ms</td><td>")
+                    .append(escape(task.host())).append("</td><td class=\"").append(escape(task.status())).append("\">")
+                    .append(escape(task.status())).append("</td><td>").append(task.durationMillis())
+                    .append(" ms</td><td>")
                     .append(task.runMillis()).append(" ms</td><td>").append(bytes(task.inputBytes()))
                     .append("</td><td>").append(task.recordsRead()).append("</td><td>").append(task.recordsWritten())
                     .append("</td><td>").append(bytes(task.shuffleBytesWritten())).append("</td><td>")
@@ -149,12 +158,16 @@ final class StatusPage {
                     .append("</td><td>");
             if (e.containerId() != null) {
                 html.append(escape(e.containerId()));
-                if (e.logUrl() != null) {
-                    html.append(" (<a href=\"").append(escape(e.logUrl())).append("\">logs</a>)");
+                String logs = linkTarget(e.logUrl());
+                if (logs != null) {
+                    html.append(" (<a href=\"").append(logs).append("\">logs</a>)");
+                } else if (e.logUrl() != null) {
+                    html.append(" (logs: ").append(escape(e.logUrl())).append(')');
                 }
             }
-            html.append("</td><td>").append(e.cores()).append("</td><td class=\"").append(e.status())
-                    .append("\">").append(e.status()).append("</td><td>").append(e.activeTasks()).append("</td><td>")
+            html.append("</td><td>").append(e.cores()).append("</td><td class=\"").append(escape(e.status()))
+                    .append("\">").append(escape(e.status())).append("</td><td>").append(e.activeTasks())
+                    .append("</td><td>")
                     .append(e.completedTasks()).append("</td><td>").append(e.failedTasks()).append("</td><td>")
                     .append(bytes(e.shuffleBytesWritten())).append("</td><td>")
                     .append(e.heapMax() == 0 ? "" : bytes(e.heapUsed()) + " / " + bytes(e.heapMax()))
@@ -179,16 +192,16 @@ final class StatusPage {
 
     static String history(List<EventLogs.Summary> apps) {
         StringBuilder html = new StringBuilder(4096);
-        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Weft history</title><style>")
-                .append("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}")
-                .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}th{background:#eee}")
-                .append(".FAILED{color:#b00}.SUCCEEDED{color:#070}.RUNNING{color:#05a}</style></head><body>")
+        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\">")
+                .append("<title>Weft history</title><link rel=\"stylesheet\" href=\"").append(STYLESHEET)
+                .append("\"></head><body>")
                 .append("<h1>Weft applications</h1><table><tr><th>Application</th><th>Name</th><th>Status</th>")
                 .append("<th>Started</th><th>Duration</th><th>Jobs</th></tr>");
         for (EventLogs.Summary app : apps) {
             html.append("<tr><td><a href=\"history/").append(escape(app.id())).append("/\">").append(escape(app.id()))
                     .append("</a></td><td>").append(escape(app.name())).append("</td><td class=\"")
-                    .append(app.status()).append("\">").append(app.complete() ? app.status() : "INCOMPLETE")
+                    .append(escape(app.status())).append("\">")
+                    .append(app.complete() ? escape(app.status()) : "INCOMPLETE")
                     .append("</td><td>").append(Instant.ofEpochMilli(app.startMillis())).append("</td><td>")
                     .append(app.endMillis() == 0 ? "" : duration(app.startMillis(), app.endMillis()))
                     .append("</td><td>").append(app.jobs()).append("</td></tr>");
@@ -216,7 +229,28 @@ final class StatusPage {
         if (text == null) {
             return "";
         }
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("'", "&#39;");
+    }
+
+    /**
+     * @param url a link target from an event log or an executor, or null
+     * @return the target escaped for an {@code href} attribute when it is an absolute http or https URL with a
+     *     host; null for anything else ({@code javascript:}, {@code data:}, relative or malformed), which the
+     *     caller shows as text
+     */
+    static String linkTarget(String url) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(url.strip());
+            String scheme = uri.getScheme();
+            boolean web = scheme != null && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"));
+            return web && uri.getHost() != null ? escape(uri.toASCIIString()) : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
     }
 
     /** Depth of each stage in its job's graph: 0 for stages without parents in the job. */

@@ -1,16 +1,22 @@
 package io.weft.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Authenticator;
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.weft.conf.ViewAcls;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * {@code environment}). On YARN its address is the application's tracking URL, so
  * it opens through the ResourceManager's web proxy; every link is relative, so it works under the proxy's path.
  *
+ * <p>Every response carries the headers of {@link SecurityHeadersFilter} (a Content Security Policy without
+ * scripts, {@code nosniff}); a live driver's UI can be limited to the proxy ({@link ProxyOnlyFilter}) and to the
+ * users its view ACLs admit ({@link ViewAclFilter}), the history server to authenticated users.
+ *
  * <p>Uses the JDK's HTTP server on two daemon threads: nothing to install, nothing to clash with the cluster's
  * class path. Requests only read {@link AppStatusStore} snapshots. A failing request gets a 500 and is logged;
  * the server and the application carry on.
@@ -29,18 +39,21 @@ public final class UiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UiServer.class);
     private static final String API = "/api/v1/";
+    private static final String STYLE = resource("weft.css");
 
     private final AppStatusStore store;
     private final EventLogs history;
+    private final HistoryAccess historyAccess;
     private final HttpServer server;
     private final ExecutorService threads;
     private final ObjectMapper json = new ObjectMapper();
     private final String url;
 
-    private UiServer(AppStatusStore store, EventLogs history, HttpServer server, ExecutorService threads,
-            String url) {
+    private UiServer(AppStatusStore store, EventLogs history, HistoryAccess historyAccess, HttpServer server,
+            ExecutorService threads, String url) {
         this.store = store;
         this.history = history;
+        this.historyAccess = historyAccess;
         this.server = server;
         this.threads = threads;
         this.url = url;
@@ -56,7 +69,7 @@ public final class UiServer implements AutoCloseable {
      * @throws IOException when the port cannot be bound
      */
     public static UiServer start(AppStatusStore store, String bindHost, int port) throws IOException {
-        return start(store, null, bindHost, port, null);
+        return start(store, bindHost, port, null);
     }
 
     /**
@@ -71,7 +84,27 @@ public final class UiServer implements AutoCloseable {
      */
     public static UiServer start(AppStatusStore store, String bindHost, int port, ProxyAccess proxy)
             throws IOException {
-        return start(store, null, bindHost, port, proxy);
+        return start(store, null, null, bindHost, port, proxy, null, null);
+    }
+
+    /**
+     * As {@link #start(AppStatusStore, String, int, ProxyAccess)}, showing the pages only to the users that
+     * {@code acls} admit (when they are enabled): the user is the one the proxy names, so without a proxy no user
+     * is known and every request is refused.
+     *
+     * @param store what to show
+     * @param bindHost the address to listen on
+     * @param port the port, or 0 for any free one
+     * @param proxy the proxy, or null
+     * @param acls who may view
+     * @param groups a user's groups; must not throw
+     * @return the running server
+     * @throws IOException when the port cannot be bound
+     */
+    public static UiServer start(AppStatusStore store, String bindHost, int port, ProxyAccess proxy, ViewAcls acls,
+            Function<String, Collection<String>> groups) throws IOException {
+        return start(store, null, null, bindHost, port, proxy,
+                acls.enabled() ? new ViewAclFilter(acls, groups, proxy != null) : null, null);
     }
 
     /**
@@ -85,11 +118,45 @@ public final class UiServer implements AutoCloseable {
      * @throws IOException when the port cannot be bound
      */
     public static UiServer startHistory(EventLogs logs, String bindHost, int port) throws IOException {
-        return start(null, logs, bindHost, port, null);
+        return startHistory(logs, bindHost, port, null);
     }
 
-    private static UiServer start(AppStatusStore store, EventLogs history, String bindHost, int port,
-            ProxyAccess proxy) throws IOException {
+    /**
+     * As {@link #startHistory(EventLogs, String, int)}, admitting only requests that {@code authentication}
+     * accepts ({@link SpnegoAuthenticator} on a secure cluster).
+     *
+     * @param logs the event logs
+     * @param bindHost the address to listen on
+     * @param port the port, or 0 for any free one
+     * @param authentication checks every request before anything else runs, or null for none
+     * @return the running server
+     * @throws IOException when the port cannot be bound
+     */
+    public static UiServer startHistory(EventLogs logs, String bindHost, int port, Authenticator authentication)
+            throws IOException {
+        return startHistory(logs, bindHost, port, authentication, user -> List.of());
+    }
+
+    /**
+     * As {@link #startHistory(EventLogs, String, int, Authenticator)}, resolving users' groups for the
+     * applications' view ACLs ({@link HistoryAccess}).
+     *
+     * @param logs the event logs
+     * @param bindHost the address to listen on
+     * @param port the port, or 0 for any free one
+     * @param authentication checks every request before anything else runs, or null for none
+     * @param groups a user's groups; must not throw
+     * @return the running server
+     * @throws IOException when the port cannot be bound
+     */
+    public static UiServer startHistory(EventLogs logs, String bindHost, int port, Authenticator authentication,
+            Function<String, Collection<String>> groups) throws IOException {
+        return start(null, logs, new HistoryAccess(groups), bindHost, port, null, null, authentication);
+    }
+
+    private static UiServer start(AppStatusStore store, EventLogs history, HistoryAccess historyAccess,
+            String bindHost, int port, ProxyAccess proxy, Filter access, Authenticator authentication)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 16);
         AtomicInteger ids = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
@@ -99,15 +166,33 @@ public final class UiServer implements AutoCloseable {
         });
         server.setExecutor(threads);
         String advertised = bindHost.equals("0.0.0.0") ? InetAddress.getLocalHost().getHostName() : bindHost;
-        UiServer ui = new UiServer(store, history, server, threads,
+        UiServer ui = new UiServer(store, history, historyAccess, server, threads,
                 "http://" + advertised + ":" + server.getAddress().getPort() + "/");
         var context = server.createContext("/", ui::handle);
+        context.getFilters().add(new SecurityHeadersFilter());
         if (proxy != null) {
             context.getFilters().add(new ProxyOnlyFilter(proxy.proxyAddresses(), proxy.proxyBase()));
+        }
+        if (access != null) {
+            context.getFilters().add(access);
+        }
+        if (authentication != null) {
+            context.setAuthenticator(authentication);
         }
         server.start();
         LOG.info("Status UI at {}", ui.url);
         return ui;
+    }
+
+    private static String resource(String name) {
+        try (var in = UiServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("The status pages' " + name + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** @return the server's address, ending in {@code /} */
@@ -123,6 +208,12 @@ public final class UiServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
+            if (method.equals("OPTIONS")) {
+                // HTTP clients (Hadoop's SPNEGO client among them) ask before they negotiate.
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD, OPTIONS");
+                exchange.sendResponseHeaders(200, -1);
+                return;
+            }
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 send(exchange, 405, "text/plain", "Only GET is supported.\n");
                 return;
@@ -148,12 +239,16 @@ public final class UiServer implements AutoCloseable {
     }
 
     private void routeHistory(HttpExchange exchange, String path) throws IOException {
+        if (path.equals("/" + StatusPage.STYLESHEET)) {
+            send(exchange, 200, "text/css; charset=utf-8", STYLE);
+            return;
+        }
         if (path.equals("/") || path.equals("/history") || path.equals("/history/")) {
-            send(exchange, 200, "text/html; charset=utf-8", StatusPage.history(history.list()));
+            send(exchange, 200, "text/html; charset=utf-8", StatusPage.history(visible(exchange)));
             return;
         }
         if (path.equals(API + "applications")) {
-            sendJson(exchange, history.list());
+            sendJson(exchange, visible(exchange));
             return;
         }
         String[] parts = path.split("/", 4);
@@ -165,6 +260,10 @@ public final class UiServer implements AutoCloseable {
                 return;
             }
             var app = history.load(parts[2]);
+            if (app.isPresent() && !historyAccess.allows(exchange, app.get())) {
+                send(exchange, 403, "text/plain; charset=utf-8", HistoryAccess.refusal(exchange, app.get()));
+                return;
+            }
             if (app.isPresent()) {
                 route(exchange, app.get(), trimSlash("/" + parts[3]));
                 return;
@@ -173,9 +272,17 @@ public final class UiServer implements AutoCloseable {
         send(exchange, 404, "text/plain", "No application at " + path + "\n");
     }
 
+    /** @return the applications the request's user may see */
+    private List<EventLogs.Summary> visible(HttpExchange exchange) {
+        return history.list().stream().filter(app -> history.load(app.id())
+                .map(store -> historyAccess.allows(exchange, store)).orElse(false)).toList();
+    }
+
     private void route(HttpExchange exchange, AppStatusStore store, String path) throws IOException {
         String html = "text/html; charset=utf-8";
-        if (path.equals(API + "application")) {
+        if (path.equals("/" + StatusPage.STYLESHEET)) {
+            send(exchange, 200, "text/css; charset=utf-8", STYLE);
+        } else if (path.equals(API + "application")) {
             sendJson(exchange, store.application());
         } else if (path.equals(API + "jobs")) {
             sendJson(exchange, store.jobs());

@@ -40,8 +40,8 @@ final class Submissions {
 
     /**
      * Sets the application's name, queue, priority, attempts, tags, AM node label and size, and the AM's launch
-     * context: the staged jars and configuration, the class path, and the application secret in the AM's
-     * credentials (never on its command line).
+     * context: the staged jars and configuration, the class path, the application secret in the AM's
+     * credentials (never on its command line), and the VIEW_APP ACL when {@code weft.acls.enable} is on.
      *
      * @param submission from {@code YarnClientApplication}
      * @param settings the YARN settings
@@ -84,6 +84,6 @@ final class Submissions {
                 ContainerCommands.withUserEnvironment(ContainerCommands.environment(yarn, javaHome),
                         io.weft.conf.ConfigKeys.withPrefix(conf, io.weft.conf.ConfigKeys.AM_ENV_PREFIX)),
                 ContainerCommands.command(settings.amMemoryMb(), amMainClass, amArgs, amJavaOptions(amMainClass, conf)),
-                null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null));
+                null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), ApplicationAcls.of(conf)));
     }
 }
