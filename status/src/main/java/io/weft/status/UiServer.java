@@ -34,6 +34,8 @@ public final class UiServer implements AutoCloseable {
     private final EventLogs history;
     private final HttpServer server;
     private final ExecutorService threads;
+    /** Requests being answered; read by {@link #close} to skip the JDK server's grace period when there are none. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final ObjectMapper json = new ObjectMapper();
     private final String url;
 
@@ -121,6 +123,7 @@ public final class UiServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        inFlight.incrementAndGet();
         try (exchange) {
             String method = exchange.getRequestMethod();
             if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -140,6 +143,8 @@ public final class UiServer implements AutoCloseable {
             } catch (IOException | RuntimeException ignored) {
                 // the response may already be under way; the exchange is closed either way
             }
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 
@@ -235,10 +240,14 @@ public final class UiServer implements AutoCloseable {
         }
     }
 
-    /** Stops serving; requests under way get up to a second to finish. Idempotent. */
+    /**
+     * Stops serving; requests under way get up to a second to finish. Idempotent. With none under way it returns
+     * at once: the JDK 17 server's {@code stop(1)} always waits the whole second (JDK-8304065), which was most of
+     * a session's close time.
+     */
     @Override
     public void close() {
-        server.stop(1);
+        server.stop(inFlight.get() == 0 ? 0 : 1);
         threads.shutdownNow();
     }
 }
