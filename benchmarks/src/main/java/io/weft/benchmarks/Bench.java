@@ -61,7 +61,8 @@ public final class Bench implements Callable<Integer> {
         long sessionStart = System.nanoTime();
         WeftSession.Builder builder = WeftSession.builder().appName("bench").master(master);
         conf.forEach(builder::config);
-        try (WeftSession weft = builder.getOrCreate()) {
+        WeftSession weft = builder.getOrCreate();
+        try {
             System.out.printf("master=%s heap=%dm cores=%d%n", master, Runtime.getRuntime().maxMemory() >> 20,
                     weft.defaultParallelism());
             for (Job job : jobs) {
@@ -78,6 +79,11 @@ public final class Bench implements Callable<Integer> {
                 double seconds = (end - (job == Job.startup ? sessionStart : start)) / 1e9;
                 System.out.printf("job=%s seconds=%.2f result=%d%n", job, seconds, result);
             }
+        } finally {
+            // Session close is measured on its own: it is what a short program waits for after its last result.
+            long closeStart = System.nanoTime();
+            weft.close();
+            System.out.printf("close seconds=%.3f%n", (System.nanoTime() - closeStart) / 1e9);
         }
         return 0;
     }

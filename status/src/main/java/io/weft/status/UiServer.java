@@ -46,6 +46,8 @@ public final class UiServer implements AutoCloseable {
     private final HistoryAccess historyAccess;
     private final HttpServer server;
     private final ExecutorService threads;
+    /** Requests being answered; read by {@link #close} to skip the JDK server's grace period when there are none. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final ObjectMapper json = new ObjectMapper();
     private final String url;
 
@@ -206,6 +208,7 @@ public final class UiServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        inFlight.incrementAndGet();
         try (exchange) {
             String method = exchange.getRequestMethod();
             if (method.equals("OPTIONS")) {
@@ -231,6 +234,8 @@ public final class UiServer implements AutoCloseable {
             } catch (IOException | RuntimeException ignored) {
                 // the response may already be under way; the exchange is closed either way
             }
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 
@@ -342,10 +347,14 @@ public final class UiServer implements AutoCloseable {
         }
     }
 
-    /** Stops serving; requests under way get up to a second to finish. Idempotent. */
+    /**
+     * Stops serving; requests under way get up to a second to finish. Idempotent. With none under way it returns
+     * at once: the JDK 17 server's {@code stop(1)} always waits the whole second (JDK-8304065), which was most of
+     * a session's close time.
+     */
     @Override
     public void close() {
-        server.stop(1);
+        server.stop(inFlight.get() == 0 ? 0 : 1);
         threads.shutdownNow();
     }
 }
