@@ -102,8 +102,8 @@ abstract class Handshake extends ChannelInboundHandlerAdapter {
             byte[] down = FrameCipher.deriveKey(secret, salt, FrameCipher.SERVER_TO_CLIENT);
             ctx.pipeline().addAfter("prepend", "crypto", server ? new FrameCipher(down, up) : new FrameCipher(up, down));
         }
-        ((FrameDecoder) ctx.pipeline().get("frames")).maxFrame(Channels.MAX_FRAME
-                + (options.encrypt() ? FrameCipher.TAG_BYTES : 0));
+        ((FrameDecoder) ctx.pipeline().get("frames")).maxFrame((int) (options.encrypt()
+                ? FrameCipher.sealedLength(Channels.MAX_FRAME) : Channels.MAX_FRAME));
     }
 
     void reject(ChannelHandlerContext ctx, String reason) {

@@ -73,6 +73,23 @@ class ChannelEncryptionTest {
     }
 
     @Test
+    void aResultOfManyRecordsArrivesIntact() throws Exception {
+        int port = fixture.startServer(ON);
+        ChannelFixture.Client client = fixture.executor(port, ON);
+        assertThat(client.awaitAuthenticated()).isTrue();
+        byte[] large = new byte[3 * FrameCipher.RECORD * 7 + 5]; // 21 records and a bit
+        new java.util.Random(7).nextBytes(large);
+        client.channel.writeAndFlush(new StatusUpdate(3, new TaskOutcome.Success(large, null, null,
+                TaskMetrics.EMPTY))).sync();
+        StatusUpdate received = (StatusUpdate) fixture.serverReceived.poll(10, TimeUnit.SECONDS);
+        assertThat(((TaskOutcome.Success) received.outcome()).result()).isEqualTo(large);
+        assertThat(FrameCipher.sealedLength(0)).isEqualTo(FrameCipher.TAG_BYTES);
+        assertThat(FrameCipher.sealedLength(FrameCipher.RECORD)).isEqualTo(FrameCipher.RECORD + FrameCipher.TAG_BYTES);
+        assertThat(FrameCipher.sealedLength(FrameCipher.RECORD + 1)).isEqualTo(FrameCipher.RECORD + 1
+                + 2L * FrameCipher.TAG_BYTES);
+    }
+
+    @Test
     void withoutEncryptionOnBothEndsTheChannelStillWorksAndThePlaintextIsVisible() throws Exception {
         byte[] wire = exchangeThroughProxy(OFF);
         assertThat(contains(wire, MARKER)).as("the capture sees plaintext, so the test above is meaningful").isTrue();
@@ -89,7 +106,7 @@ class ChannelEncryptionTest {
             proxy.tamperNext(TcpProxy.Tamper.FLIP_LAST_BIT);
             victim.channel.writeAndFlush(resultWithMarker(1)).sync();
             assertThat(victim.awaitClosed()).as("the altered frame closes its connection").isTrue();
-            assertThat(log.lines()).anyMatch(l -> l.contains("frame 0 failed decryption"));
+            assertThat(log.lines()).anyMatch(l -> l.contains("record 0 failed decryption"));
         }
         assertThat(fixture.serverReceived).as("nothing of the altered frame was delivered").isEmpty();
         bystander.channel.writeAndFlush(resultWithMarker(2)).sync();
