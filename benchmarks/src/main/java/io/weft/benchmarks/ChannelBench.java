@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
  * What the driver channel's encryption ({@code weft.network.crypto.enabled}) costs on channel-heavy work, in
  * {@code local-cluster} (executor JVMs talking to the driver over loopback TCP): many empty tasks, large task
  * results, a large value captured in a closure (it travels in the stage binary, once per executor), and a large
- * broadcast (which travels through files, not the channel: a control). Each round runs every job once with
- * encryption on and once off, alternating, each in a fresh session, and prints
+ * broadcast (which travels through files, not the channel: a control). Each round runs the jobs with encryption
+ * on and off, alternating, each in a fresh session (so fresh executor JVMs: the first runs show the JIT's warm-up,
+ * the repeats steady state), and prints
  * {@code crypto=<on|off> job=<name> seconds=<s> result=<checksum>}.
  */
 @Command(name = "weft-channel-bench", mixinStandardHelpOptions = true,
@@ -37,8 +38,12 @@ public final class ChannelBench implements Callable<Integer> {
     @Option(names = "--broadcast-mb", defaultValue = "64", description = "MB broadcast")
     int broadcastMb;
 
-    @Option(names = "--rounds", defaultValue = "2", description = "Rounds (each: on then off, or off then on)")
+    @Option(names = "--rounds", defaultValue = "1", description = "Rounds (each: on then off, or off then on)")
     int rounds;
+
+    @Option(names = "--repeats", defaultValue = "3",
+            description = "Runs of the results, closure and broadcast jobs per session (the first in cold JVMs)")
+    int repeats;
 
     /**
      * @param args see --help
@@ -68,14 +73,18 @@ public final class ChannelBench implements Callable<Integer> {
                     .map(x -> x).count());
             int partitions = 4;
             int perPartition = (resultMb << 20) / partitions;
-            time(crypto, "results", () -> weft.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
-                    .map(i -> filled(perPartition, i)).collect().stream().mapToLong(b -> b.length + b[7]).sum());
             byte[] captured = filled(closureMb << 20, 3);
-            time(crypto, "closure", () -> weft.parallelize(IntStream.range(0, 8).boxed().toList(), 8)
-                    .map(i -> (long) captured[i] + captured.length).reduce(Long::sum));
             Broadcast<byte[]> broadcast = weft.broadcast(filled(broadcastMb << 20, 5));
-            time(crypto, "broadcast", () -> weft.parallelize(IntStream.range(0, 8).boxed().toList(), 8)
-                    .map(i -> (long) broadcast.value()[i] + broadcast.value().length).reduce(Long::sum));
+            for (int run = 1; run <= repeats; run++) {
+                String suffix = "#" + run;
+                time(crypto, "results" + suffix, () -> weft.parallelize(IntStream.range(0, partitions).boxed()
+                        .toList(), partitions).map(i -> filled(perPartition, i)).collect().stream()
+                        .mapToLong(b -> b.length + b[7]).sum());
+                time(crypto, "closure" + suffix, () -> weft.parallelize(IntStream.range(0, 8).boxed().toList(), 8)
+                        .map(i -> (long) captured[i] + captured.length).reduce(Long::sum));
+                time(crypto, "broadcast" + suffix, () -> weft.parallelize(IntStream.range(0, 8).boxed().toList(), 8)
+                        .map(i -> (long) broadcast.value()[i] + broadcast.value().length).reduce(Long::sum));
+            }
         }
     }
 
