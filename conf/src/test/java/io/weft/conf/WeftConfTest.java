@@ -60,7 +60,8 @@ class WeftConfTest {
     void documentationListsEveryCoreKey() throws Exception {
         String text = Files.readString(Path.of("..", "docs", "configuration.md"));
         assertThat(ConfigDocs.documentedKeys(text))
-                .containsAll(ConfigKeys.ALL.stream().map(ConfigKey::name).toList());
+                .containsAll(ConfigKeys.ALL.stream().map(ConfigKey::name).toList())
+                .containsAll(NetworkConfigKeys.ALL.stream().map(ConfigKey::name).toList());
     }
 
     @Test

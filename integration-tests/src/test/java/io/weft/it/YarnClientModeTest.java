@@ -174,14 +174,17 @@ class YarnClientModeTest {
                         java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
                         return x + 1;
                     }).reduce(Integer::sum));
-            try (java.net.Socket wrongSecret = new java.net.Socket("127.0.0.1", port);
-                    java.net.Socket garbage = new java.net.Socket("127.0.0.1", port)) {
+            // The driver listens on this host's name (weft.driver.bindAddress), not on every interface.
+            String host = java.net.InetAddress.getLocalHost().getHostName();
+            try (java.net.Socket wrongSecret = new java.net.Socket(host, port);
+                    java.net.Socket garbage = new java.net.Socket(host, port)) {
                 // Knows the protocol but not the secret: reads the challenge, answers with a made-up proof.
                 var in = wrongSecret.getInputStream();
                 int challenge = java.nio.ByteBuffer.wrap(in.readNBytes(4)).getInt();
                 in.readNBytes(challenge);
-                wrongSecret.getOutputStream().write(java.nio.ByteBuffer.allocate(4 + 64).putInt(64)
-                        .put(new byte[64]).array());
+                // role 'E', encryption on, a nonce and a made-up proof
+                wrongSecret.getOutputStream().write(java.nio.ByteBuffer.allocate(4 + 66).putInt(66).put((byte) 'E')
+                        .put((byte) 1).put(new byte[64]).array());
                 wrongSecret.setSoTimeout(10_000);
                 assertThat(in.read()).as("connection closed").isEqualTo(-1);
                 // Sends an absurd frame length before any handshake.

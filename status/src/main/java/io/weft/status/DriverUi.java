@@ -101,8 +101,8 @@ public final class DriverUi implements AutoCloseable {
         if (conf.get(ConfigKeys.UI_ENABLED)) {
             int port = conf.get(ConfigKeys.UI_PORT);
             try {
-                ui.server = UiServer.start(ui.store, "0.0.0.0", port, proxy, viewAcls(conf, owner, proxy),
-                        groupMapping(hadoopConf));
+                ui.server = UiServer.start(ui.store, io.weft.conf.NetworkConfigKeys.bindAddress(conf, System.getenv()),
+                        port, proxy, viewAcls(conf, owner, proxy), groupMapping(hadoopConf));
             } catch (IOException e) {
                 if (eventLog != null) {
                     eventLog.close();

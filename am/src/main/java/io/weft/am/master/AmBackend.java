@@ -7,7 +7,6 @@ import io.weft.driver.endpoint.DriverEndpoint;
 import io.weft.planner.ClusterEvents;
 import io.weft.runtime.channel.ApplicationSecrets;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.util.Optional;
 import java.util.Set;
 
@@ -32,16 +31,11 @@ final class AmBackend extends RemoteExecutorsBackend {
     }
 
     @Override
-    protected String bindAddress() {
-        return "0.0.0.0";
-    }
-
-    @Override
     protected void startExecutors(ClusterEvents scheduler, DriverContext context, byte[] secret,
             DriverEndpoint endpoint, int port) throws IOException {
         am.launcher().onFatal(scheduler::abort);
         am.launcher().onExecutorExit(endpoint::executorExited);
-        am.launcher().requestExecutors(InetAddress.getLocalHost().getHostName(), port);
+        am.launcher().requestExecutors(advertisedHost(), port);
     }
 
     @Override

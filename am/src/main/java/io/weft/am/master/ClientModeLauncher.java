@@ -42,7 +42,7 @@ public final class ClientModeLauncher {
         byte[] secret = ApplicationSecrets.fromCurrentUser().orElse(null);
         if (secret != null) {
             ExecutorExitReporter reporter = new ExecutorExitReporter(arguments.driverHost(), arguments.driverPort(),
-                    secret, new KryoPool(ClientModeLauncher.class.getClassLoader()));
+                    secret, io.weft.runtime.channel.ChannelOptions.forClient(), new KryoPool(ClientModeLauncher.class.getClassLoader()));
             launcher.onExecutorExit(reporter::report);
             Runtime.getRuntime().addShutdownHook(new Thread(reporter::close, "exit-reporter-close"));
         }

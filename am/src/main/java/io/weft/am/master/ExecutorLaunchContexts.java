@@ -1,5 +1,7 @@
 package io.weft.am.master;
 
+import io.weft.runtime.channel.ApplicationSecrets;
+import io.weft.runtime.channel.PeerRole;
 import io.weft.runtime.executor.ExecutorMain;
 import io.weft.yarnconf.ContainerCommands;
 import io.weft.yarnconf.StagingLayout;
@@ -11,6 +13,7 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.io.Text;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.security.token.Token;
@@ -55,9 +58,17 @@ interface ExecutorLaunchContexts {
                 null, tokens.duplicate(), null);
     }
 
-    /** All credentials but the AMRM token, which belongs to this AM only. */
+    /**
+     * All credentials but the AMRM token, which belongs to this AM only, and with the application secret replaced
+     * by the executors' own ({@link ApplicationSecrets#forRole}): an executor can authenticate only as one.
+     */
     private static ByteBuffer executorTokens() throws IOException {
         Credentials credentials = UserGroupInformation.getCurrentUser().getCredentials(); // a copy
+        byte[] secret = credentials.getSecretKey(new Text(ApplicationSecrets.ALIAS));
+        if (secret != null) {
+            credentials.removeSecretKey(new Text(ApplicationSecrets.ALIAS));
+            ApplicationSecrets.addTo(credentials, ApplicationSecrets.forRole(secret, PeerRole.EXECUTOR));
+        }
         Iterator<Token<?>> tokens = credentials.getAllTokens().iterator();
         while (tokens.hasNext()) {
             if (tokens.next().getKind().equals(AMRMTokenIdentifier.KIND_NAME)) {

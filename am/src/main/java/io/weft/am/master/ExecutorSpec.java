@@ -39,7 +39,15 @@ public record ExecutorSpec(int instances, int heapMb, int containerMb, int cores
     public static ExecutorSpec from(YarnSettings settings, WeftConf conf) {
         return new ExecutorSpec(settings.executorInstances(), settings.executorMemoryMb(),
                 settings.executorContainerMb(), settings.executorCores(), settings.executorNodeLabel(),
-                ConfigKeys.splitOptions(conf.get(ConfigKeys.EXECUTOR_JAVA_OPTIONS)),
+                withChannelOption(conf, ConfigKeys.splitOptions(conf.get(ConfigKeys.EXECUTOR_JAVA_OPTIONS))),
                 ConfigKeys.withPrefix(conf, ConfigKeys.EXECUTOR_ENV_PREFIX));
+    }
+
+    /** The driver's encryption switch first (executors learn the session's settings only after authenticating). */
+    private static List<String> withChannelOption(WeftConf conf, List<String> userOptions) {
+        List<String> options = new java.util.ArrayList<>();
+        options.add(io.weft.runtime.channel.ChannelOptions.from(conf).jvmOption());
+        options.addAll(userOptions);
+        return options;
     }
 }

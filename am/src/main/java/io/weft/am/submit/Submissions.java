@@ -34,6 +34,8 @@ final class Submissions {
     private static List<String> amJavaOptions(String amMainClass, io.weft.conf.WeftConf conf) {
         List<String> options = new java.util.ArrayList<>(
                 amMainClass.equals(ClientModeLauncher.class.getName()) ? LAUNCHER_JVM_OPTIONS : List.of());
+        // The client-mode launcher connects to the driver (exit reports) before it could read any setting.
+        options.add(io.weft.runtime.channel.ChannelOptions.from(conf).jvmOption());
         options.addAll(io.weft.conf.ConfigKeys.splitOptions(conf.get(io.weft.yarnconf.YarnConfigKeys.AM_JAVA_OPTIONS)));
         return options;
     }

@@ -15,7 +15,6 @@ import io.weft.runtime.channel.ApplicationSecrets;
 import io.weft.yarnconf.YarnSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
@@ -113,11 +112,6 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         return secret;
     }
 
-    @Override
-    protected String bindAddress() {
-        return "0.0.0.0";
-    }
-
     /** Stages the jars and configuration, and submits the launcher ApplicationMaster, which asks for executors. */
     @Override
     protected void startExecutors(ClusterEvents scheduler, DriverContext context, byte[] secret,
@@ -129,7 +123,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
                 Staging.applicationJars(classPath, null, System.getProperty("sun.java.command")));
         ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
         Staging.uploadConfiguration(fs, stagingDir, yarn);
-        submit(InetAddress.getLocalHost().getHostName(), port, secret, context);
+        submit(advertisedHost(), port, secret, context);
     }
 
     @Override

@@ -8,9 +8,12 @@ import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
 
 /**
- * The per-application secret both ends of the driver channel prove they hold ({@link Handshake}). Made by whoever
- * starts the application, it reaches YARN containers in their credentials under {@link #ALIAS}, never on a
- * command line, and {@code local-cluster} executors in a file only their user can read.
+ * The per-application secret of the driver channel ({@link Handshake}). Made by whoever starts the application,
+ * it reaches the ApplicationMaster in its credentials under {@link #ALIAS}, never on a command line. Executors get
+ * only the secret of their role ({@link #forRole} with {@link PeerRole#EXECUTOR}), under the same alias in their
+ * container's credentials, or in {@code local-cluster} in a file only their user can read: an executor can
+ * therefore authenticate as an executor and nothing else (not as the ApplicationMaster, whose exit reports the
+ * driver trusts).
  */
 public final class ApplicationSecrets {
 
@@ -28,6 +31,19 @@ public final class ApplicationSecrets {
         byte[] secret = new byte[BYTES];
         RANDOM.nextBytes(secret);
         return secret;
+    }
+
+    /**
+     * The secret a peer of {@code role} proves: HMAC-SHA256 of the role's name under the application secret, so
+     * it reveals nothing of the application secret or of another role's secret.
+     *
+     * @param applicationSecret the application secret
+     * @param role a role
+     * @return 32 bytes
+     */
+    public static byte[] forRole(byte[] applicationSecret, PeerRole role) {
+        return Handshake.hmac(applicationSecret, "weft role secret", role.name().getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     /**

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.MessageToMessageCodec;
 import io.weft.runtime.channel.Messages.Message;
@@ -15,14 +14,18 @@ import io.weft.runtime.serial.KryoPool;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver-executor channel's pipelines, for both ends: length-prefixed frames, the mutual authentication of
- * {@link Handshake} (nothing else is read before it succeeds), then Kryo-encoded {@link Messages}. A frame that
- * does not decode, or any pipeline error, closes that one connection.
+ * The driver-executor channel's pipelines, for both ends: length-prefixed frames ({@link FrameDecoder}), the
+ * mutual authentication of {@link Handshake} (nothing else is read before it succeeds, and only handshake-sized
+ * frames are accepted until then), then, when {@link ChannelOptions#encrypt()}, {@link FrameCipher} on every
+ * frame, and Kryo-encoded {@link Messages} whose classes must all be registered ({@link MessageKryo}). A frame
+ * that does not decode, or any pipeline error, closes that one connection.
  */
 public final class Channels {
 
@@ -31,27 +34,47 @@ public final class Channels {
     /** Frames above this size are refused (the connection is closed). */
     static final int MAX_FRAME = 256 << 20;
 
+    /** The largest frame before authentication: the handshake's greeting and reply fit, nothing much else. */
+    static final int HANDSHAKE_FRAME = 128;
+
     private Channels() {
     }
 
     /**
-     * The pipeline of a connection accepted by the driver: framing and the server's side of the handshake; once
-     * the peer has proven it holds the secret, the message codec and a new handler from {@code handlers}.
+     * The pipeline of a connection accepted by the driver: framing and the server's side of the handshake, which
+     * must finish within {@link ChannelOptions#authTimeoutMillis()}; beyond {@link ChannelOptions#maxPending()}
+     * unauthenticated connections, new ones are closed at once. Once the peer has proven it holds its role's
+     * secret: encryption (if on), the message codec and a new handler from {@code handlers}.
      *
-     * @param secret the application's secret
-     * @param kryo the message serializers
-     * @param handlers makes the handler of one authenticated connection; runs on that connection's event loop
+     * @param secret the application's secret, from which the secrets each role proves are derived
+     * @param options encryption, timeout and the cap on unauthenticated connections
+     * @param kryo the application's serializers (for the opaque parts of messages)
+     * @param handlers makes the handler of one authenticated connection from its role; runs on that
+     *     connection's event loop
      * @return the initializer for a server bootstrap's child channels
      */
-    public static ChannelInitializer<SocketChannel> server(byte[] secret, KryoPool kryo,
-            java.util.function.Supplier<ChannelInboundHandlerAdapter> handlers) {
+    public static ChannelInitializer<SocketChannel> server(byte[] secret, ChannelOptions options,
+            KryoPool kryo, Function<PeerRole, ChannelInboundHandlerAdapter> handlers) {
+        AtomicInteger pending = new AtomicInteger();
+        AtomicLong refused = new AtomicLong();
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                init(ch.pipeline(), new Handshake.Server(secret) {
+                if (pending.incrementAndGet() > options.maxPending()) {
+                    pending.decrementAndGet();
+                    long n = refused.incrementAndGet();
+                    if (Long.bitCount(n) == 1) { // the 1st, 2nd, 4th, ... so a flood cannot flood the log
+                        LOG.warn("Closing connection from {} at once: {} connections are already authenticating"
+                                + " ({}); {} refused so far", ch.remoteAddress(), options.maxPending(),
+                                io.weft.conf.NetworkConfigKeys.AUTH_MAX_PENDING.name(), n);
+                    }
+                    ch.close();
+                    return;
+                }
+                init(ch.pipeline(), new Handshake.Server(secret, options, pending::decrementAndGet) {
                     @Override
-                    void onAuthenticated(ChannelHandlerContext ctx) {
-                        authenticated(ctx.pipeline(), kryo, handlers.get());
+                    void onAuthenticated(ChannelHandlerContext ctx, PeerRole role) {
+                        authenticated(ctx.pipeline(), kryo, handlers.apply(role));
                     }
                 });
                 ch.pipeline().addLast("preauth-guard", new Guard());
@@ -61,7 +84,7 @@ public final class Channels {
 
     /** Adds framing, the handshake and an error guard, in that order. */
     static void init(ChannelPipeline pipeline, Handshake handshake) {
-        pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4));
+        pipeline.addLast("frames", new FrameDecoder(HANDSHAKE_FRAME));
         pipeline.addLast("prepend", new LengthFieldPrepender(4));
         pipeline.addLast("handshake", handshake);
     }
@@ -69,21 +92,25 @@ public final class Channels {
     /**
      * The pipeline of a connection to the driver: framing and the client's side of the handshake.
      *
-     * @param secret the application's secret
-     * @param onAuthenticated runs on the event loop once the driver has proven itself; installs the message
-     *     pipeline ({@link #authenticated}) and may send the first message
+     * @param secret the secret of {@code role} ({@link ApplicationSecrets#forRole})
+     * @param role what this end authenticates as
+     * @param options whether to encrypt (must match the driver's)
+     * @param onAuthenticated runs on the event loop once the driver has proven itself (and encryption is in
+     *     place); installs the message pipeline ({@link #authenticated}) and may send the first message
      * @return the initializer for a client bootstrap
      */
-    public static ChannelInitializer<SocketChannel> client(byte[] secret, Consumer<ChannelHandlerContext> onAuthenticated) {
+    public static ChannelInitializer<SocketChannel> client(byte[] secret, PeerRole role, ChannelOptions options,
+            Consumer<ChannelHandlerContext> onAuthenticated) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                init(ch.pipeline(), new Handshake.Client(secret) {
+                init(ch.pipeline(), new Handshake.Client(secret, role, options) {
                     @Override
                     void onAuthenticated(ChannelHandlerContext ctx) {
                         onAuthenticated.accept(ctx);
                     }
                 });
+                ch.pipeline().addLast("preauth-guard", new Guard());
             }
         };
     }
@@ -93,13 +120,15 @@ public final class Channels {
      * on the connection's event loop.
      *
      * @param pipeline the authenticated connection's pipeline
-     * @param kryo the message serializers
+     * @param kryo the application's serializers, for the opaque parts of messages
      * @param handler receives {@link Messages.Message}s
      */
     public static void authenticated(ChannelPipeline pipeline, KryoPool kryo, ChannelInboundHandlerAdapter handler) {
-        pipeline.addAfter("handshake", "codec", new Codec(kryo));
+        pipeline.addAfter("handshake", "codec", new Codec(new MessageKryo(kryo)));
         pipeline.addAfter("codec", "handler", handler);
-        pipeline.addLast("guard", new Guard());
+        if (pipeline.get("preauth-guard") == null) {
+            pipeline.addLast("guard", new Guard());
+        }
         pipeline.remove("handshake");
     }
 
@@ -116,17 +145,28 @@ public final class Channels {
         };
     }
 
-    /** Kryo-encodes messages; a frame that does not decode closes its connection. */
+    /**
+     * Kryo-encodes messages with registration required; a frame that does not decode, or names a class that is
+     * not registered, closes its connection. One per connection, used only on its event loop.
+     */
     static final class Codec extends MessageToMessageCodec<ByteBuf, Message> {
-        private final KryoPool kryo;
+        private final MessageKryo kryo;
 
-        Codec(KryoPool kryo) {
+        Codec(MessageKryo kryo) {
             this.kryo = kryo;
         }
 
         @Override
         protected void encode(ChannelHandlerContext ctx, Message msg, List<Object> out) {
-            out.add(Unpooled.wrappedBuffer(kryo.serialize(msg)));
+            try {
+                out.add(Unpooled.wrappedBuffer(kryo.serialize(msg)));
+            } catch (RuntimeException e) {
+                // Losing a message silently would hang its task: close, so the other end sees the loss.
+                LOG.error("Closing connection with {}: cannot send {} ({}); every class in a message must be in"
+                        + " Messages.REGISTERED", ctx.channel().remoteAddress(), msg.getClass().getSimpleName(),
+                        e.toString());
+                ctx.close();
+            }
         }
 
         @Override

@@ -1,12 +1,20 @@
 package io.weft.runtime.channel;
 
+import io.weft.planner.MapStatus;
+import io.weft.planner.ShuffleBlock;
+import io.weft.planner.StageBinary;
 import io.weft.planner.TaskDescription;
+import io.weft.planner.TaskMetrics;
 import io.weft.planner.TaskOutcome;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The driver-executor protocol's messages. They travel Kryo-serialized in length-prefixed frames, and only after
- * both ends have authenticated (see {@link Handshake}).
+ * both ends have authenticated (see {@link Handshake}); every class they hold is in {@link #REGISTERED}.
  */
 public final class Messages {
 
@@ -15,6 +23,24 @@ public final class Messages {
      * which binaries it need not send again.
      */
     public static final int BINARY_CACHE = 64;
+
+    /**
+     * Every class that may appear in a message, in registration order (which numbers them on the wire, so both
+     * ends must have the same list): the channel's Kryo requires registration, so a frame naming any other class
+     * closes its connection without loading it. To add a message: add its record to {@link Message}'s permits and
+     * append it, and any class its fields hold that is not here yet, at the end of this list. Primitives, their
+     * wrappers and {@code String} are Kryo's own; any {@code List}, {@code Set} or {@code Map} travels as the
+     * {@code ArrayList}, {@code LinkedHashSet} or {@code LinkedHashMap} below. {@link TaskOutcome.Success} and
+     * {@link io.weft.api.RemoteTaskException} are registered after these, with serializers of their own
+     * ({@link MessageKryo}).
+     */
+    public static final List<Class<?>> REGISTERED = List.of(
+            RegisterExecutor.class, Registered.class, LaunchTask.class, KillTask.class, StatusUpdate.class,
+            Heartbeat.class, Unpersist.class, UnpersistBroadcast.class, Shutdown.class, ExecutorExited.class,
+            TaskDescription.class, StageBinary.class, TaskDescription.ShuffleOutput.class, ShuffleBlock.class,
+            TaskOutcome.Failed.class, TaskOutcome.FetchFailed.class, TaskOutcome.ExecutorLost.class,
+            TaskOutcome.Killed.class, MapStatus.class, TaskMetrics.class,
+            byte[].class, long[].class, ArrayList.class, LinkedHashSet.class, LinkedHashMap.class);
 
     private Messages() {
     }

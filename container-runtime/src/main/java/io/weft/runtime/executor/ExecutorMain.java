@@ -13,7 +13,9 @@ import io.weft.conf.WeftConf;
 import io.weft.planner.StageBinary;
 import io.weft.planner.TaskDescription;
 import io.weft.runtime.channel.ApplicationSecrets;
+import io.weft.runtime.channel.ChannelOptions;
 import io.weft.runtime.channel.Channels;
+import io.weft.runtime.channel.PeerRole;
 import io.weft.runtime.channel.Messages.Heartbeat;
 import io.weft.runtime.channel.Messages.KillTask;
 import io.weft.runtime.channel.Messages.LaunchTask;
@@ -46,7 +48,10 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>ExecutorMain &lt;driver-host&gt; &lt;driver-port&gt; &lt;executor-id&gt; &lt;cores&gt; &lt;secret-file | --secret-from-credentials&gt;</pre>
  *
- * Exit codes: 0 stopped by the driver or connection closed, 2 bad arguments, 3 cannot connect, 4 authentication
+ * Whether the channel is encrypted comes from the system property {@code weft.network.crypto.enabled} (default
+ * {@code true}), which the launcher sets to the driver's value ({@link ChannelOptions#forClient()}).
+ *
+ * <p>Exit codes: 0 stopped by the driver or connection closed, 2 bad arguments, 3 cannot connect, 4 authentication
  * or registration failed.
  */
 public final class ExecutorMain {
@@ -114,7 +119,7 @@ public final class ExecutorMain {
             Channel channel;
             try {
                 channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                        .handler(Channels.client(secret, ctx -> {
+                        .handler(Channels.client(secret, PeerRole.EXECUTOR, ChannelOptions.forClient(), ctx -> {
                             Channels.authenticated(ctx.pipeline(), kryo, new DriverHandler());
                             String container = System.getenv("CONTAINER_ID");
                             ctx.channel().writeAndFlush(new RegisterExecutor(executorId, hostName(), cores,

@@ -7,6 +7,7 @@ import io.weft.driver.DriverContext;
 import io.weft.driver.endpoint.DriverEndpoint;
 import io.weft.planner.ClusterEvents;
 import io.weft.runtime.channel.ApplicationSecrets;
+import io.weft.runtime.channel.ChannelOptions;
 import io.weft.runtime.executor.ExecutorMain;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,12 +61,14 @@ public final class LocalClusterBackend extends RemoteExecutorsBackend {
         workDir = Files.createTempDirectory("weft-" + context.applicationId() + "-");
         secretFile = workDir.resolve("secret");
         Files.createFile(secretFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.write(secretFile, secret);
+        // The executors get their role's secret only, as YARN executors do (ApplicationSecrets).
+        Files.write(secretFile, ApplicationSecrets.forRole(secret, io.weft.runtime.channel.PeerRole.EXECUTOR));
         return secret;
     }
 
+    /** Executors run on this machine: loopback only, whatever {@code weft.driver.bindAddress} says. */
     @Override
-    protected String bindAddress() {
+    protected String bindAddress(io.weft.conf.WeftConf conf) {
         return "127.0.0.1";
     }
 
@@ -108,6 +111,7 @@ public final class LocalClusterBackend extends RemoteExecutorsBackend {
         // Scratch space inside the backend's work directory, so even a killed executor's spills are removed.
         Path scratch = Files.createDirectories(workDir.resolve("executor-" + executorId + "-tmp"));
         command.add("-Djava.io.tmpdir=" + scratch);
+        command.add(ChannelOptions.from(context.conf()).jvmOption());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ExecutorMain.class.getName());

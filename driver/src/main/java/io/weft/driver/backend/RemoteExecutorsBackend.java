@@ -2,6 +2,7 @@ package io.weft.driver.backend;
 
 import io.weft.api.WeftException;
 import io.weft.conf.ConfigKeys;
+import io.weft.conf.NetworkConfigKeys;
 import io.weft.conf.WeftConf;
 import io.weft.driver.ClusterBackend;
 import io.weft.driver.DriverContext;
@@ -9,6 +10,7 @@ import io.weft.driver.Poll;
 import io.weft.driver.endpoint.DriverEndpoint;
 import io.weft.planner.ClusterEvents;
 import io.weft.planner.TaskDescription;
+import io.weft.runtime.channel.ChannelOptions;
 import io.weft.runtime.channel.Messages.Registered;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,7 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
 
     /** Set by {@code start}, cleared by {@link #closeEndpoint()}. */
     protected volatile DriverEndpoint endpoint;
+    private volatile String advertisedHost;
 
     /**
      * Starts the endpoint and the executors, and waits for their registrations. Called once, on the thread
@@ -42,12 +45,14 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
         WeftConf conf = context.conf();
         try {
             byte[] secret = applicationSecret(context);
-            DriverEndpoint started = new DriverEndpoint(scheduler, context.kryo(), secret,
+            DriverEndpoint started = new DriverEndpoint(scheduler, context.kryo(), secret, ChannelOptions.from(conf),
                     new Registered(context.applicationId(), conf.asMap(), context.shuffleDir().toString()),
                     conf.get(ConfigKeys.HEARTBEAT_TIMEOUT), System::currentTimeMillis,
                     conf.get(ConfigKeys.EXIT_REASON_WAIT));
             endpoint = started;
-            int port = started.start(bindAddress(), 0);
+            String bind = bindAddress(conf);
+            int port = started.start(bind, 0);
+            advertisedHost = NetworkConfigKeys.advertised(bind);
             startExecutors(scheduler, context, secret, started, port);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -100,8 +105,19 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
      */
     protected abstract byte[] applicationSecret(DriverContext context) throws Exception;
 
-    /** @return the address the endpoint listens on */
-    protected abstract String bindAddress();
+    /**
+     * @param conf the session's settings
+     * @return the address the endpoint listens on: {@code weft.driver.bindAddress}, by default this host's name
+     *     ({@link NetworkConfigKeys#bindAddress})
+     */
+    protected String bindAddress(WeftConf conf) {
+        return NetworkConfigKeys.bindAddress(conf, System.getenv());
+    }
+
+    /** @return the host name executors connect to (set before {@code startExecutors} is called) */
+    protected String advertisedHost() {
+        return advertisedHost;
+    }
 
     /**
      * Starts (or asks the cluster for) the executors, which will connect to the endpoint. Must not wait for them.

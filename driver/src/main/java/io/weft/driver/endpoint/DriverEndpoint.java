@@ -12,7 +12,9 @@ import io.weft.planner.ClusterEvents;
 import io.weft.planner.StageBinary;
 import io.weft.planner.TaskDescription;
 import io.weft.planner.TaskOutcome;
+import io.weft.runtime.channel.ChannelOptions;
 import io.weft.runtime.channel.Channels;
+import io.weft.runtime.channel.PeerRole;
 import io.weft.runtime.channel.Messages.ExecutorExited;
 import io.weft.runtime.channel.Messages.Heartbeat;
 import io.weft.runtime.channel.Messages.KillTask;
@@ -48,6 +50,14 @@ import org.slf4j.LoggerFactory;
  * after the wait. The reason decides whether the loss counts against those tasks (a memory kill does, a
  * preemption does not), and it is what the user reads when the job fails: "killed for exceeding its physical
  * memory limit ... raise weft.executor.memoryOverhead" rather than "connection closed".
+ *
+ * <p>A connection speaks only for itself. An executor's connection ({@link PeerRole#EXECUTOR}) may register once,
+ * under an id no other connection holds, and may then report only on tasks launched on it (each once) and
+ * heartbeat under its own id; an exit report from it, a second registration, a status for another executor's task
+ * or a heartbeat under another id is logged and closes that connection (its executor is then lost and its tasks
+ * run elsewhere), since only a broken or hostile executor sends one. Exit reports are accepted only from the
+ * ApplicationMaster's connection ({@link PeerRole#APPLICATION_MASTER}, which proves a secret executors do not
+ * hold: they get only their own role's), and that connection may send nothing else.
  */
 public final class DriverEndpoint implements AutoCloseable {
 
@@ -56,6 +66,7 @@ public final class DriverEndpoint implements AutoCloseable {
     private final ClusterEvents scheduler;
     private final KryoPool kryo;
     private final byte[] secret;
+    private final ChannelOptions options;
     private final Registered registration;
     private final long heartbeatTimeoutMillis;
     private final LongSupplier clock;
@@ -81,7 +92,7 @@ public final class DriverEndpoint implements AutoCloseable {
      */
     public DriverEndpoint(ClusterEvents scheduler, KryoPool kryo, byte[] secret, Registered registration,
             long heartbeatTimeoutMillis, LongSupplier clock) {
-        this(scheduler, kryo, secret, registration, heartbeatTimeoutMillis, clock, 0);
+        this(scheduler, kryo, secret, ChannelOptions.defaults(), registration, heartbeatTimeoutMillis, clock, 0);
     }
 
     /**
@@ -96,6 +107,25 @@ public final class DriverEndpoint implements AutoCloseable {
      */
     public DriverEndpoint(ClusterEvents scheduler, KryoPool kryo, byte[] secret, Registered registration,
             long heartbeatTimeoutMillis, LongSupplier clock, long exitReasonWaitMillis) {
+        this(scheduler, kryo, secret, ChannelOptions.defaults(), registration, heartbeatTimeoutMillis, clock,
+                exitReasonWaitMillis);
+    }
+
+    /**
+     * @param scheduler receives executor and task events
+     * @param kryo the application's serializers
+     * @param secret the application's secret, from which the secrets of executors and of the ApplicationMaster
+     *     are derived ({@link io.weft.runtime.channel.ApplicationSecrets#forRole})
+     * @param options encryption, authentication timeout and the cap on unauthenticated connections
+     * @param registration what every executor is told on registering
+     * @param heartbeatTimeoutMillis silence after which an executor is lost
+     * @param clock milliseconds, for heartbeat checks
+     * @param exitReasonWaitMillis how long a dropped connection waits for {@link #executorExited} before its
+     *     tasks fail with "connection closed"; 0 where nothing reports exits (local executor processes)
+     */
+    public DriverEndpoint(ClusterEvents scheduler, KryoPool kryo, byte[] secret, ChannelOptions options, Registered registration, long heartbeatTimeoutMillis, LongSupplier clock,
+            long exitReasonWaitMillis) {
+        this.options = options;
         this.exitReasonWaitMillis = exitReasonWaitMillis;
         this.scheduler = scheduler;
         this.kryo = kryo;
@@ -108,19 +138,27 @@ public final class DriverEndpoint implements AutoCloseable {
     /**
      * Binds and starts accepting executors.
      *
-     * @param host the address to bind
+     * @param host the address to bind (see {@code NetworkConfigKeys#bindAddress}; not the wildcard unless
+     *     configured so)
      * @param port the port, 0 for any
      * @return the bound port
      * @throws InterruptedException if interrupted while binding
      */
     public int start(String host, int port) throws InterruptedException {
         server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
-                .childHandler(Channels.server(secret, kryo, ExecutorHandler::new)).bind(host, port).sync().channel();
+                .childHandler(Channels.server(secret, options, kryo, role -> role == PeerRole.EXECUTOR
+                        ? new ExecutorHandler() : new ApplicationMasterHandler()))
+                .bind(host, port).sync().channel();
         long period = Math.max(100, heartbeatTimeoutMillis / 4);
         monitor.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
         int bound = ((InetSocketAddress) server.localAddress()).getPort();
         LOG.info("Driver endpoint listening on {}:{}", host, bound);
         return bound;
+    }
+
+    /** @return the address and port the endpoint listens on (after {@link #start}) */
+    public InetSocketAddress boundAddress() {
+        return (InetSocketAddress) server.localAddress();
     }
 
     /** @return each registered executor's process id, as it reported on registering */
@@ -151,6 +189,7 @@ public final class DriverEndpoint implements AutoCloseable {
                     task.attemptNumber(), new StageBinary(task.binary().id(), null), task.shuffleInputs(),
                     task.shuffleOutput(), task.preferredHosts());
         }
+        connection.launched.add(task.taskId()); // before sending: its status may come back at once
         connection.channel.writeAndFlush(new LaunchTask(toSend));
     }
 
@@ -268,6 +307,8 @@ public final class DriverEndpoint implements AutoCloseable {
 
     private static final class Connection {
         final Channel channel;
+        /** Attempts launched here and not yet reported: the only ones this executor may report on. */
+        final Set<Long> launched = ConcurrentHashMap.newKeySet();
         /** Mirrors the executor's binary cache: same capacity, same first-in eviction, same message order. */
         private final Map<Long, Boolean> binariesSent = new java.util.LinkedHashMap<>() {
             @Override
@@ -304,9 +345,8 @@ public final class DriverEndpoint implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof RegisterExecutor register) {
                 if (executorId != null || executors.containsKey(register.executorId())) {
-                    LOG.warn("Closing connection from {}: duplicate registration of {}", ctx.channel().remoteAddress(),
-                            register.executorId());
-                    ctx.close();
+                    refuse(ctx, executorId != null ? "a second registration, as " + register.executorId()
+                            : "a duplicate registration of " + register.executorId());
                     return;
                 }
                 executorId = register.executorId();
@@ -318,14 +358,22 @@ public final class DriverEndpoint implements AutoCloseable {
                         ctx.channel().remoteAddress(), register.pid(), register.cores());
                 scheduler.executorAdded(executorId, register.host(), register.cores(), register.containerId(),
                         register.logUrl());
-            } else if (msg instanceof ExecutorExited exited) {
-                executorExited(exited.executorId(), exited.reason(), exited.causedByTasks());
+            } else if (msg instanceof ExecutorExited) {
+                refuse(ctx, "an exit report, which only the ApplicationMaster may send");
             } else if (executorId == null) {
-                LOG.warn("Closing connection from {}: message before registration", ctx.channel().remoteAddress());
-                ctx.close();
+                refuse(ctx, "a " + msg.getClass().getSimpleName() + " before registration");
             } else if (msg instanceof StatusUpdate update) {
+                if (!connection.launched.remove(update.taskId())) {
+                    refuse(ctx, "a status for task " + update.taskId() + ", which is not running on executor "
+                            + executorId);
+                    return;
+                }
                 scheduler.taskEnded(update.taskId(), update.outcome());
             } else if (msg instanceof Heartbeat heartbeat) {
+                if (!heartbeat.executorId().equals(executorId)) {
+                    refuse(ctx, "a heartbeat for executor " + heartbeat.executorId());
+                    return;
+                }
                 connection.lastHeartbeat = clock.getAsLong();
                 scheduler.executorHeartbeat(executorId, new io.weft.planner.ExecutorJvmMetrics(heartbeat.heapUsed(),
                         heartbeat.heapMax(), heartbeat.gcMillis(), heartbeat.threads()));
@@ -334,12 +382,32 @@ public final class DriverEndpoint implements AutoCloseable {
             }
         }
 
+        private void refuse(ChannelHandlerContext ctx, String what) {
+            LOG.warn("Closing connection from {} (executor {}): it sent {}", ctx.channel().remoteAddress(),
+                    executorId == null ? "not registered" : executorId, what);
+            ctx.close();
+        }
+
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (executorId != null) {
                 disconnected(executorId, connection);
             }
             ctx.fireChannelInactive();
+        }
+    }
+
+    /** The ApplicationMaster's connection: exit reports only. Runs on its event loop. */
+    private final class ApplicationMasterHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ExecutorExited exited) {
+                executorExited(exited.executorId(), exited.reason(), exited.causedByTasks());
+            } else {
+                LOG.warn("Closing the ApplicationMaster's connection from {}: it sent a {}, but may only report"
+                        + " exits", ctx.channel().remoteAddress(), msg.getClass().getSimpleName());
+                ctx.close();
+            }
         }
     }
 }

@@ -8,7 +8,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.weft.runtime.channel.ApplicationSecrets;
+import io.weft.runtime.channel.ChannelOptions;
 import io.weft.runtime.channel.Channels;
+import io.weft.runtime.channel.PeerRole;
 import io.weft.runtime.channel.Messages.ExecutorExited;
 import io.weft.runtime.serial.KryoPool;
 import java.util.ArrayDeque;
@@ -19,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells a driver in another process why its executors' containers ended: the ApplicationMaster's side of
- * {@link DriverEndpoint#executorExited}, over an authenticated connection of its own. Best effort: a report that
+ * {@link DriverEndpoint#executorExited}, over an authenticated connection of its own, as
+ * {@link PeerRole#APPLICATION_MASTER} (the only role whose exit reports the driver accepts). Best effort: a report that
  * cannot be delivered is dropped (the driver then fails the executor's tasks with "connection closed" after its
  * wait), and the next report reconnects. Thread-safe; {@link #report} does not block on the network.
  */
@@ -30,6 +34,7 @@ public final class ExecutorExitReporter implements AutoCloseable {
     private final String host;
     private final int port;
     private final byte[] secret;
+    private final ChannelOptions options;
     private final KryoPool kryo;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Channels.threads("weft-exit-reporter"),
             NioIoHandler.newFactory());
@@ -42,13 +47,15 @@ public final class ExecutorExitReporter implements AutoCloseable {
     /**
      * @param host the driver's host
      * @param port its endpoint's port
-     * @param secret the application's secret
+     * @param secret the application's secret (the ApplicationMaster's role secret is derived from it)
+     * @param options whether to encrypt (as the driver does)
      * @param kryo message serializers
      */
-    public ExecutorExitReporter(String host, int port, byte[] secret, KryoPool kryo) {
+    public ExecutorExitReporter(String host, int port, byte[] secret, ChannelOptions options, KryoPool kryo) {
         this.host = host;
         this.port = port;
-        this.secret = secret.clone();
+        this.secret = ApplicationSecrets.forRole(secret, PeerRole.APPLICATION_MASTER);
+        this.options = options;
         this.kryo = kryo;
     }
 
@@ -75,7 +82,7 @@ public final class ExecutorExitReporter implements AutoCloseable {
     private void connect() {
         new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
-                .handler(Channels.client(secret, ctx -> {
+                .handler(Channels.client(secret, PeerRole.APPLICATION_MASTER, options, ctx -> {
                     Channels.authenticated(ctx.pipeline(), kryo, new ChannelInboundHandlerAdapter());
                     connected(ctx.channel());
                 })).connect(host, port).addListener((io.netty.channel.ChannelFutureListener) f -> {

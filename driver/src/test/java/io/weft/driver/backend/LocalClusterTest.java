@@ -182,10 +182,11 @@ class LocalClusterTest {
             // A peer that does not know the secret: reads the challenge, answers with a made-up proof.
             InputStream in = wrongSecret.getInputStream();
             byte[] challengeLength = in.readNBytes(4);
-            assertThat(ByteBuffer.wrap(challengeLength).getInt()).isEqualTo(5 + 32);
-            in.readNBytes(37);
+            assertThat(ByteBuffer.wrap(challengeLength).getInt()).isEqualTo(5 + 1 + 32); // "WEFT2", crypto, nonce
+            in.readNBytes(38);
             OutputStream out = wrongSecret.getOutputStream();
-            out.write(ByteBuffer.allocate(4 + 64).putInt(64).put(new byte[64]).array());
+            // role 'E', encryption on, a nonce and a made-up proof
+            out.write(ByteBuffer.allocate(4 + 66).putInt(66).put((byte) 'E').put((byte) 1).put(new byte[64]).array());
             out.flush();
             wrongSecret.setSoTimeout(5000);
             assertThat(in.read()).isEqualTo(-1);
@@ -196,7 +197,7 @@ class LocalClusterTest {
             junk.flush();
             garbage.setSoTimeout(5000);
             InputStream junkIn = garbage.getInputStream();
-            junkIn.readNBytes(41);
+            junkIn.readNBytes(4 + 38);
             assertThat(junkIn.read()).isEqualTo(-1);
         }
         assertThat(weft.parallelize(range(100), 4).map(x -> x + 1).reduce(Integer::sum)).isEqualTo(5050);

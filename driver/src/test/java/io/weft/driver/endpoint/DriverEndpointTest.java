@@ -13,7 +13,10 @@ import io.weft.driver.Poll;
 import io.weft.planner.ClusterEvents;
 import io.weft.planner.ExecutorJvmMetrics;
 import io.weft.planner.TaskOutcome;
+import io.weft.runtime.channel.ApplicationSecrets;
+import io.weft.runtime.channel.ChannelOptions;
 import io.weft.runtime.channel.Channels;
+import io.weft.runtime.channel.PeerRole;
 import io.weft.runtime.channel.Messages.Registered;
 import io.weft.runtime.channel.Messages.RegisterExecutor;
 import io.weft.runtime.serial.KryoPool;
@@ -33,45 +36,8 @@ import org.junit.jupiter.api.Test;
 class DriverEndpointTest {
 
     private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes();
+    private static final byte[] EXECUTOR_SECRET = ApplicationSecrets.forRole(SECRET, PeerRole.EXECUTOR);
     private static final KryoPool KRYO = new KryoPool(DriverEndpointTest.class.getClassLoader());
-
-    /** Records what the endpoint tells the scheduler. */
-    private static final class RecordingEvents implements ClusterEvents {
-        final List<String> events = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void executorAdded(String executorId, String host, int cores, String containerId, String logUrl) {
-            events.add("added " + executorId);
-        }
-
-        @Override
-        public void executorHeartbeat(String executorId, ExecutorJvmMetrics metrics) {
-        }
-
-        @Override
-        public void executorDisconnected(String executorId) {
-            events.add("disconnected " + executorId);
-        }
-
-        @Override
-        public void executorLost(String executorId, String reason, boolean causedByTasks) {
-            events.add("lost " + executorId + " (" + (causedByTasks ? "counts" : "does not count") + "): " + reason);
-        }
-
-        @Override
-        public void taskEnded(long taskId, TaskOutcome outcome) {
-            events.add("ended " + taskId + ": " + outcome);
-        }
-
-        @Override
-        public void abort(String reason) {
-            events.add("abort: " + reason);
-        }
-
-        List<String> lost() {
-            return events.stream().filter(e -> e.startsWith("lost ")).toList();
-        }
-    }
 
     private final RecordingEvents events = new RecordingEvents();
     private final EventLoopGroup clients = new MultiThreadIoEventLoopGroup(1, Channels.threads("test-executor"),
@@ -88,7 +54,7 @@ class DriverEndpointTest {
     /** An executor that authenticates and registers, then does nothing. */
     private Channel executor(String id) throws Exception {
         Channel channel = new Bootstrap().group(clients).channel(NioSocketChannel.class)
-                .handler(Channels.client(SECRET, ctx -> {
+                .handler(Channels.client(EXECUTOR_SECRET, PeerRole.EXECUTOR, ChannelOptions.defaults(), ctx -> {
                     Channels.authenticated(ctx.pipeline(), KRYO, new ChannelInboundHandlerAdapter());
                     ctx.channel().writeAndFlush(new RegisterExecutor(id, "host-" + id, 1, 100, null, null));
                 })).connect("127.0.0.1", port).sync().channel();
@@ -162,7 +128,7 @@ class DriverEndpointTest {
         start(0);
         executor("1");
         Channel impostor = new Bootstrap().group(clients).channel(NioSocketChannel.class)
-                .handler(Channels.client(SECRET, ctx -> {
+                .handler(Channels.client(EXECUTOR_SECRET, PeerRole.EXECUTOR, ChannelOptions.defaults(), ctx -> {
                     Channels.authenticated(ctx.pipeline(), KRYO, new ChannelInboundHandlerAdapter());
                     ctx.channel().writeAndFlush(new RegisterExecutor("1", "elsewhere", 1, 200, null, null));
                 })).connect("127.0.0.1", port).sync().channel();

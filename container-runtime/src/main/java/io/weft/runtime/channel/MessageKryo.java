@@ -1,0 +1,205 @@
+package io.weft.runtime.channel;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.DefaultClassResolver;
+import com.esotericsoftware.kryo.util.MapReferenceResolver;
+import io.weft.api.RemoteTaskException;
+import io.weft.planner.MapStatus;
+import io.weft.planner.TaskMetrics;
+import io.weft.planner.TaskOutcome;
+import io.weft.runtime.serial.KryoPool;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Kryo instance of one connection's message codec: registration required, so a frame can name only the
+ * classes of {@link Messages#REGISTERED} (by number; a class written by name is refused before it is looked up),
+ * and a peer cannot make this process load or instantiate anything else. What is the application's own travels
+ * opaque: results and stage binaries as byte arrays, accumulator updates as bytes that the application's
+ * {@link KryoPool} decodes only when the scheduler applies them (after the endpoint has checked that the task
+ * was this executor's), task errors rebuilt field by field as {@link RemoteTaskException}s.
+ *
+ * <p>JDK collections in messages travel as their interface: any {@code List} arrives as an {@code ArrayList},
+ * any {@code Set} as a {@code LinkedHashSet}, any {@code Map} as a {@code LinkedHashMap}, in the same order.
+ *
+ * <p>Not thread-safe: one per connection, used on its event loop.
+ */
+final class MessageKryo {
+
+    /** Causes of a task error kept at most; deeper chains are cut (a peer cannot recurse us out of stack). */
+    private static final int MAX_CAUSES = 32;
+
+    private final Kryo kryo;
+
+    /** @param application the application's serializers, for accumulator updates */
+    MessageKryo(KryoPool application) {
+        kryo = new Strict();
+        kryo.setRegistrationRequired(true);
+        kryo.setReferences(false);
+        kryo.setClassLoader(MessageKryo.class.getClassLoader());
+        for (Class<?> type : Messages.REGISTERED) {
+            kryo.register(type);
+        }
+        kryo.register(TaskOutcome.Success.class, new SuccessSerializer(application));
+        kryo.register(RemoteTaskException.class, new ErrorSerializer());
+    }
+
+    byte[] serialize(Object message) {
+        Output out = new Output(256, -1);
+        kryo.writeClassAndObject(out, message);
+        return out.toBytes();
+    }
+
+    Object deserialize(byte[] bytes) {
+        return kryo.readClassAndObject(new Input(bytes));
+    }
+
+    /** Registration required; JDK collections mapped to their registered interface class; no class names. */
+    private static final class Strict extends Kryo {
+        Strict() {
+            super(new NoNames(), new MapReferenceResolver());
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public Registration getRegistration(Class type) {
+            if (getClassResolver().getRegistration(type) == null && type.getName().startsWith("java.util.")) {
+                if (List.class.isAssignableFrom(type)) {
+                    return super.getRegistration(ArrayList.class);
+                }
+                if (Set.class.isAssignableFrom(type)) {
+                    return super.getRegistration(LinkedHashSet.class);
+                }
+                if (Map.class.isAssignableFrom(type)) {
+                    return super.getRegistration(LinkedHashMap.class);
+                }
+            }
+            return super.getRegistration(type);
+        }
+    }
+
+    /** Refuses a class named in a frame rather than looking it up. */
+    private static final class NoNames extends DefaultClassResolver {
+        @Override
+        protected Registration readName(Input input) {
+            throw new KryoException("a class named by name, not by a registered number: refused");
+        }
+    }
+
+    /** A task's success, with its accumulator updates kept as bytes until used. */
+    private static final class SuccessSerializer extends Serializer<TaskOutcome.Success> {
+        private final KryoPool application;
+
+        SuccessSerializer(KryoPool application) {
+            this.application = application;
+        }
+
+        @Override
+        public void write(Kryo kryo, Output out, TaskOutcome.Success success) {
+            kryo.writeObjectOrNull(out, success.result(), byte[].class);
+            kryo.writeObjectOrNull(out, success.mapStatus(), MapStatus.class);
+            Map<Long, ?> updates = success.accumulatorUpdates();
+            byte[] bytes = updates instanceof DeferredUpdates deferred ? deferred.bytes
+                    : updates == null ? null : application.serialize(new LinkedHashMap<>(updates));
+            kryo.writeObjectOrNull(out, bytes, byte[].class);
+            kryo.writeObjectOrNull(out, success.metrics(), TaskMetrics.class);
+        }
+
+        @Override
+        public TaskOutcome.Success read(Kryo kryo, Input in, Class<? extends TaskOutcome.Success> type) {
+            byte[] result = kryo.readObjectOrNull(in, byte[].class);
+            MapStatus status = kryo.readObjectOrNull(in, MapStatus.class);
+            byte[] updates = kryo.readObjectOrNull(in, byte[].class);
+            TaskMetrics metrics = kryo.readObjectOrNull(in, TaskMetrics.class);
+            return new TaskOutcome.Success(result, status, updates == null ? null
+                    : new DeferredUpdates(updates, application), metrics);
+        }
+    }
+
+    /**
+     * Accumulator updates that the application's Kryo decodes on first use (on the scheduler's thread), not on
+     * the connection's event loop as the message arrives. Thread-safe.
+     */
+    static final class DeferredUpdates extends AbstractMap<Long, Object> {
+        private final byte[] bytes;
+        private final KryoPool application;
+        private Map<Long, Object> decoded;
+
+        DeferredUpdates(byte[] bytes, KryoPool application) {
+            this.bytes = bytes;
+            this.application = application;
+        }
+
+        @Override
+        public synchronized Set<Entry<Long, Object>> entrySet() {
+            if (decoded == null) {
+                decoded = application.deserialize(bytes);
+            }
+            return decoded.entrySet();
+        }
+    }
+
+    /** A task's error as class name, message, stack trace and causes: no class of the task's is loaded. */
+    private static final class ErrorSerializer extends Serializer<RemoteTaskException> {
+        @Override
+        public void write(Kryo kryo, Output out, RemoteTaskException error) {
+            List<RemoteTaskException> chain = new ArrayList<>();
+            for (Throwable t = error; t instanceof RemoteTaskException r && chain.size() < MAX_CAUSES;
+                    t = t.getCause()) {
+                chain.add(r);
+            }
+            out.writeVarInt(chain.size(), true);
+            for (RemoteTaskException e : chain) {
+                out.writeString(e.originalClassName());
+                out.writeString(e.getMessage());
+                StackTraceElement[] trace = e.getStackTrace();
+                out.writeVarInt(trace.length, true);
+                for (StackTraceElement frame : trace) {
+                    out.writeString(frame.getClassName());
+                    out.writeString(frame.getMethodName());
+                    out.writeString(frame.getFileName());
+                    out.writeInt(frame.getLineNumber());
+                }
+            }
+        }
+
+        @Override
+        public RemoteTaskException read(Kryo kryo, Input in, Class<? extends RemoteTaskException> type) {
+            int depth = in.readVarInt(true);
+            if (depth < 1 || depth > MAX_CAUSES) {
+                throw new KryoException("a task error with " + depth + " causes");
+            }
+            String[] names = new String[depth];
+            String[] messages = new String[depth];
+            StackTraceElement[][] traces = new StackTraceElement[depth][];
+            for (int i = 0; i < depth; i++) {
+                names[i] = in.readString();
+                messages[i] = in.readString();
+                int frames = in.readVarInt(true);
+                if (frames < 0 || frames > in.limit()) {
+                    throw new KryoException("a stack trace of " + frames + " frames");
+                }
+                traces[i] = new StackTraceElement[frames];
+                for (int f = 0; f < frames; f++) {
+                    traces[i][f] = new StackTraceElement(in.readString(), in.readString(), in.readString(),
+                            in.readInt());
+                }
+            }
+            RemoteTaskException built = null;
+            for (int i = depth - 1; i >= 0; i--) {
+                built = new RemoteTaskException(names[i], messages[i], traces[i], built);
+            }
+            return built;
+        }
+    }
+}

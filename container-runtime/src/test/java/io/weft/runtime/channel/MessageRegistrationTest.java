@@ -1,0 +1,158 @@
+package io.weft.runtime.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.esotericsoftware.kryo.io.Output;
+import io.netty.buffer.Unpooled;
+import io.weft.api.RemoteTaskException;
+import io.weft.planner.MapStatus;
+import io.weft.planner.ShuffleBlock;
+import io.weft.planner.StageBinary;
+import io.weft.planner.TaskDescription;
+import io.weft.planner.TaskMetrics;
+import io.weft.planner.TaskOutcome;
+import io.weft.runtime.channel.Messages.Heartbeat;
+import io.weft.runtime.channel.Messages.LaunchTask;
+import io.weft.runtime.channel.Messages.Message;
+import io.weft.runtime.channel.Messages.Registered;
+import io.weft.runtime.channel.Messages.StatusUpdate;
+import io.weft.runtime.executor.RemoteExceptions;
+import io.weft.runtime.serial.WeftKryo;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The message codec requires registration: every message the protocol sends round-trips (with the JDK
+ * collections that real messages hold), application objects stay opaque until used, and a frame naming any class
+ * outside {@link Messages#REGISTERED}, by number or by name, closes its connection with nothing instantiated.
+ */
+@Timeout(60)
+class MessageRegistrationTest {
+
+    /** A class a hostile peer would like the driver to build. */
+    static final class Canary {
+        static final AtomicInteger BUILT = new AtomicInteger();
+        int payload = 42;
+
+        Canary() {
+            BUILT.incrementAndGet();
+        }
+    }
+
+    private final ChannelFixture fixture = new ChannelFixture();
+
+    @AfterEach
+    void close() {
+        fixture.close();
+    }
+
+    private static Object roundTrip(Object message) {
+        MessageKryo kryo = new MessageKryo(ChannelFixture.KRYO);
+        return new MessageKryo(ChannelFixture.KRYO).deserialize(kryo.serialize(message));
+    }
+
+    @Test
+    void everyKindOfMessageRoundTripsWithTheCollectionsRealMessagesHold() {
+        TaskDescription task = new TaskDescription(9, 1, 0, 3, 0, new StageBinary(5, new byte[] {1, 2}),
+                Collections.unmodifiableMap(new TreeMap<>(Map.of(0, List.of(new ShuffleBlock(0, "/p", 0, 10))))),
+                new TaskDescription.ShuffleOutput(2, 4), Arrays2.asList("h1", "h2"));
+        LaunchTask launched = (LaunchTask) roundTrip(new LaunchTask(task));
+        assertThat(launched.task().shuffleInputs()).isEqualTo(Map.of(0, List.of(new ShuffleBlock(0, "/p", 0, 10))));
+        assertThat(launched.task().preferredHosts()).containsExactly("h1", "h2");
+        assertThat(launched.task().binary().bytes()).containsExactly(1, 2);
+
+        Map<String, String> settings = new LinkedHashMap<>(Map.of("weft.a", "1", "weft.b", "2"));
+        assertThat(roundTrip(new Registered("app", Collections.unmodifiableMap(settings), "/s")))
+                .isEqualTo(new Registered("app", settings, "/s"));
+        assertThat(roundTrip(new Heartbeat("e", 1, 2, 3, 4, 5))).isEqualTo(new Heartbeat("e", 1, 2, 3, 4, 5));
+        for (Message simple : List.<Message>of(new Messages.KillTask(1), new Messages.Unpersist(2),
+                new Messages.UnpersistBroadcast(3), new Messages.Shutdown(),
+                new Messages.ExecutorExited("e", "why", true), new Messages.RegisterExecutor("e", "h", 2, 3, null, null),
+                new StatusUpdate(1, new TaskOutcome.FetchFailed(1, 2, "gone")),
+                new StatusUpdate(1, new TaskOutcome.ExecutorLost("lost", false)),
+                new StatusUpdate(1, new TaskOutcome.Killed()))) {
+            assertThat(roundTrip(simple)).isEqualTo(simple);
+        }
+
+        MapStatus status = new MapStatus(1, 9, "e", "/out", new long[] {0, 5}, new long[] {5, 6});
+        StatusUpdate success = (StatusUpdate) roundTrip(new StatusUpdate(9, new TaskOutcome.Success(null, status,
+                Map.of(7L, new java.util.ArrayList<>(List.of("acc"))), TaskMetrics.EMPTY)));
+        TaskOutcome.Success outcome = (TaskOutcome.Success) success.outcome();
+        assertThat(outcome.mapStatus().partitionLengths()).containsExactly(5, 6);
+        assertThat(outcome.accumulatorUpdates()).as("kept as bytes until used, then the application's objects")
+                .isInstanceOf(MessageKryo.DeferredUpdates.class).isEqualTo(Map.of(7L, List.of("acc")));
+
+        RemoteTaskException error = RemoteExceptions.of(new IllegalStateException("outer",
+                new java.io.UncheckedIOException(new java.io.IOException("inner"))));
+        TaskOutcome.Failed failed = (TaskOutcome.Failed) ((StatusUpdate) roundTrip(
+                new StatusUpdate(2, new TaskOutcome.Failed(error)))).outcome();
+        assertThat(failed.error().originalClassName()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(failed.error().getMessage()).isEqualTo("outer");
+        assertThat(frames(failed.error().getStackTrace())).isEqualTo(frames(error.getStackTrace())).isNotEmpty();
+        assertThat(((RemoteTaskException) failed.error().getCause()).originalClassName())
+                .isEqualTo("java.io.UncheckedIOException");
+        assertThat(((RemoteTaskException) failed.error().getCause().getCause()).getMessage()).isEqualTo("inner");
+    }
+
+    @Test
+    void anUnregisteredClassCannotBeSentEither() {
+        MessageKryo kryo = new MessageKryo(ChannelFixture.KRYO);
+        assertThatThrownBy(() -> kryo.serialize(new Canary())).hasMessageContaining("Class is not registered");
+    }
+
+    @Test
+    void aFrameNamingAClassByNameClosesTheConnectionAndBuildsNothing() throws Exception {
+        // What an unrestricted Kryo writes for an unregistered class: its name, then its fields.
+        WeftKryo lax = new WeftKryo(getClass().getClassLoader());
+        Output out = new Output(256, -1);
+        lax.writeClassAndObject(out, new Canary());
+        assertRefusedWithNothingBuilt(out.toBytes(), "by name");
+    }
+
+    @Test
+    void aFrameNamingAnUnregisteredClassNumberClosesTheConnection() throws Exception {
+        Output out = new Output(16, -1);
+        out.writeVarInt(500 + 2, true); // class id 500: nothing is registered under it
+        out.writeInt(42);
+        assertRefusedWithNothingBuilt(out.toBytes(), "unregistered class ID");
+    }
+
+    private void assertRefusedWithNothingBuilt(byte[] frame, String reason) throws Exception {
+        int before = Canary.BUILT.get();
+        int port = fixture.startServer(ChannelOptions.defaults());
+        ChannelFixture.Client bystander = fixture.executor(port, ChannelOptions.defaults());
+        ChannelFixture.Client hostile = fixture.executor(port, ChannelOptions.defaults());
+        assertThat(bystander.awaitAuthenticated()).isTrue();
+        assertThat(hostile.awaitAuthenticated()).isTrue();
+        try (LogCapture log = new LogCapture(Channels.class)) {
+            hostile.channel.writeAndFlush(Unpooled.wrappedBuffer(frame)).sync(); // encrypted like any frame
+            assertThat(hostile.awaitClosed()).isTrue();
+            assertThat(log.lines()).anyMatch(l -> l.contains("malformed message") && l.contains(reason));
+        }
+        assertThat(Canary.BUILT.get()).as("no Canary was built on the driver").isEqualTo(before);
+        assertThat(fixture.serverReceived).isEmpty();
+        bystander.channel.writeAndFlush(new Messages.KillTask(1)).sync();
+        assertThat(fixture.serverReceived.poll(10, TimeUnit.SECONDS)).isEqualTo(new Messages.KillTask(1));
+    }
+
+    private static List<String> frames(StackTraceElement[] trace) {
+        return java.util.Arrays.stream(trace).map(f -> f.getClassName() + "." + f.getMethodName() + "("
+                + f.getFileName() + ":" + f.getLineNumber() + ")").toList();
+    }
+
+    /** {@code Arrays.asList}: a JDK list class Kryo would not rebuild by itself. */
+    private static final class Arrays2 {
+        static <T> List<T> asList(T... items) {
+            return java.util.Arrays.asList(items);
+        }
+    }
+}
