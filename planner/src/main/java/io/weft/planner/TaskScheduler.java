@@ -2,10 +2,12 @@ package io.weft.planner;
 
 import io.weft.api.RemoteTaskException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,26 +55,32 @@ final class TaskScheduler {
     private final LongSupplier clock;
     private final Owner owner;
     private final ExclusionList exclusions;
+    private final ClusterHosts hosts;
     private final Map<String, ExecutorSlots> executors = new LinkedHashMap<>();
+    /** Executors with a free core, in the order they registered: the only ones an offer looks at. */
+    private final TreeSet<ExecutorSlots> withFreeCores = new TreeSet<>(Comparator.comparingLong(s -> s.order));
     private final Map<Stage, TaskSet> activeTaskSets = new LinkedHashMap<>();
     private final Map<Long, RunningTask> runningTasks = new HashMap<>();
     private final Map<TaskSet, Long> unschedulableSince = new HashMap<>();
     private long nextTaskId;
+    private long nextExecutorOrder;
 
     TaskScheduler(SchedulerConfig config, TaskLauncher launcher, SchedulerListener listener, LongSupplier clock,
-            Owner owner) {
+            Owner owner, Topology topology) {
         this.config = config;
         this.launcher = launcher;
         this.listener = listener;
         this.clock = clock;
         this.owner = owner;
         this.exclusions = new ExclusionList(config.exclusion());
+        this.hosts = new ClusterHosts(topology);
     }
 
     // ---- task sets, as the DAG layer hands them over ------------------------------------------------------
 
     /** Makes a stage attempt's task set the stage's active one. */
     void submit(TaskSet taskSet) {
+        taskSet.start(hosts, config.locality(), clock.getAsLong());
         activeTaskSets.put(taskSet.stage, taskSet);
     }
 
@@ -112,7 +120,14 @@ final class TaskScheduler {
     // ---- executors ----------------------------------------------------------------------------------------
 
     void executorAdded(String executorId, String host, int cores, String containerId, String logUrl) {
-        executors.put(executorId, new ExecutorSlots(host, cores));
+        ExecutorSlots previous = executors.remove(executorId);
+        if (previous != null) {
+            forget(previous);
+        }
+        ExecutorSlots slots = new ExecutorSlots(executorId, host, hosts.rackOf(host), cores, nextExecutorOrder++);
+        executors.put(executorId, slots);
+        hosts.executorAdded(host);
+        freeChanged(slots);
         LOG.info("Executor {} on {} with {} cores added", executorId, host, cores);
         listener.executorAdded(executorId, host, cores, containerId, logUrl);
     }
@@ -131,9 +146,11 @@ final class TaskScheduler {
     }
 
     void executorLost(String executorId, String reason, boolean causedByTasks) {
-        if (executors.remove(executorId) == null) {
+        ExecutorSlots gone = executors.remove(executorId);
+        if (gone == null) {
             return;
         }
+        forget(gone);
         LOG.warn("Executor {} lost: {}", executorId, reason);
         listener.executorRemoved(executorId, reason);
         List<Long> lost = new ArrayList<>();
@@ -160,49 +177,118 @@ final class TaskScheduler {
 
     // ---- offers and launches ------------------------------------------------------------------------------
 
-    /** Gives every free core of a usable executor a task, until no task set has one to run. */
+    /**
+     * Gives free cores of usable executors tasks, until no task set has one to run on them. Each task set in turn
+     * (in submission order) is offered the free cores level by level (input host, no preference, rack, any), up
+     * to the level its delay scheduling allows now, so a core near a task's input takes it before a core
+     * elsewhere does. Speculative copies come last, on cores no waiting task could use. Costs about
+     * O(task sets x free executors x levels) plus O(1) amortized per launched task: busy executors are not looked
+     * at, and waiting tasks are found through {@link PendingTasks}' index, never by a scan.
+     */
     void offer() {
+        if (withFreeCores.isEmpty()) {
+            return;
+        }
         long now = clock.getAsLong();
-        boolean launched = true;
-        while (launched) {
-            launched = false;
-            for (Map.Entry<String, ExecutorSlots> entry : executors.entrySet()) {
-                ExecutorSlots slots = entry.getValue();
-                if (slots.free > 0 && !slots.disconnected && !exclusions.isExcluded(entry.getKey(), slots.host, now)
-                        && launchOne(entry.getKey(), slots, now)) {
-                    launched = true;
+        List<ExecutorSlots> free = new ArrayList<>();
+        for (ExecutorSlots slots : withFreeCores) {
+            if (!slots.disconnected && !exclusions.isExcluded(slots.id, slots.host, now)) {
+                free.add(slots);
+            }
+        }
+        if (free.isEmpty()) {
+            return;
+        }
+        Map<TaskSet, TaskLocality> bestLaunched = new LinkedHashMap<>();
+        for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
+            if (taskSet.hasPending()) {
+                offerTo(taskSet, free, now, bestLaunched);
+            }
+        }
+        offerSpeculative(free, now);
+        // Delay scheduling's wait restarts after local launches only when no free core was turned away: a task
+        // set that keeps launching locally on some executors must not leave others idle for ever.
+        bestLaunched.forEach((taskSet, best) -> {
+            if (!turnsAwayFreeCores(taskSet, free, now)) {
+                taskSet.resetLocalityWait(best, now);
+            }
+        });
+    }
+
+    private void offerTo(TaskSet taskSet, List<ExecutorSlots> free, long now, Map<TaskSet, TaskLocality> best) {
+        TaskLocality allowed = taskSet.allowedLocality(now);
+        boolean inputsChecked = false;
+        for (TaskLocality level : TaskLocality.values()) {
+            if (!level.allowedUnder(allowed) && level != TaskLocality.NO_PREF) {
+                return;
+            }
+            boolean launched = true;
+            while (launched && taskSet.hasPending()) {
+                launched = false;
+                for (ExecutorSlots slots : free) {
+                    if (slots.free == 0 || excludedFor(taskSet, slots.id)) {
+                        continue;
+                    }
+                    if (!inputsChecked) {
+                        if (!owner.inputsReady(taskSet)) {
+                            return;
+                        }
+                        inputsChecked = true;
+                    }
+                    PendingTasks.Taken taken = taskSet.poll(slots.id, slots.host, slots.rack, level,
+                            () -> usableExecutors(taskSet, now) > 1);
+                    if (taken != null) {
+                        launch(slots, taskSet, taken.index(), false, now);
+                        best.merge(taskSet, taken.locality(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                        launched = true;
+                    }
                 }
             }
         }
     }
 
-    private boolean launchOne(String executorId, ExecutorSlots slots, long now) {
-        for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
-            if (!taskSet.hasPending() || excludedFor(taskSet, executorId) || !owner.inputsReady(taskSet)) {
-                continue;
-            }
-            Integer index = taskSet.poll(executorId, slots.host, usableExecutors(taskSet, now) > 1);
-            if (index != null) {
-                launch(executorId, slots, taskSet, index, false, now);
-                return true;
+    /** Speculative copies only go to cores that no task waiting for its first attempt could use. */
+    private void offerSpeculative(List<ExecutorSlots> free, long now) {
+        if (!config.speculation().enabled()) {
+            return;
+        }
+        boolean launched = true;
+        while (launched) {
+            launched = false;
+            for (ExecutorSlots slots : free) {
+                if (slots.free == 0) {
+                    continue;
+                }
+                for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
+                    if (excludedFor(taskSet, slots.id)) {
+                        continue;
+                    }
+                    Integer index = taskSet.pollSpeculative(slots.id);
+                    if (index != null) {
+                        launch(slots, taskSet, index, true, now);
+                        launched = true;
+                        break;
+                    }
+                }
             }
         }
-        // Speculative copies only when no task waits for its first attempt.
-        for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
-            if (excludedFor(taskSet, executorId)) {
-                continue;
-            }
-            Integer index = taskSet.pollSpeculative(executorId);
-            if (index != null) {
-                launch(executorId, slots, taskSet, index, true, now);
+    }
+
+    /** @return whether the task set still waits for locality while a usable executor has a free core */
+    private boolean turnsAwayFreeCores(TaskSet taskSet, List<ExecutorSlots> free, long now) {
+        if (!taskSet.hasPending() || taskSet.allowedLocality(now) == TaskLocality.ANY) {
+            return false;
+        }
+        for (ExecutorSlots slots : free) {
+            if (slots.free > 0 && !excludedFor(taskSet, slots.id)) {
                 return true;
             }
         }
         return false;
     }
 
-    private void launch(String executorId, ExecutorSlots slots, TaskSet taskSet, int index, boolean speculative,
-            long now) {
+    private void launch(ExecutorSlots slots, TaskSet taskSet, int index, boolean speculative, long now) {
+        String executorId = slots.id;
         Stage stage = taskSet.stage;
         int partition = taskSet.partitionOf(index);
         TaskDescription.ShuffleOutput output = null;
@@ -216,6 +302,7 @@ final class TaskScheduler {
                 stage.node().preferredLocations(partition));
         runningTasks.put(task.taskId(), new RunningTask(task, taskSet, index, executorId, now));
         slots.free--;
+        freeChanged(slots);
         if (speculative) {
             LOG.info("Speculating {} on executor {}", task, executorId);
         }
@@ -234,6 +321,7 @@ final class TaskScheduler {
         ExecutorSlots slots = executors.get(task.executorId);
         if (slots != null) {
             slots.free++;
+            freeChanged(slots);
         }
         task.taskSet.attemptEnded(task.index, task.executorId);
         listener.taskEnded(task.description, task.executorId, outcome);
@@ -292,6 +380,9 @@ final class TaskScheduler {
 
     /** The partition is done: other attempts of it (speculative copies) are killed; their results are ignored. */
     private void killOtherAttempts(RunningTask winner) {
+        if (winner.taskSet.runningAttempts(winner.index) == 0) {
+            return; // the common case, checked without looking at every running attempt
+        }
         runningTasks.forEach((id, other) -> {
             if (other.taskSet == winner.taskSet && other.index == winner.index) {
                 LOG.info("Killing {} on executor {}: {} finished first", other.description, other.executorId,
@@ -414,16 +505,36 @@ final class TaskScheduler {
         }
     }
 
-    /** An executor's free cores, and whether it may get tasks. */
+    private void freeChanged(ExecutorSlots slots) {
+        if (slots.free > 0) {
+            withFreeCores.add(slots);
+        } else {
+            withFreeCores.remove(slots);
+        }
+    }
+
+    private void forget(ExecutorSlots slots) {
+        withFreeCores.remove(slots);
+        hosts.executorRemoved(slots.host);
+    }
+
+    /** An executor's place and free cores, and whether it may get tasks. */
     private static final class ExecutorSlots {
+        final String id;
         final String host;
+        final String rack;
+        /** Registration order, the order offers go round executors in. */
+        final long order;
         int free;
         /** Its connection dropped; it gets no tasks while the reason is awaited. */
         boolean disconnected;
 
-        ExecutorSlots(String host, int cores) {
+        ExecutorSlots(String id, String host, String rack, int cores, long order) {
+            this.id = id;
             this.host = host;
+            this.rack = rack;
             this.free = cores;
+            this.order = order;
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The tasks of one stage attempt: which partitions wait, run (where, since when), failed how often and where, and
@@ -24,7 +25,8 @@ final class TaskSet {
     final Stage stage;
     final int stageAttempt;
     private final int total;
-    private final Deque<Integer> pending = new ArrayDeque<>();
+    private final List<Integer> initial;
+    private PendingTasks pending;
     private final Deque<Integer> speculatable = new ArrayDeque<>();
     private final Set<Integer> speculated = new HashSet<>();
     private final Set<Integer> finished = new HashSet<>();
@@ -44,39 +46,57 @@ final class TaskSet {
     TaskSet(Stage stage, int stageAttempt, List<Integer> partitions) {
         this.stage = stage;
         this.stageAttempt = stageAttempt;
-        pending.addAll(partitions);
+        initial = partitions;
         remaining = partitions.size();
         total = partitions.size();
     }
 
+    /**
+     * Indexes the waiting tasks by where their input is; called once, when the task set is submitted.
+     *
+     * @param hosts live executors' hosts and the racks of hosts
+     * @param waits the delay-scheduling waits
+     * @param now the time in milliseconds
+     */
+    void start(ClusterHosts hosts, SchedulerConfig.Locality waits, long now) {
+        pending = new PendingTasks(initial, index -> stage.node().preferredLocations(partitionOf(index)), hosts,
+                waits, now);
+    }
+
     boolean hasPending() {
-        return !zombie && !pending.isEmpty();
+        return !zombie && pending != null && pending.hasWaiting();
     }
 
     /**
-     * Takes a partition to run on an executor: one whose input is on the executor's host if any, avoiding a
-     * partition that last failed on this executor when other executors could take it.
+     * Takes a task to run on an executor: the most local one allowed, avoiding a partition that last failed on
+     * this executor when other executors could take it.
+     *
+     * @param executorId the executor with a free core
+     * @param host its host
+     * @param rack its rack
+     * @param max the least local level to take
+     * @param otherExecutorsExist whether another executor could run the task; asked only when needed
+     * @return the task and its locality, or null
      */
-    Integer poll(String executorId, String host, boolean otherExecutorsExist) {
-        Integer fallback = null;
-        for (Iterator<Integer> it = pending.iterator(); it.hasNext(); ) {
-            Integer p = it.next();
-            if (otherExecutorsExist && executorId.equals(lastFailedExecutor.get(p))) {
-                continue;
-            }
-            List<String> preferred = stage.node().preferredLocations(partitionOf(p));
-            if (preferred.isEmpty() || preferred.contains(host)) {
-                it.remove();
-                return p;
-            }
-            if (fallback == null) {
-                fallback = p;
-            }
+    PendingTasks.Taken poll(String executorId, String host, String rack, TaskLocality max,
+            BooleanSupplier otherExecutorsExist) {
+        if (!hasPending()) {
+            return null;
         }
-        if (fallback != null) {
-            pending.remove(fallback);
+        return pending.take(host, rack, max,
+                p -> executorId.equals(lastFailedExecutor.get(p)) && otherExecutorsExist.getAsBoolean());
+    }
+
+    /** @return the least local level at which tasks may launch now (delay scheduling) */
+    TaskLocality allowedLocality(long now) {
+        return pending == null ? TaskLocality.NODE_LOCAL : pending.allowedLevel(now);
+    }
+
+    /** Launches happened, the most local at {@code best}, and no free core was turned away: the wait restarts. */
+    void resetLocalityWait(TaskLocality best, long now) {
+        if (pending != null) {
+            pending.resetWait(best, now);
         }
-        return fallback;
     }
 
     /**
@@ -229,7 +249,9 @@ final class TaskSet {
     }
 
     void retry(int partition) {
-        pending.addFirst(partition);
+        if (!zombie) {
+            pending.retry(partition);
+        }
     }
 
     int running() {
@@ -246,7 +268,9 @@ final class TaskSet {
 
     void markZombie() {
         zombie = true;
-        pending.clear();
+        if (pending != null) {
+            pending.clear();
+        }
         speculatable.clear();
     }
 }
