@@ -1,13 +1,12 @@
 package io.weft.planner;
 
 import io.weft.api.RemoteTaskException;
+import io.weft.planner.ExecutorPool.Slots;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,15 +54,11 @@ final class TaskScheduler {
     private final LongSupplier clock;
     private final Owner owner;
     private final ExclusionList exclusions;
-    private final ClusterHosts hosts;
-    private final Map<String, ExecutorSlots> executors = new LinkedHashMap<>();
-    /** Executors with a free core, in the order they registered: the only ones an offer looks at. */
-    private final TreeSet<ExecutorSlots> withFreeCores = new TreeSet<>(Comparator.comparingLong(s -> s.order));
+    private final ExecutorPool executors;
     private final Map<Stage, TaskSet> activeTaskSets = new LinkedHashMap<>();
     private final Map<Long, RunningTask> runningTasks = new HashMap<>();
     private final Map<TaskSet, Long> unschedulableSince = new HashMap<>();
     private long nextTaskId;
-    private long nextExecutorOrder;
 
     TaskScheduler(SchedulerConfig config, TaskLauncher launcher, SchedulerListener listener, LongSupplier clock,
             Owner owner, Topology topology) {
@@ -73,14 +68,14 @@ final class TaskScheduler {
         this.clock = clock;
         this.owner = owner;
         this.exclusions = new ExclusionList(config.exclusion());
-        this.hosts = new ClusterHosts(topology);
+        this.executors = new ExecutorPool(topology);
     }
 
     // ---- task sets, as the DAG layer hands them over ------------------------------------------------------
 
     /** Makes a stage attempt's task set the stage's active one. */
     void submit(TaskSet taskSet) {
-        taskSet.start(hosts, config.locality(), clock.getAsLong());
+        taskSet.start(executors.hosts(), config.locality(), clock.getAsLong());
         activeTaskSets.put(taskSet.stage, taskSet);
     }
 
@@ -120,37 +115,28 @@ final class TaskScheduler {
     // ---- executors ----------------------------------------------------------------------------------------
 
     void executorAdded(String executorId, String host, int cores, String containerId, String logUrl) {
-        ExecutorSlots previous = executors.remove(executorId);
-        if (previous != null) {
-            forget(previous);
-        }
-        ExecutorSlots slots = new ExecutorSlots(executorId, host, hosts.rackOf(host), cores, nextExecutorOrder++);
-        executors.put(executorId, slots);
-        hosts.executorAdded(host);
-        freeChanged(slots);
+        executors.add(executorId, host, cores);
         LOG.info("Executor {} on {} with {} cores added", executorId, host, cores);
         listener.executorAdded(executorId, host, cores, containerId, logUrl);
     }
 
     void executorHeartbeat(String executorId, ExecutorJvmMetrics metrics) {
-        if (executors.containsKey(executorId)) {
+        if (executors.get(executorId) != null) {
             listener.executorMetrics(executorId, metrics);
         }
     }
 
     void executorDisconnected(String executorId) {
-        ExecutorSlots slots = executors.get(executorId);
+        Slots slots = executors.get(executorId);
         if (slots != null) {
             slots.disconnected = true;
         }
     }
 
     void executorLost(String executorId, String reason, boolean causedByTasks) {
-        ExecutorSlots gone = executors.remove(executorId);
-        if (gone == null) {
+        if (executors.remove(executorId) == null) {
             return;
         }
-        forget(gone);
         LOG.warn("Executor {} lost: {}", executorId, reason);
         listener.executorRemoved(executorId, reason);
         List<Long> lost = new ArrayList<>();
@@ -186,16 +172,8 @@ final class TaskScheduler {
      * at, and waiting tasks are found through {@link PendingTasks}' index, never by a scan.
      */
     void offer() {
-        if (withFreeCores.isEmpty()) {
-            return;
-        }
         long now = clock.getAsLong();
-        List<ExecutorSlots> free = new ArrayList<>();
-        for (ExecutorSlots slots : withFreeCores) {
-            if (!slots.disconnected && !exclusions.isExcluded(slots.id, slots.host, now)) {
-                free.add(slots);
-            }
-        }
+        List<Slots> free = executors.usableWithFreeCores(exclusions, now);
         if (free.isEmpty()) {
             return;
         }
@@ -215,7 +193,7 @@ final class TaskScheduler {
         });
     }
 
-    private void offerTo(TaskSet taskSet, List<ExecutorSlots> free, long now, Map<TaskSet, TaskLocality> best) {
+    private void offerTo(TaskSet taskSet, List<Slots> free, long now, Map<TaskSet, TaskLocality> best) {
         TaskLocality allowed = taskSet.allowedLocality(now);
         boolean inputsChecked = false;
         for (TaskLocality level : TaskLocality.values()) {
@@ -225,7 +203,7 @@ final class TaskScheduler {
             boolean launched = true;
             while (launched && taskSet.hasPending()) {
                 launched = false;
-                for (ExecutorSlots slots : free) {
+                for (Slots slots : free) {
                     if (slots.free == 0 || excludedFor(taskSet, slots.id)) {
                         continue;
                     }
@@ -248,14 +226,14 @@ final class TaskScheduler {
     }
 
     /** Speculative copies only go to cores that no task waiting for its first attempt could use. */
-    private void offerSpeculative(List<ExecutorSlots> free, long now) {
+    private void offerSpeculative(List<Slots> free, long now) {
         if (!config.speculation().enabled()) {
             return;
         }
         boolean launched = true;
         while (launched) {
             launched = false;
-            for (ExecutorSlots slots : free) {
+            for (Slots slots : free) {
                 if (slots.free == 0) {
                     continue;
                 }
@@ -275,11 +253,11 @@ final class TaskScheduler {
     }
 
     /** @return whether the task set still waits for locality while a usable executor has a free core */
-    private boolean turnsAwayFreeCores(TaskSet taskSet, List<ExecutorSlots> free, long now) {
+    private boolean turnsAwayFreeCores(TaskSet taskSet, List<Slots> free, long now) {
         if (!taskSet.hasPending() || taskSet.allowedLocality(now) == TaskLocality.ANY) {
             return false;
         }
-        for (ExecutorSlots slots : free) {
+        for (Slots slots : free) {
             if (slots.free > 0 && !excludedFor(taskSet, slots.id)) {
                 return true;
             }
@@ -287,7 +265,7 @@ final class TaskScheduler {
         return false;
     }
 
-    private void launch(ExecutorSlots slots, TaskSet taskSet, int index, boolean speculative, long now) {
+    private void launch(Slots slots, TaskSet taskSet, int index, boolean speculative, long now) {
         String executorId = slots.id;
         Stage stage = taskSet.stage;
         int partition = taskSet.partitionOf(index);
@@ -301,8 +279,7 @@ final class TaskScheduler {
                 attemptNumber, stage.binary(), owner.inputBlocks(stage, partition), output,
                 stage.node().preferredLocations(partition));
         runningTasks.put(task.taskId(), new RunningTask(task, taskSet, index, executorId, now));
-        slots.free--;
-        freeChanged(slots);
+        executors.occupy(slots);
         if (speculative) {
             LOG.info("Speculating {} on executor {}", task, executorId);
         }
@@ -318,10 +295,9 @@ final class TaskScheduler {
         if (task == null) {
             return;
         }
-        ExecutorSlots slots = executors.get(task.executorId);
+        Slots slots = executors.get(task.executorId);
         if (slots != null) {
-            slots.free++;
-            freeChanged(slots);
+            executors.release(slots);
         }
         task.taskSet.attemptEnded(task.index, task.executorId);
         listener.taskEnded(task.description, task.executorId, outcome);
@@ -404,7 +380,7 @@ final class TaskScheduler {
 
     /** Counts a task failure against its executor within the stage attempt; may exclude it there. */
     private void noteFailureOn(RunningTask task) {
-        ExecutorSlots slots = executors.get(task.executorId);
+        Slots slots = executors.get(task.executorId);
         if (slots == null || !config.exclusion().enabled()) {
             return;
         }
@@ -446,9 +422,8 @@ final class TaskScheduler {
     /** @return executors neither excluded for the application nor for this stage attempt */
     private int usableExecutors(TaskSet taskSet, long now) {
         int usable = 0;
-        for (Map.Entry<String, ExecutorSlots> entry : executors.entrySet()) {
-            if (!exclusions.isExcluded(entry.getKey(), entry.getValue().host, now)
-                    && !excludedFor(taskSet, entry.getKey())) {
+        for (Slots slots : executors.all()) {
+            if (!exclusions.isExcluded(slots.id, slots.host, now) && !excludedFor(taskSet, slots.id)) {
                 usable++;
             }
         }
@@ -481,7 +456,7 @@ final class TaskScheduler {
      */
     private void abortUnschedulable(long now) {
         for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
-            boolean allExcluded = !executors.isEmpty() && usableExecutors(taskSet, now) == 0;
+            boolean allExcluded = executors.size() > 0 && usableExecutors(taskSet, now) == 0;
             if (!allExcluded || !taskSet.hasPending()) {
                 unschedulableSince.remove(taskSet);
                 continue;
@@ -492,7 +467,7 @@ final class TaskScheduler {
                 taskSet.markZombie();
                 killRunning(taskSet);
                 List<String> where = new ArrayList<>();
-                executors.forEach((id, slots) -> where.add(id + " on " + slots.host));
+                executors.all().forEach(slots -> where.add(slots.id + " on " + slots.host));
                 RemoteTaskException last = taskSet.lastFailure();
                 owner.abortStage(taskSet.stage, taskSet.stage + " cannot run: every executor ("
                         + String.join(", ", where) + ") is excluded after repeated task failures, and none became"
@@ -502,39 +477,6 @@ final class TaskScheduler {
                         + " If the failures are not the executors' fault, raise weft.exclude.maxFailuresPerExecutor"
                         + " or set weft.exclude.enabled=false.", -1, last);
             }
-        }
-    }
-
-    private void freeChanged(ExecutorSlots slots) {
-        if (slots.free > 0) {
-            withFreeCores.add(slots);
-        } else {
-            withFreeCores.remove(slots);
-        }
-    }
-
-    private void forget(ExecutorSlots slots) {
-        withFreeCores.remove(slots);
-        hosts.executorRemoved(slots.host);
-    }
-
-    /** An executor's place and free cores, and whether it may get tasks. */
-    private static final class ExecutorSlots {
-        final String id;
-        final String host;
-        final String rack;
-        /** Registration order, the order offers go round executors in. */
-        final long order;
-        int free;
-        /** Its connection dropped; it gets no tasks while the reason is awaited. */
-        boolean disconnected;
-
-        ExecutorSlots(String id, String host, String rack, int cores, long order) {
-            this.id = id;
-            this.host = host;
-            this.rack = rack;
-            this.free = cores;
-            this.order = order;
         }
     }
 
