@@ -194,10 +194,10 @@ final class TaskScheduler {
     }
 
     private void offerTo(TaskSet taskSet, List<Slots> free, long now, Map<TaskSet, TaskLocality> best) {
-        TaskLocality allowed = taskSet.allowedLocality(now);
         boolean inputsChecked = false;
         for (TaskLocality level : TaskLocality.values()) {
-            if (!level.allowedUnder(allowed) && level != TaskLocality.NO_PREF) {
+            // Asked again at each level: the launches so far may have taken the last task a level waited for.
+            if (level != TaskLocality.NO_PREF && !level.allowedUnder(taskSet.allowedLocality(now))) {
                 return;
             }
             boolean launched = true;
