@@ -92,6 +92,12 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         this.trackingUrl = trackingUrl;
     }
 
+    /** Client mode places hosts on racks as cluster mode does: through the cluster's topology mapping. */
+    @Override
+    public io.weft.planner.Topology topology() {
+        return io.weft.am.master.YarnTopology.from(yarn);
+    }
+
     /** @return the port the driver listens on for executors */
     public int driverPort() {
         return driverPort;
