@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The task layer of the scheduler: executors and their free cores, the active {@link TaskSet} of each running
- * stage, and every running attempt. It offers free cores to task sets (input-local partitions first), launches
- * attempts through the {@link TaskLauncher}, and sorts out how they end: a success or a fetch failure goes to
+ * stage, and every running attempt. It offers free cores to task sets, with delay scheduling: a task runs on a host
+ * holding its input, else on that host's rack, else anywhere, each level allowed only after the task set has waited
+ * {@link SchedulerConfig#locality()} for the more local one ({@link PendingTasks}; racks from the {@link Topology}).
+ * It launches attempts through the {@link TaskLauncher}, and sorts out how they end: a success or a fetch failure goes to
  * the {@link Owner} (the DAG layer); a failure is retried, elsewhere when possible, up to
  * {@link SchedulerConfig#maxTaskFailures()}; a lost executor's attempts run again. It also runs the policies that
  * need a clock: speculative copies of slow tasks, exclusion of executors and hosts where tasks keep failing, and
