@@ -81,6 +81,18 @@ class DelaySchedulingTest {
     }
 
     @Test
+    void whenTheLastExecutorOnAnInputHostIsLostItsTasksStopWaitingForIt() {
+        scheduler.executorAdded("e1", "h1", 1);
+        scheduler.executorAdded("e2", "h2", 1);
+        scheduler.submitJob(new LocatedSource(0, 2, p -> List.of("h1")), it -> 1, all(2), "count");
+        Launched first = cluster.take().get(0);
+        assertThat(first.executorId()).isEqualTo("e1");
+        scheduler.executorLost("e1", "node lost", false);
+        // Both tasks wait again, h1 has no executor: rack r1 (e2) takes one at once, without a node wait.
+        assertThat(cluster.take()).singleElement().satisfies(l -> assertThat(l.executorId()).isEqualTo("e2"));
+    }
+
+    @Test
     void tasksWithoutAPreferenceNeverWait() {
         scheduler.executorAdded("e1", "h1", 1);
         scheduler.executorAdded("e3", "h3", 2);

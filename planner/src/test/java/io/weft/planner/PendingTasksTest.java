@@ -1,0 +1,69 @@
+package io.weft.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The index of waiting tasks on its own: lists by host and rack, lazy removal, retries, delay levels. */
+@Timeout(30)
+class PendingTasksTest {
+
+    private static final Map<Integer, List<String>> INPUT = Map.of(0, List.of("h1", "h3"), 1, List.of("h2"), 2,
+            List.of(), 3, List.of("h3"));
+    private final ClusterHosts hosts = new ClusterHosts(host -> host.equals("h3") ? "/r2" : "/r1");
+
+    private PendingTasks tasks(long nodeWait, long rackWait) {
+        return new PendingTasks(List.of(0, 1, 2, 3), INPUT::get, hosts,
+                new SchedulerConfig.Locality(nodeWait, rackWait), 0);
+    }
+
+    @Test
+    void aTaskTakenThroughOneListIsNeverTakenThroughAnother() {
+        PendingTasks pending = tasks(0, 0);
+        assertThat(pending.take("h3", "/r2", TaskLocality.NODE_LOCAL, i -> false))
+                .isEqualTo(new PendingTasks.Taken(0, TaskLocality.NODE_LOCAL));
+        assertThat(pending.take("h3", "/r2", TaskLocality.NODE_LOCAL, i -> false))
+                .isEqualTo(new PendingTasks.Taken(3, TaskLocality.NODE_LOCAL));
+        // Task 0 is also listed under h1 and rack /r1: those entries are stale and skipped.
+        assertThat(pending.take("h1", "/r1", TaskLocality.RACK_LOCAL, i -> false))
+                .isEqualTo(new PendingTasks.Taken(2, TaskLocality.NO_PREF));
+        assertThat(pending.take("h1", "/r1", TaskLocality.RACK_LOCAL, i -> false))
+                .isEqualTo(new PendingTasks.Taken(1, TaskLocality.RACK_LOCAL));
+        assertThat(pending.take("h1", "/r1", TaskLocality.ANY, i -> false)).isNull();
+        assertThat(pending.hasWaiting()).isFalse();
+    }
+
+    @Test
+    void aRetryComesFirstAndAnAvoidedTaskKeepsItsPlace() {
+        PendingTasks pending = tasks(0, 0);
+        // Off every input host and rack: the task without a preference first (as the linear poll did), then in order.
+        assertThat(pending.take("h9", "/r9", TaskLocality.ANY, i -> false)).isEqualTo(
+                new PendingTasks.Taken(2, TaskLocality.NO_PREF));
+        assertThat(pending.take("h9", "/r9", TaskLocality.ANY, i -> false)).isEqualTo(
+                new PendingTasks.Taken(0, TaskLocality.ANY));
+        pending.retry(0);
+        assertThat(pending.take("h9", "/r9", TaskLocality.ANY, i -> i == 0).index()).isEqualTo(1);
+        assertThat(pending.take("h9", "/r9", TaskLocality.ANY, i -> false).index()).isEqualTo(0);
+    }
+
+    @Test
+    void levelsRelaxAfterTheirWaitsOnlyWhileALiveExecutorCouldRunATaskThere() {
+        PendingTasks pending = tasks(3_000, 5_000);
+        assertThat(pending.allowedLevel(0)).as("no executors at all").isEqualTo(TaskLocality.ANY);
+
+        hosts.executorAdded("h2");
+        PendingTasks waiting = tasks(3_000, 5_000);
+        assertThat(waiting.allowedLevel(2_999)).isEqualTo(TaskLocality.NODE_LOCAL);
+        assertThat(waiting.allowedLevel(3_000)).isEqualTo(TaskLocality.RACK_LOCAL);
+        assertThat(waiting.allowedLevel(7_999)).isEqualTo(TaskLocality.RACK_LOCAL);
+        assertThat(waiting.allowedLevel(8_000)).isEqualTo(TaskLocality.ANY);
+        waiting.resetWait(TaskLocality.NODE_LOCAL, 8_000);
+        assertThat(waiting.allowedLevel(8_000)).isEqualTo(TaskLocality.NODE_LOCAL);
+        // Task 1, the only one on h2, launches: nothing is left to wait for at the node level.
+        assertThat(waiting.take("h2", "/r1", TaskLocality.NODE_LOCAL, i -> false).index()).isEqualTo(1);
+        assertThat(waiting.allowedLevel(8_001)).isEqualTo(TaskLocality.RACK_LOCAL);
+    }
+}
