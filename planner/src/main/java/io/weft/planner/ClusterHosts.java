@@ -69,6 +69,23 @@ final class ClusterHosts {
         return executorsOnRack.keySet();
     }
 
+    /** @return how close to input on {@code preferred} hosts a task on {@code host} runs */
+    TaskLocality localityOf(java.util.List<String> preferred, String host) {
+        if (preferred.isEmpty()) {
+            return TaskLocality.NO_PREF;
+        }
+        if (preferred.contains(host)) {
+            return TaskLocality.NODE_LOCAL;
+        }
+        String rack = rackOf(host);
+        for (String where : preferred) {
+            if (rackOf(where).equals(rack)) {
+                return TaskLocality.RACK_LOCAL;
+            }
+        }
+        return TaskLocality.ANY;
+    }
+
     private static String orDefault(String rack) {
         return rack == null || rack.isEmpty() ? Topology.DEFAULT_RACK : rack;
     }

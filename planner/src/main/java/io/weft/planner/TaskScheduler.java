@@ -218,7 +218,7 @@ final class TaskScheduler {
                     PendingTasks.Taken taken = taskSet.poll(slots.id, slots.host, slots.rack, level,
                             () -> usableExecutors(taskSet, now) > 1);
                     if (taken != null) {
-                        launch(slots, taskSet, taken.index(), false, now);
+                        launch(slots, taskSet, taken.index(), taken.locality(), now);
                         best.merge(taskSet, taken.locality(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
                         launched = true;
                     }
@@ -245,7 +245,7 @@ final class TaskScheduler {
                     }
                     Integer index = taskSet.pollSpeculative(slots.id);
                     if (index != null) {
-                        launch(slots, taskSet, index, true, now);
+                        launch(slots, taskSet, index, null, now);
                         launched = true;
                         break;
                     }
@@ -267,8 +267,10 @@ final class TaskScheduler {
         return false;
     }
 
-    private void launch(Slots slots, TaskSet taskSet, int index, boolean speculative, long now) {
+    /** @param locality how local the launch is, or null for a speculative copy */
+    private void launch(Slots slots, TaskSet taskSet, int index, TaskLocality locality, long now) {
         String executorId = slots.id;
+        boolean speculative = locality == null;
         Stage stage = taskSet.stage;
         int partition = taskSet.partitionOf(index);
         TaskDescription.ShuffleOutput output = null;
@@ -285,7 +287,8 @@ final class TaskScheduler {
         if (speculative) {
             LOG.info("Speculating {} on executor {}", task, executorId);
         }
-        listener.taskStarted(task, executorId, speculative);
+        listener.taskStarted(task, executorId, speculative, speculative
+                ? executors.hosts().localityOf(task.preferredHosts(), slots.host) : locality);
         launcher.launchTask(executorId, task);
     }
 

@@ -93,6 +93,27 @@ class DelaySchedulingTest {
     }
 
     @Test
+    void listenersHearHowLocalEachLaunchIs() {
+        Map<Integer, TaskLocality> heard = new java.util.HashMap<>();
+        TestingCluster recorded = new TestingCluster(WAITS, MapOutputJournal.NONE, new SchedulerListener() {
+            @Override
+            public void taskStarted(TaskDescription task, String executorId, boolean speculative,
+                    TaskLocality locality) {
+                heard.put(task.partition(), locality);
+            }
+        }, RACKS);
+        recorded.scheduler.executorAdded("e1", "h1", 2);
+        recorded.scheduler.executorAdded("e3", "h3", 2);
+        List<List<String>> where = List.of(List.of("h1"), List.of(), List.of("h4"), List.of("h2"));
+        recorded.scheduler.submitJob(new LocatedSource(0, 4, where::get), it -> 1, all(4), "count");
+        assertThat(recorded.take()).hasSize(3);
+        recorded.advance(5_000);
+        assertThat(recorded.take()).hasSize(1);
+        assertThat(heard).containsExactlyInAnyOrderEntriesOf(Map.of(0, TaskLocality.NODE_LOCAL, 1,
+                TaskLocality.NO_PREF, 2, TaskLocality.RACK_LOCAL, 3, TaskLocality.ANY));
+    }
+
+    @Test
     void tasksWithoutAPreferenceNeverWait() {
         scheduler.executorAdded("e1", "h1", 1);
         scheduler.executorAdded("e3", "h3", 2);
