@@ -62,6 +62,17 @@ final class ExecutorPool {
         return executors.size();
     }
 
+    /** @return how many executors pass the test */
+    int count(java.util.function.Predicate<Slots> test) {
+        int count = 0;
+        for (Slots slots : executors.values()) {
+            if (test.test(slots)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** A task launched on the executor. */
     void occupy(Slots slots) {
         slots.free--;

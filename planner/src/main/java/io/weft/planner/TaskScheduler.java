@@ -4,9 +4,11 @@ import io.weft.api.RemoteTaskException;
 import io.weft.planner.ExecutorPool.Slots;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,9 +182,19 @@ final class TaskScheduler {
             return;
         }
         Map<TaskSet, TaskLocality> bestLaunched = new LinkedHashMap<>();
-        for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
-            if (taskSet.hasPending()) {
-                offerTo(taskSet, free, now, bestLaunched);
+        // A task set whose input went missing resubmits the stage that makes it (inputsReady): the new task set
+        // is offered in the same call, as the old one would have been.
+        Set<TaskSet> offered = new HashSet<>();
+        boolean newTaskSets = true;
+        while (newTaskSets) {
+            newTaskSets = false;
+            for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
+                if (offered.add(taskSet)) {
+                    newTaskSets = true;
+                    if (taskSet.hasPending()) {
+                        offerTo(taskSet, free, now, bestLaunched);
+                    }
+                }
             }
         }
         offerSpeculative(free, now);
@@ -426,13 +438,7 @@ final class TaskScheduler {
 
     /** @return executors neither excluded for the application nor for this stage attempt */
     private int usableExecutors(TaskSet taskSet, long now) {
-        int usable = 0;
-        for (Slots slots : executors.all()) {
-            if (!exclusions.isExcluded(slots.id, slots.host, now) && !excludedFor(taskSet, slots.id)) {
-                usable++;
-            }
-        }
-        return usable;
+        return executors.count(s -> !exclusions.isExcluded(s.id, s.host, now) && !excludedFor(taskSet, s.id));
     }
 
     // ---- the timer ----------------------------------------------------------------------------------------
