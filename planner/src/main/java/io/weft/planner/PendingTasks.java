@@ -25,8 +25,10 @@ import java.util.function.IntPredicate;
  * is on the executor's host (or that have no preference); after {@link SchedulerConfig.Locality#nodeWaitMillis()}
  * without a launch at that level it also takes rack-local tasks, and after
  * {@link SchedulerConfig.Locality#rackWaitMillis()} more, any. A level at which no waiting task could run on any
- * live executor is skipped at once (local mode, with one host, never waits). {@link #resetWait} moves the level
- * back when a more local task launched and no free core was turned away.
+ * live executor is skipped at once (local mode, with one host, never waits). A task that cannot do better than a
+ * level never waits for it either: one whose input hosts have no executor runs at once on its input's rack, one whose
+ * input racks have none runs at once anywhere (each was so when listed; an executor that comes later is not looked
+ * for). {@link #resetWait} moves the level back when a more local task launched and no free core was turned away.
  *
  * <p>Used only on the scheduler thread.
  */
@@ -39,6 +41,10 @@ final class PendingTasks {
     private final Map<String, IntDeque> byHost = new HashMap<>();
     private final Map<String, IntDeque> byRack = new HashMap<>();
     private final IntDeque noPreference = new IntDeque();
+    /** By rack: tasks none of whose input hosts had an executor when listed; they cannot run node-locally. */
+    private final Map<String, IntDeque> noLiveHost = new HashMap<>();
+    /** Tasks none of whose input hosts' racks had an executor when listed; they cannot run rack-locally. */
+    private final IntDeque noLiveRack = new IntDeque();
     private final IntDeque all = new IntDeque();
     private int waitingCount;
     private TaskLocality level = TaskLocality.NODE_LOCAL;
@@ -87,12 +93,21 @@ final class PendingTasks {
         waitingCount = 0;
         byHost.clear();
         byRack.clear();
+        noLiveHost.clear();
+        noLiveRack.clear();
         noPreference.clear();
         all.clear();
     }
 
-    /** A task taken, and how local its launch is. */
-    record Taken(int index, TaskLocality locality) {
+    /**
+     * A task taken, and how local its launch is.
+     *
+     * @param index the task
+     * @param locality how close to its input it runs
+     * @param waited whether it was taken at a level delay scheduling allowed (false: no preference, or no better
+     *     level was possible for it), so its launch counts for the task set's wait
+     */
+    record Taken(int index, TaskLocality locality, boolean waited) {
     }
 
     /**
@@ -107,16 +122,23 @@ final class PendingTasks {
     Taken take(String host, String rack, TaskLocality max, IntPredicate avoid) {
         int index = takeFrom(byHost, host, avoid);
         if (index >= 0) {
-            return new Taken(index, TaskLocality.NODE_LOCAL);
+            return new Taken(index, TaskLocality.NODE_LOCAL, true);
         }
-        if (TaskLocality.NO_PREF.allowedUnder(max) && (index = takeFrom(noPreference, avoid)) >= 0) {
-            return new Taken(index, TaskLocality.NO_PREF);
+        boolean noWait = TaskLocality.NO_PREF.allowedUnder(max);
+        if (noWait && (index = takeFrom(noPreference, avoid)) >= 0) {
+            return new Taken(index, TaskLocality.NO_PREF, false);
+        }
+        if (noWait && (index = takeFrom(noLiveHost, rack, avoid)) >= 0) {
+            return new Taken(index, TaskLocality.RACK_LOCAL, false);
         }
         if (TaskLocality.RACK_LOCAL.allowedUnder(max) && (index = takeFrom(byRack, rack, avoid)) >= 0) {
-            return new Taken(index, TaskLocality.RACK_LOCAL);
+            return new Taken(index, TaskLocality.RACK_LOCAL, true);
+        }
+        if (noWait && (index = takeFrom(noLiveRack, avoid)) >= 0) {
+            return new Taken(index, TaskLocality.ANY, false);
         }
         if (TaskLocality.ANY.allowedUnder(max) && (index = takeFrom(all, avoid)) >= 0) {
-            return new Taken(index, TaskLocality.ANY);
+            return new Taken(index, TaskLocality.ANY, true);
         }
         return null;
     }
@@ -205,12 +227,24 @@ final class PendingTasks {
             push(noPreference, index, first);
         }
         List<String> racks = new ArrayList<>(preferred.size());
+        boolean liveHost = false;
         for (String host : preferred) {
             push(byHost.computeIfAbsent(host, h -> new IntDeque()), index, first);
+            liveHost |= hosts.hostsWithExecutors().contains(host);
             String rack = hosts.rackOf(host);
             if (!racks.contains(rack)) {
                 racks.add(rack);
                 push(byRack.computeIfAbsent(rack, r -> new IntDeque()), index, first);
+            }
+        }
+        if (!preferred.isEmpty() && !liveHost) {
+            boolean liveRack = false;
+            for (String rack : racks) {
+                push(noLiveHost.computeIfAbsent(rack, r -> new IntDeque()), index, first);
+                liveRack |= hosts.racksWithExecutors().contains(rack);
+            }
+            if (!liveRack) {
+                push(noLiveRack, index, first);
             }
         }
         push(all, index, first);

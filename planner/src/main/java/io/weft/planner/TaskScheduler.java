@@ -231,7 +231,9 @@ final class TaskScheduler {
                             () -> usableExecutors(taskSet, now) > 1);
                     if (taken != null) {
                         launch(slots, taskSet, taken.index(), taken.locality(), now);
-                        best.merge(taskSet, taken.locality(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                        if (taken.waited()) {
+                            best.merge(taskSet, taken.locality(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                        }
                         launched = true;
                     }
                 }
