@@ -16,13 +16,13 @@ import java.util.Map;
  * A resubmitted stage counts all its partitions, not only the missing ones: the counts are hints, and an
  * overestimate only makes a container request name a host that holds some input anyway.
  */
-final class PendingTaskLocality implements SchedulerListener {
+public final class PendingTaskLocality implements SchedulerListener {
 
     private final Map<Integer, Map<Integer, List<String>>> waitingByStage = new HashMap<>();
     private final Runnable onNewStage;
 
     /** @param onNewStage called (on the scheduler thread) when a stage with input locations is submitted */
-    PendingTaskLocality(Runnable onNewStage) {
+    public PendingTaskLocality(Runnable onNewStage) {
         this.onNewStage = onNewStage;
     }
 
@@ -65,7 +65,7 @@ final class PendingTaskLocality implements SchedulerListener {
     }
 
     /** @return host to the number of waiting tasks whose input is there; any thread */
-    synchronized Map<String, Integer> hostCounts() {
+    public synchronized Map<String, Integer> hostCounts() {
         Map<String, Integer> counts = new HashMap<>();
         for (Map<Integer, List<String>> waiting : waitingByStage.values()) {
             for (List<String> hosts : waiting.values()) {
