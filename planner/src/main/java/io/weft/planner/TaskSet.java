@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -34,7 +35,9 @@ final class TaskSet {
     private final Map<Integer, Integer> failures = new HashMap<>();
     private final Map<Integer, String> lastFailedExecutor = new HashMap<>();
     private final Map<Integer, Map<String, Long>> runningSince = new HashMap<>();
-    private final List<Long> successMillis = new ArrayList<>();
+    /** Successful durations, split at the median so a timer tick never sorts them (100,000 of them in a big stage). */
+    private final PriorityQueue<Long> shorterHalf = new PriorityQueue<>(Collections.reverseOrder());
+    private final PriorityQueue<Long> longerHalf = new PriorityQueue<>();
     private final Map<String, Integer> failuresByExecutor = new HashMap<>();
     private final Map<String, String> hostOf = new HashMap<>();
     private io.weft.api.RemoteTaskException lastFailure;
@@ -133,12 +136,11 @@ final class TaskSet {
      * @return the partitions newly marked
      */
     List<Integer> findSlow(long now, SchedulerConfig.Speculation policy) {
-        if (zombie || successMillis.isEmpty() || successMillis.size() < Math.ceil(policy.quantile() * total)) {
+        int successes = shorterHalf.size() + longerHalf.size();
+        if (zombie || successes == 0 || successes < Math.ceil(policy.quantile() * total)) {
             return List.of();
         }
-        List<Long> sorted = new ArrayList<>(successMillis);
-        Collections.sort(sorted);
-        long median = sorted.get(sorted.size() / 2);
+        long median = longerHalf.peek(); // the element at index n / 2 of the sorted durations
         long threshold = Math.max(policy.minMillis(), (long) (policy.multiplier() * median));
         List<Integer> slow = new ArrayList<>();
         runningSince.forEach((p, attempts) -> {
@@ -195,7 +197,18 @@ final class TaskSet {
     void succeeded(int index, long durationMillis) {
         if (finished.add(index)) {
             remaining--;
-            successMillis.add(durationMillis);
+            if (!longerHalf.isEmpty() && durationMillis >= longerHalf.peek()) {
+                longerHalf.add(durationMillis);
+            } else {
+                shorterHalf.add(durationMillis);
+            }
+            int half = (shorterHalf.size() + longerHalf.size()) / 2;
+            while (shorterHalf.size() > half) {
+                longerHalf.add(shorterHalf.poll());
+            }
+            while (shorterHalf.size() < half) {
+                shorterHalf.add(longerHalf.poll());
+            }
         }
     }
 

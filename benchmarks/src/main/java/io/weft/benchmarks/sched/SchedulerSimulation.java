@@ -76,6 +76,9 @@ public final class SchedulerSimulation implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
+    @Option(names = "--speculation", description = "Turn speculative execution on (defaults otherwise)")
+    boolean speculation;
+
     private static final long TICK_MILLIS = 100;
 
     public static void main(String[] args) {
@@ -112,7 +115,9 @@ public final class SchedulerSimulation implements Callable<Integer> {
             }
             inputHosts[p] = List.copyOf(where);
         }
-        SchedulerConfig config = SchedulerConfig.DEFAULTS.withLocality(new SchedulerConfig.Locality(wait, wait));
+        SchedulerConfig base = speculation ? new SchedulerConfig(4, 4, SchedulerConfig.Exclusion.DEFAULTS,
+                new SchedulerConfig.Speculation(true, 0.75, 1.5, 1_000)) : SchedulerConfig.DEFAULTS;
+        SchedulerConfig config = base.withLocality(new SchedulerConfig.Locality(wait, wait));
         AtomicReference<Thread> schedulerThread = new AtomicReference<>();
         DagScheduler scheduler = newScheduler(config, cluster, r -> {
             Thread t = new Thread(r, "weft-scheduler");
