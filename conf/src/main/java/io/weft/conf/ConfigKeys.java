@@ -259,6 +259,19 @@ public final class ConfigKeys {
     public static final ConfigKey<Long> SPECULATION_MIN_RUNTIME = duration("weft.speculation.minRuntime", "1s",
             "A task is never speculated before it has run this long.");
 
+    /** How long a task waits for a core near its input, at each locality level. */
+    public static final ConfigKey<Long> LOCALITY_WAIT = duration("weft.locality.wait", "3s",
+            "How long a stage waits for a free core on a host (then a rack) holding a task's input before it runs"
+                    + " the task less locally; 0 turns delay scheduling off. Default of the per-level waits.");
+
+    /** The wait for a core on an input host. */
+    public static final ConfigKey<Long> LOCALITY_WAIT_NODE = duration("weft.locality.wait.node", null,
+            "How long a stage waits, without a launch on a host holding input, before it runs tasks rack-locally.");
+
+    /** The wait for a core on an input host's rack. */
+    public static final ConfigKey<Long> LOCALITY_WAIT_RACK = duration("weft.locality.wait.rack", null,
+            "How long a stage waits, without a rack-local launch, before it runs tasks on any host.");
+
     /** All keys. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, TASK_MAX_FAILURES, STAGE_MAX_ATTEMPTS, SHUFFLE_DIR,
             SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, MEMORY_FRACTION, STORAGE_FRACTION, LOCAL_DIR,
@@ -268,7 +281,7 @@ public final class ConfigKeys {
             HISTORY_ADDRESS, EXCLUDE_ENABLED,
             EXCLUDE_MAX_FAILURES_PER_EXECUTOR, EXCLUDE_MAX_EXECUTORS_PER_NODE, EXCLUDE_TIMEOUT,
             EXCLUDE_UNSCHEDULABLE_TIMEOUT, SPECULATION, SPECULATION_QUANTILE, SPECULATION_MULTIPLIER,
-            SPECULATION_MIN_RUNTIME, CHECKPOINT_CLEAN_ON_CLOSE);
+            SPECULATION_MIN_RUNTIME, LOCALITY_WAIT, LOCALITY_WAIT_NODE, LOCALITY_WAIT_RACK, CHECKPOINT_CLEAN_ON_CLOSE);
 
     /** Prefix of settings passed to the Hadoop configuration with the prefix removed. */
     public static final String HADOOP_PREFIX = "weft.hadoop.";

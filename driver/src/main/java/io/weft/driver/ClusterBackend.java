@@ -2,6 +2,7 @@ package io.weft.driver;
 
 import io.weft.planner.ClusterEvents;
 import io.weft.planner.TaskLauncher;
+import io.weft.planner.Topology;
 
 /**
  * Where executors come from: threads in this JVM, executor JVMs on this machine, or YARN containers. The
@@ -30,6 +31,16 @@ public interface ClusterBackend extends TaskLauncher, AutoCloseable {
      */
     default boolean excludesFailingExecutors() {
         return false;
+    }
+
+    /**
+     * Where hosts sit in the network, for rack-local scheduling. Called once, before {@link #start}; the scheduler
+     * calls the topology on its own thread and caches each host's rack.
+     *
+     * @return the racks of hosts; by default every host on one rack
+     */
+    default Topology topology() {
+        return Topology.SINGLE_RACK;
     }
 
     /**

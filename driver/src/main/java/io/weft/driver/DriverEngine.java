@@ -149,7 +149,8 @@ public final class DriverEngine implements Engine {
         SchedulerConfig limits = schedulerConfig(conf, backend.excludesFailingExecutors());
         this.scheduler = new DagScheduler(limits, backend,
                 new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE), files::current), accumulators,
-                listeners, journal != null ? journal : MapOutputJournal.NONE, System::currentTimeMillis, r -> {
+                listeners, journal != null ? journal : MapOutputJournal.NONE, System::currentTimeMillis,
+                backend.topology(), r -> {
                     Thread t = new Thread(r, "weft-scheduler");
                     t.setDaemon(true);
                     return t;
@@ -188,8 +189,8 @@ public final class DriverEngine implements Engine {
     /**
      * @param conf validated settings
      * @param backendExcludes whether the cluster backend can use exclusion at all
-     * @return the scheduler's limits and policies from {@code weft.task.*}, {@code weft.exclude.*} and
-     *     {@code weft.speculation*}
+     * @return the scheduler's limits and policies from {@code weft.task.*}, {@code weft.exclude.*},
+     *     {@code weft.speculation*} and {@code weft.locality.wait*}
      */
     static SchedulerConfig schedulerConfig(WeftConf conf, boolean backendExcludes) {
         SchedulerConfig.Exclusion exclusion = backendExcludes && conf.get(ConfigKeys.EXCLUDE_ENABLED)
@@ -200,8 +201,13 @@ public final class DriverEngine implements Engine {
         SchedulerConfig.Speculation speculation = new SchedulerConfig.Speculation(conf.get(ConfigKeys.SPECULATION),
                 conf.get(ConfigKeys.SPECULATION_QUANTILE), conf.get(ConfigKeys.SPECULATION_MULTIPLIER),
                 conf.get(ConfigKeys.SPECULATION_MIN_RUNTIME));
+        long wait = conf.get(ConfigKeys.LOCALITY_WAIT);
+        Long node = conf.get(ConfigKeys.LOCALITY_WAIT_NODE);
+        Long rack = conf.get(ConfigKeys.LOCALITY_WAIT_RACK);
+        SchedulerConfig.Locality locality = new SchedulerConfig.Locality(node != null ? node : wait,
+                rack != null ? rack : wait);
         return new SchedulerConfig(conf.get(ConfigKeys.TASK_MAX_FAILURES), conf.get(ConfigKeys.STAGE_MAX_ATTEMPTS),
-                exclusion, speculation);
+                exclusion, speculation, locality);
     }
 
     private static ClassLoader applicationClassLoader() {

@@ -78,6 +78,12 @@ public final class ListenerBus implements SchedulerListener {
     }
 
     @Override
+    public void taskStarted(TaskDescription task, String executorId, boolean speculative,
+            io.weft.planner.TaskLocality locality) {
+        each(l -> l.taskStarted(task, executorId, speculative, locality));
+    }
+
+    @Override
     public void executorExcluded(String executorId, String host, boolean wholeNode) {
         each(l -> l.executorExcluded(executorId, host, wholeNode));
     }

@@ -47,7 +47,7 @@ class UiEscapingTest {
                         new StatusEvent.StageRef(0, "stage " + HOSTILE, 1, List.of())), "desc " + HOSTILE,
                         "group " + HOSTILE),
                 new StatusEvent.StageSubmitted(1003, 0, 0, 1),
-                new StatusEvent.TaskStarted(1004, 7, 0, 0, 0, 0, "1" + HOSTILE, false),
+                new StatusEvent.TaskStarted(1004, 7, 0, 0, 0, 0, "1" + HOSTILE, false, "NODE_LOCAL" + HOSTILE),
                 new StatusEvent.TaskEnded(1005, 7, 0, "1" + HOSTILE, "FAILED" + HOSTILE, "boom " + HOSTILE, 1, 0, 0,
                         0, 0, 0, 0, 0, 0),
                 new StatusEvent.StageCompleted(1006, 0),

@@ -73,6 +73,8 @@ class UiServerTest {
             assertThat(detail.get("tasks").get(0).get("executorId").asText()).isNotEmpty();
             assertThat(detail.get("durationPercentiles")).hasSize(5);
             assertThat(detail.get("tasks").get(0).get("gcMillis").asLong()).isNotNegative();
+            assertThat(detail.get("tasks").get(0).get("locality").asText()).as("parallelized data has no input host")
+                    .isEqualTo("NO_PREF");
             JsonNode resultTasks = json.readTree(get(url + "api/v1/stages/" + result.get("stageId").asInt()))
                     .get("tasks");
             assertThat(resultTasks).hasSize(3).allSatisfy(t -> assertThat(t.get("resultBytes").asLong())
@@ -82,7 +84,8 @@ class UiServerTest {
             assertThat(executors.get(0).get("completedTasks").asInt()).isEqualTo(7);
             assertThat(json.readTree(get(url + "api/v1/environment")).get("weft.ui.enabled").asText())
                     .isEqualTo("true");
-            assertThat(get(url + "stages/" + map.get("stageId").asInt())).contains("SUCCESS").contains("Partition");
+            assertThat(get(url + "stages/" + map.get("stageId").asInt())).contains("SUCCESS").contains("Partition")
+                    .contains("<th>Locality</th>").contains("NO_PREF");
             assertThat(get(url + "jobs/" + jobs.get(0).get("jobId").asInt())).contains("<svg").contains("Stage "
                     + map.get("stageId").asInt());
             assertThat(get(url + "executors")).contains("ACTIVE");

@@ -72,6 +72,16 @@ class YarnClientModeTest {
             assertThat(fs.exists(new org.apache.hadoop.fs.Path(home, ".weft/shuffle/" + appId))).isTrue();
             assertThat(fs.getFileStatus(new org.apache.hadoop.fs.Path(home, ".weft/staging/" + appId))
                     .getPermission().toShort()).isEqualTo((short) 0700);
+            // Client mode tells the AM where the input is (for its container requests), as cluster mode does.
+            org.apache.hadoop.fs.Path inputHosts = new org.apache.hadoop.fs.Path(home, ".weft/staging/" + appId
+                    + "/input-hosts");
+            assertThat(io.weft.driver.Poll.until(() -> {
+                try {
+                    return fs.exists(inputHosts) && fs.getFileStatus(inputHosts).getLen() > 0;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, 30_000, 100)).as("input hosts written for the ApplicationMaster").isTrue();
 
             String out = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/counts")).toString();
             counts.mapToPair(p -> Pair.of(p.key(), p.value())).saveAsTextFile(out);
@@ -96,6 +106,13 @@ class YarnClientModeTest {
                         .isEqualTo(((io.weft.driver.DriverEngine) weft.engine()).statusUrl().orElseThrow());
                 var jobs = Http.json(running.getTrackingUrl() + "api/v1/jobs");
                 assertThat(jobs.findValuesAsText("status")).containsOnly("SUCCEEDED").hasSizeGreaterThanOrEqualTo(2);
+                // Every map task read its HDFS split on its DataNode's host or rack (one default rack here).
+                var stages = Http.json(running.getTrackingUrl() + "api/v1/stages");
+                var mapStage = stages.get(stages.size() - 1);
+                var mapTasks = Http.json(running.getTrackingUrl() + "api/v1/stages/"
+                        + mapStage.get("stageId").asInt()).get("tasks");
+                assertThat(mapTasks.findValuesAsText("locality")).isNotEmpty()
+                        .allSatisfy(l -> assertThat(l).isIn("NODE_LOCAL", "RACK_LOCAL"));
                 var executors = Http.json(running.getTrackingUrl() + "api/v1/executors");
                 assertThat(executors).hasSize(2);
                 for (var executor : executors) {

@@ -75,23 +75,47 @@ public final class DagScheduler implements ClusterEvents, AutoCloseable {
     public DagScheduler(SchedulerConfig config, TaskLauncher launcher, StageSerializer serializer,
             AccumulatorSink accumulators, SchedulerListener listener, MapOutputJournal journal, LongSupplier clock,
             ThreadFactory threadFactory) {
+        this(config, launcher, serializer, accumulators, listener, journal, clock, Topology.SINGLE_RACK,
+                threadFactory);
+    }
+
+    /**
+     * @param config limits and policies
+     * @param launcher the cluster backend
+     * @param serializer makes stage binaries
+     * @param accumulators receives accumulator updates
+     * @param listener observes progress
+     * @param journal remembers committed map outputs across driver attempts
+     * @param clock the time in milliseconds, for task durations, speculation, exclusion timeouts and locality
+     *     waits
+     * @param topology the racks of hosts, for rack-local scheduling; called on the scheduler thread
+     * @param threadFactory makes the scheduler thread
+     */
+    public DagScheduler(SchedulerConfig config, TaskLauncher launcher, StageSerializer serializer,
+            AccumulatorSink accumulators, SchedulerListener listener, MapOutputJournal journal, LongSupplier clock,
+            Topology topology, ThreadFactory threadFactory) {
         this.config = config;
         this.stages = new StageScheduler(config, serializer, accumulators, listener, journal);
-        this.tasks = new TaskScheduler(config, launcher, listener, clock, stages);
+        this.tasks = new TaskScheduler(config, launcher, listener, clock, stages, topology);
         stages.setTasks(tasks);
         this.loop = new SchedulerLoop(threadFactory, "weft-scheduler-timer",
                 error -> stages.failAll("Internal scheduler error: " + error, error));
     }
 
-    /** Starts the scheduler thread, and the timer that checks for slow tasks and expired exclusions. */
+    /**
+     * Starts the scheduler thread, and the timer that checks for slow tasks and expired exclusions, and offers free
+     * cores again so a locality wait that ends is noticed within {@value #TICK_MILLIS} ms.
+     */
     public void start() {
-        boolean needsTimer = config.speculation().enabled() || config.exclusion().enabled();
+        boolean needsTimer = config.speculation().enabled() || config.exclusion().enabled()
+                || config.locality().waits();
         loop.start(needsTimer ? this::handleTick : null, TICK_MILLIS);
     }
 
     /**
-     * Checks for slow tasks to speculate, exclusions that have expired and stages that cannot be scheduled. Any
-     * thread; the timer calls it every {@value #TICK_MILLIS} ms.
+     * Checks for slow tasks to speculate, exclusions that have expired and stages that cannot be scheduled, then
+     * offers free cores (a locality wait may have ended). Any thread; the timer calls it every
+     * {@value #TICK_MILLIS} ms.
      */
     public void tick() {
         loop.post(this::handleTick);

@@ -9,12 +9,25 @@ package io.weft.planner;
  *     ({@code weft.stage.maxConsecutiveAttempts})
  * @param exclusion when executors and nodes stop getting tasks after failures
  * @param speculation when slow tasks get a second attempt
+ * @param locality how long tasks wait for an executor near their input
  */
 public record SchedulerConfig(int maxTaskFailures, int maxStageAttempts, Exclusion exclusion,
-        Speculation speculation) {
+        Speculation speculation, Locality locality) {
 
-    /** Spark's defaults: 4 attempts, 4 stage attempts; exclusion on, speculation off. */
+    /** Spark's defaults: 4 attempts, 4 stage attempts; exclusion on, speculation off, 3 s locality waits. */
     public static final SchedulerConfig DEFAULTS = new SchedulerConfig(4, 4);
+
+    /**
+     * Limits and policies with the default locality waits.
+     *
+     * @param maxTaskFailures see the record
+     * @param maxStageAttempts see the record
+     * @param exclusion see the record
+     * @param speculation see the record
+     */
+    public SchedulerConfig(int maxTaskFailures, int maxStageAttempts, Exclusion exclusion, Speculation speculation) {
+        this(maxTaskFailures, maxStageAttempts, exclusion, speculation, Locality.DEFAULTS);
+    }
 
     /**
      * Limits with default exclusion and no speculation.
@@ -23,7 +36,12 @@ public record SchedulerConfig(int maxTaskFailures, int maxStageAttempts, Exclusi
      * @param maxStageAttempts see the record
      */
     public SchedulerConfig(int maxTaskFailures, int maxStageAttempts) {
-        this(maxTaskFailures, maxStageAttempts, Exclusion.DEFAULTS, Speculation.OFF);
+        this(maxTaskFailures, maxStageAttempts, Exclusion.DEFAULTS, Speculation.OFF, Locality.DEFAULTS);
+    }
+
+    /** @return these limits with other locality waits */
+    public SchedulerConfig withLocality(Locality waits) {
+        return new SchedulerConfig(maxTaskFailures, maxStageAttempts, exclusion, speculation, waits);
     }
 
     /**
@@ -58,5 +76,34 @@ public record SchedulerConfig(int maxTaskFailures, int maxStageAttempts, Exclusi
 
         /** No speculation. */
         public static final Speculation OFF = new Speculation(false, 0.75, 1.5, 1_000L);
+    }
+
+    /**
+     * Delay scheduling ({@code weft.locality.wait*}): how long a task set with input-local tasks waits for a free
+     * core near the input before it takes a less local one. Tasks without a preferred host never wait.
+     *
+     * @param nodeWaitMillis how long, without a launch on an input host, before rack-local launches are allowed
+     * @param rackWaitMillis how long, without a rack-local launch, before launches anywhere are allowed
+     */
+    public record Locality(long nodeWaitMillis, long rackWaitMillis) {
+
+        /** Spark's default: 3 s at each level. */
+        public static final Locality DEFAULTS = new Locality(3_000L, 3_000L);
+
+        /** No waiting: every task launches on the first free core, still the most local one offered. */
+        public static final Locality OFF = new Locality(0, 0);
+
+        /** @throws IllegalArgumentException when a wait is negative */
+        public Locality {
+            if (nodeWaitMillis < 0 || rackWaitMillis < 0) {
+                throw new IllegalArgumentException("Locality waits must not be negative: node " + nodeWaitMillis
+                        + " ms, rack " + rackWaitMillis + " ms; fix weft.locality.wait*");
+            }
+        }
+
+        /** @return whether any level waits, so the scheduler needs a timer to notice a wait ending */
+        public boolean waits() {
+            return nodeWaitMillis > 0 || rackWaitMillis > 0;
+        }
     }
 }

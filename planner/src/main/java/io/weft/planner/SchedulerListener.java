@@ -64,6 +64,18 @@ public interface SchedulerListener {
     }
 
     /**
+     * What the scheduler calls; by default the three-argument form.
+     *
+     * @param task the attempt
+     * @param executorId where it runs
+     * @param speculative whether it is a speculative copy of a slow attempt still running
+     * @param locality how close to its input it runs
+     */
+    default void taskStarted(TaskDescription task, String executorId, boolean speculative, TaskLocality locality) {
+        taskStarted(task, executorId, speculative);
+    }
+
+    /**
      * @param task the attempt
      * @param executorId where it ran
      * @param outcome how it ended

@@ -1,19 +1,24 @@
 package io.weft.planner;
 
 import io.weft.api.RemoteTaskException;
+import io.weft.planner.ExecutorPool.Slots;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The task layer of the scheduler: executors and their free cores, the active {@link TaskSet} of each running
- * stage, and every running attempt. It offers free cores to task sets (input-local partitions first), launches
- * attempts through the {@link TaskLauncher}, and sorts out how they end: a success or a fetch failure goes to
+ * stage, and every running attempt. It offers free cores to task sets, with delay scheduling: a task runs on a host
+ * holding its input, else on that host's rack, else anywhere, each level allowed only after the task set has waited
+ * {@link SchedulerConfig#locality()} for the more local one ({@link PendingTasks}; racks from the {@link Topology}).
+ * It launches attempts through the {@link TaskLauncher}, and sorts out how they end: a success or a fetch failure goes to
  * the {@link Owner} (the DAG layer); a failure is retried, elsewhere when possible, up to
  * {@link SchedulerConfig#maxTaskFailures()}; a lost executor's attempts run again. It also runs the policies that
  * need a clock: speculative copies of slow tasks, exclusion of executors and hosts where tasks keep failing, and
@@ -53,26 +58,28 @@ final class TaskScheduler {
     private final LongSupplier clock;
     private final Owner owner;
     private final ExclusionList exclusions;
-    private final Map<String, ExecutorSlots> executors = new LinkedHashMap<>();
+    private final ExecutorPool executors;
     private final Map<Stage, TaskSet> activeTaskSets = new LinkedHashMap<>();
     private final Map<Long, RunningTask> runningTasks = new HashMap<>();
     private final Map<TaskSet, Long> unschedulableSince = new HashMap<>();
     private long nextTaskId;
 
     TaskScheduler(SchedulerConfig config, TaskLauncher launcher, SchedulerListener listener, LongSupplier clock,
-            Owner owner) {
+            Owner owner, Topology topology) {
         this.config = config;
         this.launcher = launcher;
         this.listener = listener;
         this.clock = clock;
         this.owner = owner;
         this.exclusions = new ExclusionList(config.exclusion());
+        this.executors = new ExecutorPool(topology);
     }
 
     // ---- task sets, as the DAG layer hands them over ------------------------------------------------------
 
     /** Makes a stage attempt's task set the stage's active one. */
     void submit(TaskSet taskSet) {
+        taskSet.start(executors.hosts(), config.locality(), clock.getAsLong());
         activeTaskSets.put(taskSet.stage, taskSet);
     }
 
@@ -112,19 +119,19 @@ final class TaskScheduler {
     // ---- executors ----------------------------------------------------------------------------------------
 
     void executorAdded(String executorId, String host, int cores, String containerId, String logUrl) {
-        executors.put(executorId, new ExecutorSlots(host, cores));
+        executors.add(executorId, host, cores);
         LOG.info("Executor {} on {} with {} cores added", executorId, host, cores);
         listener.executorAdded(executorId, host, cores, containerId, logUrl);
     }
 
     void executorHeartbeat(String executorId, ExecutorJvmMetrics metrics) {
-        if (executors.containsKey(executorId)) {
+        if (executors.get(executorId) != null) {
             listener.executorMetrics(executorId, metrics);
         }
     }
 
     void executorDisconnected(String executorId) {
-        ExecutorSlots slots = executors.get(executorId);
+        Slots slots = executors.get(executorId);
         if (slots != null) {
             slots.disconnected = true;
         }
@@ -160,49 +167,124 @@ final class TaskScheduler {
 
     // ---- offers and launches ------------------------------------------------------------------------------
 
-    /** Gives every free core of a usable executor a task, until no task set has one to run. */
+    /**
+     * Gives free cores of usable executors tasks, until no task set has one to run on them. Each task set in turn
+     * (in submission order) is offered the free cores level by level (input host, no preference, rack, any), up
+     * to the level its delay scheduling allows now, so a core near a task's input takes it before a core
+     * elsewhere does. Speculative copies come last, on cores no waiting task could use. Costs about
+     * O(task sets x free executors x levels) plus O(1) amortized per launched task: busy executors are not looked
+     * at, and waiting tasks are found through {@link PendingTasks}' index, never by a scan.
+     */
     void offer() {
         long now = clock.getAsLong();
-        boolean launched = true;
-        while (launched) {
-            launched = false;
-            for (Map.Entry<String, ExecutorSlots> entry : executors.entrySet()) {
-                ExecutorSlots slots = entry.getValue();
-                if (slots.free > 0 && !slots.disconnected && !exclusions.isExcluded(entry.getKey(), slots.host, now)
-                        && launchOne(entry.getKey(), slots, now)) {
-                    launched = true;
+        List<Slots> free = executors.usableWithFreeCores(exclusions, now);
+        if (free.isEmpty()) {
+            return;
+        }
+        Map<TaskSet, TaskLocality> bestLaunched = new LinkedHashMap<>();
+        // A task set whose input went missing resubmits the stage that makes it (inputsReady): the new task set
+        // is offered in the same call, as the old one would have been.
+        Set<TaskSet> offered = new HashSet<>();
+        boolean newTaskSets = true;
+        while (newTaskSets) {
+            newTaskSets = false;
+            for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
+                if (offered.add(taskSet)) {
+                    newTaskSets = true;
+                    if (taskSet.hasPending()) {
+                        offerTo(taskSet, free, now, bestLaunched);
+                    }
+                }
+            }
+        }
+        offerSpeculative(free, now);
+        // Delay scheduling's wait restarts after local launches only when no free core was turned away: a task
+        // set that keeps launching locally on some executors must not leave others idle for ever.
+        bestLaunched.forEach((taskSet, best) -> {
+            if (!turnsAwayFreeCores(taskSet, free, now)) {
+                taskSet.resetLocalityWait(best, now);
+            }
+        });
+    }
+
+    private void offerTo(TaskSet taskSet, List<Slots> free, long now, Map<TaskSet, TaskLocality> best) {
+        boolean inputsChecked = false;
+        for (TaskLocality level : TaskLocality.values()) {
+            // Asked again at each level: the launches so far may have taken the last task a level waited for.
+            if (level != TaskLocality.NO_PREF && !level.allowedUnder(taskSet.allowedLocality(now))) {
+                return;
+            }
+            boolean launched = true;
+            while (launched && taskSet.hasPending()) {
+                launched = false;
+                for (Slots slots : free) {
+                    if (slots.free == 0 || excludedFor(taskSet, slots.id)) {
+                        continue;
+                    }
+                    if (!inputsChecked) {
+                        if (!owner.inputsReady(taskSet)) {
+                            return;
+                        }
+                        inputsChecked = true;
+                    }
+                    PendingTasks.Taken taken = taskSet.poll(slots.id, slots.host, slots.rack, level,
+                            () -> usableExecutors(taskSet, now) > 1);
+                    if (taken != null) {
+                        launch(slots, taskSet, taken.index(), taken.locality(), now);
+                        if (taken.waited()) {
+                            best.merge(taskSet, taken.locality(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                        }
+                        launched = true;
+                    }
                 }
             }
         }
     }
 
-    private boolean launchOne(String executorId, ExecutorSlots slots, long now) {
-        for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
-            if (!taskSet.hasPending() || excludedFor(taskSet, executorId) || !owner.inputsReady(taskSet)) {
-                continue;
-            }
-            Integer index = taskSet.poll(executorId, slots.host, usableExecutors(taskSet, now) > 1);
-            if (index != null) {
-                launch(executorId, slots, taskSet, index, false, now);
-                return true;
+    /** Speculative copies only go to cores that no task waiting for its first attempt could use. */
+    private void offerSpeculative(List<Slots> free, long now) {
+        if (!config.speculation().enabled()) {
+            return;
+        }
+        boolean launched = true;
+        while (launched) {
+            launched = false;
+            for (Slots slots : free) {
+                if (slots.free == 0) {
+                    continue;
+                }
+                for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
+                    if (excludedFor(taskSet, slots.id)) {
+                        continue;
+                    }
+                    Integer index = taskSet.pollSpeculative(slots.id);
+                    if (index != null) {
+                        launch(slots, taskSet, index, null, now);
+                        launched = true;
+                        break;
+                    }
+                }
             }
         }
-        // Speculative copies only when no task waits for its first attempt.
-        for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
-            if (excludedFor(taskSet, executorId)) {
-                continue;
-            }
-            Integer index = taskSet.pollSpeculative(executorId);
-            if (index != null) {
-                launch(executorId, slots, taskSet, index, true, now);
+    }
+
+    /** @return whether the task set still waits for locality while a usable executor has a free core */
+    private boolean turnsAwayFreeCores(TaskSet taskSet, List<Slots> free, long now) {
+        if (!taskSet.hasPending() || taskSet.allowedLocality(now) == TaskLocality.ANY) {
+            return false;
+        }
+        for (Slots slots : free) {
+            if (slots.free > 0 && !excludedFor(taskSet, slots.id)) {
                 return true;
             }
         }
         return false;
     }
 
-    private void launch(String executorId, ExecutorSlots slots, TaskSet taskSet, int index, boolean speculative,
-            long now) {
+    /** @param locality how local the launch is, or null for a speculative copy */
+    private void launch(Slots slots, TaskSet taskSet, int index, TaskLocality locality, long now) {
+        String executorId = slots.id;
+        boolean speculative = locality == null;
         Stage stage = taskSet.stage;
         int partition = taskSet.partitionOf(index);
         TaskDescription.ShuffleOutput output = null;
@@ -215,11 +297,12 @@ final class TaskScheduler {
                 attemptNumber, stage.binary(), owner.inputBlocks(stage, partition), output,
                 stage.node().preferredLocations(partition));
         runningTasks.put(task.taskId(), new RunningTask(task, taskSet, index, executorId, now));
-        slots.free--;
+        executors.occupy(slots);
         if (speculative) {
             LOG.info("Speculating {} on executor {}", task, executorId);
         }
-        listener.taskStarted(task, executorId, speculative);
+        listener.taskStarted(task, executorId, speculative, speculative
+                ? executors.hosts().localityOf(task.preferredHosts(), slots.host) : locality);
         launcher.launchTask(executorId, task);
     }
 
@@ -231,9 +314,9 @@ final class TaskScheduler {
         if (task == null) {
             return;
         }
-        ExecutorSlots slots = executors.get(task.executorId);
+        Slots slots = executors.get(task.executorId);
         if (slots != null) {
-            slots.free++;
+            executors.release(slots);
         }
         task.taskSet.attemptEnded(task.index, task.executorId);
         listener.taskEnded(task.description, task.executorId, outcome);
@@ -292,6 +375,9 @@ final class TaskScheduler {
 
     /** The partition is done: other attempts of it (speculative copies) are killed; their results are ignored. */
     private void killOtherAttempts(RunningTask winner) {
+        if (winner.taskSet.runningAttempts(winner.index) == 0) {
+            return; // the common case, checked without looking at every running attempt
+        }
         runningTasks.forEach((id, other) -> {
             if (other.taskSet == winner.taskSet && other.index == winner.index) {
                 LOG.info("Killing {} on executor {}: {} finished first", other.description, other.executorId,
@@ -313,7 +399,7 @@ final class TaskScheduler {
 
     /** Counts a task failure against its executor within the stage attempt; may exclude it there. */
     private void noteFailureOn(RunningTask task) {
-        ExecutorSlots slots = executors.get(task.executorId);
+        Slots slots = executors.get(task.executorId);
         if (slots == null || !config.exclusion().enabled()) {
             return;
         }
@@ -354,14 +440,7 @@ final class TaskScheduler {
 
     /** @return executors neither excluded for the application nor for this stage attempt */
     private int usableExecutors(TaskSet taskSet, long now) {
-        int usable = 0;
-        for (Map.Entry<String, ExecutorSlots> entry : executors.entrySet()) {
-            if (!exclusions.isExcluded(entry.getKey(), entry.getValue().host, now)
-                    && !excludedFor(taskSet, entry.getKey())) {
-                usable++;
-            }
-        }
-        return usable;
+        return executors.count(s -> !exclusions.isExcluded(s.id, s.host, now) && !excludedFor(taskSet, s.id));
     }
 
     // ---- the timer ----------------------------------------------------------------------------------------
@@ -390,7 +469,7 @@ final class TaskScheduler {
      */
     private void abortUnschedulable(long now) {
         for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
-            boolean allExcluded = !executors.isEmpty() && usableExecutors(taskSet, now) == 0;
+            boolean allExcluded = executors.size() > 0 && usableExecutors(taskSet, now) == 0;
             if (!allExcluded || !taskSet.hasPending()) {
                 unschedulableSince.remove(taskSet);
                 continue;
@@ -401,7 +480,7 @@ final class TaskScheduler {
                 taskSet.markZombie();
                 killRunning(taskSet);
                 List<String> where = new ArrayList<>();
-                executors.forEach((id, slots) -> where.add(id + " on " + slots.host));
+                executors.all().forEach(slots -> where.add(slots.id + " on " + slots.host));
                 RemoteTaskException last = taskSet.lastFailure();
                 owner.abortStage(taskSet.stage, taskSet.stage + " cannot run: every executor ("
                         + String.join(", ", where) + ") is excluded after repeated task failures, and none became"
@@ -411,19 +490,6 @@ final class TaskScheduler {
                         + " If the failures are not the executors' fault, raise weft.exclude.maxFailuresPerExecutor"
                         + " or set weft.exclude.enabled=false.", -1, last);
             }
-        }
-    }
-
-    /** An executor's free cores, and whether it may get tasks. */
-    private static final class ExecutorSlots {
-        final String host;
-        int free;
-        /** Its connection dropped; it gets no tasks while the reason is awaited. */
-        boolean disconnected;
-
-        ExecutorSlots(String host, int cores) {
-            this.host = host;
-            this.free = cores;
         }
     }
 

@@ -9,7 +9,9 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The tasks of one stage attempt: which partitions wait, run (where, since when), failed how often and where, and
@@ -24,7 +26,8 @@ final class TaskSet {
     final Stage stage;
     final int stageAttempt;
     private final int total;
-    private final Deque<Integer> pending = new ArrayDeque<>();
+    private final List<Integer> initial;
+    private PendingTasks pending;
     private final Deque<Integer> speculatable = new ArrayDeque<>();
     private final Set<Integer> speculated = new HashSet<>();
     private final Set<Integer> finished = new HashSet<>();
@@ -32,7 +35,9 @@ final class TaskSet {
     private final Map<Integer, Integer> failures = new HashMap<>();
     private final Map<Integer, String> lastFailedExecutor = new HashMap<>();
     private final Map<Integer, Map<String, Long>> runningSince = new HashMap<>();
-    private final List<Long> successMillis = new ArrayList<>();
+    /** Successful durations, split at the median so a timer tick never sorts them (100,000 of them in a big stage). */
+    private final PriorityQueue<Long> shorterHalf = new PriorityQueue<>(Collections.reverseOrder());
+    private final PriorityQueue<Long> longerHalf = new PriorityQueue<>();
     private final Map<String, Integer> failuresByExecutor = new HashMap<>();
     private final Map<String, String> hostOf = new HashMap<>();
     private io.weft.api.RemoteTaskException lastFailure;
@@ -44,39 +49,57 @@ final class TaskSet {
     TaskSet(Stage stage, int stageAttempt, List<Integer> partitions) {
         this.stage = stage;
         this.stageAttempt = stageAttempt;
-        pending.addAll(partitions);
+        initial = partitions;
         remaining = partitions.size();
         total = partitions.size();
     }
 
+    /**
+     * Indexes the waiting tasks by where their input is; called once, when the task set is submitted.
+     *
+     * @param hosts live executors' hosts and the racks of hosts
+     * @param waits the delay-scheduling waits
+     * @param now the time in milliseconds
+     */
+    void start(ClusterHosts hosts, SchedulerConfig.Locality waits, long now) {
+        pending = new PendingTasks(initial, index -> stage.node().preferredLocations(partitionOf(index)), hosts,
+                waits, now);
+    }
+
     boolean hasPending() {
-        return !zombie && !pending.isEmpty();
+        return !zombie && pending != null && pending.hasWaiting();
     }
 
     /**
-     * Takes a partition to run on an executor: one whose input is on the executor's host if any, avoiding a
-     * partition that last failed on this executor when other executors could take it.
+     * Takes a task to run on an executor: the most local one allowed, avoiding a partition that last failed on
+     * this executor when other executors could take it.
+     *
+     * @param executorId the executor with a free core
+     * @param host its host
+     * @param rack its rack
+     * @param max the least local level to take
+     * @param otherExecutorsExist whether another executor could run the task; asked only when needed
+     * @return the task and its locality, or null
      */
-    Integer poll(String executorId, String host, boolean otherExecutorsExist) {
-        Integer fallback = null;
-        for (Iterator<Integer> it = pending.iterator(); it.hasNext(); ) {
-            Integer p = it.next();
-            if (otherExecutorsExist && executorId.equals(lastFailedExecutor.get(p))) {
-                continue;
-            }
-            List<String> preferred = stage.node().preferredLocations(partitionOf(p));
-            if (preferred.isEmpty() || preferred.contains(host)) {
-                it.remove();
-                return p;
-            }
-            if (fallback == null) {
-                fallback = p;
-            }
+    PendingTasks.Taken poll(String executorId, String host, String rack, TaskLocality max,
+            BooleanSupplier otherExecutorsExist) {
+        if (!hasPending()) {
+            return null;
         }
-        if (fallback != null) {
-            pending.remove(fallback);
+        return pending.take(host, rack, max,
+                p -> executorId.equals(lastFailedExecutor.get(p)) && otherExecutorsExist.getAsBoolean());
+    }
+
+    /** @return the least local level at which tasks may launch now (delay scheduling) */
+    TaskLocality allowedLocality(long now) {
+        return pending == null ? TaskLocality.NODE_LOCAL : pending.allowedLevel(now);
+    }
+
+    /** Launches happened, the most local at {@code best}, and no free core was turned away: the wait restarts. */
+    void resetLocalityWait(TaskLocality best, long now) {
+        if (pending != null) {
+            pending.resetWait(best, now);
         }
-        return fallback;
     }
 
     /**
@@ -113,12 +136,11 @@ final class TaskSet {
      * @return the partitions newly marked
      */
     List<Integer> findSlow(long now, SchedulerConfig.Speculation policy) {
-        if (zombie || successMillis.isEmpty() || successMillis.size() < Math.ceil(policy.quantile() * total)) {
+        int successes = shorterHalf.size() + longerHalf.size();
+        if (zombie || successes == 0 || successes < Math.ceil(policy.quantile() * total)) {
             return List.of();
         }
-        List<Long> sorted = new ArrayList<>(successMillis);
-        Collections.sort(sorted);
-        long median = sorted.get(sorted.size() / 2);
+        long median = longerHalf.peek(); // the element at index n / 2 of the sorted durations
         long threshold = Math.max(policy.minMillis(), (long) (policy.multiplier() * median));
         List<Integer> slow = new ArrayList<>();
         runningSince.forEach((p, attempts) -> {
@@ -175,7 +197,18 @@ final class TaskSet {
     void succeeded(int index, long durationMillis) {
         if (finished.add(index)) {
             remaining--;
-            successMillis.add(durationMillis);
+            if (!longerHalf.isEmpty() && durationMillis >= longerHalf.peek()) {
+                longerHalf.add(durationMillis);
+            } else {
+                shorterHalf.add(durationMillis);
+            }
+            int half = (shorterHalf.size() + longerHalf.size()) / 2;
+            while (shorterHalf.size() > half) {
+                longerHalf.add(shorterHalf.poll());
+            }
+            while (shorterHalf.size() < half) {
+                shorterHalf.add(longerHalf.poll());
+            }
         }
     }
 
@@ -229,7 +262,9 @@ final class TaskSet {
     }
 
     void retry(int partition) {
-        pending.addFirst(partition);
+        if (!zombie) {
+            pending.retry(partition);
+        }
     }
 
     int running() {
@@ -246,7 +281,9 @@ final class TaskSet {
 
     void markZombie() {
         zombie = true;
-        pending.clear();
+        if (pending != null) {
+            pending.clear();
+        }
         speculatable.clear();
     }
 }

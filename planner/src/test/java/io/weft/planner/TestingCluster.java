@@ -33,7 +33,12 @@ final class TestingCluster implements TaskLauncher, StageSerializer, Accumulator
 
     /** A scheduler on this fake's clock ({@link #now}), with the given journal and listener. */
     TestingCluster(SchedulerConfig config, MapOutputJournal journal, SchedulerListener listener) {
-        scheduler = new DagScheduler(config, this, this, this, listener, journal, now::get,
+        this(config, journal, listener, Topology.SINGLE_RACK);
+    }
+
+    /** A scheduler on this fake's clock that places hosts on racks through the given topology. */
+    TestingCluster(SchedulerConfig config, MapOutputJournal journal, SchedulerListener listener, Topology topology) {
+        scheduler = new DagScheduler(config, this, this, this, listener, journal, now::get, topology,
                 r -> new Thread(r, "unused"));
     }
 

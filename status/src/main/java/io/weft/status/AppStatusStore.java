@@ -125,11 +125,12 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
      * @param recordsRead records read from file splits and shuffles
      * @param inputBytes bytes of the file splits it read
      * @param error the failure with its stack trace, or null
+     * @param locality how close to its input it ran (NODE_LOCAL, NO_PREF, RACK_LOCAL, ANY), or null if unknown
      */
     public record TaskInfo(long taskId, int partition, int attempt, int stageAttempt, String executorId,
             String host, String status, long launchMillis, long durationMillis, long runMillis, long recordsWritten,
             long shuffleBytesWritten, long shuffleBytesRead, int spills, long gcMillis, long resultBytes,
-            long recordsRead, long inputBytes, String error) {
+            long recordsRead, long inputBytes, String error, String locality) {
     }
 
     /**
@@ -453,12 +454,14 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
         TaskInfo snapshot() {
             if (end == null) {
                 return new TaskInfo(start.taskId(), start.partition(), start.attempt(), start.stageAttempt(),
-                        start.executorId(), host, "RUNNING", start.time(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+                        start.executorId(), host, "RUNNING", start.time(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null,
+                        start.locality());
             }
             return new TaskInfo(start.taskId(), start.partition(), start.attempt(), start.stageAttempt(),
                     start.executorId(), host, end.status(), start.time(), end.time() - start.time(), end.runMillis(),
                     end.recordsWritten(), end.shuffleBytesWritten(), end.shuffleBytesRead(), end.spills(),
-                    end.gcMillis(), end.resultBytes(), end.recordsRead(), end.inputBytes(), end.error());
+                    end.gcMillis(), end.resultBytes(), end.recordsRead(), end.inputBytes(), end.error(),
+                    start.locality());
         }
     }
 

@@ -79,8 +79,15 @@ public final class SchedulerEvents implements SchedulerListener {
 
     @Override
     public void taskStarted(TaskDescription task, String executorId, boolean speculative) {
+        taskStarted(task, executorId, speculative, null);
+    }
+
+    @Override
+    public void taskStarted(TaskDescription task, String executorId, boolean speculative,
+            io.weft.planner.TaskLocality locality) {
         sink.accept(new StatusEvent.TaskStarted(clock.millis(), task.taskId(), task.stageId(), task.stageAttempt(),
-                task.partition(), task.attemptNumber(), executorId, speculative));
+                task.partition(), task.attemptNumber(), executorId, speculative,
+                locality == null ? null : locality.name()));
     }
 
     @Override

@@ -106,9 +106,11 @@ public sealed interface StatusEvent {
      * @param attempt 0 for the partition's first attempt in this stage attempt
      * @param executorId where it runs
      * @param speculative whether it is a speculative copy of a slow attempt
+     * @param locality NODE_LOCAL, NO_PREF, RACK_LOCAL or ANY: how close to its input it runs; null in event logs
+     *     written before it was recorded
      */
     record TaskStarted(long time, long taskId, int stageId, int stageAttempt, int partition, int attempt,
-            String executorId, boolean speculative) implements StatusEvent {
+            String executorId, boolean speculative, String locality) implements StatusEvent {
     }
 
     /**

@@ -122,7 +122,7 @@ final class StatusPage {
                     .append(" ms, max ").append(p.get(4)).append(" ms.");
         }
         html.append("</p><table><tr><th>Task</th><th>Partition</th><th>Attempt</th><th>Executor</th><th>Host</th>")
-                .append("<th>Status</th><th>Duration</th><th>Run time</th><th>Input</th><th>Records read</th>")
+                .append("<th>Locality</th><th>Status</th><th>Duration</th><th>Run time</th><th>Input</th><th>Records read</th>")
                 .append("<th>Records written</th>")
                 .append("<th>Shuffle write</th><th>Shuffle read</th><th>Result</th><th>GC time</th><th>Spills</th>")
                 .append("<th>Error</th></tr>");
@@ -130,7 +130,9 @@ final class StatusPage {
             html.append("<tr><td>").append(task.taskId()).append("</td><td>").append(task.partition())
                     .append("</td><td>").append(task.stageAttempt()).append('.').append(task.attempt())
                     .append("</td><td>").append(escape(task.executorId())).append("</td><td>")
-                    .append(escape(task.host())).append("</td><td class=\"").append(escape(task.status())).append("\">")
+                    .append(escape(task.host())).append("</td><td>")
+                    .append(task.locality() == null ? "" : escape(String.valueOf(task.locality())))
+                    .append("</td><td class=\"").append(escape(task.status())).append("\">")
                     .append(escape(task.status())).append("</td><td>").append(task.durationMillis())
                     .append(" ms</td><td>")
                     .append(task.runMillis()).append(" ms</td><td>").append(bytes(task.inputBytes()))

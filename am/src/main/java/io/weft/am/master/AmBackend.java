@@ -5,6 +5,7 @@ import io.weft.driver.DriverContext;
 import io.weft.driver.backend.RemoteExecutorsBackend;
 import io.weft.driver.endpoint.DriverEndpoint;
 import io.weft.planner.ClusterEvents;
+import io.weft.planner.Topology;
 import io.weft.runtime.channel.ApplicationSecrets;
 import java.io.IOException;
 import java.util.Optional;
@@ -19,9 +20,25 @@ import java.util.Set;
 final class AmBackend extends RemoteExecutorsBackend {
 
     private final AmContext am;
+    private final Topology topology;
 
     AmBackend(AmContext am) {
+        this(am, Topology.SINGLE_RACK);
+    }
+
+    /**
+     * @param am the ApplicationMaster
+     * @param topology the racks of hosts, for rack-local scheduling
+     */
+    AmBackend(AmContext am, Topology topology) {
         this.am = am;
+        this.topology = topology;
+    }
+
+    /** The cluster's racks, as YARN's topology places hosts. */
+    @Override
+    public Topology topology() {
+        return topology;
     }
 
     @Override

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * The ApplicationMaster in client mode: the driver runs in the submitting JVM, so this AM only runs an
  * {@link ExecutorLauncher} for it. Its main thread runs the launcher's events; between events it checks that the
  * driver is still reachable (three failed probes in a row end the application) and reads the hosts the driver's
- * scheduler excluded ({@link ExcludedNodesFile}). Executors' exit reasons go to the driver over a connection of
+ * scheduler excluded ({@link ExcludedNodesFile}) and where its waiting tasks' input is ({@link InputHostsFile}), so
+ * container requests prefer those hosts as in cluster mode. Executors' exit reasons go to the driver over a connection of
  * their own ({@link ExecutorExitReporter}). It unregisters SUCCEEDED when the driver is gone, FAILED when the
  * launcher gave up, KILLED when YARN asked it to stop.
  *
@@ -48,6 +49,7 @@ public final class ClientModeLauncher {
         }
         launcher.requestExecutors(arguments.driverHost(), arguments.driverPort());
         ExcludedNodesFile excluded = new ExcludedNodesFile(FileSystem.get(yarn), stagingDir);
+        InputHostsFile inputHosts = new InputHostsFile(FileSystem.get(yarn), stagingDir);
         int unreachable = 0;
         while (unreachable < UNREACHABLE_PROBES && launcher.finalStatus() == FinalApplicationStatus.SUCCEEDED) {
             if (launcher.runNextEvent(1000)) {
@@ -56,9 +58,23 @@ public final class ClientModeLauncher {
             unreachable = ExecutorLauncher.DriverProbe.SOCKET.reachable(arguments.driverHost(),
                     arguments.driverPort()) ? 0 : unreachable + 1;
             readDriverExclusions(excluded, launcher);
+            readInputHosts(inputHosts, launcher);
         }
         launcher.finish(launcher.finalStatus(), launcher.finalMessage(), "");
         System.exit(0);
+    }
+
+    /** Client mode: the driver writes where its waiting tasks' input is; requests prefer those hosts. */
+    private static void readInputHosts(InputHostsFile file, ExecutorLauncher launcher) {
+        try {
+            file.readIfChanged().ifPresent(counts -> {
+                LOG.info("Waiting tasks of the driver read input on {} hosts", counts.size());
+                launcher.preferInputHosts(() -> counts);
+                launcher.relocalizeOutstanding();
+            });
+        } catch (IOException e) {
+            LOG.debug("Could not read the driver's input hosts: {}", e.toString());
+        }
     }
 
     /** Client mode: the driver writes its scheduler's excluded hosts to the staging directory. */

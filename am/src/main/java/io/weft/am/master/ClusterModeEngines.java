@@ -11,7 +11,8 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 /**
  * Cluster mode: the session a program creates inside the {@link ApplicationMaster} is driven by that AM, which
- * asks YARN for the executors ({@link AmBackend}), reports progress and prefers the hosts of waiting tasks' input.
+ * asks YARN for the executors ({@link AmBackend}), reports progress and prefers the hosts of waiting tasks' input;
+ * the scheduler places hosts on racks through the cluster's topology ({@link YarnTopology}).
  */
 public final class ClusterModeEngines {
 
@@ -40,7 +41,7 @@ public final class ClusterModeEngines {
             throw new WeftException("The ApplicationMaster cannot reach the file system: " + e.getMessage(), e);
         }
         DriverEngine engine = new DriverEngine(am.applicationId(), ApplicationDirs.withShuffleRoot(conf, fs), yarn,
-                new AmBackend(am), am.ui(), am.attempt());
+                new AmBackend(am, YarnTopology.from(yarn)), am.ui(), am.attempt());
         engine.addSchedulerListener(new ProgressReporter(am.launcher()::setProgress));
         PendingTaskLocality locality = new PendingTaskLocality(am.launcher()::relocalizeOutstanding);
         engine.addSchedulerListener(locality);

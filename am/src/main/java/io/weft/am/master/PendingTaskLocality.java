@@ -16,13 +16,15 @@ import java.util.Map;
  * A resubmitted stage counts all its partitions, not only the missing ones: the counts are hints, and an
  * overestimate only makes a container request name a host that holds some input anyway.
  */
-final class PendingTaskLocality implements SchedulerListener {
+public final class PendingTaskLocality implements SchedulerListener {
 
     private final Map<Integer, Map<Integer, List<String>>> waitingByStage = new HashMap<>();
+    /** Kept as tasks start, so a container request never walks every waiting task (100,000 in a big stage). */
+    private final Map<String, Integer> counts = new HashMap<>();
     private final Runnable onNewStage;
 
     /** @param onNewStage called (on the scheduler thread) when a stage with input locations is submitted */
-    PendingTaskLocality(Runnable onNewStage) {
+    public PendingTaskLocality(Runnable onNewStage) {
         this.onNewStage = onNewStage;
     }
 
@@ -37,10 +39,9 @@ final class PendingTaskLocality implements SchedulerListener {
         }
         boolean any = !waiting.isEmpty();
         synchronized (this) {
+            forget(any ? waitingByStage.put(stage.id(), waiting) : waitingByStage.remove(stage.id()));
             if (any) {
-                waitingByStage.put(stage.id(), waiting);
-            } else {
-                waitingByStage.remove(stage.id());
+                waiting.values().forEach(hosts -> hosts.forEach(host -> counts.merge(host, 1, Integer::sum)));
             }
         }
         if (any) {
@@ -52,7 +53,10 @@ final class PendingTaskLocality implements SchedulerListener {
     public synchronized void taskStarted(TaskDescription task, String executorId) {
         Map<Integer, List<String>> waiting = waitingByStage.get(task.stageId());
         if (waiting != null) {
-            waiting.remove(task.partition());
+            List<String> hosts = waiting.remove(task.partition());
+            if (hosts != null) {
+                forget(Map.of(task.partition(), hosts));
+            }
             if (waiting.isEmpty()) {
                 waitingByStage.remove(task.stageId());
             }
@@ -61,19 +65,23 @@ final class PendingTaskLocality implements SchedulerListener {
 
     @Override
     public synchronized void stageCompleted(Stage stage) {
-        waitingByStage.remove(stage.id());
+        forget(waitingByStage.remove(stage.id()));
     }
 
-    /** @return host to the number of waiting tasks whose input is there; any thread */
-    synchronized Map<String, Integer> hostCounts() {
-        Map<String, Integer> counts = new HashMap<>();
-        for (Map<Integer, List<String>> waiting : waitingByStage.values()) {
-            for (List<String> hosts : waiting.values()) {
-                for (String host : hosts) {
-                    counts.merge(host, 1, Integer::sum);
-                }
+    /** @return host to the number of waiting tasks whose input is there; any thread, O(hosts) */
+    public synchronized Map<String, Integer> hostCounts() {
+        return new HashMap<>(counts);
+    }
+
+    /** Takes tasks that no longer wait out of the counts; the caller holds the lock. */
+    private void forget(Map<Integer, List<String>> tasks) {
+        if (tasks == null) {
+            return;
+        }
+        for (List<String> hosts : tasks.values()) {
+            for (String host : hosts) {
+                counts.computeIfPresent(host, (h, n) -> n == 1 ? null : n - 1);
             }
         }
-        return counts;
     }
 }

@@ -4,19 +4,26 @@ import io.weft.am.master.ApplicationMaster;
 import io.weft.am.master.ClientModeLauncher;
 import io.weft.am.master.ExcludedNodesFile;
 import io.weft.am.master.ExecutorSpec;
+import io.weft.am.master.InputHostsFile;
 import io.weft.am.master.LaunchPolicy;
 import io.weft.am.master.LauncherArguments;
+import io.weft.am.master.PendingTaskLocality;
+import io.weft.am.master.YarnTopology;
 import io.weft.driver.DriverContext;
 import io.weft.driver.Poll;
 import io.weft.driver.backend.RemoteExecutorsBackend;
 import io.weft.driver.endpoint.DriverEndpoint;
 import io.weft.planner.ClusterEvents;
+import io.weft.planner.SchedulerListener;
+import io.weft.planner.Topology;
 import io.weft.runtime.channel.ApplicationSecrets;
 import io.weft.yarnconf.YarnSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -55,9 +62,10 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
                 t.setDaemon(true);
                 return t;
             });
-    private final java.util.concurrent.ExecutorService exclusionWriter =
+    /** Writes the driver's hints to the ApplicationMaster (excluded hosts, input hosts) off the scheduler thread. */
+    private final java.util.concurrent.ExecutorService hintWriter =
             java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "weft-exclusion-writer");
+                Thread t = new Thread(r, "weft-am-hint-writer");
                 t.setDaemon(true);
                 return t;
             });
@@ -89,6 +97,12 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         this.javaHome = javaHome;
         this.jarCache = jarCache;
         this.trackingUrl = trackingUrl;
+    }
+
+    /** Client mode places hosts on racks as cluster mode does: through the cluster's topology mapping. */
+    @Override
+    public Topology topology() {
+        return YarnTopology.from(yarn);
     }
 
     /** @return the port the driver listens on for executors */
@@ -216,13 +230,38 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
             return;
         }
         java.util.Set<String> copy = java.util.Set.copyOf(hosts);
-        exclusionWriter.execute(() -> {
+        hintWriter.execute(() -> {
             try {
                 new ExcludedNodesFile(current, stagingDir).write(copy);
             } catch (IOException e) {
                 LOG.warn("Could not pass the excluded hosts {} to the ApplicationMaster: {}", copy, e.toString());
             }
         });
+    }
+
+    /**
+     * Where waiting tasks' input is, for the ApplicationMaster's container requests: the listener writes the host
+     * counts to the staging directory ({@link InputHostsFile}) on a background thread whenever
+     * a stage with input locations is submitted.
+     *
+     * @return a listener to add to the driver's scheduler
+     */
+    public SchedulerListener inputLocality() {
+        AtomicReference<PendingTaskLocality> self = new AtomicReference<>();
+        self.set(new PendingTaskLocality(() -> {
+            FileSystem current = fs;
+            Map<String, Integer> counts = self.get().hostCounts();
+            if (current != null) {
+                hintWriter.execute(() -> {
+                    try {
+                        new InputHostsFile(current, stagingDir).write(counts);
+                    } catch (IOException e) {
+                        LOG.warn("Could not pass the input hosts to the ApplicationMaster: {}", e.toString());
+                    }
+                });
+            }
+        }));
+        return self.get();
     }
 
     /** YARN places executors on several nodes and replaces lost ones: excluding a failing one helps. */
@@ -251,7 +290,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     public void close() {
         closed = true;
         watcher.shutdownNow();
-        exclusionWriter.shutdownNow();
+        hintWriter.shutdownNow();
         closeEndpoint();
         try {
             // The launcher AM notices the driver is gone and unregisters; kill it only if it does not.

@@ -61,10 +61,16 @@ public final class YarnEngineFactory implements EngineFactory {
             Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs), conf);
             Path stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId);
             return DriverEngine.owningUi(DriverUi.start(appId, appName, conf, yarn, true,
-                    WebProxies.access(yarn, appId)), ui -> new DriverEngine(appId,
-                    ApplicationDirs.withShuffleRoot(conf, fs), yarn, new YarnClientBackend(client, application, yarn,
-                            settings, appName, stagingDir, conf.get(YarnConfigKeys.JAVA_HOME),
-                            ApplicationDirs.jarCache(conf, fs), ui.url().orElse(null)), ui));
+                    WebProxies.access(yarn, appId)), ui -> {
+                        YarnClientBackend backend = new YarnClientBackend(client, application, yarn, settings,
+                                appName, stagingDir, conf.get(YarnConfigKeys.JAVA_HOME),
+                                ApplicationDirs.jarCache(conf, fs), ui.url().orElse(null));
+                        DriverEngine engine = new DriverEngine(appId, ApplicationDirs.withShuffleRoot(conf, fs), yarn,
+                                backend, ui);
+                        // Container requests prefer the hosts of waiting tasks' input, as in cluster mode.
+                        engine.addSchedulerListener(backend.inputLocality());
+                        return engine;
+                    });
         } catch (IOException | YarnException | RuntimeException e) {
             client.stop();
             if (e instanceof WeftException w) {

@@ -73,6 +73,10 @@ class ContainerLocalityTest {
 
         locality.taskStarted(task(stage.id(), 1), "1");
         assertThat(locality.hostCounts()).isEqualTo(Map.of("a", 1, "b", 2));
+        // A resubmitted stage counts its tasks again, not twice.
+        locality.stageSubmitted(stage, 1, 4);
+        assertThat(locality.hostCounts()).isEqualTo(Map.of("a", 1, "b", 3, "c", 1));
+        locality.taskStarted(task(stage.id(), 1), "1");
         locality.stageCompleted(stage);
         assertThat(locality.hostCounts()).isEmpty();
     }

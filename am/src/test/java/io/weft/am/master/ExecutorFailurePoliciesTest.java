@@ -97,4 +97,21 @@ class ExecutorFailurePoliciesTest {
         assertThat(java.nio.file.Files.list(dir).map(p -> p.getFileName().toString())
                 .filter(n -> !n.startsWith(".") || !n.endsWith(".crc")).toList()).containsExactly("excluded-nodes");
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void theDriversInputHostsReachTheLauncherOnceEachChange(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(
+                new org.apache.hadoop.conf.Configuration());
+        org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(dir.toUri());
+        InputHostsFile driver = new InputHostsFile(fs, staging);
+        InputHostsFile launcher = new InputHostsFile(fs, staging);
+        assertThat(launcher.readIfChanged()).isEmpty();
+        driver.write(Map.of("dn2", 3, "dn1", 7));
+        assertThat(launcher.readIfChanged()).contains(Map.of("dn1", 7, "dn2", 3));
+        assertThat(launcher.readIfChanged()).isEmpty();
+        driver.write(Map.of("dn1", 7));
+        assertThat(launcher.readIfChanged()).contains(Map.of("dn1", 7));
+    }
 }

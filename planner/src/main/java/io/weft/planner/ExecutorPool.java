@@ -1,0 +1,130 @@
+package io.weft.planner;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The registered executors, their free cores and places (host, rack), with the executors that have a free core
+ * kept apart so an offer never looks at busy ones. Used only on the scheduler thread.
+ */
+final class ExecutorPool {
+
+    private final ClusterHosts hosts;
+    private final Map<String, Slots> executors = new LinkedHashMap<>();
+    /** Executors with a free core, in the order they registered: the order offers go round them in. */
+    private final TreeSet<Slots> withFreeCores = new TreeSet<>(Comparator.comparingLong(s -> s.order));
+    private long nextOrder;
+
+    ExecutorPool(Topology topology) {
+        this.hosts = new ClusterHosts(topology);
+    }
+
+    /** @return live hosts and racks, and the racks of hosts */
+    ClusterHosts hosts() {
+        return hosts;
+    }
+
+    /** Registers an executor (again: a second registration replaces the first). */
+    void add(String executorId, String host, int cores) {
+        remove(executorId);
+        Slots slots = new Slots(executorId, host, hosts.rackOf(host), cores, nextOrder++);
+        executors.put(executorId, slots);
+        hosts.executorAdded(host);
+        freeChanged(slots);
+    }
+
+    /** @return the executor removed, or null when it was not registered */
+    Slots remove(String executorId) {
+        Slots gone = executors.remove(executorId);
+        if (gone != null) {
+            withFreeCores.remove(gone);
+            hosts.executorRemoved(gone.host);
+        }
+        return gone;
+    }
+
+    /** @return the executor, or null */
+    Slots get(String executorId) {
+        return executors.get(executorId);
+    }
+
+    /** @return every executor, in registration order */
+    Collection<Slots> all() {
+        return executors.values();
+    }
+
+    int size() {
+        return executors.size();
+    }
+
+    /** @return how many executors pass the test */
+    int count(java.util.function.Predicate<Slots> test) {
+        int count = 0;
+        for (Slots slots : executors.values()) {
+            if (test.test(slots)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** A task launched on the executor. */
+    void occupy(Slots slots) {
+        slots.free--;
+        freeChanged(slots);
+    }
+
+    /** A task on the executor ended. */
+    void release(Slots slots) {
+        slots.free++;
+        freeChanged(slots);
+    }
+
+    /**
+     * @param exclusions executors and hosts excluded for the application
+     * @param now the time in milliseconds
+     * @return connected, not excluded executors with a free core, in registration order
+     */
+    List<Slots> usableWithFreeCores(ExclusionList exclusions, long now) {
+        List<Slots> free = new ArrayList<>();
+        for (Slots slots : withFreeCores) {
+            if (!slots.disconnected && !exclusions.isExcluded(slots.id, slots.host, now)) {
+                free.add(slots);
+            }
+        }
+        return free;
+    }
+
+    private void freeChanged(Slots slots) {
+        if (slots.free > 0) {
+            withFreeCores.add(slots);
+        } else {
+            withFreeCores.remove(slots);
+        }
+    }
+
+    /** An executor's place and free cores, and whether it may get tasks. */
+    static final class Slots {
+        final String id;
+        final String host;
+        final String rack;
+        /** Registration order. */
+        final long order;
+        int free;
+        /** Its connection dropped; it gets no tasks while the reason is awaited. */
+        boolean disconnected;
+
+        Slots(String id, String host, String rack, int cores, long order) {
+            this.id = id;
+            this.host = host;
+            this.rack = rack;
+            this.free = cores;
+            this.order = order;
+        }
+    }
+}
