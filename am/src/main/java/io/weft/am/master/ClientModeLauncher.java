@@ -1,11 +1,14 @@
 package io.weft.am.master;
 
+import io.weft.am.kerberos.DelegationTokens;
+import io.weft.am.kerberos.TokensFile;
 import io.weft.driver.endpoint.ExecutorExitReporter;
 import io.weft.runtime.channel.ApplicationSecrets;
 import io.weft.runtime.serial.KryoPool;
 import java.io.IOException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.slf4j.Logger;
@@ -48,6 +51,7 @@ public final class ClientModeLauncher {
         }
         launcher.requestExecutors(arguments.driverHost(), arguments.driverPort());
         ExcludedNodesFile excluded = new ExcludedNodesFile(FileSystem.get(yarn), stagingDir);
+        TokensFile tokens = new TokensFile(FileSystem.get(yarn), stagingDir);
         int unreachable = 0;
         while (unreachable < UNREACHABLE_PROBES && launcher.finalStatus() == FinalApplicationStatus.SUCCEEDED) {
             if (launcher.runNextEvent(1000)) {
@@ -56,9 +60,29 @@ public final class ClientModeLauncher {
             unreachable = ExecutorLauncher.DriverProbe.SOCKET.reachable(arguments.driverHost(),
                     arguments.driverPort()) ? 0 : unreachable + 1;
             readDriverExclusions(excluded, launcher);
+            readDriverTokens(tokens);
         }
         launcher.finish(launcher.finalStatus(), launcher.finalMessage(), "");
         System.exit(0);
+    }
+
+    /**
+     * Kerberos: the driver writes the delegation tokens it refreshed to the staging directory; they join this AM's
+     * credentials, which executor containers launched from now on get.
+     */
+    private static void readDriverTokens(TokensFile file) {
+        try {
+            file.readIfChanged().ifPresent(credentials -> {
+                try {
+                    UserGroupInformation.getCurrentUser().addCredentials(credentials);
+                    LOG.info("Refreshed delegation tokens from the driver: {}", DelegationTokens.describe(credentials));
+                } catch (IOException e) {
+                    LOG.warn("Could not add the driver's refreshed tokens: {}", e.toString());
+                }
+            });
+        } catch (IOException e) {
+            LOG.debug("Could not read the driver's refreshed tokens: {}", e.toString());
+        }
     }
 
     /** Client mode: the driver writes its scheduler's excluded hosts to the staging directory. */
