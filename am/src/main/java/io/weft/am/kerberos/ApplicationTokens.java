@@ -59,7 +59,7 @@ public final class ApplicationTokens {
      * Starts a refresher: obtains fresh tokens at once (into {@code target}) and schedules the next ones.
      *
      * @param login the Kerberos login that obtains them
-     * @param target the UGI they are added to
+     * @param target the UGI they are added to, or null (see {@link TokenRefresher})
      * @param conf the application's settings
      * @param hadoop the cluster's configuration
      * @return the started refresher

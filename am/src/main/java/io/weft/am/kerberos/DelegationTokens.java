@@ -201,12 +201,18 @@ public final class DelegationTokens {
 
     /**
      * @param credentials tokens
-     * @return a short description for logs: kind and service of each, never its secret
+     * @return a short description of its delegation tokens for logs: kind and service of each, never its secret
      */
     public static String describe(Credentials credentials) {
         List<String> parts = new ArrayList<>();
         for (Token<? extends TokenIdentifier> token : credentials.getAllTokens()) {
-            parts.add(token.getKind() + " for " + token.getService());
+            try {
+                if (token.decodeIdentifier() instanceof AbstractDelegationTokenIdentifier) {
+                    parts.add(token.getKind() + " for " + token.getService());
+                }
+            } catch (IOException e) {
+                parts.add(token.getKind() + " (unreadable)");
+            }
         }
         return parts.toString();
     }

@@ -50,7 +50,9 @@ public final class TokenRefresher implements AutoCloseable {
 
     /**
      * @param login the Kerberos login that obtains tokens (a keytab's, or a ticket's)
-     * @param target the UGI the tokens are added to: this process's, whose credentials containers get
+     * @param target the UGI the tokens are added to: this process's, whose credentials containers get; null to add
+     *     them nowhere (a driver with a Kerberos login of its own: a UGI holding a token for a service authenticates
+     *     to it with the token, and a token-authenticated connection may not obtain new tokens)
      * @param hadoop the cluster's configuration
      * @param fileSystems the file systems to obtain tokens from
      * @param renewer the tokens' renewer (the ResourceManager)
@@ -102,7 +104,9 @@ public final class TokenRefresher implements AutoCloseable {
             intervalMillis = DelegationTokens.renewalIntervalMillis(login, hadoop, fileSystems);
         }
         Credentials fresh = DelegationTokens.obtain(login, hadoop, fileSystems, renewer);
-        target.addCredentials(fresh);
+        if (target != null) {
+            target.addCredentials(fresh);
+        }
         byte[] bytes = serialize(fresh);
         latest = bytes;
         refreshes++;

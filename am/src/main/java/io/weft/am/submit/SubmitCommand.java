@@ -261,7 +261,9 @@ public final class SubmitCommand implements Callable<Integer> {
             Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), Staging.driverClassPath());
             ShippedResources.stage(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), conf);
             Staging.uploadConfiguration(fs, stagingDir, yarn);
-            stageApplication(fs, stagingDir, conf);
+            // The client's shuffle root, not the AM's idea of a home directory: where a container runs as the
+            // NodeManager's user (DefaultContainerExecutor), that user's home is another one.
+            stageApplication(fs, stagingDir, ApplicationDirs.withShuffleRoot(conf, fs));
             AmCredentials security = AmCredentials.forSubmission(conf, yarn, fs, stagingDir, true);
 
             byte[] secret = ApplicationSecrets.random();

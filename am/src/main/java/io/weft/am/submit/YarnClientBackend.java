@@ -147,7 +147,8 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     private void refreshTokens(DriverContext context, DriverEndpoint endpoint) throws IOException {
         UserGroupInformation login = UserGroupInformation.getCurrentUser();
         TokensFile file = new TokensFile(fs, stagingDir);
-        TokenRefresher started = ApplicationTokens.started(login, login, context.conf(), yarn);
+        // Not added to the login: it obtains tokens with Kerberos, which a token in the same UGI would pre-empt.
+        TokenRefresher started = ApplicationTokens.started(login, null, context.conf(), yarn);
         refresher = started;
         started.onRefresh(endpoint::updateTokens);
         started.onRefresh(tokens -> {

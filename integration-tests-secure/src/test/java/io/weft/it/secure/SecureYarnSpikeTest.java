@@ -56,6 +56,7 @@ class SecureYarnSpikeTest {
             YarnApplicationState.FAILED, YarnApplicationState.KILLED);
 
     private static SecureClusters clusters;
+    private static SecureYarn cluster;
     private static MiniYARNCluster yarn;
     private static YarnConfiguration conf;
     /** The configuration the cluster was started from (no bound ports): for another cluster. */
@@ -65,51 +66,17 @@ class SecureYarnSpikeTest {
     @BeforeAll
     static void startSecureYarn() throws Exception {
         clusters = SecureClusters.get();
-        long start = System.nanoTime();
-        YarnConfiguration yarnConf = new YarnConfiguration(clusters.conf);
-        yarnConf.set("fs.defaultFS", clusters.uri.toString());
-        String service = clusters.kdc.principal(TestKdc.SERVICE);
-        String keytab = clusters.kdc.serviceKeytab().getAbsolutePath();
-        yarnConf.set(YarnConfiguration.RM_PRINCIPAL, service);
-        yarnConf.set(YarnConfiguration.RM_KEYTAB, keytab);
-        yarnConf.set(YarnConfiguration.NM_PRINCIPAL, service);
-        yarnConf.set(YarnConfiguration.NM_KEYTAB, keytab);
-        yarnConf.set("yarn.scheduler.capacity.root.queues", "default");
-        yarnConf.set("yarn.scheduler.capacity.root.default.capacity", "100");
-        yarnConf.setInt("yarn.scheduler.minimum-allocation-mb", 128);
-        yarnConf.setInt("yarn.resourcemanager.nodemanagers.heartbeat-interval-ms", 100);
-        // Log aggregation under security opens container logs with SecureIOUtils, which needs libhadoop.so
-        // ("Secure IO is not possible without native code extensions"); no Maven artifact ships it.
-        yarnConf.setBoolean("yarn.log-aggregation-enable", false);
-        yarnConf.setInt("yarn.nodemanager.process-kill-wait.ms", 200);
-        yarnConf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "99.9");
-        yarnConf.set("yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb", "0");
-        baseConf = new YarnConfiguration(yarnConf);
-        yarn = new MiniYARNCluster("weft-secure", 1, 1, 1);
-        yarn.init(yarnConf);
-        yarn.start();
-        io.weft.driver.Poll.until(() -> yarn.getResourceManager().getRMContext().getRMNodes().size() >= 1, 30_000,
-                50);
-        conf = new YarnConfiguration(yarn.getConfig());
-        LOG.info("secure YARN up in {} ms, executor {}", (System.nanoTime() - start) / 1_000_000,
-                yarn.getNodeManager(0).getConfig().get(YarnConfiguration.NM_CONTAINER_EXECUTOR));
-        confDir = clusters.base.resolve("conf");
-        Files.createDirectories(confDir);
-        YarnConfiguration shipped = new YarnConfiguration(conf);
-        shipped.set("net.topology.node.switch.mapping.impl", "org.apache.hadoop.net.ScriptBasedMapping");
-        // Idle RPC connections close after 1 s, so that the AM's later writes authenticate anew with the token.
-        shipped.setInt("ipc.client.connection.maxidletime", 1_000);
-        for (String name : new String[] {"core-site.xml", "hdfs-site.xml", "yarn-site.xml"}) {
-            try (OutputStream out = new FileOutputStream(confDir.resolve(name).toFile())) {
-                shipped.writeXml(out);
-            }
-        }
+        cluster = SecureYarn.start(clusters, "weft-secure");
+        yarn = cluster.yarn;
+        conf = cluster.conf;
+        baseConf = cluster.baseConf;
+        confDir = cluster.confDir;
     }
 
     @AfterAll
     static void stopYarn() {
-        if (yarn != null) {
-            yarn.stop();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
