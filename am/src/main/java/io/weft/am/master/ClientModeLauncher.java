@@ -51,7 +51,8 @@ public final class ClientModeLauncher {
         }
         launcher.requestExecutors(arguments.driverHost(), arguments.driverPort());
         ExcludedNodesFile excluded = new ExcludedNodesFile(FileSystem.get(yarn), stagingDir);
-        TokensFile tokens = new TokensFile(FileSystem.get(yarn), stagingDir);
+        TokensFile tokens = UserGroupInformation.isSecurityEnabled()
+                ? new TokensFile(FileSystem.get(yarn), stagingDir) : null;
         int unreachable = 0;
         while (unreachable < UNREACHABLE_PROBES && launcher.finalStatus() == FinalApplicationStatus.SUCCEEDED) {
             if (launcher.runNextEvent(1000)) {
@@ -71,6 +72,9 @@ public final class ClientModeLauncher {
      * credentials, which executor containers launched from now on get.
      */
     private static void readDriverTokens(TokensFile file) {
+        if (file == null) {
+            return;
+        }
         try {
             file.readIfChanged().ifPresent(credentials -> {
                 try {

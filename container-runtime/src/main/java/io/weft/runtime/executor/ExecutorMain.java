@@ -91,6 +91,12 @@ public final class ExecutorMain {
         }
         byte[] secret = args[4].equals(SECRET_FROM_CREDENTIALS) ? secretFromCredentials()
                 : Files.readAllBytes(Path.of(args[4]));
+        if (args[4].equals(SECRET_FROM_CREDENTIALS)) {
+            // Kinds and services only, never a secret: what an operator needs to see which tokens a container had.
+            LOG.info("Executor {} started with tokens {}", args[2], org.apache.hadoop.security.UserGroupInformation
+                    .getCurrentUser().getCredentials().getAllTokens().stream()
+                    .map(t -> t.getKind() + " for " + t.getService()).toList());
+        }
         int code = new ExecutorMain(args[2], Integer.parseInt(args[3])).run(args[0], Integer.parseInt(args[1]),
                 secret);
         System.exit(code);

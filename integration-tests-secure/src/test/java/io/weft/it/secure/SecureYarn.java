@@ -121,33 +121,6 @@ final class SecureYarn implements AutoCloseable {
         return dirs;
     }
 
-    /**
-     * @param applicationId an application
-     * @return the tokens each of its containers was launched with (kept after it ended: see the debug delay), by
-     *     container id
-     */
-    java.util.Map<String, org.apache.hadoop.security.Credentials> containerTokens(String applicationId)
-            throws IOException {
-        java.util.Map<String, org.apache.hadoop.security.Credentials> tokens = new java.util.TreeMap<>();
-        for (Path dir : localDirs()) {
-            Path appDir = dir.resolve("usercache").resolve("alice").resolve("appcache").resolve(applicationId);
-            if (!Files.isDirectory(appDir)) {
-                continue;
-            }
-            try (var containers = Files.list(appDir)) {
-                for (Path container : containers.filter(c -> c.getFileName().toString().startsWith("container_"))
-                        .toList()) {
-                    Path file = container.resolve("container_tokens");
-                    if (Files.isRegularFile(file)) {
-                        tokens.put(container.getFileName().toString(), org.apache.hadoop.security.Credentials
-                                .readTokenStorageFile(file.toFile(), conf));
-                    }
-                }
-            }
-        }
-        return tokens;
-    }
-
     @Override
     public void close() {
         yarn.stop();
