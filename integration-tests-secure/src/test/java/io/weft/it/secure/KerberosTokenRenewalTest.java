@@ -122,6 +122,25 @@ class KerberosTokenRenewalTest {
     }
 
     /**
+     * The control: the same program submitted from a Kerberos login without a keytab. Nothing replaces the submitted
+     * tokens, so the work after the pause fails once they are past their maximum lifetime, with HDFS's own words:
+     * the pause really outlives the tokens, and the keytab tests pass because of the refreshed ones.
+     */
+    @Test
+    void withoutAKeytabTheWorkAfterTheTokensMaximumLifetimeFails() throws Exception {
+        UserGroupInformation alice = clusters.kdc.login("alice");
+        WeftOnSecureYarn.Result result = weft.submit(alice, weft.args(CountWordsTwiceApp.class.getName(), input,
+                "/user/alice/no-keytab-1", String.valueOf(PAUSE_MS), "/user/alice/no-keytab-2"));
+        String logs = weft.logs(result.applicationId());
+        LOG.info("without a keytab:\n{}", result.text());
+        assertThat(result.exit()).as(result.text()).isEqualTo(1);
+        // The NameNode says "Token has expired" (or, once it dropped the token, "can't be found in cache").
+        assertThat(result.text() + logs).containsPattern("Token\\s+has expired|token .* is expired"
+                + "|token .* can't be found in cache");
+        assertThat(logs).contains("the ResourceManager renews them until");
+    }
+
+    /**
      * Both outputs are right, and the second was written more than the tokens' maximum lifetime after the first:
      * the first job's tokens were issued before the first output, so none of them worked any more for the second.
      */
