@@ -137,11 +137,42 @@ public final class YarnConfigKeys {
             "weft.am.memory", "Extra JVM options for the ApplicationMaster (the driver in cluster mode), split on"
                     + " white space. A heap size (-Xmx) is refused: set weft.am.memory.");
 
+    // ---- Kerberos ----
+
+    /** Principal to log in as from weft.kerberos.keytab. */
+    public static final ConfigKey<String> KERBEROS_PRINCIPAL = ConfigKeys.string("weft.kerberos.principal", null,
+            "Kerberos principal to log in as from weft.kerberos.keytab (--principal); the two go together.");
+
+    /** Keytab of weft.kerberos.principal. */
+    public static final ConfigKey<String> KERBEROS_KEYTAB = ConfigKeys.string("weft.kerberos.keytab", null,
+            "Local keytab of weft.kerberos.principal (--keytab). The client logs in from it; in cluster mode it is"
+                    + " uploaded to the application's private staging directory (0600) and localized for the"
+                    + " ApplicationMaster only, with APPLICATION visibility, so that the driver obtains fresh"
+                    + " delegation tokens for as long as the application runs.");
+
+    /** More file systems to obtain delegation tokens for. */
+    public static final ConfigKey<String> KERBEROS_ACCESS_FILESYSTEMS = ConfigKeys.string(
+            "weft.kerberos.access.filesystems", "", "Comma-separated file system URIs (hdfs://other-nn:8020, ...)"
+                    + " the application uses besides the default file system, staging, shuffle and event log"
+                    + " directories: on a Kerberos cluster delegation tokens are obtained for them too.");
+
+    /** When to refresh delegation tokens. */
+    public static final ConfigKey<Double> KERBEROS_RENEWAL_RATIO = new ConfigKey<>("weft.kerberos.renewalRatio",
+            "0.75", "a number in (0, 1)", s -> {
+                double v = Double.parseDouble(s);
+                if (!(v > 0 && v < 1)) {
+                    throw new IllegalArgumentException("out of range");
+                }
+                return v;
+            }, "With a keytab (or, in client mode, a Kerberos login): fraction of the delegation tokens' renewal"
+                    + " interval after which the driver obtains fresh tokens and sends them to the executors.");
+
     /** All YARN keys. */
     public static final List<ConfigKey<?>> ALL = List.of(DEPLOY_MODE, WAIT_APP_COMPLETION, EXECUTOR_INSTANCES,
             EXECUTOR_MEMORY,
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
             NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, CONNECT_TIMEOUT, JAVA_HOME, JAR_CACHE_DIR,
-            JANITOR_UNKNOWN_APP_GRACE, EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY, EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES,
-            AM_JAVA_OPTIONS);
+            JANITOR_UNKNOWN_APP_GRACE, EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY,
+            EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
+            KERBEROS_ACCESS_FILESYSTEMS, KERBEROS_RENEWAL_RATIO);
 }

@@ -52,6 +52,8 @@ final class AmBackend extends RemoteExecutorsBackend {
             DriverEndpoint endpoint, int port) throws IOException {
         am.launcher().onFatal(scheduler::abort);
         am.launcher().onExecutorExit(endpoint::executorExited);
+        // Fresh delegation tokens go to running executors; later ones get them with their registration.
+        AmContext.tokens().ifPresent(refresher -> refresher.onRefresh(endpoint::updateTokens));
         am.launcher().requestExecutors(advertisedHost(), port);
     }
 

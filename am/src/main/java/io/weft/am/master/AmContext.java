@@ -19,6 +19,7 @@ record AmContext(ExecutorLauncher launcher, YarnSettings settings, Path stagingD
         DriverUi ui, io.weft.driver.DriverAttempt attempt) {
 
     private static volatile AmContext current;
+    private static volatile io.weft.am.kerberos.TokenRefresher tokens;
 
     static AmContext current() {
         return current;
@@ -26,5 +27,14 @@ record AmContext(ExecutorLauncher launcher, YarnSettings settings, Path stagingD
 
     static void set(AmContext context) {
         current = context;
+    }
+
+    /** @return the refresher of this AM's delegation tokens (Kerberos with a keytab), if any */
+    static java.util.Optional<io.weft.am.kerberos.TokenRefresher> tokens() {
+        return java.util.Optional.ofNullable(tokens);
+    }
+
+    static void setTokens(io.weft.am.kerberos.TokenRefresher refresher) {
+        tokens = refresher;
     }
 }

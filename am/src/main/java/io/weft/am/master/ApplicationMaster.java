@@ -1,5 +1,6 @@
 package io.weft.am.master;
 
+import io.weft.am.kerberos.ApplicationTokens;
 import io.weft.api.WeftSession;
 import io.weft.conf.ConfigKeys;
 import io.weft.conf.WeftConf;
@@ -73,6 +74,8 @@ public final class ApplicationMaster {
         String appId = attemptId.getApplicationId().toString();
         DriverAttempt attempt = attempt(attemptId.getAttemptId(), yarnSettings.amMaxAttempts(),
                 new YarnConfiguration());
+        // Before any executor is launched: they get this process's credentials, fresh ones with a keytab.
+        AmContext.setTokens(ApplicationTokens.inApplicationMaster(conf, new YarnConfiguration()).orElse(null));
         LOG.info("ApplicationMaster attempt {}{}", attempt.number(), attempt.mayBeRetried()
                 ? " (another follows if this one dies: committed work is journaled for it)" : " (the last)");
         // Each attempt's event log is its own file; the last one is the application's history.

@@ -1,11 +1,14 @@
 package io.weft.am.master;
 
+import io.weft.am.kerberos.DelegationTokens;
+import io.weft.am.kerberos.TokensFile;
 import io.weft.driver.endpoint.ExecutorExitReporter;
 import io.weft.runtime.channel.ApplicationSecrets;
 import io.weft.runtime.serial.KryoPool;
 import java.io.IOException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.slf4j.Logger;
@@ -50,6 +53,8 @@ public final class ClientModeLauncher {
         launcher.requestExecutors(arguments.driverHost(), arguments.driverPort());
         ExcludedNodesFile excluded = new ExcludedNodesFile(FileSystem.get(yarn), stagingDir);
         InputHostsFile inputHosts = new InputHostsFile(FileSystem.get(yarn), stagingDir);
+        TokensFile tokens = UserGroupInformation.isSecurityEnabled()
+                ? new TokensFile(FileSystem.get(yarn), stagingDir) : null;
         int unreachable = 0;
         while (unreachable < UNREACHABLE_PROBES && launcher.finalStatus() == FinalApplicationStatus.SUCCEEDED) {
             if (launcher.runNextEvent(1000)) {
@@ -59,6 +64,7 @@ public final class ClientModeLauncher {
                     arguments.driverPort()) ? 0 : unreachable + 1;
             readDriverExclusions(excluded, launcher);
             readInputHosts(inputHosts, launcher);
+            readDriverTokens(tokens);
         }
         launcher.finish(launcher.finalStatus(), launcher.finalMessage(), "");
         System.exit(0);
@@ -74,6 +80,28 @@ public final class ClientModeLauncher {
             });
         } catch (IOException e) {
             LOG.debug("Could not read the driver's input hosts: {}", e.toString());
+        }
+    }
+
+    /**
+     * Kerberos: the driver writes the delegation tokens it refreshed to the staging directory; they join this AM's
+     * credentials, which executor containers launched from now on get.
+     */
+    private static void readDriverTokens(TokensFile file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            file.readIfChanged().ifPresent(credentials -> {
+                try {
+                    UserGroupInformation.getCurrentUser().addCredentials(credentials);
+                    LOG.info("Refreshed delegation tokens from the driver: {}", DelegationTokens.describe(credentials));
+                } catch (IOException e) {
+                    LOG.warn("Could not add the driver's refreshed tokens: {}", e.toString());
+                }
+            });
+        } catch (IOException e) {
+            LOG.debug("Could not read the driver's refreshed tokens: {}", e.toString());
         }
     }
 

@@ -36,7 +36,8 @@ interface ExecutorLaunchContexts {
 
     /**
      * The real thing: the jars and configuration the client staged, this AM's credentials but its AMRM token
-     * (the application secret travels there, never on a command line), and the executor's JVM command.
+     * (the application secret travels there, never on a command line), read at each launch, and the executor's JVM
+     * command.
      *
      * @param yarn the cluster's configuration
      * @param stagingDir the application's staging directory
@@ -48,21 +49,30 @@ interface ExecutorLaunchContexts {
             throws IOException {
         Map<String, LocalResource> jars = StagingLayout.localResources(FileSystem.get(yarn), stagingDir,
                 ContainerCommands.JARS_DIR);
-        ByteBuffer tokens = executorTokens();
         Map<String, String> environment = ContainerCommands.withUserEnvironment(
                 ContainerCommands.environment(yarn, System.getenv("JAVA_HOME")), spec.environment());
         return (executorId, driverHost, driverPort) -> ContainerLaunchContext.newInstance(jars, environment,
                 ContainerCommands.command(spec.heapMb(), ExecutorMain.class.getName(), List.of(driverHost,
                         String.valueOf(driverPort), executorId, String.valueOf(spec.cores()),
                         ExecutorMain.SECRET_FROM_CREDENTIALS), spec.javaOptions()),
-                null, tokens.duplicate(), null);
+                null, executorTokens(), null);
     }
 
     /**
      * All credentials but the AMRM token, which belongs to this AM only, and with the application secret replaced
-     * by the executors' own ({@link ApplicationSecrets#forRole}): an executor can authenticate only as one.
+     * by the executors' own ({@link ApplicationSecrets#forRole}): an executor can authenticate only as one. Read at
+     * each launch, so that a container
+     * launched after a token refresh ({@code io.weft.am.kerberos.TokenRefresher}) starts with the fresh tokens.
      */
-    private static ByteBuffer executorTokens() throws IOException {
+    private static ByteBuffer executorTokens() {
+        try {
+            return withoutAmrmToken();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Could not read this ApplicationMaster's credentials", e);
+        }
+    }
+
+    private static ByteBuffer withoutAmrmToken() throws IOException {
         Credentials credentials = UserGroupInformation.getCurrentUser().getCredentials(); // a copy
         byte[] secret = credentials.getSecretKey(new Text(ApplicationSecrets.ALIAS));
         if (secret != null) {

@@ -56,11 +56,13 @@ final class Submissions {
      * @param amArgs its arguments
      * @param secret the application secret
      * @param conf the settings, for the AM's environment ({@code weft.yarn.appMasterEnv.*}) and extra JVM options
+     * @param security Kerberos: delegation tokens for the AM's credentials, and resources of the AM alone (keytab)
      * @throws IOException when the staged files cannot be listed
      */
     static void fill(ApplicationSubmissionContext submission, YarnSettings settings, String name, FileSystem fs,
             Path stagingDir, YarnConfiguration yarn, String javaHome, String amMainClass, List<String> amArgs,
-            byte[] secret, io.weft.conf.WeftConf conf) throws IOException {
+            byte[] secret, io.weft.conf.WeftConf conf, io.weft.am.kerberos.AmCredentials security)
+            throws IOException {
         submission.setApplicationName(name);
         submission.setApplicationType("WEFT");
         submission.setQueue(settings.queue());
@@ -79,10 +81,13 @@ final class Submissions {
         }
         Credentials credentials = new Credentials();
         ApplicationSecrets.addTo(credentials, secret);
+        credentials.addAll(security.tokens());
         DataOutputBuffer tokens = new DataOutputBuffer();
         credentials.writeTokenStorageToStream(tokens);
-        submission.setAMContainerSpec(ContainerLaunchContext.newInstance(
-                StagingLayout.localResources(fs, stagingDir, ContainerCommands.JARS_DIR),
+        java.util.Map<String, org.apache.hadoop.yarn.api.records.LocalResource> resources =
+                StagingLayout.localResources(fs, stagingDir, ContainerCommands.JARS_DIR);
+        resources.putAll(security.resources());
+        submission.setAMContainerSpec(ContainerLaunchContext.newInstance(resources,
                 ContainerCommands.withUserEnvironment(ContainerCommands.environment(yarn, javaHome),
                         io.weft.conf.ConfigKeys.withPrefix(conf, io.weft.conf.ConfigKeys.AM_ENV_PREFIX)),
                 ContainerCommands.command(settings.amMemoryMb(), amMainClass, amArgs, amJavaOptions(amMainClass, conf)),

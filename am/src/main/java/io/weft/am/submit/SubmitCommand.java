@@ -1,5 +1,7 @@
 package io.weft.am.submit;
 
+import io.weft.am.kerberos.AmCredentials;
+import io.weft.am.kerberos.KerberosLogin;
 import io.weft.am.master.ApplicationMaster;
 import io.weft.api.WeftException;
 import io.weft.conf.ConfigKeys;
@@ -15,15 +17,18 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
+import java.security.PrivilegedExceptionAction;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
@@ -71,6 +76,15 @@ public final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--driver-memory", description = "ApplicationMaster heap in cluster mode, e.g. 1g")
     String driverMemory;
+
+    @Option(names = "--principal", description = "Kerberos principal to log in as from --keytab"
+            + " (weft.kerberos.principal)")
+    String principal;
+
+    @Option(names = "--keytab", description = "Keytab of --principal: the client logs in from it and, in cluster mode,"
+            + " the ApplicationMaster too, to renew delegation tokens for as long as the application runs"
+            + " (weft.kerberos.keytab)")
+    String keytab;
 
     @Option(names = "--input", paramLabel = "PATH", description = "A path the program reads (repeatable; globs"
             + " allowed): checked to exist before anything is submitted")
@@ -160,6 +174,8 @@ public final class SubmitCommand implements Callable<Integer> {
         put(settings, ConfigKeys.JARS.name(), jars);
         put(settings, ConfigKeys.FILES.name(), files);
         put(settings, YarnConfigKeys.ARCHIVES.name(), archives);
+        put(settings, YarnConfigKeys.KERBEROS_PRINCIPAL.name(), principal);
+        put(settings, YarnConfigKeys.KERBEROS_KEYTAB.name(), keytab);
         settings.put(ConfigKeys.MASTER.name(), "yarn");
         return settings;
     }
@@ -175,6 +191,16 @@ public final class SubmitCommand implements Callable<Integer> {
         Map<String, String> settings = settings();
         WeftConf validated = WeftConf.validate(settings);
         YarnConfiguration hadoop = HadoopConfigurations.load(validated, environment);
+        // On a Kerberos cluster: everything from here on runs as the ticket's or the keytab's user.
+        Optional<UserGroupInformation> login = KerberosLogin.login(validated, hadoop, false);
+        if (login.isPresent()) {
+            return login.get().doAs((PrivilegedExceptionAction<Integer>) () -> proceed(settings, validated, hadoop));
+        }
+        return proceed(settings, validated, hadoop);
+    }
+
+    private int proceed(Map<String, String> settings, WeftConf validated, YarnConfiguration hadoop)
+            throws Exception {
         List<String> missing = InputPaths.missing(inputs, hadoop);
         if (!missing.isEmpty()) {
             for (String path : missing) {
@@ -237,12 +263,15 @@ public final class SubmitCommand implements Callable<Integer> {
                     Staging.applicationJars(classPath, mainClass, System.getProperty("sun.java.command")));
             ShippedResources.stage(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), conf);
             Staging.uploadConfiguration(fs, stagingDir, yarn);
-            stageApplication(fs, stagingDir, conf);
+            // The client's shuffle root, not the AM's idea of a home directory: where a container runs as the
+            // NodeManager's user (DefaultContainerExecutor), that user's home is another one.
+            stageApplication(fs, stagingDir, ApplicationDirs.withShuffleRoot(conf, fs));
+            AmCredentials security = AmCredentials.forSubmission(conf, yarn, fs, stagingDir, true);
 
             byte[] secret = ApplicationSecrets.random();
             ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
             Submissions.fill(submission, settings, name != null ? name : mainClass, fs, stagingDir, yarn, javaHome,
-                    ApplicationMaster.class.getName(), List.of(), secret, conf);
+                    ApplicationMaster.class.getName(), List.of(), secret, conf, security);
             client.submitApplication(submission);
             submitted = true;
             out.println("Submitted application " + appId);

@@ -1,5 +1,10 @@
 package io.weft.am.submit;
 
+import io.weft.am.kerberos.AmCredentials;
+import io.weft.am.kerberos.ApplicationTokens;
+import io.weft.am.kerberos.KerberosLogin;
+import io.weft.am.kerberos.TokenRefresher;
+import io.weft.am.kerberos.TokensFile;
 import io.weft.am.master.ApplicationMaster;
 import io.weft.am.master.ClientModeLauncher;
 import io.weft.am.master.ExcludedNodesFile;
@@ -26,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
@@ -72,6 +78,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     private volatile Staging.Report lastUpload;
     private FileSystem fs;
     private volatile int driverPort;
+    private volatile TokenRefresher refresher;
 
     /**
      * @param yarnClient a started client
@@ -137,7 +144,31 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
                 Staging.applicationJars(classPath, null, System.getProperty("sun.java.command")));
         ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
         Staging.uploadConfiguration(fs, stagingDir, yarn);
-        submit(advertisedHost(), port, secret, context);
+        AmCredentials security = AmCredentials.forSubmission(context.conf(), yarn, fs, stagingDir, false);
+        if (KerberosLogin.secure(yarn)) {
+            refreshTokens(context, endpoint);
+        }
+        submit(advertisedHost(), port, secret, context, security);
+    }
+
+    /**
+     * The driver is here: it keeps the tokens fresh from this JVM's Kerberos login (keytab or ticket), sends them to
+     * the executors and, through the staging directory, to the launcher ApplicationMaster for later containers.
+     */
+    private void refreshTokens(DriverContext context, DriverEndpoint endpoint) throws IOException {
+        UserGroupInformation login = UserGroupInformation.getCurrentUser();
+        TokensFile file = new TokensFile(fs, stagingDir);
+        // Not added to the login: it obtains tokens with Kerberos, which a token in the same UGI would pre-empt.
+        TokenRefresher started = ApplicationTokens.started(login, null, context.conf(), yarn);
+        refresher = started;
+        started.onRefresh(endpoint::updateTokens);
+        started.onRefresh(tokens -> {
+            try {
+                file.write(tokens);
+            } catch (IOException e) {
+                LOG.warn("Could not pass refreshed tokens to the ApplicationMaster: {}", e.toString());
+            }
+        });
     }
 
     @Override
@@ -207,14 +238,14 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
     }
 
-    private void submit(String host, int port, byte[] secret, DriverContext context)
+    private void submit(String host, int port, byte[] secret, DriverContext context, AmCredentials security)
             throws IOException, YarnException {
         List<String> args = new LauncherArguments(host, port, ExecutorSpec.from(settings, context.conf()),
                 fs.makeQualified(stagingDir).toString(), trackingUrl,
                 LaunchPolicy.from(context.conf(), settings.executorInstances())).toArgs();
         ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
         Submissions.fill(submission, settings, appName, fs, stagingDir, yarn, javaHome,
-                ClientModeLauncher.class.getName(), args, secret, context.conf());
+                ClientModeLauncher.class.getName(), args, secret, context.conf(), security);
         yarnClient.submitApplication(submission);
         LOG.info("Submitted application {} to queue {}", appId(), settings.queue());
     }
@@ -289,6 +320,10 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     @Override
     public void close() {
         closed = true;
+        TokenRefresher tokens = refresher;
+        if (tokens != null) {
+            tokens.close();
+        }
         watcher.shutdownNow();
         hintWriter.shutdownNow();
         closeEndpoint();

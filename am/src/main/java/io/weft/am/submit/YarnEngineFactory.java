@@ -52,6 +52,9 @@ public final class YarnEngineFactory implements EngineFactory {
                     + " weft.submit.deployMode=client to run the driver in this JVM.");
         }
         YarnConfiguration yarn = HadoopConfigurations.load(conf, System.getenv());
+        // Kerberos: fails now, saying what is missing, rather than in Hadoop's SASL retries. Under WeftSubmit the
+        // program already runs as the login.
+        io.weft.am.kerberos.KerberosLogin.login(conf, yarn, true);
         YarnClient client = ResourceManagerConnection.open(yarn, conf, System.getenv(), LOG::info);
         try {
             YarnClientApplication application = client.createApplication();

@@ -47,7 +47,7 @@ public final class Messages {
 
     /** Any protocol message. */
     public sealed interface Message permits RegisterExecutor, Registered, LaunchTask, KillTask, StatusUpdate,
-            Heartbeat, Unpersist, UnpersistBroadcast, Shutdown, ExecutorExited {
+            Heartbeat, Unpersist, UnpersistBroadcast, Shutdown, ExecutorExited, TokensUpdated {
     }
 
     /**
@@ -140,6 +140,15 @@ public final class Messages {
      * @param broadcastId the broadcast
      */
     public record UnpersistBroadcast(long broadcastId) implements Message {
+    }
+
+    /**
+     * Driver to executor: fresh Hadoop delegation tokens (a Kerberos cluster, the driver logged in from a keytab),
+     * which the executor adds to its process's credentials before the ones it has expire.
+     *
+     * @param credentials the tokens in Hadoop's token storage format ({@code Credentials.writeTokenStorageToStream})
+     */
+    public record TokensUpdated(byte[] credentials) implements Message {
     }
 
     /** Driver to executor: stop. */

@@ -37,6 +37,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,7 @@ public final class ExecutorMain {
     };
     private volatile Executor executor;
     private volatile boolean registered;
+    private final AtomicInteger tokenUpdates = new AtomicInteger();
 
     private ExecutorMain(String executorId, int cores) {
         this.executorId = executorId;
@@ -94,6 +96,12 @@ public final class ExecutorMain {
         }
         byte[] secret = args[4].equals(SECRET_FROM_CREDENTIALS) ? secretFromCredentials()
                 : Files.readAllBytes(Path.of(args[4]));
+        if (args[4].equals(SECRET_FROM_CREDENTIALS)) {
+            // Kinds and services only, never a secret: what an operator needs to see which tokens a container had.
+            LOG.info("Executor {} started with tokens {}", args[2], org.apache.hadoop.security.UserGroupInformation
+                    .getCurrentUser().getCredentials().getAllTokens().stream()
+                    .map(t -> t.getKind() + " for " + t.getService()).toList());
+        }
         int code = new ExecutorMain(args[2], Integer.parseInt(args[3])).run(args[0], Integer.parseInt(args[1]),
                 secret);
         System.exit(code);
@@ -184,6 +192,25 @@ public final class ExecutorMain {
         LOG.info("Executor {} stopped", executorId);
     }
 
+    /**
+     * Adds the driver's fresh delegation tokens to this process's credentials, replacing the ones for the same
+     * services: connections opened from now on authenticate with them. Runs on the channel's event loop; a failure is
+     * logged (the old tokens stay until they expire).
+     */
+    private void addTokens(byte[] bytes) {
+        try {
+            org.apache.hadoop.security.Credentials credentials = new org.apache.hadoop.security.Credentials();
+            credentials.readTokenStorageStream(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes)));
+            org.apache.hadoop.security.UserGroupInformation.getCurrentUser().addCredentials(credentials);
+            int count = tokenUpdates.incrementAndGet();
+            LOG.info("Executor {} received refreshed delegation tokens (update {}): {}", executorId, count,
+                    credentials.getAllTokens().stream().map(t -> t.getKind() + " for " + t.getService()).toList());
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("Executor {} could not add the driver's refreshed delegation tokens: {}", executorId,
+                    e.toString());
+        }
+    }
+
     /** Messages from the driver. Runs on the channel's event loop. */
     private final class DriverHandler extends ChannelInboundHandlerAdapter {
         @Override
@@ -208,6 +235,8 @@ public final class ExecutorMain {
                 executor.environment().blockStore().remove(unpersist.nodeId());
             } else if (msg instanceof Messages.UnpersistBroadcast unpersist) {
                 executor.environment().broadcasts().remove(unpersist.broadcastId());
+            } else if (msg instanceof Messages.TokensUpdated update) {
+                addTokens(update.credentials());
             } else if (msg instanceof Shutdown) {
                 ctx.close();
             }

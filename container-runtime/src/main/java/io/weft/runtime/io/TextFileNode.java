@@ -62,6 +62,7 @@ public final class TextFileNode extends Node<String> {
         format.configure(job);
         InputSplit[] hadoopSplits;
         try {
+            io.weft.runtime.io.hadoop.UserTokens.addTo(job.getCredentials());
             hadoopSplits = format.getSplits(job, Math.max(1, minPartitions));
         } catch (InvalidInputException e) {
             throw new WeftException("textFile(\"" + path + "\"): " + e.getMessage().replace('\n', ' ')

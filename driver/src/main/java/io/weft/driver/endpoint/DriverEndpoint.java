@@ -77,6 +77,8 @@ public final class DriverEndpoint implements AutoCloseable {
     private final ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(
             Channels.threads("weft-heartbeat-monitor"));
     private final Map<String, Connection> executors = new ConcurrentHashMap<>();
+    /** The last delegation tokens the driver refreshed, for executors that register later; null before any. */
+    private volatile byte[] latestTokens;
     /** Exit reasons that arrived while their executor's connection was still open. */
     private final Map<String, ExecutorExited> earlyExits = new ConcurrentHashMap<>();
     private final long exitReasonWaitMillis;
@@ -210,6 +212,18 @@ public final class DriverEndpoint implements AutoCloseable {
     public void unpersistBroadcast(long broadcastId) {
         executors.keySet().forEach(id -> send(id,
                 new io.weft.runtime.channel.Messages.UnpersistBroadcast(broadcastId)));
+    }
+
+    /**
+     * Sends fresh delegation tokens to every registered executor, and to each executor that registers later (right
+     * after its registration). Any thread.
+     *
+     * @param credentials the tokens in Hadoop's token storage format
+     */
+    public void updateTokens(byte[] credentials) {
+        latestTokens = credentials.clone();
+        executors.keySet().forEach(id -> send(id,
+                new io.weft.runtime.channel.Messages.TokensUpdated(latestTokens)));
     }
 
     private void send(String executorId, Message message) {
@@ -354,6 +368,10 @@ public final class DriverEndpoint implements AutoCloseable {
                 connection.pid = register.pid();
                 executors.put(executorId, connection);
                 ctx.writeAndFlush(registration);
+                byte[] tokens = latestTokens;
+                if (tokens != null) {
+                    ctx.writeAndFlush(new io.weft.runtime.channel.Messages.TokensUpdated(tokens));
+                }
                 LOG.info("Executor {} registered from {} (pid {}, {} cores)", executorId,
                         ctx.channel().remoteAddress(), register.pid(), register.cores());
                 scheduler.executorAdded(executorId, register.host(), register.cores(), register.containerId(),

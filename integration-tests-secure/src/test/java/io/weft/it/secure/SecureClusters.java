@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One KDC and one secure MiniDFSCluster for the whole test JVM, started on first use and stopped at JVM exit: the
  * KDC's krb5.conf, UGI's configuration and its login user are JVM-wide, so a second KDC in the same JVM would fight
- * the first. The NameNode's delegation tokens live {@value #RENEW_MS} ms unless renewed and at most
- * {@value #MAX_MS} ms: a test obtains its own tokens right before it uses them.
+ * the first (this module runs each test class in a JVM of its own). By default ({@link #get()}) the NameNode's
+ * delegation tokens live {@value #RENEW_MS} ms unless renewed and at most {@value #MAX_MS} ms: a test obtains its
+ * own tokens right before it uses them; {@link #get(Hdfs)} chooses other lifetimes and encrypted data transfer.
  */
 final class SecureClusters {
 
@@ -27,18 +28,39 @@ final class SecureClusters {
 
     private static SecureClusters instance;
 
+    /**
+     * How the JVM's secure HDFS is set up.
+     *
+     * @param renewMs {@code dfs.namenode.delegation.token.renew-interval}
+     * @param maxMs {@code dfs.namenode.delegation.token.max-lifetime}
+     * @param encryptDataTransfer {@code dfs.encrypt.data.transfer}: block data encrypted with keys the NameNode
+     *     hands out, on top of SASL privacy
+     */
+    record Hdfs(long renewMs, long maxMs, boolean encryptDataTransfer) {
+    }
+
+    /** The spikes' HDFS: short lifetimes, SASL privacy. */
+    static final Hdfs SHORT_LIVED = new Hdfs(RENEW_MS, MAX_MS, false);
+
+    final Hdfs settings;
+
     final Path base;
     final TestKdc kdc;
     final MiniDFSCluster dfs;
     final Configuration conf;
     final URI uri;
 
-    private SecureClusters() throws Exception {
+    private SecureClusters(Hdfs settings) throws Exception {
+        this.settings = settings;
         base = Files.createTempDirectory("weft-krb-");
         long start = System.nanoTime();
         kdc = TestKdc.start(base.resolve("kdc"));
         LOG.info("KDC up in {} ms, realm {}", (System.nanoTime() - start) / 1_000_000, kdc.realm());
-        Configuration hdfsConf = SecureMiniDfs.configuration(kdc, base, "privacy", RENEW_MS, MAX_MS);
+        Configuration hdfsConf = SecureMiniDfs.configuration(kdc, base, "privacy", settings.renewMs(),
+                settings.maxMs());
+        if (settings.encryptDataTransfer()) {
+            hdfsConf.setBoolean("dfs.encrypt.data.transfer", true);
+        }
         dfs = SecureMiniDfs.start(hdfsConf);
         conf = new Configuration(dfs.getConfiguration(0));
         uri = dfs.getURI();
@@ -66,7 +88,7 @@ final class SecureClusters {
     private static final String[] CLIENT_KEYS = {"fs.defaultFS", "hadoop.security.authentication",
         "dfs.namenode.kerberos.principal", "dfs.datanode.kerberos.principal", "dfs.block.access.token.enable",
         "dfs.data.transfer.protection", "dfs.http.policy", "dfs.client.https.keystore.resource",
-        "hadoop.ssl.client.conf", "ipc.client.connect.max.retries.on.sasl"};
+        "hadoop.ssl.client.conf", "ipc.client.connect.max.retries.on.sasl", "dfs.encrypt.data.transfer"};
 
     /**
      * Adds the client side of the secure settings to every Configuration of this JVM, as a default resource. Code
@@ -90,8 +112,21 @@ final class SecureClusters {
     }
 
     static synchronized SecureClusters get() throws Exception {
+        return get(SHORT_LIVED);
+    }
+
+    /**
+     * @param settings how HDFS is set up: the first caller in the JVM decides
+     * @return the JVM's clusters
+     * @throws IllegalStateException when they were started with other settings
+     */
+    static synchronized SecureClusters get(Hdfs settings) throws Exception {
         if (instance == null) {
-            instance = new SecureClusters();
+            instance = new SecureClusters(settings);
+        }
+        if (!instance.settings.equals(settings)) {
+            throw new IllegalStateException("This JVM's secure HDFS runs with " + instance.settings + ", not "
+                    + settings + ": run the test class in a JVM of its own");
         }
         return instance;
     }

@@ -62,6 +62,7 @@ public final class HadoopSplits {
             Configuration sessionConf) throws IOException {
         requireFormat(input, org.apache.hadoop.mapred.InputFormat.class);
         JobConf job = new JobConf(input.conf() != null ? input.conf() : sessionConf);
+        UserTokens.addTo(job.getCredentials());
         if (input.path() != null) {
             org.apache.hadoop.mapred.FileInputFormat.setInputPaths(job, input.path());
         }
@@ -90,7 +91,9 @@ public final class HadoopSplits {
         org.apache.hadoop.mapreduce.InputFormat format = (org.apache.hadoop.mapreduce.InputFormat)
                 ReflectionUtils.newInstance(formatClass, jobConf);
         List<HadoopSplit> splits = new ArrayList<>();
-        for (Object o : format.getSplits(new JobContextImpl(jobConf, new JobID("weft", 0)))) {
+        JobContextImpl context = new JobContextImpl(jobConf, new JobID("weft", 0));
+        UserTokens.addTo(context.getCredentials());
+        for (Object o : format.getSplits(context)) {
             org.apache.hadoop.mapreduce.InputSplit split = (org.apache.hadoop.mapreduce.InputSplit) o;
             splits.add(HadoopSplit.of(split, split.getLength(), split.getLocations(), jobConf));
         }

@@ -52,6 +52,7 @@ public final class NewApiCommitProtocol extends HadoopCommitProtocol {
     @Override
     protected void checkOutputSpecs(JobContext context) throws IOException {
         try {
+            UserTokens.addTo(context.getCredentials());
             format(context).checkOutputSpecs(context);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -53,6 +53,7 @@ public final class OldApiCommitProtocol extends HadoopCommitProtocol {
     @Override
     protected void checkOutputSpecs(JobContext context) throws IOException {
         JobConf job = (JobConf) context.getConfiguration();
+        UserTokens.addTo(job.getCredentials());
         job.getOutputFormat().checkOutputSpecs(FileSystem.get(job), job);
     }
 
