@@ -37,13 +37,24 @@ public final class YarnTopology implements Topology {
 
     /**
      * @param conf the cluster's Hadoop configuration (core-site.xml as the NodeManagers have it)
-     * @return the topology its mapping describes
+     * @return the topology its mapping describes; every host on the default rack, with a warning naming the
+     *     setting, when the mapping cannot be built (a class a client's class path lacks, such as the test-only
+     *     {@code StaticMapping} a mini cluster's configuration names): racks are a scheduling hint, never a reason
+     *     to fail a job
      */
-    public static YarnTopology from(Configuration conf) {
-        Class<? extends DNSToSwitchMapping> type = conf.getClass(
-                CommonConfigurationKeysPublic.NET_TOPOLOGY_NODE_SWITCH_MAPPING_IMPL_KEY, ScriptBasedMapping.class,
-                DNSToSwitchMapping.class);
-        DNSToSwitchMapping mapping = ReflectionUtils.newInstance(type, conf);
+    public static Topology from(Configuration conf) {
+        DNSToSwitchMapping mapping;
+        try {
+            Class<? extends DNSToSwitchMapping> type = conf.getClass(
+                    CommonConfigurationKeysPublic.NET_TOPOLOGY_NODE_SWITCH_MAPPING_IMPL_KEY, ScriptBasedMapping.class,
+                    DNSToSwitchMapping.class);
+            mapping = ReflectionUtils.newInstance(type, conf);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot build the rack mapping named by {} ({}); every host counts as on {}. Fix that setting, "
+                    + "or put the mapping's class on the class path", CommonConfigurationKeysPublic
+                    .NET_TOPOLOGY_NODE_SWITCH_MAPPING_IMPL_KEY, e.toString(), DEFAULT_RACK);
+            return SINGLE_RACK;
+        }
         return new YarnTopology(mapping instanceof CachedDNSToSwitchMapping ? mapping
                 : new CachedDNSToSwitchMapping(mapping));
     }

@@ -24,7 +24,7 @@ class YarnTopologyTest {
         Configuration conf = new Configuration(false);
         conf.setClass("net.topology.node.switch.mapping.impl", TableMapping.class, DNSToSwitchMapping.class);
         conf.set("net.topology.table.file.name", table.toString());
-        YarnTopology topology = YarnTopology.from(conf);
+        Topology topology = YarnTopology.from(conf);
         assertThat(topology.racksOf(List.of("10.0.0.1", "10.0.0.2", "10.0.1.1", "10.0.9.9")))
                 .containsEntry("10.0.0.1", "/dc1/r1").containsEntry("10.0.0.2", "/dc1/r1")
                 .containsEntry("10.0.1.1", "/dc1/r2").containsEntry("10.0.9.9", Topology.DEFAULT_RACK);
@@ -33,8 +33,18 @@ class YarnTopologyTest {
 
     @Test
     void withoutAScriptOrTableEveryHostIsOnTheDefaultRack() {
-        YarnTopology topology = YarnTopology.from(new Configuration(false));
+        Topology topology = YarnTopology.from(new Configuration(false));
         assertThat(topology.rackOf("10.0.0.1")).isEqualTo(Topology.DEFAULT_RACK);
+    }
+
+    @Test
+    void aMappingClassTheClassPathLacksPlacesEveryHostOnTheDefaultRack() {
+        // What a client on Hadoop's client jars alone meets: a mini cluster's configuration names a test-only class.
+        Configuration conf = new Configuration(false);
+        conf.set("net.topology.node.switch.mapping.impl", "org.example.NoSuchMapping");
+        Topology topology = YarnTopology.from(conf);
+        assertThat(topology.racksOf(List.of("10.0.0.1", "10.0.0.2")))
+                .containsEntry("10.0.0.1", Topology.DEFAULT_RACK).containsEntry("10.0.0.2", Topology.DEFAULT_RACK);
     }
 
     @Test

@@ -30,7 +30,8 @@ class SubmissionAclsTest {
         ApplicationSubmissionContext submission = Records.newRecord(ApplicationSubmissionContext.class);
         Submissions.fill(submission, YarnSettings.from(conf), "acl-test", FileSystem.getLocal(new Configuration()),
                 new org.apache.hadoop.fs.Path(staging.toUri()), new YarnConfiguration(), null,
-                "io.weft.am.master.ApplicationMaster", List.of(), new byte[32], conf);
+                "io.weft.am.master.ApplicationMaster", List.of(), new byte[32], conf,
+                io.weft.am.kerberos.AmCredentials.none());
         // What the ResourceManager receives: the record after a round trip through its protocol buffer.
         return new ContainerLaunchContextPBImpl(((ContainerLaunchContextPBImpl) submission.getAMContainerSpec())
                 .getProto());

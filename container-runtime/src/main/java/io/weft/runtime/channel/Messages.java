@@ -40,7 +40,8 @@ public final class Messages {
             TaskDescription.class, StageBinary.class, TaskDescription.ShuffleOutput.class, ShuffleBlock.class,
             TaskOutcome.Failed.class, TaskOutcome.FetchFailed.class, TaskOutcome.ExecutorLost.class,
             TaskOutcome.Killed.class, MapStatus.class, TaskMetrics.class,
-            byte[].class, long[].class, ArrayList.class, LinkedHashSet.class, LinkedHashMap.class);
+            byte[].class, long[].class, ArrayList.class, LinkedHashSet.class, LinkedHashMap.class,
+            TokensUpdated.class);
 
     private Messages() {
     }

@@ -83,6 +83,9 @@ class MessageRegistrationTest {
             assertThat(roundTrip(simple)).isEqualTo(simple);
         }
 
+        assertThat(((Messages.TokensUpdated) roundTrip(new Messages.TokensUpdated(new byte[] {4, 2}))).credentials())
+                .containsExactly(4, 2);
+
         MapStatus status = new MapStatus(1, 9, "e", "/out", new long[] {0, 5}, new long[] {5, 6});
         StatusUpdate success = (StatusUpdate) roundTrip(new StatusUpdate(9, new TaskOutcome.Success(null, status,
                 Map.of(7L, new java.util.ArrayList<>(List.of("acc"))), TaskMetrics.EMPTY)));
