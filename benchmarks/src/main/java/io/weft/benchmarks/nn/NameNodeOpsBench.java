@@ -145,7 +145,8 @@ public final class NameNodeOpsBench implements Callable<Integer> {
         Map<String, Long> closeOps = NameNodeCounters.minus(counters.snapshot(), beforeClose);
         System.out.println();
         System.out.println(OpsTable.render(rows));
-        System.out.println("session start + warm-up (a 2x2 shuffle, a 4-task job): " + OpsTable.clientCalls(sessionOps));
+        System.out.println("session start + warm-up (a 2x2 shuffle, a 4-task job): "
+                + OpsTable.clientCalls(sessionOps));
         System.out.println("session close: " + OpsTable.clientCalls(closeOps));
         System.out.println("per shuffle, every client call that moved: ");
         for (Row row : rows) {

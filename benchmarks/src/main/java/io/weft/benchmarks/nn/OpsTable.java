@@ -31,6 +31,10 @@ final class OpsTable {
         return client;
     }
 
+    /**
+     * @param rows the measured shuffles
+     * @return a Markdown table: a header and one {@link #line} per row
+     */
     static String render(List<NameNodeOpsBench.Row> rows) {
         StringBuilder out = new StringBuilder(HEADER);
         for (NameNodeOpsBench.Row row : rows) {
@@ -39,6 +43,10 @@ final class OpsTable {
         return out.toString();
     }
 
+    /**
+     * @param row one shuffle's calls (baseline subtracted) and the bytes its reducers read
+     * @return its table row; "other" is every client call not in a named column
+     */
     static String line(NameNodeOpsBench.Row row) {
         Map<String, Long> c = clientCalls(row.calls());
         long creates = get(c, "Create");
@@ -51,10 +59,12 @@ final class OpsTable {
         long blocks = get(c, "AddBlock") + get(c, "Complete");
         long setPermission = get(c, "SetPermission");
         long total = c.values().stream().mapToLong(Long::longValue).sum();
-        long other = total - creates - renames - opens - deletes - listings - mkdirs - fileInfo - blocks - setPermission;
+        long other = total - creates - renames - opens - deletes - listings - mkdirs - fileInfo - blocks
+                - setPermission;
         long dataNodeReports = row.calls().getOrDefault("rpc.BlockReceivedAndDeleted", 0L);
         double m = row.maps();
-        return String.format("| %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %.2f | %.3f | %s | %d |",
+        return String.format("| %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %.2f | %.3f | %s"
+                + " | %d |",
                 row.maps(), row.reducers(), creates, renames, opens, deletes, listings, mkdirs, fileInfo, blocks,
                 setPermission, other, total, total / m, total / (m * row.reducers()),
                 opens == 0 ? "-" : String.valueOf(row.bytesRead() / opens), dataNodeReports);
