@@ -23,7 +23,7 @@ import org.apache.hadoop.fs.Path;
  * 0700 and map output files 0600 ({@link OwnerOnly}), whatever the file system's umask.
  *
  * <p>Thread-safe: writers and readers are per task and own their resources; the store holds configuration and the
- * set of shuffle directories this JVM has made already.
+ * set of shuffle directories this JVM has made already (each is made once per JVM, see {@code ensureShuffleDir}).
  */
 public final class ShuffleStore {
 
@@ -33,7 +33,10 @@ public final class ShuffleStore {
     private final KryoPool kryoPool;
     private final File localSpillDir;
     private final long writeBufferBytes;
+    /** Shuffles whose directory this store has made; also the lock under which directories are made. */
     private final Set<Integer> madeDirs = ConcurrentHashMap.newKeySet();
+    /** Whether this store has made the application directory; written under {@link #madeDirs}' lock. */
+    private volatile boolean madeAppDir;
 
     /** Makes a shuffle's directory, owner-only, before the first map output is written into it. */
     @FunctionalInterface
@@ -97,12 +100,24 @@ public final class ShuffleStore {
     }
 
     /**
-     * Makes the application's and the shuffle's directories 0700, once per shuffle in this JVM (two name node
-     * calls each, not two per map output). Concurrent callers may both do it: it is idempotent.
+     * Makes the application's directory 0700 once per store (per executor JVM) and each shuffle's once per shuffle
+     * (two NameNode calls each: mkdirs, setPermission), not once per map output nor once per concurrent task
+     * thread: the first committing task makes them while the others wait on this store's lock, then find them
+     * made. Commits after that take no lock. If making a directory fails, nothing is recorded and the next commit
+     * tries again.
      */
     private void ensureShuffleDir(int shuffleId) throws IOException {
-        if (!madeDirs.contains(shuffleId)) {
-            OwnerOnly.mkdirs(fs, appDir);
+        if (madeDirs.contains(shuffleId)) {
+            return;
+        }
+        synchronized (madeDirs) {
+            if (madeDirs.contains(shuffleId)) {
+                return;
+            }
+            if (!madeAppDir) {
+                OwnerOnly.mkdirs(fs, appDir);
+                madeAppDir = true;
+            }
             OwnerOnly.mkdirs(fs, shuffleDir(shuffleId));
             madeDirs.add(shuffleId);
         }
@@ -129,8 +144,10 @@ public final class ShuffleStore {
      * @throws IOException if the file system fails
      */
     public void removeShuffle(int shuffleId) throws IOException {
-        madeDirs.remove(shuffleId);
-        fs.delete(shuffleDir(shuffleId), true);
+        synchronized (madeDirs) {
+            madeDirs.remove(shuffleId);
+            fs.delete(shuffleDir(shuffleId), true);
+        }
     }
 
     /**
@@ -139,7 +156,11 @@ public final class ShuffleStore {
      * @throws IOException if the file system fails
      */
     public void deleteAll() throws IOException {
-        fs.delete(appDir, true);
+        synchronized (madeDirs) {
+            madeAppDir = false;
+            madeDirs.clear();
+            fs.delete(appDir, true);
+        }
     }
 
     /**
