@@ -17,8 +17,11 @@ import picocli.CommandLine.Option;
  * Scheduling throughput (issue 14): empty tasks per second through the driver to {@code local-cluster} executor
  * JVMs. Each round opens a session (encryption on or off, alternating which goes first), warms the executors with
  * a few jobs, then runs one stage of {@code --tasks} empty tasks ({@code count} over as many one-element
- * partitions) {@code --repeats} times and prints
+ * partitions: {@code range} by default, {@code parallelize} with {@code --source parallelize}) {@code --repeats} times and prints
  * {@code crypto=<on|off> run=<n> tasks=<n> seconds=<s> tasks/s=<r> peak-heap-after-gc-mb=<m>}.
+ *
+ * <p>Besides the wall time, which other load on the machine inflates, it prints the CPU time the driver and the
+ * executor JVMs spent per task during the stage (from the JVM and {@code /proc}), which it inflates much less.
  *
  * <p>The heap figure is the driver's used heap just after the collector last ran, sampled every 50 ms during the
  * stage (the largest "collection usage" over the heap pools): the live set at its peak, not garbage. With
@@ -48,6 +51,11 @@ public final class TaskRateBench implements Callable<Integer> {
 
     @Option(names = "--flight-recorder", description = "Directory for the executors' JFR files (off if absent)")
     String flightRecorder;
+
+    @Option(names = "--source", defaultValue = "range",
+            description = "range: range(0, n, 1, n), each task computes its one value; parallelize: parallelize(list,"
+                    + " n), whose stage binary carries the whole list (default: ${DEFAULT-VALUE})")
+    String source;
 
     @Option(names = "--conf", description = "Extra session settings, key=value")
     List<String> settings = List.of();
@@ -90,23 +98,55 @@ public final class TaskRateBench implements Callable<Integer> {
         List<Integer> range = IntStream.range(0, tasks).boxed().toList();
         try (WeftSession weft = builder.getOrCreate()) {
             for (int i = 0; i < 3; i++) { // warm the executors and the driver's JIT
-                weft.parallelize(range.subList(0, Math.min(2000, tasks)), Math.min(2000, tasks)).count();
+                stage(weft, Math.min(2000, tasks), range).count();
             }
             for (int run = 1; run <= repeats; run++) {
                 System.gc();
                 HeapSampler sampler = new HeapSampler();
                 sampler.start();
+                long driverCpu = driverCpuNanos();
+                long executorCpu = executorCpuTicks();
                 long start = System.nanoTime();
-                long count = weft.parallelize(range, tasks).count();
+                long count = stage(weft, tasks, range).count();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 sampler.stop();
+                double driverUs = (driverCpuNanos() - driverCpu) / 1e3 / tasks;
+                double executorUs = (executorCpuTicks() - executorCpu) * 1e6 / TICKS_PER_SECOND / tasks;
                 if (count != tasks) {
                     throw new IllegalStateException("counted " + count + " of " + tasks);
                 }
-                System.out.printf("crypto=%s run=%d tasks=%d seconds=%.2f tasks/s=%.0f peak-heap-after-gc-mb=%.1f%n",
-                        encrypt ? "on" : "off", run, tasks, seconds, tasks / seconds, sampler.peak() / 1048576.0);
+                System.out.printf("source=%s crypto=%s run=%d tasks=%d seconds=%.2f tasks/s=%.0f peak-heap-after-gc-mb=%.1f"
+                        + " driver-cpu-us/task=%.0f executors-cpu-us/task=%.0f%n",
+                        source, encrypt ? "on" : "off", run, tasks, seconds, tasks / seconds, sampler.peak() / 1048576.0, driverUs, executorUs);
             }
         }
+    }
+
+    /** Linux's clock ticks per second for {@code /proc/PID/stat} (USER_HZ), 100 on every common kernel. */
+    private static final long TICKS_PER_SECOND = 100;
+
+    /** @return this JVM's CPU time (all threads, user and system) */
+    private static long driverCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** @return the CPU ticks (user and system) of this JVM's descendant processes, the executor JVMs; 0 off Linux */
+    private static long executorCpuTicks() {
+        return ProcessHandle.current().descendants().mapToLong(p -> {
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", String.valueOf(p.pid()),
+                        "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+            } catch (java.io.IOException | RuntimeException e) {
+                return 0;
+            }
+        }).sum();
+    }
+
+    private io.weft.api.Dataset<?> stage(WeftSession weft, int n, List<Integer> list) {
+        return source.equals("parallelize") ? weft.parallelize(list.subList(0, n), n) : weft.range(0, n, 1, n);
     }
 
     /** Samples the heap pools' usage after the last collection on its own thread, keeping the largest sum. */
