@@ -57,6 +57,10 @@ public final class TaskRateBench implements Callable<Integer> {
                     + " n), whose stage binary carries the whole list (default: ${DEFAULT-VALUE})")
     String source;
 
+    @Option(names = "--gc-probe-ms", defaultValue = "0",
+            description = "If > 0: this many ms into each measured stage, run a full GC and print the heap then")
+    long gcProbeMillis;
+
     @Option(names = "--conf", description = "Extra session settings, key=value")
     List<String> settings = List.of();
 
@@ -102,7 +106,7 @@ public final class TaskRateBench implements Callable<Integer> {
             }
             for (int run = 1; run <= repeats; run++) {
                 System.gc();
-                HeapSampler sampler = new HeapSampler();
+                HeapSampler sampler = new HeapSampler(gcProbeMillis);
                 sampler.start();
                 long driverCpu = driverCpuNanos();
                 long executorCpu = executorCpuTicks();
@@ -114,6 +118,10 @@ public final class TaskRateBench implements Callable<Integer> {
                 double executorUs = (executorCpuTicks() - executorCpu) * 1e6 / TICKS_PER_SECOND / tasks;
                 if (count != tasks) {
                     throw new IllegalStateException("counted " + count + " of " + tasks);
+                }
+                if (gcProbeMillis > 0) {
+                    System.out.printf("heap-after-full-gc-at-%d-ms-mb=%.1f%n", gcProbeMillis,
+                            sampler.probed() / 1048576.0);
                 }
                 System.out.printf("source=%s crypto=%s run=%d tasks=%d seconds=%.2f tasks/s=%.0f peak-heap-after-gc-mb=%.1f"
                         + " driver-cpu-us/task=%.0f executors-cpu-us/task=%.0f%n",
@@ -153,6 +161,12 @@ public final class TaskRateBench implements Callable<Integer> {
     private static final class HeapSampler {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong peak = new AtomicLong();
+        private final long probeMillis;
+        private volatile long probed = -1;
+
+        HeapSampler(long probeMillis) {
+            this.probeMillis = probeMillis;
+        }
         private final Thread thread = new Thread(this::loop, "heap-sampler");
 
         void start() {
@@ -161,7 +175,12 @@ public final class TaskRateBench implements Callable<Integer> {
         }
 
         private void loop() {
+            long start = System.nanoTime();
             while (running.get()) {
+                if (probeMillis > 0 && probed < 0 && System.nanoTime() - start >= probeMillis * 1_000_000) {
+                    System.gc();
+                    probed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                }
                 sample();
                 try {
                     Thread.sleep(50);
@@ -185,6 +204,11 @@ public final class TaskRateBench implements Callable<Integer> {
             running.set(false);
             thread.join();
             sample();
+        }
+
+        /** @return the used heap right after the probe's full GC, or -1 if the stage ended before it */
+        long probed() {
+            return probed;
         }
 
         long peak() {
