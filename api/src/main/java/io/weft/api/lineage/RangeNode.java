@@ -16,8 +16,10 @@ public final class RangeNode extends Node<Long> {
     private static final long serialVersionUID = 1L;
 
     private final long step;
-    private final long[] starts;
-    private final long[] ends;
+    private final long first;
+    /** How many values the whole range holds; at most 2^64, so a {@link BigInteger}. */
+    private final BigInteger count;
+    private final int numSlices;
 
     /**
      * @param id node id
@@ -36,20 +38,24 @@ public final class RangeNode extends Node<Long> {
             throw new IllegalArgumentException("range needs at least 1 partition, got " + numSlices);
         }
         this.step = step;
-        BigInteger first = BigInteger.valueOf(start);
-        BigInteger span = BigInteger.valueOf(end).subtract(first);
+        this.first = start;
+        this.numSlices = numSlices;
+        BigInteger span = BigInteger.valueOf(end).subtract(BigInteger.valueOf(start));
         BigInteger by = BigInteger.valueOf(step);
         // Elements: ceil(span / step) when span and step have the same sign, else none.
         BigInteger[] qr = span.divideAndRemainder(by);
-        BigInteger count = span.signum() != by.signum() ? BigInteger.ZERO
+        this.count = span.signum() != by.signum() ? BigInteger.ZERO
                 : qr[1].signum() == 0 ? qr[0] : qr[0].add(BigInteger.ONE);
-        BigInteger slices = BigInteger.valueOf(numSlices);
-        starts = new long[numSlices];
-        ends = new long[numSlices];
-        for (int i = 0; i < numSlices; i++) {
-            starts[i] = clamp(count.multiply(BigInteger.valueOf(i)).divide(slices).multiply(by).add(first));
-            ends[i] = clamp(count.multiply(BigInteger.valueOf(i + 1L)).divide(slices).multiply(by).add(first));
-        }
+    }
+
+    /**
+     * The first value of slice {@code i}, which is also the bound of slice {@code i - 1}. Computed when a task
+     * asks rather than stored per slice, so the node (which every task of the stage deserializes) stays the same
+     * size however many partitions it has.
+     */
+    private long bound(long i) {
+        return clamp(count.multiply(BigInteger.valueOf(i)).divide(BigInteger.valueOf(numSlices))
+                .multiply(BigInteger.valueOf(step)).add(BigInteger.valueOf(first)));
     }
 
     private static long clamp(BigInteger value) {
@@ -61,7 +67,7 @@ public final class RangeNode extends Node<Long> {
 
     @Override
     public int numPartitions() {
-        return starts.length;
+        return numSlices;
     }
 
     @Override
@@ -71,8 +77,8 @@ public final class RangeNode extends Node<Long> {
 
     @Override
     protected Iterator<Long> compute(int partition, TaskContext context) {
-        long from = starts[partition];
-        long to = ends[partition];
+        long from = bound(partition);
+        long to = bound(partition + 1L);
         Iterator<Long> values = new Iterator<>() {
             private long next = from;
             private boolean overflowed;
