@@ -1,14 +1,10 @@
 package io.weft.am.master;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -44,15 +40,7 @@ public final class ExcludedNodesFile {
      * @throws IOException when the file system fails
      */
     public void write(Set<String> hosts) throws IOException {
-        Path temp = new Path(file.getParent(), "." + NAME + "." + System.nanoTime());
-        try (FSDataOutputStream out = fs.create(temp, true)) {
-            out.write(String.join("\n", new TreeSet<>(hosts)).getBytes(StandardCharsets.UTF_8));
-        }
-        fs.delete(file, false);
-        if (!fs.rename(temp, file)) {
-            fs.delete(temp, false);
-            throw new IOException("Could not rename " + temp + " to " + file);
-        }
+        StagedTextFiles.replace(fs, file, String.join("\n", new TreeSet<>(hosts)));
     }
 
     /**
@@ -60,16 +48,12 @@ public final class ExcludedNodesFile {
      * @throws IOException when the file system fails
      */
     synchronized Optional<Set<String>> readIfChanged() throws IOException {
-        if (!fs.exists(file)) {
+        Optional<String> text = StagedTextFiles.read(fs, file);
+        if (text.isEmpty()) {
             return Optional.empty();
         }
-        FileStatus status = fs.getFileStatus(file);
-        byte[] bytes = new byte[(int) status.getLen()];
-        try (FSDataInputStream in = fs.open(file)) {
-            in.readFully(0, bytes);
-        }
         Set<String> hosts = new TreeSet<>();
-        Arrays.stream(new String(bytes, StandardCharsets.UTF_8).split("\n")).map(String::trim)
+        Arrays.stream(text.get().split("\n")).map(String::trim)
                 .filter(h -> !h.isEmpty()).forEach(hosts::add);
         if (hosts.equals(last)) {
             return Optional.empty();

@@ -1,13 +1,9 @@
 package io.weft.am.master;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -47,15 +43,7 @@ public final class InputHostsFile {
     public void write(Map<String, Integer> hostCounts) throws IOException {
         StringBuilder text = new StringBuilder();
         new TreeMap<>(hostCounts).forEach((host, count) -> text.append(host).append('\t').append(count).append('\n'));
-        Path temp = new Path(file.getParent(), "." + NAME + "." + System.nanoTime());
-        try (FSDataOutputStream out = fs.create(temp, true)) {
-            out.write(text.toString().getBytes(StandardCharsets.UTF_8));
-        }
-        fs.delete(file, false);
-        if (!fs.rename(temp, file)) {
-            fs.delete(temp, false);
-            throw new IOException("Could not rename " + temp + " to " + file);
-        }
+        StagedTextFiles.replace(fs, file, text.toString());
     }
 
     /**
@@ -64,16 +52,12 @@ public final class InputHostsFile {
      * @throws IOException when the file system fails
      */
     synchronized Optional<Map<String, Integer>> readIfChanged() throws IOException {
-        if (!fs.exists(file)) {
+        Optional<String> text = StagedTextFiles.read(fs, file);
+        if (text.isEmpty()) {
             return Optional.empty();
         }
-        FileStatus status = fs.getFileStatus(file);
-        byte[] bytes = new byte[(int) status.getLen()];
-        try (FSDataInputStream in = fs.open(file)) {
-            in.readFully(0, bytes);
-        }
         Map<String, Integer> counts = new TreeMap<>();
-        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+        for (String line : text.get().split("\n")) {
             int tab = line.indexOf('\t');
             if (tab > 0) {
                 try {
