@@ -150,6 +150,17 @@ class TimelinePagesTest {
     }
 
     @Test
+    void anEventLogWrittenBeforePhasesWereRecordedStillReadsWithNoBreakdown() throws Exception {
+        String old = "{\"event\":\"TaskEnded\",\"time\":1100,\"taskId\":1,\"stageId\":0,\"executorId\":\"a\","
+                + "\"status\":\"SUCCESS\",\"error\":null,\"runMillis\":80,\"recordsWritten\":1,"
+                + "\"shuffleBytesWritten\":10,\"shuffleBytesRead\":0,\"spills\":0,\"gcMillis\":0,"
+                + "\"resultBytes\":0,\"recordsRead\":1,\"inputBytes\":0}";
+        StatusEvent.TaskEnded event = (StatusEvent.TaskEnded) new ObjectMapper().readValue(old, StatusEvent.class);
+        assertThat(TaskPhases.of(event)).isEqualTo(TaskPhases.NONE);
+        assertThat(TaskPhases.NONE.computeMicros(event.runMillis())).isEqualTo(80_000);
+    }
+
+    @Test
     void busyPeriodsAreTheUnionOfTaskIntervals() {
         List<long[]> merged = ExecutorTimeline.merge(List.of(new long[] {5, 9}, new long[] {0, 3},
                 new long[] {2, 4}, new long[] {9, 12}, new long[] {20, 21}));
