@@ -49,7 +49,7 @@ class UiEscapingTest {
                 new StatusEvent.StageSubmitted(1003, 0, 0, 1),
                 new StatusEvent.TaskStarted(1004, 7, 0, 0, 0, 0, "1" + HOSTILE, false, "NODE_LOCAL" + HOSTILE),
                 new StatusEvent.TaskEnded(1005, 7, 0, "1" + HOSTILE, "FAILED" + HOSTILE, "boom " + HOSTILE, 1, 0, 0,
-                        0, 0, 0, 0, 0, 0),
+                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
                 new StatusEvent.StageCompleted(1006, 0),
                 new StatusEvent.JobEnded(1007, 0, "error " + HOSTILE),
                 new StatusEvent.ExecutorRemoved(1008, "1" + HOSTILE, "lost " + HOSTILE));

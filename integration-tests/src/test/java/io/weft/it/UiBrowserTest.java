@@ -23,6 +23,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -34,7 +35,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The status UI in a real browser (headless Chromium from Debian's packages, driven by Selenium WebDriver), loaded
  * through the ResourceManager's proxy while an application runs on the mini cluster. Checks what each page shows
- * and that the browser logged no errors; saves screenshots under {@code target/screenshots}. CI installs
+ * (the stage's task timeline and the executors over time drawn, with their bars) and that the browser logged no
+ * errors (a Content-Security-Policy violation would be one); saves screenshots under {@code target/screenshots}. CI installs
  * Chromium ({@code .ci/run}); elsewhere the test needs {@code apt-get install chromium chromium-driver}.
  */
 class UiBrowserTest {
@@ -128,10 +130,24 @@ class UiBrowserTest {
             new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("Partition"));
             assertThat(browser.findElements(By.xpath("//table//tr[td]"))).hasSize(4);
             assertThat(browser.findElement(By.tagName("body")).getText()).contains("SUCCESS").contains("median");
+            // The task timeline: one bar per attempt of the 4 map tasks, split by phase, with a tooltip each.
+            WebElement timeline = browser.findElement(By.id("task-timeline"));
+            assertThat(timeline.getRect().getWidth()).isPositive();
+            assertThat(timeline.getRect().getHeight()).isPositive();
+            assertThat(browser.findElements(By.cssSelector("#task-timeline rect.bar"))).hasSize(4);
+            assertThat(browser.findElements(By.cssSelector("#task-timeline g.attempt > title"))).hasSize(4);
+            assertThat(browser.findElements(By.cssSelector("#task-timeline rect.phase.compute"))).isNotEmpty();
+            assertThat(browser.findElement(By.cssSelector("#task-timeline rect.bar")).getRect().getWidth())
+                    .isPositive();
             screenshot("stage");
 
             open(tracking + "executors");
             assertThat(browser.findElements(By.xpath("//td[@class='ACTIVE']"))).hasSize(2);
+            WebElement executors = browser.findElement(By.id("executor-timeline"));
+            assertThat(executors.getRect().getWidth()).isPositive();
+            assertThat(executors.getRect().getHeight()).isPositive();
+            assertThat(browser.findElements(By.cssSelector("#executor-timeline rect.lifetime"))).hasSize(2);
+            assertThat(browser.findElements(By.cssSelector("#executor-timeline rect.busy"))).isNotEmpty();
             screenshot("executors");
 
             open(tracking + "environment");

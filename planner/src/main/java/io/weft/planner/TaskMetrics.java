@@ -15,10 +15,17 @@ import java.io.Serializable;
  * @param resultBytes bytes of a result task's serialized result
  * @param recordsRead records read from file splits and shuffles
  * @param inputBytes bytes of the file splits the task read
+ * @param deserializeNanos part of {@code runNanos} spent deserializing the stage's binary
+ * @param shuffleReadNanos part of {@code runNanos} spent opening and reading shuffle files (waiting for bytes, not
+ *     decoding records)
+ * @param shuffleWriteNanos part of {@code runNanos} spent committing the map output (its final sort, write and
+ *     merge of spills)
+ * @param resultNanos part of {@code runNanos} spent serializing a result task's result
  */
 public record TaskMetrics(long runNanos, long recordsWritten, long shuffleBytesWritten, long shuffleBytesRead,
-        int spillCount, long gcMillis, long resultBytes, long recordsRead, long inputBytes) implements Serializable {
+        int spillCount, long gcMillis, long resultBytes, long recordsRead, long inputBytes, long deserializeNanos,
+        long shuffleReadNanos, long shuffleWriteNanos, long resultNanos) implements Serializable {
 
     /** Metrics of a task that reported none. */
-    public static final TaskMetrics EMPTY = new TaskMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final TaskMetrics EMPTY = new TaskMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

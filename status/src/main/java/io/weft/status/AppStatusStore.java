@@ -126,11 +126,12 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
      * @param inputBytes bytes of the file splits it read
      * @param error the failure with its stack trace, or null
      * @param locality how close to its input it ran (NODE_LOCAL, NO_PREF, RACK_LOCAL, ANY), or null if unknown
+     * @param phases where its run time went (all zero while it runs or when its executor did not say)
      */
     public record TaskInfo(long taskId, int partition, int attempt, int stageAttempt, String executorId,
             String host, String status, long launchMillis, long durationMillis, long runMillis, long recordsWritten,
             long shuffleBytesWritten, long shuffleBytesRead, int spills, long gcMillis, long resultBytes,
-            long recordsRead, long inputBytes, String error, String locality) {
+            long recordsRead, long inputBytes, String error, String locality, TaskPhases phases) {
     }
 
     /**
@@ -455,13 +456,13 @@ public final class AppStatusStore implements Consumer<StatusEvent> {
             if (end == null) {
                 return new TaskInfo(start.taskId(), start.partition(), start.attempt(), start.stageAttempt(),
                         start.executorId(), host, "RUNNING", start.time(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null,
-                        start.locality());
+                        start.locality(), TaskPhases.NONE);
             }
             return new TaskInfo(start.taskId(), start.partition(), start.attempt(), start.stageAttempt(),
                     start.executorId(), host, end.status(), start.time(), end.time() - start.time(), end.runMillis(),
                     end.recordsWritten(), end.shuffleBytesWritten(), end.shuffleBytesRead(), end.spills(),
                     end.gcMillis(), end.resultBytes(), end.recordsRead(), end.inputBytes(), end.error(),
-                    start.locality());
+                    start.locality(), TaskPhases.of(end));
         }
     }
 

@@ -125,7 +125,11 @@ public final class SchedulerEvents implements SchedulerListener {
         sink.accept(new StatusEvent.TaskEnded(clock.millis(), task.taskId(), task.stageId(), executorId, status,
                 error, TimeUnit.NANOSECONDS.toMillis(metrics.runNanos()), metrics.recordsWritten(),
                 metrics.shuffleBytesWritten(), metrics.shuffleBytesRead(), metrics.spillCount(), metrics.gcMillis(),
-                metrics.resultBytes(), metrics.recordsRead(), metrics.inputBytes()));
+                metrics.resultBytes(), metrics.recordsRead(), metrics.inputBytes(),
+                TimeUnit.NANOSECONDS.toMicros(metrics.deserializeNanos()),
+                TimeUnit.NANOSECONDS.toMicros(metrics.shuffleReadNanos()),
+                TimeUnit.NANOSECONDS.toMicros(metrics.shuffleWriteNanos()),
+                TimeUnit.NANOSECONDS.toMicros(metrics.resultNanos())));
     }
 
     @Override

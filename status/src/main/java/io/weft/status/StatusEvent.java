@@ -146,10 +146,15 @@ public sealed interface StatusEvent {
      * @param resultBytes a result task's serialized result
      * @param recordsRead records read from file splits and shuffles
      * @param inputBytes bytes of the file splits it read
+     * @param deserializeMicros part of {@code runMillis} deserializing the stage's code (0 in older event logs)
+     * @param shuffleReadMicros part of {@code runMillis} opening and reading shuffle files
+     * @param shuffleWriteMicros part of {@code runMillis} committing the map output
+     * @param resultMicros part of {@code runMillis} serializing a result task's result
      */
     record TaskEnded(long time, long taskId, int stageId, String executorId, String status, String error,
             long runMillis, long recordsWritten, long shuffleBytesWritten, long shuffleBytesRead, int spills,
-            long gcMillis, long resultBytes, long recordsRead, long inputBytes) implements StatusEvent {
+            long gcMillis, long resultBytes, long recordsRead, long inputBytes, long deserializeMicros,
+            long shuffleReadMicros, long shuffleWriteMicros, long resultMicros) implements StatusEvent {
     }
 
     /**

@@ -121,7 +121,8 @@ final class StatusPage {
                     .append(" ms, median ").append(p.get(2)).append(" ms, 75th percentile ").append(p.get(3))
                     .append(" ms, max ").append(p.get(4)).append(" ms.");
         }
-        html.append("</p><table><tr><th>Task</th><th>Partition</th><th>Attempt</th><th>Executor</th><th>Host</th>")
+        html.append("</p>").append(TaskTimeline.html(detail.tasks(), now(app)));
+        html.append("<h2>Tasks</h2><table><tr><th>Task</th><th>Partition</th><th>Attempt</th><th>Executor</th><th>Host</th>")
                 .append("<th>Locality</th><th>Status</th><th>Duration</th><th>Run time</th><th>Input</th><th>Records read</th>")
                 .append("<th>Records written</th>")
                 .append("<th>Shuffle write</th><th>Shuffle read</th><th>Result</th><th>GC time</th><th>Spills</th>")
@@ -149,8 +150,9 @@ final class StatusPage {
         return html.append("</table></body></html>").toString();
     }
 
-    static String executors(ApplicationInfo app, List<ExecutorInfo> executors) {
+    static String executors(ApplicationInfo app, List<ExecutorInfo> executors, List<TaskInfo> tasks) {
         StringBuilder html = head(app, "Executors", "");
+        html.append(ExecutorTimeline.html(app.startMillis(), now(app), executors, tasks));
         html.append("<table><tr><th>Executor</th><th>Host</th><th>Container</th><th>Cores</th><th>Status</th>")
                 .append("<th>Active tasks</th>")
                 .append("<th>Succeeded</th><th>Failed</th><th>Shuffle write</th><th>Heap used / max</th>")
@@ -209,6 +211,11 @@ final class StatusPage {
                     .append("</td><td>").append(app.jobs()).append("</td></tr>");
         }
         return html.append("</table></body></html>").toString();
+    }
+
+    /** @return where running things end on a time line: the application's end, or now while it runs */
+    static long now(ApplicationInfo app) {
+        return app.endMillis() != 0 ? app.endMillis() : System.currentTimeMillis();
     }
 
     static String duration(long start, long end) {

@@ -311,12 +311,23 @@ public final class UiServer implements AutoCloseable {
         } else if (path.startsWith("/stages/") && id(path) != null && store.stage(id(path)).isPresent()) {
             send(exchange, 200, html, StatusPage.stage(store.application(), store.stage(id(path)).get()));
         } else if (path.equals("/executors")) {
-            send(exchange, 200, html, StatusPage.executors(store.application(), store.executors()));
+            send(exchange, 200, html,
+                    StatusPage.executors(store.application(), store.executors(), recentTasks(store)));
         } else if (path.equals("/environment")) {
             send(exchange, 200, html, StatusPage.environment(store.application(), store.environment()));
         } else {
             send(exchange, 404, "text/plain", "No page at " + path + "\n");
         }
+    }
+
+    /** @return the retained attempts of the most recent stages, up to {@link ExecutorTimeline#MAX_TASKS} */
+    private static List<AppStatusStore.TaskInfo> recentTasks(AppStatusStore store) {
+        List<AppStatusStore.StageInfo> stages = store.stages();
+        List<AppStatusStore.TaskInfo> tasks = new java.util.ArrayList<>();
+        for (int i = stages.size() - 1; i >= 0 && tasks.size() < ExecutorTimeline.MAX_TASKS; i--) {
+            store.stage(stages.get(i).stageId()).ifPresent(detail -> tasks.addAll(detail.tasks()));
+        }
+        return tasks.size() > ExecutorTimeline.MAX_TASKS ? tasks.subList(0, ExecutorTimeline.MAX_TASKS) : tasks;
     }
 
     private static String jobPage(AppStatusStore store, int jobId) {

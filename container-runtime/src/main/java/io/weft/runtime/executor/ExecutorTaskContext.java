@@ -8,6 +8,7 @@ import io.weft.api.lineage.ShuffleDependency;
 import io.weft.api.lineage.TaskContext;
 import io.weft.planner.ShuffleBlock;
 import io.weft.planner.TaskDescription;
+import io.weft.runtime.shuffle.ShuffleReader;
 import io.weft.runtime.shuffle.ShuffleSegment;
 import io.weft.runtime.spill.ExternalAggregator;
 import io.weft.runtime.spill.ExternalSorter;
@@ -31,6 +32,8 @@ public final class ExecutorTaskContext implements TaskContext {
     /** Added from the task's thread or threads working for it (a pipe's writer); run on the task's thread. */
     private final java.util.Deque<Runnable> completionListeners = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private long shuffleBytesRead;
+    /** The shuffle readers this task opened, for their read time; touched only by the task's thread. */
+    private final List<ShuffleReader<?, ?>> shuffleReaders = new ArrayList<>();
     private long inputBytes;
     private long recordsRead;
 
@@ -94,7 +97,9 @@ public final class ExecutorTaskContext implements TaskContext {
             segments.add(new ShuffleSegment(b.mapIndex(), b.path(), b.offset(), b.length()));
             shuffleBytesRead += b.length();
         }
-        return counted(env.shuffleStore().read(dependency.shuffleId(), partition, segments));
+        ShuffleReader<K, X> reader = env.shuffleStore().read(dependency.shuffleId(), partition, segments);
+        shuffleReaders.add(reader);
+        return counted(reader);
     }
 
     /** Source nodes of the api module (parallelized collections) count their records here too. */
@@ -206,6 +211,15 @@ public final class ExecutorTaskContext implements TaskContext {
     /** @return bytes of shuffle input assigned to this task */
     public long shuffleBytesRead() {
         return shuffleBytesRead;
+    }
+
+    /** @return nanoseconds this task's shuffle readers spent opening and reading map output so far */
+    public long shuffleReadNanos() {
+        long total = 0;
+        for (ShuffleReader<?, ?> reader : shuffleReaders) {
+            total += reader.readNanos();
+        }
+        return total;
     }
 
     /** @return how many times this task's aggregations and sorts spilled to local disk so far */

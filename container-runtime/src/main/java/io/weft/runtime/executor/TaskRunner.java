@@ -65,10 +65,11 @@ final class TaskRunner implements Runnable {
         TaskOutcome outcome;
         try {
             Object payload = StageBinaries.deserialize(env.kryo(), task.binary().bytes(), env.files()::fetch);
+            long deserializeNanos = System.nanoTime() - start;
             if (payload instanceof MapStagePayload map) {
-                outcome = runMapTask(map, context, start);
+                outcome = runMapTask(map, context, start, deserializeNanos);
             } else {
-                outcome = runResultTask((ResultStagePayload) payload, context, start);
+                outcome = runResultTask((ResultStagePayload) payload, context, start, deserializeNanos);
             }
         } catch (Throwable t) {
             outcome = failure(t);
@@ -140,7 +141,8 @@ final class TaskRunner implements Runnable {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private TaskOutcome runMapTask(MapStagePayload payload, ExecutorTaskContext context, long start) {
+    private TaskOutcome runMapTask(MapStagePayload payload, ExecutorTaskContext context, long start,
+            long deserializeNanos) {
         long gcAtStart = JvmGc.millis();
         ShuffleDependency dep = payload.dependency();
         Node<Pair<Object, Object>> node = (Node<Pair<Object, Object>>) payload.node();
@@ -153,12 +155,14 @@ final class TaskRunner implements Runnable {
                 task.taskId(), partitioner.numPartitions());
         long written = 0;
         MapOutputCommit commit;
+        long commitStart;
         try {
             while (records.hasNext()) {
                 Pair<Object, Object> record = records.next();
                 writer.write(partitioner.getPartition(record.key()), record.key(), record.value());
                 written++;
             }
+            commitStart = System.nanoTime();
             commit = writer.commit();
         } catch (RuntimeException | Error e) {
             writer.abort();
@@ -170,22 +174,26 @@ final class TaskRunner implements Runnable {
         }
         MapStatus status = new MapStatus(task.partition(), task.taskId(), env.executorId(), commit.path(),
                 commit.partitionOffsets(), commit.partitionLengths());
-        TaskMetrics metrics = new TaskMetrics(System.nanoTime() - start, written, bytes, context.shuffleBytesRead(),
+        long end = System.nanoTime();
+        TaskMetrics metrics = new TaskMetrics(end - start, written, bytes, context.shuffleBytesRead(),
                 context.spills() + writer.spillCount(), gcMillisSince(gcAtStart), 0, context.recordsRead(),
-                context.inputBytes());
+                context.inputBytes(), deserializeNanos, context.shuffleReadNanos(), end - commitStart, 0);
         return new TaskOutcome.Success(null, status, context.accumulatorUpdates(), metrics);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private TaskOutcome runResultTask(ResultStagePayload payload, ExecutorTaskContext context, long start) {
+    private TaskOutcome runResultTask(ResultStagePayload payload, ExecutorTaskContext context, long start,
+            long deserializeNanos) {
         long gcAtStart = JvmGc.millis();
         Node node = payload.node();
         SerializableFunction<Iterator<?>, ?> function = (SerializableFunction) payload.function();
         Object result = function.apply(node.iterator(task.partition(), context));
+        long serializeStart = System.nanoTime();
         byte[] bytes = env.kryo().serialize(result);
-        TaskMetrics metrics = new TaskMetrics(System.nanoTime() - start, 0, 0, context.shuffleBytesRead(),
+        long end = System.nanoTime();
+        TaskMetrics metrics = new TaskMetrics(end - start, 0, 0, context.shuffleBytesRead(),
                 context.spills(), gcMillisSince(gcAtStart), bytes.length, context.recordsRead(),
-                context.inputBytes());
+                context.inputBytes(), deserializeNanos, context.shuffleReadNanos(), 0, end - serializeStart);
         return new TaskOutcome.Success(bytes, null, context.accumulatorUpdates(), metrics);
     }
 }

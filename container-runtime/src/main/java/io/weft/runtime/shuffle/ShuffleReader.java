@@ -53,6 +53,8 @@ public final class ShuffleReader<K, V> implements Iterator<Pair<K, V>>, AutoClos
     private Kryo kryo;
     private Pair<K, V> next;
     private boolean done;
+    /** Time spent opening files and reading bytes (not decoding them); read by the task's own thread. */
+    private long readNanos;
 
     ShuffleReader(FileSystem fs, KryoPool kryoPool, int shuffleId, int reducePartition,
             List<ShuffleSegment> segments) {
@@ -113,10 +115,13 @@ public final class ShuffleReader<K, V> implements Iterator<Pair<K, V>>, AutoClos
             segment = s;
             if (!s.path().equals(openPath)) {
                 closeFile();
+                long openStart = System.nanoTime();
                 try {
                     in = fs.open(new Path(s.path()));
                 } catch (IOException | RuntimeException e) {
                     throw fail("cannot open the map output file: " + e, e);
+                } finally {
+                    readNanos += System.nanoTime() - openStart;
                 }
                 openPath = s.path();
             }
@@ -175,13 +180,26 @@ public final class ShuffleReader<K, V> implements Iterator<Pair<K, V>>, AutoClos
         bufPos = 0;
         bufLimit = available;
         int n = (int) Math.min(segmentEnd - filePos, buf.length - bufLimit);
+        long readStart = System.nanoTime();
         try {
             in.readFully(filePos, buf, bufLimit, n);
         } catch (IOException | RuntimeException e) {
             throw fail("cannot read " + n + " bytes at offset " + filePos + ": " + e, e);
+        } finally {
+            readNanos += System.nanoTime() - readStart;
         }
         filePos += n;
         bufLimit += n;
+    }
+
+    /**
+     * Called on the thread that iterates this reader.
+     *
+     * @return nanoseconds spent so far opening map output files and reading their bytes (a chunk of up to 1 MiB at
+     *     a time, so the clock is read a few times per MiB, not per record); decoding is not included
+     */
+    public long readNanos() {
+        return readNanos;
     }
 
     private FetchFailedException fail(String reason, Throwable cause) {
