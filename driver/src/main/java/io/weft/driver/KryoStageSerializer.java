@@ -42,6 +42,11 @@ final class KryoStageSerializer implements StageSerializer {
         return checked(node, StageBinaries.serialize(kryo, files.get(), new ResultStagePayload(node, function)));
     }
 
+    @Override
+    public byte[] serializeTaskData(Object slices) {
+        return kryo.serialize(slices);
+    }
+
     private byte[] checked(Node<?> node, byte[] bytes) {
         if (bytes.length > warnSize) {
             LOG.warn("The stage ending at {} serializes to {} bytes; large closures slow every task. Capture less, or"
