@@ -50,7 +50,7 @@ final class KryoStageSerializer implements StageSerializer {
     private byte[] checked(Node<?> node, byte[] bytes) {
         if (bytes.length > warnSize) {
             LOG.warn("The stage ending at {} serializes to {} bytes; large closures slow every task. Capture less, or"
-                    + " use a broadcast for large values (parallelize() data also travels this way).", node.name(),
+                    + " use a broadcast for large values.", node.name(),
                     bytes.length);
         }
         return bytes;
