@@ -42,10 +42,15 @@ final class KryoStageSerializer implements StageSerializer {
         return checked(node, StageBinaries.serialize(kryo, files.get(), new ResultStagePayload(node, function)));
     }
 
+    @Override
+    public byte[] serializeTaskData(Object slices) {
+        return kryo.serialize(slices);
+    }
+
     private byte[] checked(Node<?> node, byte[] bytes) {
         if (bytes.length > warnSize) {
             LOG.warn("The stage ending at {} serializes to {} bytes; large closures slow every task. Capture less, or"
-                    + " use a broadcast for large values (parallelize() data also travels this way).", node.name(),
+                    + " use a broadcast for large values.", node.name(),
                     bytes.length);
         }
         return bytes;

@@ -18,6 +18,8 @@ public abstract sealed class Stage permits ShuffleMapStage, ResultStage {
     private int attempts;
     private int consecutiveFetchFailures;
     private StageBinary binary;
+    /** Null until the stage is serialized; then gives a task's {@link TaskDescription#partitionData()}. */
+    private java.util.function.IntFunction<byte[]> partitionData;
     private String fingerprint;
 
     Stage(int id, Node<?> node, List<ShuffleMapStage> parents) {
@@ -72,6 +74,18 @@ public abstract sealed class Stage permits ShuffleMapStage, ResultStage {
 
     void setBinary(StageBinary binary) {
         this.binary = binary;
+    }
+
+    /**
+     * @param partition a partition of the stage
+     * @return the parallelized slices its task reads, serialized; {@code null} when none
+     */
+    byte[] partitionData(int partition) {
+        return partitionData == null ? null : partitionData.apply(partition);
+    }
+
+    void setPartitionData(java.util.function.IntFunction<byte[]> partitionData) {
+        this.partitionData = partitionData;
     }
 
     String fingerprint() {

@@ -214,6 +214,9 @@ final class StageScheduler implements TaskScheduler.Owner {
                 ? serializer.serializeMapStage(map.node(), map.dependency())
                 : serializer.serializeResultStage(stage.node(), ((ResultStage) stage).function());
         stage.setBinary(new StageBinary(nextBinaryId++, bytes));
+        if (TaskSlices.readsSlices(stage.node())) {
+            stage.setPartitionData(p -> serializer.serializeTaskData(TaskSlices.of(stage.node(), p)));
+        }
     }
 
     /**

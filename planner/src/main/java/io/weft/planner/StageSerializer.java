@@ -25,4 +25,15 @@ public interface StageSerializer {
      * @throws RuntimeException when the lineage cannot be serialized
      */
     byte[] serializeResultStage(Node<?> node, SerializableFunction<?, ?> function);
+
+    /**
+     * Serializes the parallelized slices one task reads ({@link TaskSlices}), with the same serializer as the
+     * stage so that the executor reads them with its task class loader. Called on the scheduler thread for every
+     * task attempt that reads such slices.
+     *
+     * @param slices the slices
+     * @return the bytes
+     * @throws RuntimeException when a record cannot be serialized
+     */
+    byte[] serializeTaskData(Object slices);
 }

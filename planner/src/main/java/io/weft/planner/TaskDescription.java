@@ -17,10 +17,29 @@ import java.util.Map;
  * @param shuffleInputs for each shuffle the task reads, the blocks of its partition
  * @param shuffleOutput for a map task, the shuffle it writes; {@code null} for a result task
  * @param preferredHosts hosts where the input lives (scheduling hints)
+ * @param partitionData the parallelized slices this task reads, serialized with the stage's serializer (see
+ *     {@link TaskSlices}); {@code null} when it reads none. Unlike the binary, sent with every attempt.
  */
 public record TaskDescription(long taskId, int stageId, int stageAttempt, int partition, int attemptNumber,
         StageBinary binary, Map<Integer, List<ShuffleBlock>> shuffleInputs, ShuffleOutput shuffleOutput,
-        List<String> preferredHosts) implements Serializable {
+        List<String> preferredHosts, byte[] partitionData) implements Serializable {
+
+    /** A task that reads no parallelized slices. */
+    public TaskDescription(long taskId, int stageId, int stageAttempt, int partition, int attemptNumber,
+            StageBinary binary, Map<Integer, List<ShuffleBlock>> shuffleInputs, ShuffleOutput shuffleOutput,
+            List<String> preferredHosts) {
+        this(taskId, stageId, stageAttempt, partition, attemptNumber, binary, shuffleInputs, shuffleOutput,
+                preferredHosts, null);
+    }
+
+    /**
+     * @param other another binary for the same stage (the same bytes, or none when the executor has them)
+     * @return this attempt with that binary
+     */
+    public TaskDescription withBinary(StageBinary other) {
+        return new TaskDescription(taskId, stageId, stageAttempt, partition, attemptNumber, other, shuffleInputs,
+                shuffleOutput, preferredHosts, partitionData);
+    }
 
     /** @return whether this task writes a shuffle */
     public boolean isMapTask() {

@@ -295,7 +295,7 @@ final class TaskScheduler {
         int attemptNumber = taskSet.startAttempt(index, executorId, now);
         TaskDescription task = new TaskDescription(nextTaskId++, stage.id(), taskSet.stageAttempt, partition,
                 attemptNumber, stage.binary(), owner.inputBlocks(stage, partition), output,
-                stage.node().preferredLocations(partition));
+                stage.node().preferredLocations(partition), stage.partitionData(partition));
         runningTasks.put(task.taskId(), new RunningTask(task, taskSet, index, executorId, now));
         executors.occupy(slots);
         if (speculative) {

@@ -71,6 +71,11 @@ final class TestingCluster implements TaskLauncher, StageSerializer, Accumulator
     }
 
     @Override
+    public byte[] serializeTaskData(Object slices) {
+        return new byte[] {2};
+    }
+
+    @Override
     public byte[] serializeResultStage(Node<?> node, SerializableFunction<?, ?> function) {
         serializedNodes.merge(node.id(), 1, Integer::sum);
         return new byte[] {2};

@@ -36,6 +36,22 @@ public interface TaskContext {
     }
 
     /**
+     * The records of one partition of a {@link ParallelizeNode}, which travel with the task rather than in the
+     * stage binary. The planner puts in each task the slices its partition reads through narrow dependencies.
+     * Each call returns a fresh copy, so a task may not share records with another. Called on the task's thread.
+     *
+     * @param nodeId the parallelize node
+     * @param partition its partition
+     * @param <T> record type
+     * @return the records, in order
+     * @throws IllegalStateException when this task was not given that slice (by default: always)
+     */
+    default <T> java.util.List<T> parallelizedSlice(int nodeId, int partition) {
+        throw new IllegalStateException("This task context carries no parallelized slices (node " + nodeId
+                + ", partition " + partition + ")");
+    }
+
+    /**
      * Reads this task's partition of a shuffle: every map output's segment for it, as written (values, or
      * combiners when the map side combined). Not combined across map outputs and not sorted.
      *

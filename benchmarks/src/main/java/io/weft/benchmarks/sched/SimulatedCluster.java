@@ -66,6 +66,11 @@ final class SimulatedCluster implements TaskLauncher, StageSerializer, Accumulat
     }
 
     @Override
+    public byte[] serializeTaskData(Object slices) {
+        return new byte[0];
+    }
+
+    @Override
     public byte[] serializeResultStage(Node<?> node, SerializableFunction<?, ?> function) {
         return new byte[0];
     }

@@ -252,9 +252,7 @@ public final class ExecutorMain {
             if (cached == null) {
                 throw new IllegalStateException("Stage binary " + binary.id() + " was never received");
             }
-            return new TaskDescription(task.taskId(), task.stageId(), task.stageAttempt(), task.partition(),
-                    task.attemptNumber(), new StageBinary(binary.id(), cached), task.shuffleInputs(),
-                    task.shuffleOutput(), task.preferredHosts());
+            return task.withBinary(new StageBinary(binary.id(), cached));
         }
     }
 }

@@ -8,6 +8,7 @@ import io.weft.api.lineage.ShuffleDependency;
 import io.weft.api.lineage.TaskContext;
 import io.weft.planner.ShuffleBlock;
 import io.weft.planner.TaskDescription;
+import io.weft.planner.TaskSlices;
 import io.weft.runtime.shuffle.ShuffleReader;
 import io.weft.runtime.shuffle.ShuffleSegment;
 import io.weft.runtime.spill.ExternalAggregator;
@@ -36,6 +37,8 @@ public final class ExecutorTaskContext implements TaskContext {
     private final List<ShuffleReader<?, ?>> shuffleReaders = new ArrayList<>();
     private long inputBytes;
     private long recordsRead;
+    /** The task's parallelized slices, deserialized on first use. */
+    private Map<Long, List<?>> slices;
 
     /**
      * @param env the executor's shared services
@@ -64,6 +67,26 @@ public final class ExecutorTaskContext implements TaskContext {
     /** @return the executor's shared services */
     public ExecutorEnvironment environment() {
         return env;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> List<T> parallelizedSlice(int nodeId, int partition) {
+        if (slices == null) {
+            if (task.partitionData() == null) {
+                throw new IllegalStateException(task + " carries no parallelized slices, but its stage reads"
+                        + " partition " + partition + " of node " + nodeId + ": the planner's TaskSlices missed it");
+            }
+            // Deserialized per task, like the stage binary: a task's records are its own.
+            slices = env.kryo().deserialize(task.partitionData());
+        }
+        List<T> slice = (List<T>) slices.get(TaskSlices.key(nodeId, partition));
+        if (slice == null) {
+            throw new IllegalStateException(task + " carries no slice for partition " + partition + " of node "
+                    + nodeId + ": the planner's TaskSlices missed it (a node that reads a parent partition its"
+                    + " narrow dependency does not declare?)");
+        }
+        return slice;
     }
 
     @Override

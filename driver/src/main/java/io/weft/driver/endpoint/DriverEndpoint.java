@@ -187,9 +187,7 @@ public final class DriverEndpoint implements AutoCloseable {
         }
         TaskDescription toSend = task;
         if (!connection.markSent(task.binary().id())) {
-            toSend = new TaskDescription(task.taskId(), task.stageId(), task.stageAttempt(), task.partition(),
-                    task.attemptNumber(), new StageBinary(task.binary().id(), null), task.shuffleInputs(),
-                    task.shuffleOutput(), task.preferredHosts());
+            toSend = task.withBinary(new StageBinary(task.binary().id(), null));
         }
         connection.launched.add(task.taskId()); // before sending: its status may come back at once
         connection.channel.writeAndFlush(new LaunchTask(toSend));

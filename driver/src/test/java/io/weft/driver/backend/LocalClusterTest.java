@@ -74,6 +74,27 @@ class LocalClusterTest {
         assertThat(executorsUsed).containsExactlyInAnyOrder("1", "2");
     }
 
+    /**
+     * Parallelized slices travel with each task, not in the stage binary: across JVMs every task must get exactly
+     * the slices it reads, including through a union, a coalesce, a cartesian product and a zip, and a retry or a
+     * second job must get them again.
+     */
+    @Test
+    @Order(2)
+    void parallelizedSlicesTravelWithTheirTasks() {
+        List<Integer> data = range(3_000);
+        assertThat(weft.parallelize(data, 1_000).map(x -> x + 1).collect())
+                .isEqualTo(data.stream().map(x -> x + 1).toList());
+        var left = weft.parallelize(data.subList(0, 10), 3);
+        var right = weft.parallelize(List.of("a", "b", "c", "d"), 4);
+        assertThat(left.union(left.map(x -> -x)).coalesce(2).collect()).containsExactlyElementsOf(
+                IntStream.range(0, 20).map(i -> i < 10 ? i : -(i - 10)).boxed().toList());
+        assertThat(left.cartesian(right).count()).isEqualTo(40);
+        assertThat(left.cartesian(right).collect()).contains(Pair.of(9, "d"), Pair.of(0, "a"));
+        assertThat(weft.parallelize(List.of(1, 2, 3, 4), 2).zip(weft.parallelize(List.of("w", "x", "y", "z"), 2))
+                .collect()).containsExactly(Pair.of(1, "w"), Pair.of(2, "x"), Pair.of(3, "y"), Pair.of(4, "z"));
+    }
+
     @Test
     @Order(2)
     void tasksRunInOtherProcessesWithBroadcastsAndAccumulators() {
