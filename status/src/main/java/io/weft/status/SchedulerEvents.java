@@ -126,10 +126,18 @@ public final class SchedulerEvents implements SchedulerListener {
                 error, TimeUnit.NANOSECONDS.toMillis(metrics.runNanos()), metrics.recordsWritten(),
                 metrics.shuffleBytesWritten(), metrics.shuffleBytesRead(), metrics.spillCount(), metrics.gcMillis(),
                 metrics.resultBytes(), metrics.recordsRead(), metrics.inputBytes(),
-                TimeUnit.NANOSECONDS.toMicros(metrics.deserializeNanos()),
-                TimeUnit.NANOSECONDS.toMicros(metrics.shuffleReadNanos()),
-                TimeUnit.NANOSECONDS.toMicros(metrics.shuffleWriteNanos()),
-                TimeUnit.NANOSECONDS.toMicros(metrics.resultNanos())));
+                micros(metrics.deserializeNanos()),
+                micros(metrics.shuffleReadNanos()),
+                micros(metrics.shuffleWriteNanos()),
+                micros(metrics.resultNanos())));
+    }
+
+    /**
+     * Rounds up, so a phase that took place shows as at least 1 µs and 0 keeps meaning "did not happen" (serializing
+     * a small result takes well under a microsecond).
+     */
+    private static long micros(long nanos) {
+        return nanos <= 0 ? 0 : (nanos + 999) / 1000;
     }
 
     @Override
