@@ -47,6 +47,11 @@ public final class DagScheduler implements ClusterEvents, AutoCloseable {
     private final SchedulerLoop loop;
     private final StageScheduler stages;
     private final TaskScheduler tasks;
+    private final ListenerTee events;
+    private final LongSupplier clock;
+    /** Set on the scheduler thread by {@link #startDynamicAllocation}; null without dynamic allocation. */
+    private DynamicAllocation allocation;
+    private volatile boolean timerRunning;
 
     /**
      * @param config limits
@@ -95,8 +100,10 @@ public final class DagScheduler implements ClusterEvents, AutoCloseable {
             AccumulatorSink accumulators, SchedulerListener listener, MapOutputJournal journal, LongSupplier clock,
             Topology topology, ThreadFactory threadFactory) {
         this.config = config;
-        this.stages = new StageScheduler(config, serializer, accumulators, listener, journal);
-        this.tasks = new TaskScheduler(config, launcher, listener, clock, stages, topology);
+        this.clock = clock;
+        this.events = new ListenerTee(listener);
+        this.stages = new StageScheduler(config, serializer, accumulators, events, journal);
+        this.tasks = new TaskScheduler(config, launcher, events, clock, stages, topology);
         stages.setTasks(tasks);
         this.loop = new SchedulerLoop(threadFactory, "weft-scheduler-timer",
                 error -> stages.failAll("Internal scheduler error: " + error, error));
@@ -110,6 +117,7 @@ public final class DagScheduler implements ClusterEvents, AutoCloseable {
         boolean needsTimer = config.speculation().enabled() || config.exclusion().enabled()
                 || config.locality().waits();
         loop.start(needsTimer ? this::handleTick : null, TICK_MILLIS);
+        timerRunning = needsTimer;
     }
 
     /**
@@ -123,7 +131,48 @@ public final class DagScheduler implements ClusterEvents, AutoCloseable {
 
     private void handleTick() {
         tasks.tick();
+        if (allocation != null) {
+            allocation.tick();
+        }
         tasks.offer();
+    }
+
+    /**
+     * Turns on dynamic allocation: from now on, every {@value #TICK_MILLIS} ms on the scheduler thread, the client
+     * hears how many executors the work in hand could use, ramped up as {@link ExecutorAllocationPolicy} says,
+     * and idle executors are released through it (only ones running no task, which get no task afterwards).
+     * Executors registered before this call are seen idle from now. Call once, after {@link #start} (without it,
+     * only {@link #tick} drives the policy, as tests do); any thread.
+     *
+     * @param settings the limits and timeouts
+     * @param client asks the cluster for executors and releases them; called on the scheduler thread
+     */
+    public void startDynamicAllocation(AllocationSettings settings, ExecutorAllocationClient client) {
+        loop.post(() -> {
+            ExecutorAllocationPolicy policy = new ExecutorAllocationPolicy(settings, clock);
+            allocation = new DynamicAllocation(policy, client, new DynamicAllocation.Port() {
+                @Override
+                public int waitingTasks() {
+                    return tasks.waitingCount();
+                }
+
+                @Override
+                public int runningTasks() {
+                    return tasks.runningCount();
+                }
+
+                @Override
+                public boolean retireIfIdle(String executorId) {
+                    return tasks.retireIfIdle(executorId);
+                }
+            });
+            tasks.executorIds().forEach(id -> allocation.executorAdded(id, null, 0, null, null));
+            events.setSecond(allocation);
+        });
+        if (loop.isStarted() && !timerRunning) {
+            timerRunning = true;
+            loop.every(this::handleTick, TICK_MILLIS);
+        }
     }
 
     /** Stops the scheduler thread; jobs still running fail. Idempotent. */

@@ -73,6 +73,21 @@ final class ExecutorPool {
         return count;
     }
 
+    /**
+     * Takes an executor that runs no task out of offers for good (it is being released).
+     *
+     * @return whether it was registered, connected and idle
+     */
+    boolean retireIfIdle(String executorId) {
+        Slots slots = executors.get(executorId);
+        if (slots == null || slots.disconnected || slots.free < slots.cores) {
+            return false;
+        }
+        slots.disconnected = true;
+        withFreeCores.remove(slots);
+        return true;
+    }
+
     /** A task launched on the executor. */
     void occupy(Slots slots) {
         slots.free--;
@@ -115,6 +130,7 @@ final class ExecutorPool {
         final String rack;
         /** Registration order. */
         final long order;
+        final int cores;
         int free;
         /** Its connection dropped; it gets no tasks while the reason is awaited. */
         boolean disconnected;
@@ -124,6 +140,7 @@ final class ExecutorPool {
             this.host = host;
             this.rack = rack;
             this.free = cores;
+            this.cores = cores;
             this.order = order;
         }
     }

@@ -56,6 +56,16 @@ final class SchedulerLoop {
     }
 
     /**
+     * Posts an event every so often, besides the tick; until {@link #stop}. Any thread.
+     *
+     * @param event runs on the loop thread
+     * @param periodMillis the period
+     */
+    void every(Runnable event, long periodMillis) {
+        ticker.scheduleWithFixedDelay(() -> post(event), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
      * Queues an event. Any thread; never blocks.
      *
      * @param event runs on the loop thread
@@ -70,6 +80,11 @@ final class SchedulerLoop {
         while ((event = events.poll()) != null) {
             run(event);
         }
+    }
+
+    /** @return whether {@link #start} was called */
+    boolean isStarted() {
+        return thread.getState() != Thread.State.NEW;
     }
 
     /** @return whether {@link #stop} was called */

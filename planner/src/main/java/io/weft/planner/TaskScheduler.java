@@ -165,6 +165,21 @@ final class TaskScheduler {
         return runningTasks.size();
     }
 
+    /** @return the registered executors' ids */
+    List<String> executorIds() {
+        return executors.all().stream().map(slots -> slots.id).toList();
+    }
+
+    /** @return tasks of active task sets waiting for a core */
+    int waitingCount() {
+        return activeTaskSets.values().stream().mapToInt(TaskSet::waiting).sum();
+    }
+
+    /** @return whether the executor ran no task and now gets none (it is being released) */
+    boolean retireIfIdle(String executorId) {
+        return executors.retireIfIdle(executorId);
+    }
+
     // ---- offers and launches ------------------------------------------------------------------------------
 
     /**

@@ -271,6 +271,11 @@ final class TaskSet {
         return running;
     }
 
+    /** @return partitions neither finished nor running: the tasks waiting for a core */
+    int waiting() {
+        return zombie ? 0 : Math.max(0, remaining - runningSince.size());
+    }
+
     int remaining() {
         return remaining;
     }
