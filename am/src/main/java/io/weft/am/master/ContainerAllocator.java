@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * Executor containers, from request to exit: it asks YARN for them (preferring the hosts of waiting tasks' input),
  * matches each allocation to an outstanding request (releasing surplus ones), launches an executor in it, and
  * when one ends classifies why ({@link ContainerExits}), tells the driver (the {@link ExitListener}), and replaces
- * it unless the {@link ExecutorFailureHandler} gives up or the driver is gone.
+ * it unless the {@link ExecutorFailureHandler} gives up or the driver is gone. It keeps running executors plus
+ * outstanding requests at the driver's target ({@link #setTarget}; fixed without dynamic allocation), and gives
+ * back the containers of executors the driver releases ({@link #release}): their ends are no failures.
  *
  * <p>Used only on the launcher's event thread.
  */
@@ -55,6 +57,10 @@ final class ContainerAllocator {
     /** Containers an executor was launched in, to the executor's id, until they end. */
     private final Map<ContainerId, String> executorOf = new HashMap<>();
     private final Map<ContainerId, String> nodeOf = new HashMap<>();
+    /** Containers given back on the driver's word, to the exit reason the driver hears when they end. */
+    private final Map<ContainerId, String> releasing = new HashMap<>();
+    /** Executors wanted in all: running ones plus outstanding requests make it up. */
+    private int target;
     /** The node names (host, or host:port) of every NodeManager that ran one of our containers, by host. */
     private final Map<String, Set<String>> nodeNamesByHost = new HashMap<>();
     private Supplier<Map<String, Integer>> inputHosts = Map::of;
@@ -105,13 +111,60 @@ final class ContainerAllocator {
         return outstanding.size();
     }
 
-    /** @return how many containers run an executor */
+    /** @return how many containers run an executor that is not being released */
     int runningContainers() {
-        return executorOf.size();
+        return executorOf.size() - releasing.size();
+    }
+
+    /**
+     * The driver wants this many executors in all: more are asked for, or outstanding requests withdrawn (newest
+     * first), so that running executors plus outstanding requests make the target. Running executors are never
+     * stopped for it (see {@link #release}).
+     *
+     * @param total executors wanted
+     */
+    void setTarget(int total) {
+        target = Math.max(0, total);
+        reconcile();
+    }
+
+    /** @return executors wanted in all */
+    int target() {
+        return target;
+    }
+
+    /**
+     * Gives back the containers of these executors (the driver gives them no more tasks and none runs one). Their
+     * ends are reported to the driver with the reason, count as no failure and are not replaced.
+     *
+     * @param executorIds the executors
+     * @param reason the exit reason the driver hears, such as {@code released: idle}
+     */
+    void release(List<String> executorIds, String reason) {
+        for (Map.Entry<ContainerId, String> entry : executorOf.entrySet()) {
+            if (executorIds.contains(entry.getValue()) && !releasing.containsKey(entry.getKey())) {
+                LOG.info("Releasing executor {} in {} ({})", entry.getValue(), entry.getKey(), reason);
+                releasing.put(entry.getKey(), reason);
+                yarn.releaseContainer(entry.getKey());
+            }
+        }
+    }
+
+    private void reconcile() {
+        int wanted = target - runningContainers();
+        while (outstanding.size() > Math.max(0, wanted)) {
+            ContainerRequest withdrawn = outstanding.removeLast();
+            yarn.removeContainerRequest(withdrawn);
+            LOG.info("Withdrew a container request: {} running and {} outstanding make the target of {}",
+                    runningContainers(), outstanding.size(), target);
+        }
+        while (outstanding.size() < wanted) {
+            request();
+        }
     }
 
     /** Asks YARN for one more executor container. */
-    void request() {
+    private void request() {
         ContainerRequest request = ContainerRequests.build(Resource.newInstance(spec.containerMb(), spec.cores()),
                 Priority.newInstance(1), spec.nodeLabel(), inputHosts.get());
         LOG.info("Requesting an executor container of {} MB and {} cores{}", spec.containerMb(), spec.cores(),
@@ -160,6 +213,10 @@ final class ContainerAllocator {
         if (executorOf.remove(container) == null) {
             return;
         }
+        if (releasing.remove(container) != null) {
+            nodeOf.remove(container);
+            return;
+        }
         yarn.releaseContainer(container);
         failed(container, "could not start " + container + " on " + nodeOf.get(container) + ": " + error);
     }
@@ -170,6 +227,13 @@ final class ContainerAllocator {
         if (executorId == null) {
             return; // a surplus container released without an executor, or one already handled
         }
+        String released = releasing.remove(status.getContainerId());
+        if (released != null) {
+            nodeOf.remove(status.getContainerId());
+            LOG.info("Executor {} ended after its release: {}", executorId, released);
+            exitListener.exited(executorId, released, false);
+            return;
+        }
         ContainerExits.Exit exit = ContainerExits.classify(status, spec.containerMb(), spec.heapMb());
         boolean clean = status.getExitStatus() == ContainerExitStatus.SUCCESS;
         if (!clean) {
@@ -179,7 +243,7 @@ final class ContainerAllocator {
             nodeOf.remove(status.getContainerId());
             LOG.info("Executor container ended: {}", exit.message());
             if (!clean && driverAlive.getAsBoolean()) {
-                request();
+                reconcile();
             }
             return;
         }
@@ -189,7 +253,7 @@ final class ContainerAllocator {
     private void failed(ContainerId container, String message) {
         String node = nodeOf.remove(container);
         if (failures.containerFailed(node, message) && driverAlive.getAsBoolean()) {
-            request();
+            reconcile();
         }
     }
 

@@ -135,10 +135,36 @@ public final class ExecutorLauncher implements YarnAmClient.Callbacks {
                 spec.containerMb(), spec.cores(), host, port);
         events.add(() -> {
             allocator.setDriver(host, port);
-            for (int i = 0; i < spec.instances(); i++) {
-                allocator.request();
-            }
+            allocator.setTarget(spec.instances());
         });
+    }
+
+    /**
+     * Dynamic allocation: the driver wants this many executors in all; outstanding requests are added or
+     * withdrawn to make it up (running executors stay). Any thread.
+     *
+     * @param total executors wanted
+     */
+    void setTargetExecutors(int total) {
+        events.add(() -> allocator.setTarget(total));
+    }
+
+    /**
+     * Dynamic allocation: gives back the containers of executors the driver no longer uses (it runs no task on
+     * them). Their ends reach the driver with the reason, cost nothing against {@code weft.executor.maxFailures}
+     * and are not replaced. Any thread.
+     *
+     * @param executorIds the executors
+     * @param reason the exit reason the driver hears, such as {@code released: idle}
+     */
+    void releaseExecutors(List<String> executorIds, String reason) {
+        List<String> ids = List.copyOf(executorIds);
+        events.add(() -> allocator.release(ids, reason));
+    }
+
+    /** @return executors running (not being released) and requests outstanding; on the event thread, for tests */
+    int[] runningAndOutstanding() {
+        return new int[] {allocator.runningContainers(), allocator.outstandingRequests()};
     }
 
     /**
