@@ -2,6 +2,7 @@ package io.weft.am.master;
 
 import io.weft.api.WeftException;
 import io.weft.driver.DriverContext;
+import io.weft.driver.DynamicAllocationSettings;
 import io.weft.driver.backend.RemoteExecutorsBackend;
 import io.weft.driver.endpoint.DriverEndpoint;
 import io.weft.planner.ClusterEvents;
@@ -21,6 +22,8 @@ final class AmBackend extends RemoteExecutorsBackend {
 
     private final AmContext am;
     private final Topology topology;
+    private volatile int expected;
+    private volatile int parallelism;
 
     AmBackend(AmContext am) {
         this(am, Topology.SINGLE_RACK);
@@ -50,6 +53,10 @@ final class AmBackend extends RemoteExecutorsBackend {
     @Override
     protected void startExecutors(ClusterEvents scheduler, DriverContext context, byte[] secret,
             DriverEndpoint endpoint, int port) throws IOException {
+        int instances = am.settings().executorInstances();
+        expected = DynamicAllocationSettings.initialExecutors(context.conf(), instances);
+        parallelism = DynamicAllocationSettings.defaultParallelism(context.conf(), instances,
+                am.settings().executorCores());
         am.launcher().onFatal(scheduler::abort);
         am.launcher().onExecutorExit(endpoint::executorExited);
         // Fresh delegation tokens go to running executors; later ones get them with their registration.
@@ -59,7 +66,7 @@ final class AmBackend extends RemoteExecutorsBackend {
 
     @Override
     protected int expectedExecutors() {
-        return am.settings().executorInstances();
+        return expected;
     }
 
     @Override
@@ -91,7 +98,7 @@ final class AmBackend extends RemoteExecutorsBackend {
 
     @Override
     public int defaultParallelism() {
-        return am.settings().executorInstances() * am.settings().executorCores();
+        return parallelism;
     }
 
     @Override

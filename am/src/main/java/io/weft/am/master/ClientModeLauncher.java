@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@link ExecutorLauncher} for it. Its main thread runs the launcher's events; between events it checks that the
  * driver is still reachable (three failed probes in a row end the application) and reads the hosts the driver's
  * scheduler excluded ({@link ExcludedNodesFile}) and where its waiting tasks' input is ({@link InputHostsFile}), so
- * container requests prefer those hosts as in cluster mode. Executors' exit reasons go to the driver over a connection of
+ * container requests prefer those hosts as in cluster mode, and, with dynamic allocation, the executor target and
+ * releases it asks for ({@link AllocationRequestsFile}). Executors' exit reasons go to the driver over a connection of
  * their own ({@link ExecutorExitReporter}). It unregisters SUCCEEDED when the driver is gone, FAILED when the
  * launcher gave up, KILLED when YARN asked it to stop.
  *
@@ -53,6 +54,7 @@ public final class ClientModeLauncher {
         launcher.requestExecutors(arguments.driverHost(), arguments.driverPort());
         ExcludedNodesFile excluded = new ExcludedNodesFile(FileSystem.get(yarn), stagingDir);
         InputHostsFile inputHosts = new InputHostsFile(FileSystem.get(yarn), stagingDir);
+        AllocationRequestsFile allocation = new AllocationRequestsFile(FileSystem.get(yarn), stagingDir);
         TokensFile tokens = UserGroupInformation.isSecurityEnabled()
                 ? new TokensFile(FileSystem.get(yarn), stagingDir) : null;
         int unreachable = 0;
@@ -64,10 +66,24 @@ public final class ClientModeLauncher {
                     arguments.driverPort()) ? 0 : unreachable + 1;
             readDriverExclusions(excluded, launcher);
             readInputHosts(inputHosts, launcher);
+            readAllocationRequests(allocation, launcher);
             readDriverTokens(tokens);
         }
         launcher.finish(launcher.finalStatus(), launcher.finalMessage(), "");
         System.exit(0);
+    }
+
+    /** Client mode, dynamic allocation: the driver writes its executor target and the executors it released. */
+    private static void readAllocationRequests(AllocationRequestsFile file, ExecutorLauncher launcher) {
+        try {
+            file.readIfChanged().ifPresent(requests -> {
+                LOG.info("The driver wants {} executors; it released {} so far", requests.target(),
+                        requests.released().size());
+                AllocationRequestsFile.apply(requests, launcher);
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Could not read the driver's allocation requests: {}", e.toString());
+        }
     }
 
     /** Client mode: the driver writes where its waiting tasks' input is; requests prefer those hosts. */

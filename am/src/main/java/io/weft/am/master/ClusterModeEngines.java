@@ -4,6 +4,7 @@ import io.weft.api.WeftException;
 import io.weft.api.spi.Engine;
 import io.weft.conf.WeftConf;
 import io.weft.driver.DriverEngine;
+import io.weft.driver.DynamicAllocationSettings;
 import io.weft.yarnconf.ApplicationDirs;
 import java.io.IOException;
 import org.apache.hadoop.fs.FileSystem;
@@ -12,7 +13,8 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
 /**
  * Cluster mode: the session a program creates inside the {@link ApplicationMaster} is driven by that AM, which
  * asks YARN for the executors ({@link AmBackend}), reports progress and prefers the hosts of waiting tasks' input;
- * the scheduler places hosts on racks through the cluster's topology ({@link YarnTopology}).
+ * the scheduler places hosts on racks through the cluster's topology ({@link YarnTopology}). With dynamic
+ * allocation the scheduler's target and releases go straight to the AM's launcher.
  */
 public final class ClusterModeEngines {
 
@@ -46,6 +48,8 @@ public final class ClusterModeEngines {
         PendingTaskLocality locality = new PendingTaskLocality(am.launcher()::relocalizeOutstanding);
         engine.addSchedulerListener(locality);
         am.launcher().preferInputHosts(locality::hostCounts);
+        DynamicAllocationSettings.from(conf, am.settings().executorCores()).ifPresent(settings ->
+                engine.scheduler().startDynamicAllocation(settings, new LauncherAllocationClient(am.launcher())));
         return engine;
     }
 }

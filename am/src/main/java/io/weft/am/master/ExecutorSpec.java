@@ -34,10 +34,11 @@ public record ExecutorSpec(int instances, int heapMb, int containerMb, int cores
     /**
      * @param settings the application's YARN settings
      * @param conf its settings, for the executors' extra JVM options and environment
-     * @return the spec
+     * @return the spec; with dynamic allocation, {@code instances} is the initial number of executors
      */
     public static ExecutorSpec from(YarnSettings settings, WeftConf conf) {
-        return new ExecutorSpec(settings.executorInstances(), settings.executorMemoryMb(),
+        return new ExecutorSpec(
+                io.weft.driver.DynamicAllocationSettings.initialExecutors(conf, settings.executorInstances()), settings.executorMemoryMb(),
                 settings.executorContainerMb(), settings.executorCores(), settings.executorNodeLabel(),
                 withChannelOption(conf, ConfigKeys.splitOptions(conf.get(ConfigKeys.EXECUTOR_JAVA_OPTIONS))),
                 ConfigKeys.withPrefix(conf, ConfigKeys.EXECUTOR_ENV_PREFIX));

@@ -18,10 +18,16 @@ public record LaunchPolicy(int maxFailures, long failuresValidityMillis, boolean
 
     /**
      * @param conf validated settings
-     * @param executors executor instances (the default budget is twice that, at least 3)
+     * @param executors executor instances (the default budget is twice that, at least 3; with dynamic allocation
+     *     twice {@code weft.dynamicAllocation.maxExecutors} when that is more)
      * @return the policy
      */
     public static LaunchPolicy from(WeftConf conf, int executors) {
+        Integer dynamicMax = conf.get(io.weft.conf.AllocationConfigKeys.ENABLED)
+                ? conf.get(io.weft.conf.AllocationConfigKeys.MAX_EXECUTORS) : null;
+        if (dynamicMax != null) {
+            executors = Math.max(executors, dynamicMax);
+        }
         Integer max = conf.get(YarnConfigKeys.EXECUTOR_MAX_FAILURES);
         Long validity = conf.get(YarnConfigKeys.EXECUTOR_FAILURES_VALIDITY);
         return new LaunchPolicy(max != null ? max : Math.max(3, 2 * executors), validity != null ? validity : 0,

@@ -7,6 +7,7 @@ import io.weft.am.kerberos.TokenRefresher;
 import io.weft.am.kerberos.TokensFile;
 import io.weft.am.master.ApplicationMaster;
 import io.weft.am.master.ClientModeLauncher;
+import io.weft.am.master.AllocationRequestsFile;
 import io.weft.am.master.ExcludedNodesFile;
 import io.weft.am.master.ExecutorSpec;
 import io.weft.am.master.InputHostsFile;
@@ -79,6 +80,8 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     private FileSystem fs;
     private volatile int driverPort;
     private volatile TokenRefresher refresher;
+    private volatile int expected;
+    private volatile int parallelism;
 
     /**
      * @param yarnClient a started client
@@ -138,6 +141,10 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     protected void startExecutors(ClusterEvents scheduler, DriverContext context, byte[] secret,
             DriverEndpoint endpoint, int port) throws IOException, YarnException {
         driverPort = port;
+        expected = io.weft.driver.DynamicAllocationSettings.initialExecutors(context.conf(),
+                settings.executorInstances());
+        parallelism = io.weft.driver.DynamicAllocationSettings.defaultParallelism(context.conf(),
+                settings.executorInstances(), settings.executorCores());
         java.util.List<String> classPath = Staging.driverClassPath();
         // The program runs in this JVM: its main class is the one the JVM was started with.
         lastUpload = Staging.upload(fs, stagingDir, jarCache, classPath,
@@ -173,7 +180,17 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
 
     @Override
     protected int expectedExecutors() {
-        return settings.executorInstances();
+        return expected;
+    }
+
+    /**
+     * Dynamic allocation: the scheduler's target and releases go to the ApplicationMaster through a file in the
+     * staging directory ({@link AllocationRequestsFile}), written on a background thread.
+     *
+     * @return the allocation client, usable once the session started
+     */
+    public io.weft.planner.ExecutorAllocationClient allocationClient() {
+        return new AllocationRequestsFile(fs, stagingDir).writer(hintWriter);
     }
 
     /** The ResourceManager is asked at most every 100 ms. */
@@ -303,7 +320,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
 
     @Override
     public int defaultParallelism() {
-        return settings.executorInstances() * settings.executorCores();
+        return parallelism;
     }
 
     private boolean applicationEnded() {

@@ -72,6 +72,9 @@ public final class YarnEngineFactory implements EngineFactory {
                                 backend, ui);
                         // Container requests prefer the hosts of waiting tasks' input, as in cluster mode.
                         engine.addSchedulerListener(backend.inputLocality());
+                        io.weft.driver.DynamicAllocationSettings.from(conf, settings.executorCores()).ifPresent(
+                                dynamic -> engine.scheduler().startDynamicAllocation(dynamic,
+                                        backend.allocationClient()));
                         return engine;
                     });
         } catch (IOException | YarnException | RuntimeException e) {

@@ -41,6 +41,10 @@ public final class LocalEngineFactory implements EngineFactory {
                 ui -> new DriverEngine(appId, conf, hadoopConf, backendFor(master, appName), ui));
         // ---- shipping things with the job ----
         // Without YARN to localize them, weft.jars and weft.files are added as addJar and addFile add them.
+        if (io.weft.driver.DynamicAllocationSettings.enabled(conf)) {
+            org.slf4j.LoggerFactory.getLogger(LocalEngineFactory.class).warn("weft.dynamicAllocation.enabled is"
+                    + " ignored with master {}: its executors are fixed; dynamic allocation works on YARN", master);
+        }
         if (!conf.asMap().getOrDefault("weft.archives", "").isBlank()) {
             org.slf4j.LoggerFactory.getLogger(LocalEngineFactory.class).warn("weft.archives is ignored with master {}:"
                     + " only YARN's NodeManagers extract archives", master);

@@ -1,0 +1,228 @@
+package io.weft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.api.Pair;
+import io.weft.api.WeftSession;
+import io.weft.driver.DriverEngine;
+import io.weft.driver.Poll;
+import io.weft.planner.SchedulerListener;
+import io.weft.planner.TaskDescription;
+import io.weft.planner.TaskOutcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+import org.apache.hadoop.yarn.api.records.ApplicationAttemptReport;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ContainerReport;
+import org.apache.hadoop.yarn.api.records.ContainerState;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Dynamic allocation on the mini cluster, in client mode (the driver in this JVM, a launcher AM on YARN): idle
+ * executors are released and their containers end, a backlog brings executors back, and a job's long last task
+ * keeps one executor while the others go, with an exact result and no map task run twice (map outputs are on
+ * HDFS). Short timeouts (idle 2 s, backlog 200 ms) keep it quick; waits are bounded polls, never timings.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class DynamicAllocationTest {
+
+    private static final long WAIT_MILLIS = 90_000;
+    private static MiniClusters clusters;
+    private static YarnClient yarn;
+
+    @BeforeAll
+    static void cluster() throws Exception {
+        clusters = MiniClusters.get();
+        yarn = YarnClient.createYarnClient();
+        yarn.init(clusters.conf);
+        yarn.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (yarn != null) {
+            yarn.stop();
+        }
+    }
+
+    private static WeftSession.Builder session(String name, int initial, int max) {
+        return clusters.clientSession(name)
+                .config("weft.dynamicAllocation.enabled", "true")
+                .config("weft.dynamicAllocation.minExecutors", "0")
+                .config("weft.dynamicAllocation.initialExecutors", String.valueOf(initial))
+                .config("weft.dynamicAllocation.maxExecutors", String.valueOf(max))
+                .config("weft.dynamicAllocation.executorIdleTimeout", "2s")
+                .config("weft.dynamicAllocation.schedulerBacklogTimeout", "200ms")
+                .config("weft.dynamicAllocation.sustainedSchedulerBacklogTimeout", "200ms")
+                // Fewer failures than releases: a release counted as a failure would end the application.
+                .config("weft.executor.maxFailures", "1");
+    }
+
+    /** Records executors coming and going, and map task attempts, on the scheduler thread. */
+    private static final class Recorder implements SchedulerListener {
+        final List<String> added = new CopyOnWriteArrayList<>();
+        final Map<String, String> removed = new ConcurrentHashMap<>();
+        final Map<Integer, Integer> mapAttempts = new ConcurrentHashMap<>();
+        final List<TaskOutcome> lost = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void executorAdded(String executorId, String host, int cores, String containerId, String logUrl) {
+            added.add(executorId);
+        }
+
+        @Override
+        public void executorRemoved(String executorId, String reason) {
+            removed.put(executorId, reason);
+        }
+
+        @Override
+        public void taskStarted(TaskDescription task, String executorId) {
+            if (task.isMapTask()) {
+                mapAttempts.merge(task.partition(), 1, Integer::sum);
+            }
+        }
+
+        @Override
+        public void taskEnded(TaskDescription task, String executorId, TaskOutcome outcome) {
+            if (!(outcome instanceof TaskOutcome.Success)) {
+                lost.add(outcome);
+            }
+        }
+    }
+
+    private static Recorder record(WeftSession weft) {
+        Recorder recorder = new Recorder();
+        ((DriverEngine) weft.engine()).addSchedulerListener(recorder);
+        return recorder;
+    }
+
+    /** @return executor containers YARN reports running for the application (the AM's is left out) */
+    private static int runningExecutorContainers(String appId) throws Exception {
+        int running = 0;
+        for (ApplicationAttemptReport attempt : yarn.getApplicationAttempts(ApplicationId.fromString(appId))) {
+            for (ContainerReport container : yarn.getContainers(attempt.getApplicationAttemptId())) {
+                if (!container.getContainerId().equals(attempt.getAMContainerId())
+                        && container.getContainerState() == ContainerState.RUNNING) {
+                    running++;
+                }
+            }
+        }
+        return running;
+    }
+
+    private static int registeredExecutors(WeftSession weft) throws Exception {
+        return ((DriverEngine) weft.engine()).scheduler().inspect(view -> view.executors()).get();
+    }
+
+    /** A condition that may call YARN or the scheduler. */
+    @FunctionalInterface
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Check check) throws Exception {
+        assertThat(Poll.until(() -> {
+            try {
+                return check.holds();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, WAIT_MILLIS, 100)).as(what).isTrue();
+    }
+
+    @Test
+    void idleExecutorsAreReleasedTheirContainersEndAndNoneCountsAsAFailure() throws Exception {
+        try (WeftSession weft = session("dynalloc-idle-it", 2, 4).getOrCreate()) {
+            Recorder recorder = record(weft);
+            String appId = weft.applicationId();
+            assertThat(weft.parallelize(List.of(1, 2, 3, 4), 4).map(x -> x * 2).collect())
+                    .containsExactly(2, 4, 6, 8);
+            await("both executors released", () -> registeredExecutors(weft) == 0);
+            await("their containers ended", () -> runningExecutorContainers(appId) == 0);
+            assertThat(recorder.removed).hasSize(2).allSatisfy((id, reason) ->
+                    assertThat(reason).isEqualTo("released: idle"));
+            assertThat(yarn.getApplicationReport(ApplicationId.fromString(appId)).getYarnApplicationState())
+                    .as("two releases against a budget of one failure").isEqualTo(YarnApplicationState.RUNNING);
+        }
+    }
+
+    @Test
+    void aBacklogBringsExecutorsBackAfterTheyWereReleased() throws Exception {
+        try (WeftSession weft = session("dynalloc-backlog-it", 0, 3).getOrCreate()) {
+            Recorder recorder = record(weft);
+            String appId = weft.applicationId();
+            assertThat(registeredExecutors(weft)).as("none to start with").isZero();
+            List<Integer> first = weft.parallelize(IntStream.range(0, 6).boxed().toList(), 6).map(x -> {
+                LockSupport.parkNanos(200_000_000L);
+                return x + 1;
+            }).collect();
+            assertThat(first).containsExactly(1, 2, 3, 4, 5, 6);
+            assertThat(recorder.added).isNotEmpty();
+            await("all released once idle", () -> registeredExecutors(weft) == 0
+                    && runningExecutorContainers(appId) == 0);
+            int before = recorder.added.size();
+            assertThat(weft.parallelize(List.of(1, 2, 3), 3).map(x -> -x).collect()).containsExactly(-1, -2, -3);
+            assertThat(recorder.added.size()).as("new executors came for the second job").isGreaterThan(before);
+            assertThat(recorder.lost).isEmpty();
+        }
+    }
+
+    @Test
+    void aLongLastTaskKeepsOneExecutorWhileTheOthersGoAndNoMapOutputIsRecomputed(@TempDir Path dir)
+            throws Exception {
+        // Executors run on this machine: the last task waits for a local file the test creates once the other
+        // executors are gone, so nothing depends on how long a release takes.
+        String flag = dir.resolve("release-the-tail").toString();
+        try (WeftSession weft = session("dynalloc-tail-it", 3, 3).getOrCreate()) {
+            Recorder recorder = record(weft);
+            String appId = weft.applicationId();
+            List<Integer> data = IntStream.range(0, 6000).boxed().toList();
+            CompletableFuture<Map<Integer, Long>> job = CompletableFuture.supplyAsync(() ->
+                    weft.parallelize(data, 6).mapToPair(x -> Pair.of(x % 13, 1L))
+                            .reduceByKey(Long::sum, 4)
+                            .mapPartitionsToPair(records -> {
+                                List<Pair<Integer, Long>> out = new java.util.ArrayList<>();
+                                records.forEachRemaining(out::add);
+                                if (out.stream().anyMatch(p -> p.key() == 0)) {
+                                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                                    while (!Files.exists(Path.of(flag)) && System.nanoTime() < deadline) {
+                                        LockSupport.parkNanos(50_000_000L);
+                                    }
+                                }
+                                return out.iterator();
+                            }).collectAsMap());
+            try {
+                await("every executor but the one running the last task released",
+                        () -> recorder.removed.size() >= 2 && registeredExecutors(weft) == 1);
+                await("their containers ended", () -> runningExecutorContainers(appId) == 1);
+                assertThat(job).as("the last task still runs").isNotDone();
+            } finally {
+                Files.createFile(Path.of(flag));
+            }
+            Map<Integer, Long> expected = new HashMap<>();
+            data.forEach(x -> expected.merge(x % 13, 1L, Long::sum));
+            assertThat(job.get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isEqualTo(expected);
+            assertThat(recorder.removed.values()).containsOnly("released: idle");
+            assertThat(recorder.lost).as("no task lost with a released executor").isEmpty();
+            assertThat(recorder.mapAttempts).as("each map task ran once: released executors' outputs are on HDFS")
+                    .hasSize(6).allSatisfy((partition, attempts) -> assertThat(attempts).isEqualTo(1));
+            assertThat(Set.copyOf(recorder.added)).hasSize(3);
+        }
+    }
+}
