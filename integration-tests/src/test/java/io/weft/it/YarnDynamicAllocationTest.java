@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * HDFS). Short timeouts (idle 2 s, backlog 200 ms) keep it quick; waits are bounded polls, never timings.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class DynamicAllocationTest {
+class YarnDynamicAllocationTest {
 
     private static final long WAIT_MILLIS = 90_000;
     private static MiniClusters clusters;
@@ -155,8 +154,9 @@ class DynamicAllocationTest {
                     .containsExactly(2, 4, 6, 8);
             await("both executors released", () -> registeredExecutors(weft) == 0);
             await("their containers ended", () -> runningExecutorContainers(appId) == 0);
-            assertThat(recorder.removed).hasSize(2).allSatisfy((id, reason) ->
-                    assertThat(reason).isEqualTo("released: idle"));
+            // Two at start, and any the four tasks' backlog brought: all released as idle.
+            assertThat(recorder.removed.size()).isGreaterThanOrEqualTo(2);
+            assertThat(recorder.removed.values()).containsOnly("released: idle");
             assertThat(yarn.getApplicationReport(ApplicationId.fromString(appId)).getYarnApplicationState())
                     .as("two releases against a budget of one failure").isEqualTo(YarnApplicationState.RUNNING);
         }
@@ -192,6 +192,7 @@ class DynamicAllocationTest {
         try (WeftSession weft = session("dynalloc-tail-it", 3, 3).getOrCreate()) {
             Recorder recorder = record(weft);
             String appId = weft.applicationId();
+            assertThat(registeredExecutors(weft)).isEqualTo(3);
             List<Integer> data = IntStream.range(0, 6000).boxed().toList();
             CompletableFuture<Map<Integer, Long>> job = CompletableFuture.supplyAsync(() ->
                     weft.parallelize(data, 6).mapToPair(x -> Pair.of(x % 13, 1L))
@@ -222,7 +223,7 @@ class DynamicAllocationTest {
             assertThat(recorder.lost).as("no task lost with a released executor").isEmpty();
             assertThat(recorder.mapAttempts).as("each map task ran once: released executors' outputs are on HDFS")
                     .hasSize(6).allSatisfy((partition, attempts) -> assertThat(attempts).isEqualTo(1));
-            assertThat(Set.copyOf(recorder.added)).hasSize(3);
+            assertThat(recorder.added).as("none came back: no task waited").isEmpty();
         }
     }
 }
