@@ -163,6 +163,45 @@ class YarnDynamicAllocationTest {
     }
 
     @Test
+    void clusterModeReleasesIdleExecutorsInTheApplicationMasterAndBringsThemBackForTheNextJob(@TempDir Path dir)
+            throws Exception {
+        Path flag = dir.resolve("next-job");
+        Path results = dir.resolve("results");
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        List<String> args = List.of("--num-executors", "2", "--executor-memory", "256m", "--driver-memory", "256m",
+                "--conf", "weft.yarn.hadoopConfDir=" + clusters.confDir,
+                "--conf", "weft.yarn.javaHome=" + System.getProperty("java.home"),
+                "--conf", "weft.dynamicAllocation.enabled=true",
+                "--conf", "weft.dynamicAllocation.initialExecutors=2",
+                "--conf", "weft.dynamicAllocation.maxExecutors=3",
+                "--conf", "weft.dynamicAllocation.executorIdleTimeout=2s",
+                "--conf", "weft.dynamicAllocation.schedulerBacklogTimeout=200ms",
+                "--conf", "weft.executor.maxFailures=1",
+                "io.weft.it.apps.ElasticApp", flag.toString(), results.toString());
+        CompletableFuture<Integer> submit = CompletableFuture.supplyAsync(() -> io.weft.am.WeftSubmit.run(
+                args.toArray(new String[0]), new java.io.PrintStream(printed, true,
+                        java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            await("the application was submitted", () -> printed.toString(java.nio.charset.StandardCharsets.UTF_8)
+                    .matches("(?s).*Submitted application application_\\d+_\\d+.*"));
+            String appId = printed.toString(java.nio.charset.StandardCharsets.UTF_8)
+                    .replaceAll("(?s).*Submitted application (application_\\d+_\\d+).*", "$1");
+            await("the executors started", () -> runningExecutorContainers(appId) == 2);
+            await("and were released once idle", () -> runningExecutorContainers(appId) == 0);
+            assertThat(clusters.amLog(appId)).contains("released: idle");
+            assertThat(yarn.getApplicationReport(ApplicationId.fromString(appId)).getYarnApplicationState())
+                    .isEqualTo(YarnApplicationState.RUNNING);
+        } finally {
+            Files.createFile(flag);
+        }
+        int exit = submit.get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(exit).as(text).isZero();
+        assertThat(text).contains("Final status: SUCCEEDED");
+        assertThat(Files.readString(results)).isEqualTo("[2, 4, 6, 8] [1, 2, 3, 4, 5, 6]");
+    }
+
+    @Test
     void aBacklogBringsExecutorsBackAfterTheyWereReleased() throws Exception {
         try (WeftSession weft = session("dynalloc-backlog-it", 0, 3).getOrCreate()) {
             Recorder recorder = record(weft);
