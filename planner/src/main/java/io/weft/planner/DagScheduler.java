@@ -153,7 +153,7 @@ public final class DagScheduler implements ClusterEvents, AutoCloseable {
             allocation = new DynamicAllocation(policy, client, new DynamicAllocation.Port() {
                 @Override
                 public int waitingTasks() {
-                    return tasks.waitingCount();
+                    return tasks.activeTaskSets().stream().mapToInt(TaskSet::waiting).sum();
                 }
 
                 @Override
@@ -163,10 +163,10 @@ public final class DagScheduler implements ClusterEvents, AutoCloseable {
 
                 @Override
                 public boolean retireIfIdle(String executorId) {
-                    return tasks.retireIfIdle(executorId);
+                    return tasks.executors().retireIfIdle(executorId);
                 }
             });
-            tasks.executorIds().forEach(id -> allocation.executorAdded(id, null, 0, null, null));
+            tasks.executors().all().forEach(slots -> allocation.executorAdded(slots.id, null, 0, null, null));
             events.setSecond(allocation);
         });
         if (loop.isStarted() && !timerRunning) {

@@ -3,6 +3,7 @@ package io.weft.planner;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -110,5 +111,23 @@ final class ExclusionList {
         while (!times.isEmpty() && times.peekFirst() <= cutoff) {
             times.removeFirst();
         }
+    }
+
+    /**
+     * @param taskSet a task set that found every executor excluded for too long
+     * @param executors every registered executor
+     * @param timeoutMillis {@code weft.exclude.unschedulableTimeout}
+     * @return why its stage fails: the executors, the last task failure, and the settings to change
+     */
+    static String unschedulableMessage(TaskSet taskSet, java.util.Collection<ExecutorPool.Slots> executors,
+            long timeoutMillis) {
+        List<String> where = new java.util.ArrayList<>();
+        executors.forEach(slots -> where.add(slots.id + " on " + slots.host));
+        io.weft.api.RemoteTaskException last = taskSet.lastFailure();
+        return taskSet.stage + " cannot run: every executor (" + String.join(", ", where) + ") is excluded after"
+                + " repeated task failures, and none became usable within " + timeoutMillis + " ms."
+                + (last == null ? "" : " Most recent failure: " + taskSet.lastFailureWhere() + ": " + last + ".")
+                + " If the failures are not the executors' fault, raise weft.exclude.maxFailuresPerExecutor"
+                + " or set weft.exclude.enabled=false.";
     }
 }

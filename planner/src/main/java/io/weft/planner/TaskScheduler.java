@@ -165,19 +165,14 @@ final class TaskScheduler {
         return runningTasks.size();
     }
 
-    /** @return the registered executors' ids */
-    List<String> executorIds() {
-        return executors.all().stream().map(slots -> slots.id).toList();
+    /** @return the executors and their free cores, for dynamic allocation */
+    ExecutorPool executors() {
+        return executors;
     }
 
-    /** @return tasks of active task sets waiting for a core */
-    int waitingCount() {
-        return activeTaskSets.values().stream().mapToInt(TaskSet::waiting).sum();
-    }
-
-    /** @return whether the executor ran no task and now gets none (it is being released) */
-    boolean retireIfIdle(String executorId) {
-        return executors.retireIfIdle(executorId);
+    /** @return the active task sets, for dynamic allocation */
+    java.util.Collection<TaskSet> activeTaskSets() {
+        return activeTaskSets.values();
     }
 
     // ---- offers and launches ------------------------------------------------------------------------------
@@ -494,16 +489,8 @@ final class TaskScheduler {
                 unschedulableSince.remove(taskSet);
                 taskSet.markZombie();
                 killRunning(taskSet);
-                List<String> where = new ArrayList<>();
-                executors.all().forEach(slots -> where.add(slots.id + " on " + slots.host));
-                RemoteTaskException last = taskSet.lastFailure();
-                owner.abortStage(taskSet.stage, taskSet.stage + " cannot run: every executor ("
-                        + String.join(", ", where) + ") is excluded after repeated task failures, and none became"
-                        + " usable within " + config.exclusion().unschedulableTimeoutMillis() + " ms."
-                        + (last == null ? "" : " Most recent failure: " + taskSet.lastFailureWhere() + ": " + last
-                                + ".")
-                        + " If the failures are not the executors' fault, raise weft.exclude.maxFailuresPerExecutor"
-                        + " or set weft.exclude.enabled=false.", -1, last);
+                owner.abortStage(taskSet.stage, ExclusionList.unschedulableMessage(taskSet, executors.all(),
+                        config.exclusion().unschedulableTimeoutMillis()), -1, taskSet.lastFailure());
             }
         }
     }

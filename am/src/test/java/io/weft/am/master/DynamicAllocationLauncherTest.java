@@ -9,6 +9,7 @@ import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher's side of dynamic allocation on a hand-written YARN: a target met by adding or withdrawing
@@ -85,5 +86,32 @@ class DynamicAllocationLauncherTest {
         yarn.drain(launcher);
         assertThat(yarn.exits).last().asString().startsWith("5 counts: ");
         assertThat(yarn.outstanding()).hasSize(1);
+    }
+
+    @Test
+    void clientModeRequestsTravelThroughTheStagingFileAndApplyingThemTwiceDoesNothingMore(@TempDir java.nio.file.Path dir)
+            throws Exception {
+        org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(
+                new org.apache.hadoop.conf.Configuration());
+        org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(dir.toUri());
+        io.weft.planner.ExecutorAllocationClient driver = new AllocationRequestsFile(fs, staging).writer(Runnable::run);
+        AllocationRequestsFile am = new AllocationRequestsFile(fs, staging);
+        assertThat(am.readIfChanged()).isEmpty();
+        launcher.setTargetExecutors(3);
+        yarn.drain(launcher);
+        Container first = launched("n1:1");
+        launched("n2:2");
+        launched("n1:1");
+        driver.requestTotalExecutors(1);
+        driver.releaseExecutors(List.of("1", "2"), "released: idle");
+        AllocationRequestsFile.Requests requests = am.readIfChanged().orElseThrow();
+        assertThat(requests).isEqualTo(new AllocationRequestsFile.Requests(1,
+                java.util.Map.of("1", "released: idle", "2", "released: idle")));
+        assertThat(am.readIfChanged()).as("unchanged").isEmpty();
+        AllocationRequestsFile.apply(requests, launcher);
+        AllocationRequestsFile.apply(requests, launcher);
+        yarn.drain(launcher);
+        assertThat(yarn.released).hasSize(2).contains(first.getId());
+        assertThat(launcher.runningAndOutstanding()).containsExactly(1, 0);
     }
 }
