@@ -159,6 +159,15 @@ class YarnDynamicAllocationTest {
             assertThat(recorder.removed.values()).containsOnly("released: idle");
             assertThat(yarn.getApplicationReport(ApplicationId.fromString(appId)).getYarnApplicationState())
                     .as("two releases against a budget of one failure").isEqualTo(YarnApplicationState.RUNNING);
+            // The status pages show them removed as released, not failed.
+            var executors = Http.json(yarn.getApplicationReport(ApplicationId.fromString(appId)).getTrackingUrl()
+                    + "api/v1/executors");
+            assertThat(executors.size()).isEqualTo(recorder.removed.size());
+            executors.forEach(executor -> {
+                assertThat(executor.get("status").asText()).isEqualTo("REMOVED");
+                assertThat(executor.get("removedReason").asText()).isEqualTo("released: idle");
+                assertThat(executor.get("failedTasks").asInt()).isZero();
+            });
         }
     }
 
