@@ -21,6 +21,9 @@ import java.util.function.LongSupplier;
  * task for {@link AllocationSettings#idleTimeoutMillis()} (or the cached-block timeout, if it may hold cached
  * partitions) is released, oldest idle first, as long as the executors left are at least the target and the
  * minimum. An executor running a task is never released.
+ * <li>Starting: the target stays at {@link AllocationSettings#initialExecutors()} until the first task runs or
+ * waits, or an executor has been idle for its timeout, so the executors asked for at start are not withdrawn
+ * before the program submits its first job.
  * </ul>
  *
  * <p>Not thread-safe: one thread (the scheduler's) makes every call. The clock is injected, so tests drive time.
