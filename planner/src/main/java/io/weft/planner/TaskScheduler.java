@@ -141,7 +141,8 @@ final class TaskScheduler {
         if (executors.remove(executorId) == null) {
             return;
         }
-        LOG.warn("Executor {} lost: {}", executorId, reason);
+        // A loss no task caused (preemption, a release by dynamic allocation) is routine, not a warning.
+        (causedByTasks ? LOG.atWarn() : LOG.atInfo()).log("Executor {} lost: {}", executorId, reason);
         listener.executorRemoved(executorId, reason);
         List<Long> lost = new ArrayList<>();
         runningTasks.forEach((id, task) -> {
