@@ -13,13 +13,17 @@ import java.util.Map;
 public final class MapOutputRegistry {
 
     private final Map<Integer, MapStatus[]> outputs = new HashMap<>();
+    /** How many outputs each shuffle has, so that {@link #isComplete} is O(1) (it is asked at every map success). */
+    private final Map<Integer, Integer> registered = new HashMap<>();
 
     /**
      * @param shuffleId the shuffle
      * @param numMaps the number of map partitions
      */
     public void registerShuffle(int shuffleId, int numMaps) {
-        outputs.putIfAbsent(shuffleId, new MapStatus[numMaps]);
+        if (outputs.putIfAbsent(shuffleId, new MapStatus[numMaps]) == null) {
+            registered.put(shuffleId, 0);
+        }
     }
 
     /**
@@ -43,6 +47,7 @@ public final class MapOutputRegistry {
             return false;
         }
         statuses[status.mapIndex()] = status;
+        registered.merge(shuffleId, 1, Integer::sum);
         return true;
     }
 
@@ -60,6 +65,9 @@ public final class MapOutputRegistry {
         }
         MapStatus old = statuses[mapIndex];
         statuses[mapIndex] = null;
+        if (old != null) {
+            registered.merge(shuffleId, -1, Integer::sum);
+        }
         return old;
     }
 
@@ -84,15 +92,7 @@ public final class MapOutputRegistry {
      */
     public boolean isComplete(int shuffleId) {
         MapStatus[] statuses = outputs.get(shuffleId);
-        if (statuses == null) {
-            return false;
-        }
-        for (MapStatus s : statuses) {
-            if (s == null) {
-                return false;
-            }
-        }
-        return true;
+        return statuses != null && registered.get(shuffleId) == statuses.length;
     }
 
     /**
@@ -111,12 +111,21 @@ public final class MapOutputRegistry {
             if (s == null) {
                 throw new IllegalStateException("Map output " + i + " of shuffle " + shuffleId + " is missing");
             }
-            long length = s.partitionLengths()[reducePartition];
-            if (length > 0) {
-                blocks.add(new ShuffleBlock(i, s.path(), s.partitionOffsets()[reducePartition], length));
+            ShuffleBlock block = s.block(reducePartition);
+            if (block != null) {
+                blocks.add(block);
             }
         }
         return blocks;
+    }
+
+    /**
+     * @param shuffleId a registered shuffle
+     * @param mapIndex a map partition
+     * @return whether it has an output; O(1), unlike {@link #statuses}
+     */
+    public boolean has(int shuffleId, int mapIndex) {
+        return outputs.get(shuffleId)[mapIndex] != null;
     }
 
     /**
@@ -134,5 +143,6 @@ public final class MapOutputRegistry {
      */
     public void removeShuffle(int shuffleId) {
         outputs.remove(shuffleId);
+        registered.remove(shuffleId);
     }
 }

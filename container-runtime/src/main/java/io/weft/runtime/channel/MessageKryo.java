@@ -50,6 +50,8 @@ final class MessageKryo {
         for (Class<?> type : Messages.REGISTERED) {
             kryo.register(type);
         }
+        // Keeps MapStatus's number in the list above; only its serializer changes.
+        kryo.register(MapStatus.class, new MapStatusSerializer());
         kryo.register(TaskOutcome.Success.class, new SuccessSerializer(application));
         kryo.register(RemoteTaskException.class, new ErrorSerializer());
     }
@@ -93,6 +95,42 @@ final class MessageKryo {
         @Override
         protected Registration readName(Input input) {
             throw new KryoException("a class named by name, not by a registered number: refused");
+        }
+    }
+
+    /**
+     * A map status in its compact form (a few bytes per reduce partition, see {@link MapStatus}), checked as it is
+     * read: malformed ranges fail the frame instead of reaching the scheduler.
+     */
+    private static final class MapStatusSerializer extends Serializer<MapStatus> {
+        @Override
+        public void write(Kryo kryo, Output out, MapStatus status) {
+            out.writeVarInt(status.mapIndex(), true);
+            out.writeLong(status.taskAttemptId());
+            out.writeString(status.executorId());
+            out.writeString(status.path());
+            out.writeVarInt(status.numPartitions(), true);
+            byte[] ranges = status.encodedPartitions();
+            out.writeVarInt(ranges.length, true);
+            out.writeBytes(ranges);
+        }
+
+        @Override
+        public MapStatus read(Kryo kryo, Input in, Class<? extends MapStatus> type) {
+            int mapIndex = in.readVarInt(true);
+            long attempt = in.readLong();
+            String executorId = in.readString();
+            String path = in.readString();
+            int partitions = in.readVarInt(true);
+            int length = in.readVarInt(true);
+            if (length < 0 || length > in.limit() - in.position()) {
+                throw new KryoException("a map status claims " + length + " bytes of ranges; the frame has fewer");
+            }
+            try {
+                return MapStatus.decode(mapIndex, attempt, executorId, path, partitions, in.readBytes(length));
+            } catch (IllegalArgumentException e) {
+                throw new KryoException(e.getMessage(), e);
+            }
         }
     }
 

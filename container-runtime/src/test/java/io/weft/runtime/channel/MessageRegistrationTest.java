@@ -107,6 +107,30 @@ class MessageRegistrationTest {
     }
 
     @Test
+    void aMapStatusTravelsInAFewBytesAPartitionAndArrivesExact() {
+        java.util.Random random = new java.util.Random(14);
+        int partitions = 10_000;
+        long[] offsets = new long[partitions];
+        long[] lengths = new long[partitions];
+        for (int p = 0, next = 0; p < partitions; next += lengths[p], p++) {
+            offsets[p] = next;
+            lengths[p] = random.nextInt(3) == 0 ? 0 : random.nextInt(50_000);
+        }
+        MapStatus status = new MapStatus(7, 123, "e", "/shuffle_0/map_7_123.data", offsets, lengths);
+        MessageKryo kryo = new MessageKryo(ChannelFixture.KRYO);
+        byte[] frame = kryo.serialize(status);
+        assertThat(frame.length).as("two long arrays took 16 bytes a partition").isLessThan(3 * partitions);
+        MapStatus arrived = (MapStatus) kryo.deserialize(frame);
+        assertThat(arrived).isEqualTo(status);
+        assertThat(arrived.partitionOffsets()).containsExactly(offsets);
+        assertThat(arrived.partitionLengths()).containsExactly(lengths);
+
+        frame[frame.length - 1] = (byte) 0x80; // the last length now runs past the end
+        assertThatThrownBy(() -> kryo.deserialize(frame)).isInstanceOf(com.esotericsoftware.kryo.KryoException.class)
+                .hasMessageContaining("Map status: truncated");
+    }
+
+    @Test
     void anUnregisteredClassCannotBeSentEither() {
         MessageKryo kryo = new MessageKryo(ChannelFixture.KRYO);
         assertThatThrownBy(() -> kryo.serialize(new Canary())).hasMessageContaining("Class is not registered");
