@@ -155,13 +155,33 @@ public final class MapStatus implements Serializable {
      */
     public ShuffleBlock block(int partition) {
         Objects.checkIndex(partition, numPartitions);
-        boolean gaps = (encoded[0] & GAPS) != 0;
+        byte[] bytes = encoded;
+        boolean gaps = (bytes[0] & GAPS) != 0;
         int k = partition / CHECKPOINT_EVERY;
-        int[] pos = {checkpointPositions[k]};
+        int i = checkpointPositions[k];
         long end = checkpointOffsets[k];
+        // The same walk as find(), keeping both values of the partition it stops at (the hot path: once per map
+        // output for every reduce task launched).
         for (int p = k * CHECKPOINT_EVERY; ; p++) {
-            long start = gaps ? end + unzigzag(readVarLong(encoded, pos)) : end;
-            long length = readVarLong(encoded, pos);
+            long start = end;
+            byte b;
+            if (gaps) {
+                long gap = 0;
+                int shift = 0;
+                do {
+                    b = bytes[i++];
+                    gap |= (long) (b & 0x7F) << shift;
+                    shift += 7;
+                } while (b < 0);
+                start += unzigzag(gap);
+            }
+            long length = 0;
+            int shift = 0;
+            do {
+                b = bytes[i++];
+                length |= (long) (b & 0x7F) << shift;
+                shift += 7;
+            } while (b < 0);
             if (p == partition) {
                 return length == 0 ? null : new ShuffleBlock(mapIndex, path, start, length);
             }
@@ -204,15 +224,37 @@ public final class MapStatus implements Serializable {
         return encoded.length + 4L * checkpointPositions.length + 8L * checkpointOffsets.length;
     }
 
+    /**
+     * Decodes from the partition's checkpoint to the partition. The encoding was checked when this status was
+     * built, so this loop does not check it again.
+     */
     private long find(int partition, boolean wantLength) {
         Objects.checkIndex(partition, numPartitions);
-        boolean gaps = (encoded[0] & GAPS) != 0;
+        byte[] bytes = encoded;
+        boolean gaps = (bytes[0] & GAPS) != 0;
         int k = partition / CHECKPOINT_EVERY;
-        int[] pos = {checkpointPositions[k]};
+        int i = checkpointPositions[k];
         long end = checkpointOffsets[k];
         for (int p = k * CHECKPOINT_EVERY; ; p++) {
-            long start = gaps ? end + unzigzag(readVarLong(encoded, pos)) : end;
-            long length = readVarLong(encoded, pos);
+            long start = end;
+            byte b;
+            if (gaps) {
+                long gap = 0;
+                int shift = 0;
+                do {
+                    b = bytes[i++];
+                    gap |= (long) (b & 0x7F) << shift;
+                    shift += 7;
+                } while (b < 0);
+                start += unzigzag(gap);
+            }
+            long length = 0;
+            int shift = 0;
+            do {
+                b = bytes[i++];
+                length |= (long) (b & 0x7F) << shift;
+                shift += 7;
+            } while (b < 0);
             if (p == partition) {
                 return wantLength ? length : start;
             }
