@@ -137,16 +137,19 @@ public final class MapStatusHeapBench implements Callable<Integer> {
         long beforeLists = usedAfterGc();
         List<List<ShuffleBlock>> lists = new ArrayList<>(held);
         long launchWire = 0;
+        long launchWireShared = 0;
         for (int r = 0; r < held; r++) {
             lists.add(before ? LegacyMapStatus.blocksFor(legacy, r) : registry.blocksFor(0, r));
             if (r < 10) {
                 launchWire += WireSizes.ofBlocks(kryo, lists.get(r));
+                launchWireShared += WireSizes.ofBlocksSharingPrefixes(lists.get(r));
             }
         }
         long listBytes = usedAfterGc() - beforeLists;
         System.out.printf("layout=%s maps=%d reducers=%d held-block-lists=%d heap-mb=%.1f kb/list=%.0f"
-                + " launch-wire-kb/reducer=%.0f%n", layout, maps, reducers, held, listBytes / 1048576.0,
-                listBytes / 1024.0 / held, launchWire / 1024.0 / Math.min(10, held));
+                + " launch-wire-kb/reducer full-paths=%.0f shared-prefixes=%.0f%n", layout, maps, reducers, held,
+                listBytes / 1048576.0, listBytes / 1024.0 / held, launchWire / 1024.0 / Math.min(10, held),
+                launchWireShared / 1024.0 / Math.min(10, held));
         java.lang.ref.Reference.reachabilityFence(lists);
         java.lang.ref.Reference.reachabilityFence(legacy);
         java.lang.ref.Reference.reachabilityFence(registry);
@@ -193,7 +196,28 @@ public final class MapStatusHeapBench implements Callable<Integer> {
             return out.position();
         }
 
-        /** A reduce task's block list, as its {@code LaunchTask} carries it. */
+        /** After: what {@code MessageKryo}'s shuffle block serializer writes (a path shares the previous one's prefix). */
+        static long ofBlocksSharingPrefixes(List<ShuffleBlock> blocks) {
+            Output out = new Output(1 << 16, -1);
+            out.writeVarInt(blocks.size(), true);
+            String previous = "";
+            for (ShuffleBlock block : blocks) {
+                int shared = 0;
+                int max = Math.min(previous.length(), block.path().length());
+                while (shared < max && previous.charAt(shared) == block.path().charAt(shared)) {
+                    shared++;
+                }
+                out.writeVarInt(block.mapIndex(), true);
+                out.writeVarInt(shared, true);
+                out.writeString(block.path().substring(shared));
+                out.writeVarLong(block.offset(), true);
+                out.writeVarLong(block.length(), true);
+                previous = block.path();
+            }
+            return out.position();
+        }
+
+        /** Before: a reduce task's block list as its {@code LaunchTask} carried it (Kryo's record serializer). */
         static long ofBlocks(Kryo kryo, List<ShuffleBlock> blocks) {
             Output out = new Output(1 << 16, -1);
             out.writeVarInt(blocks.size(), true);

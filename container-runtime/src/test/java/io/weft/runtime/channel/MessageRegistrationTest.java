@@ -131,6 +131,33 @@ class MessageRegistrationTest {
     }
 
     @Test
+    void aReduceTaskWritesTheShuffleDirectoryOncePerMessageNotOncePerBlock() {
+        String dir = "hdfs://nn.example.com:8020/user/weft/.weft/application_1764680000000_0001/shuffle/shuffle_3/";
+        java.util.List<ShuffleBlock> blocks = new java.util.ArrayList<>();
+        for (int m = 0; m < 10_000; m++) {
+            blocks.add(new ShuffleBlock(m, dir + "map_" + m + "_" + (70_000 + m) + ".data", 1000L * m, 4000 + m));
+        }
+        // Consecutive blocks in one file (several map outputs per file), and an odd one with no path.
+        blocks.add(new ShuffleBlock(10_000, dir + "executor_7.data", 0, 10));
+        blocks.add(new ShuffleBlock(10_001, dir + "executor_7.data", 10, 10));
+        blocks.add(new ShuffleBlock(10_002, null, 0, 1));
+        blocks.add(new ShuffleBlock(10_003, "/elsewhere", 0, 1));
+        LaunchTask launch = new LaunchTask(new TaskDescription(9, 1, 0, 3, 0, new StageBinary(5, null),
+                Map.of(3, blocks), null, List.of()));
+        MessageKryo writer = new MessageKryo(ChannelFixture.KRYO);
+        byte[] first = writer.serialize(launch);
+        byte[] second = writer.serialize(launch);
+        assertThat(second).as("nothing carries over from one message to the next").isEqualTo(first);
+        assertThat(first.length).as("a full path per block would take over 100 bytes each")
+                .isLessThan(30 * blocks.size());
+
+        List<ShuffleBlock> arrived = ((LaunchTask) new MessageKryo(ChannelFixture.KRYO).deserialize(second)).task()
+                .shuffleInputs().get(3);
+        assertThat(arrived).isEqualTo(blocks);
+        assertThat(arrived.get(10_001).path()).as("one string for one file").isSameAs(arrived.get(10_000).path());
+    }
+
+    @Test
     void anUnregisteredClassCannotBeSentEither() {
         MessageKryo kryo = new MessageKryo(ChannelFixture.KRYO);
         assertThatThrownBy(() -> kryo.serialize(new Canary())).hasMessageContaining("Class is not registered");
