@@ -15,6 +15,29 @@ public final class MapOutputRegistry {
     private final Map<Integer, MapStatus[]> outputs = new HashMap<>();
     /** How many outputs each shuffle has, so that {@link #isComplete} is O(1) (it is asked at every map success). */
     private final Map<Integer, Integer> registered = new HashMap<>();
+    private final Map<Integer, Cursors> cursors = new HashMap<>();
+
+    /**
+     * Where the last {@link #blocksFor} stopped in each map output's encoded ranges (see
+     * {@link MapStatus#block(int, Cursors, int)}), so that launching reduce tasks in partition order decodes each
+     * range once rather than from a checkpoint every time.
+     */
+    static final class Cursors {
+        final int[] next;
+        final int[] position;
+        final long[] end;
+
+        Cursors(int maps) {
+            next = new int[maps];
+            position = new int[maps];
+            end = new long[maps];
+            java.util.Arrays.fill(next, Integer.MAX_VALUE);
+        }
+
+        void reset(int map) {
+            next[map] = Integer.MAX_VALUE;
+        }
+    }
 
     /**
      * @param shuffleId the shuffle
@@ -23,6 +46,7 @@ public final class MapOutputRegistry {
     public void registerShuffle(int shuffleId, int numMaps) {
         if (outputs.putIfAbsent(shuffleId, new MapStatus[numMaps]) == null) {
             registered.put(shuffleId, 0);
+            cursors.put(shuffleId, new Cursors(numMaps));
         }
     }
 
@@ -48,6 +72,7 @@ public final class MapOutputRegistry {
         }
         statuses[status.mapIndex()] = status;
         registered.merge(shuffleId, 1, Integer::sum);
+        cursors.get(shuffleId).reset(status.mapIndex());
         return true;
     }
 
@@ -67,6 +92,7 @@ public final class MapOutputRegistry {
         statuses[mapIndex] = null;
         if (old != null) {
             registered.merge(shuffleId, -1, Integer::sum);
+            cursors.get(shuffleId).reset(mapIndex);
         }
         return old;
     }
@@ -105,13 +131,14 @@ public final class MapOutputRegistry {
      */
     public List<ShuffleBlock> blocksFor(int shuffleId, int reducePartition) {
         MapStatus[] statuses = outputs.get(shuffleId);
+        Cursors resume = cursors.get(shuffleId);
         List<ShuffleBlock> blocks = new ArrayList<>(statuses.length);
         for (int i = 0; i < statuses.length; i++) {
             MapStatus s = statuses[i];
             if (s == null) {
                 throw new IllegalStateException("Map output " + i + " of shuffle " + shuffleId + " is missing");
             }
-            ShuffleBlock block = s.block(reducePartition);
+            ShuffleBlock block = s.block(reducePartition, resume, i);
             if (block != null) {
                 blocks.add(block);
             }
@@ -144,5 +171,6 @@ public final class MapOutputRegistry {
     public void removeShuffle(int shuffleId) {
         outputs.remove(shuffleId);
         registered.remove(shuffleId);
+        cursors.remove(shuffleId);
     }
 }

@@ -225,6 +225,63 @@ public final class MapStatus implements Serializable {
     }
 
     /**
+     * {@link #block(int)} for the registry, resuming where the previous lookup of this status stopped when that
+     * is nearer than the checkpoint: reduce tasks are mostly launched in partition order, so each lookup then
+     * decodes one entry instead of up to {@value #CHECKPOINT_EVERY}. Scheduler thread only (the cursors are not
+     * thread-safe).
+     *
+     * @param partition a reduce partition
+     * @param cursors the registry's cursors for this shuffle
+     * @param slot this status's cursor (its map index)
+     * @return its block, or {@code null} when it is empty
+     */
+    ShuffleBlock block(int partition, MapOutputRegistry.Cursors cursors, int slot) {
+        Objects.checkIndex(partition, numPartitions);
+        byte[] bytes = encoded;
+        boolean gaps = (bytes[0] & GAPS) != 0;
+        int k = partition / CHECKPOINT_EVERY;
+        int p = cursors.next[slot];
+        int i;
+        long end;
+        if (p <= partition && p >= k * CHECKPOINT_EVERY) {
+            i = cursors.position[slot];
+            end = cursors.end[slot];
+        } else {
+            p = k * CHECKPOINT_EVERY;
+            i = checkpointPositions[k];
+            end = checkpointOffsets[k];
+        }
+        for (; ; p++) {
+            long start = end;
+            byte b;
+            if (gaps) {
+                long gap = 0;
+                int shift = 0;
+                do {
+                    b = bytes[i++];
+                    gap |= (long) (b & 0x7F) << shift;
+                    shift += 7;
+                } while (b < 0);
+                start += unzigzag(gap);
+            }
+            long length = 0;
+            int shift = 0;
+            do {
+                b = bytes[i++];
+                length |= (long) (b & 0x7F) << shift;
+                shift += 7;
+            } while (b < 0);
+            end = start + length;
+            if (p == partition) {
+                cursors.next[slot] = p + 1;
+                cursors.position[slot] = i;
+                cursors.end[slot] = end;
+                return length == 0 ? null : new ShuffleBlock(mapIndex, path, start, length);
+            }
+        }
+    }
+
+    /**
      * Decodes from the partition's checkpoint to the partition. The encoding was checked when this status was
      * built, so this loop does not check it again.
      */

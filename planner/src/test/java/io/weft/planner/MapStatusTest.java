@@ -132,7 +132,19 @@ class MapStatusTest {
         assertThat(registry.register(4, new MapStatus(1, 9, "e", "/again", new long[100], new long[100])))
                 .as("the first committed attempt wins").isFalse();
         assertThat(registry.isComplete(4)).isTrue();
+        // In partition order (each lookup resumes where the last stopped), backwards, and at random with repeats.
+        List<Integer> order = new java.util.ArrayList<>();
         for (int r = 0; r < 100; r++) {
+            order.add(r);
+        }
+        for (int r = 99; r >= 0; r--) {
+            order.add(r);
+        }
+        Random random = new Random(5);
+        for (int i = 0; i < 300; i++) {
+            order.add(random.nextInt(100));
+        }
+        for (int r : order) {
             List<ShuffleBlock> blocks = registry.blocksFor(4, r);
             int rr = r;
             assertThat(blocks).allSatisfy(b -> assertThat(b.length()).isEqualTo(lengths[b.mapIndex()][rr]))
