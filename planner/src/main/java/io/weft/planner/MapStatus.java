@@ -154,39 +154,7 @@ public final class MapStatus implements Serializable {
      * @throws IndexOutOfBoundsException if there is no such partition
      */
     public ShuffleBlock block(int partition) {
-        Objects.checkIndex(partition, numPartitions);
-        byte[] bytes = encoded;
-        boolean gaps = (bytes[0] & GAPS) != 0;
-        int k = partition / CHECKPOINT_EVERY;
-        int i = checkpointPositions[k];
-        long end = checkpointOffsets[k];
-        // The same walk as find(), keeping both values of the partition it stops at (the hot path: once per map
-        // output for every reduce task launched).
-        for (int p = k * CHECKPOINT_EVERY; ; p++) {
-            long start = end;
-            byte b;
-            if (gaps) {
-                long gap = 0;
-                int shift = 0;
-                do {
-                    b = bytes[i++];
-                    gap |= (long) (b & 0x7F) << shift;
-                    shift += 7;
-                } while (b < 0);
-                start += unzigzag(gap);
-            }
-            long length = 0;
-            int shift = 0;
-            do {
-                b = bytes[i++];
-                length |= (long) (b & 0x7F) << shift;
-                shift += 7;
-            } while (b < 0);
-            if (p == partition) {
-                return length == 0 ? null : new ShuffleBlock(mapIndex, path, start, length);
-            }
-            end = start + length;
-        }
+        return block(partition, null, 0);
     }
 
     /**
@@ -231,7 +199,7 @@ public final class MapStatus implements Serializable {
      * thread-safe).
      *
      * @param partition a reduce partition
-     * @param cursors the registry's cursors for this shuffle
+     * @param cursors the registry's cursors for this shuffle, or {@code null} to walk from the checkpoint
      * @param slot this status's cursor (its map index)
      * @return its block, or {@code null} when it is empty
      */
@@ -240,7 +208,7 @@ public final class MapStatus implements Serializable {
         byte[] bytes = encoded;
         boolean gaps = (bytes[0] & GAPS) != 0;
         int k = partition / CHECKPOINT_EVERY;
-        int p = cursors.next[slot];
+        int p = cursors == null ? Integer.MAX_VALUE : cursors.next[slot];
         int i;
         long end;
         if (p <= partition && p >= k * CHECKPOINT_EVERY) {
@@ -273,9 +241,11 @@ public final class MapStatus implements Serializable {
             } while (b < 0);
             end = start + length;
             if (p == partition) {
-                cursors.next[slot] = p + 1;
-                cursors.position[slot] = i;
-                cursors.end[slot] = end;
+                if (cursors != null) {
+                    cursors.next[slot] = p + 1;
+                    cursors.position[slot] = i;
+                    cursors.end[slot] = end;
+                }
                 return length == 0 ? null : new ShuffleBlock(mapIndex, path, start, length);
             }
         }
