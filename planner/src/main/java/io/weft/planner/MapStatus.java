@@ -17,7 +17,8 @@ import java.util.Objects;
  * the array and the offset there) makes {@link #offset(int)} and {@link #length(int)} decode at most that many
  * entries. The executor id and path are interned: the driver keeps one copy per executor and per file.
  *
- * <p>Hot paths ask {@link #block(int)}, {@link #offset(int)} and {@link #length(int)};
+ * <p>Hot paths ask {@link #block(int)}, {@link #offset(int)} and {@link #length(int)} (the registry's
+ * {@code blocksFor} also resumes each status's walk where the previous reducer's lookup stopped);
  * {@link #partitionOffsets()} and {@link #partitionLengths()} build fresh arrays of every partition and are for
  * code that needs them all once (a test, a journal line). Immutable and thread-safe.
  *
