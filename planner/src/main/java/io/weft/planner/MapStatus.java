@@ -42,6 +42,8 @@ public final class MapStatus implements Serializable {
     private final String path;
     private final int numPartitions;
     private final long totalBytes;
+    /** Whether gaps are stored (bit 0 of the flags byte), kept here so a lookup does not touch the array's start. */
+    private final boolean gaps;
     /** Flags, first offset, then per partition [zig-zag gap] and length, as varints. */
     private final byte[] encoded;
     /** For checkpoint {@code k}: where partition {@code k * CHECKPOINT_EVERY}'s entry starts in {@link #encoded}. */
@@ -72,6 +74,7 @@ public final class MapStatus implements Serializable {
         this.path = path == null ? null : path.intern();
         this.numPartitions = numPartitions;
         this.encoded = encoded;
+        this.gaps = (encoded[0] & GAPS) != 0;
         int checkpoints = (numPartitions + CHECKPOINT_EVERY - 1) / CHECKPOINT_EVERY;
         this.checkpointPositions = new int[checkpoints];
         this.checkpointOffsets = new long[checkpoints];
@@ -207,7 +210,6 @@ public final class MapStatus implements Serializable {
     ShuffleBlock block(int partition, MapOutputRegistry.Cursors cursors, int slot) {
         Objects.checkIndex(partition, numPartitions);
         byte[] bytes = encoded;
-        boolean gaps = (bytes[0] & GAPS) != 0;
         int k = partition / CHECKPOINT_EVERY;
         int p = cursors == null ? Integer.MAX_VALUE : cursors.next[slot];
         int i;
@@ -259,7 +261,6 @@ public final class MapStatus implements Serializable {
     private long find(int partition, boolean wantLength) {
         Objects.checkIndex(partition, numPartitions);
         byte[] bytes = encoded;
-        boolean gaps = (bytes[0] & GAPS) != 0;
         int k = partition / CHECKPOINT_EVERY;
         int i = checkpointPositions[k];
         long end = checkpointOffsets[k];
