@@ -120,9 +120,7 @@ public final class FileMapOutputJournal implements MapOutputJournal, AutoCloseab
                 }
                 count++;
                 switch (entry.kind()) {
-                    case "map" -> recovered.computeIfAbsent(key(entry.shuffleId(), entry.fingerprint()),
-                            k -> new ArrayList<>()).add(new MapStatus(entry.mapIndex(), entry.taskAttemptId(),
-                                    entry.executorId(), entry.path(), entry.offsets(), entry.lengths()));
+                    case "map" -> recoverMap(path, entry);
                     case "outputStarted" -> startedOutputs.add(key(entry.path(), entry.fingerprint()));
                     case "outputCommitted" -> committedOutputs.add(key(entry.path(), entry.fingerprint()));
                     default -> LOG.debug("Unknown journal entry kind {}", entry.kind());
@@ -130,6 +128,18 @@ public final class FileMapOutputJournal implements MapOutputJournal, AutoCloseab
             }
         }
         return count;
+    }
+
+    private void recoverMap(Path journal, Entry entry) {
+        MapStatus status;
+        try {
+            status = new MapStatus(entry.mapIndex(), entry.taskAttemptId(), entry.executorId(), entry.path(),
+                    entry.offsets(), entry.lengths());
+        } catch (IllegalArgumentException | NullPointerException bad) {
+            LOG.info("Skipping a map output line in {} that names no valid ranges: {}", journal, bad.toString());
+            return;
+        }
+        recovered.computeIfAbsent(key(entry.shuffleId(), entry.fingerprint()), k -> new ArrayList<>()).add(status);
     }
 
     /** Keeps only outputs whose file exists with exactly the recorded partition ranges. */
@@ -145,12 +155,13 @@ public final class FileMapOutputJournal implements MapOutputJournal, AutoCloseab
     private static boolean intact(FileSystem fs, MapStatus status) {
         try {
             long[] index = ShuffleStore.readIndex(fs, new Path(status.path()));
-            if (index.length != status.partitionOffsets().length + 1) {
+            if (index.length != status.numPartitions() + 1) {
                 return false;
             }
-            for (int p = 0; p < status.partitionOffsets().length; p++) {
-                if (index[p] != status.partitionOffsets()[p]
-                        || index[p + 1] - index[p] != status.partitionLengths()[p]) {
+            long[] offsets = status.partitionOffsets();
+            long[] lengths = status.partitionLengths();
+            for (int p = 0; p < offsets.length; p++) {
+                if (index[p] != offsets[p] || index[p + 1] - index[p] != lengths[p]) {
                     return false;
                 }
             }

@@ -13,13 +13,41 @@ import java.util.Map;
 public final class MapOutputRegistry {
 
     private final Map<Integer, MapStatus[]> outputs = new HashMap<>();
+    /** How many outputs each shuffle has, so that {@link #isComplete} is O(1) (it is asked at every map success). */
+    private final Map<Integer, Integer> registered = new HashMap<>();
+    private final Map<Integer, Cursors> cursors = new HashMap<>();
+
+    /**
+     * Where the last {@link #blocksFor} stopped in each map output's encoded ranges (see
+     * {@link MapStatus#block(int, Cursors, int)}), so that launching reduce tasks in partition order decodes each
+     * range once rather than from a checkpoint every time.
+     */
+    static final class Cursors {
+        final int[] next;
+        final int[] position;
+        final long[] end;
+
+        Cursors(int maps) {
+            next = new int[maps];
+            position = new int[maps];
+            end = new long[maps];
+            java.util.Arrays.fill(next, Integer.MAX_VALUE);
+        }
+
+        void reset(int map) {
+            next[map] = Integer.MAX_VALUE;
+        }
+    }
 
     /**
      * @param shuffleId the shuffle
      * @param numMaps the number of map partitions
      */
     public void registerShuffle(int shuffleId, int numMaps) {
-        outputs.putIfAbsent(shuffleId, new MapStatus[numMaps]);
+        if (outputs.putIfAbsent(shuffleId, new MapStatus[numMaps]) == null) {
+            registered.put(shuffleId, 0);
+            cursors.put(shuffleId, new Cursors(numMaps));
+        }
     }
 
     /**
@@ -43,6 +71,8 @@ public final class MapOutputRegistry {
             return false;
         }
         statuses[status.mapIndex()] = status;
+        registered.merge(shuffleId, 1, Integer::sum);
+        cursors.get(shuffleId).reset(status.mapIndex());
         return true;
     }
 
@@ -60,6 +90,10 @@ public final class MapOutputRegistry {
         }
         MapStatus old = statuses[mapIndex];
         statuses[mapIndex] = null;
+        if (old != null) {
+            registered.merge(shuffleId, -1, Integer::sum);
+            cursors.get(shuffleId).reset(mapIndex);
+        }
         return old;
     }
 
@@ -84,15 +118,7 @@ public final class MapOutputRegistry {
      */
     public boolean isComplete(int shuffleId) {
         MapStatus[] statuses = outputs.get(shuffleId);
-        if (statuses == null) {
-            return false;
-        }
-        for (MapStatus s : statuses) {
-            if (s == null) {
-                return false;
-            }
-        }
-        return true;
+        return statuses != null && registered.get(shuffleId) == statuses.length;
     }
 
     /**
@@ -105,18 +131,28 @@ public final class MapOutputRegistry {
      */
     public List<ShuffleBlock> blocksFor(int shuffleId, int reducePartition) {
         MapStatus[] statuses = outputs.get(shuffleId);
+        Cursors resume = cursors.get(shuffleId);
         List<ShuffleBlock> blocks = new ArrayList<>(statuses.length);
         for (int i = 0; i < statuses.length; i++) {
             MapStatus s = statuses[i];
             if (s == null) {
                 throw new IllegalStateException("Map output " + i + " of shuffle " + shuffleId + " is missing");
             }
-            long length = s.partitionLengths()[reducePartition];
-            if (length > 0) {
-                blocks.add(new ShuffleBlock(i, s.path(), s.partitionOffsets()[reducePartition], length));
+            ShuffleBlock block = s.block(reducePartition, resume, i);
+            if (block != null) {
+                blocks.add(block);
             }
         }
         return blocks;
+    }
+
+    /**
+     * @param shuffleId a registered shuffle
+     * @param mapIndex a map partition
+     * @return whether it has an output; O(1), unlike {@link #statuses}
+     */
+    public boolean has(int shuffleId, int mapIndex) {
+        return outputs.get(shuffleId)[mapIndex] != null;
     }
 
     /**
@@ -134,5 +170,7 @@ public final class MapOutputRegistry {
      */
     public void removeShuffle(int shuffleId) {
         outputs.remove(shuffleId);
+        registered.remove(shuffleId);
+        cursors.remove(shuffleId);
     }
 }

@@ -341,7 +341,7 @@ final class StageScheduler implements TaskScheduler.Owner {
     public boolean isDone(TaskSet taskSet, int index) {
         Stage stage = taskSet.stage;
         if (stage instanceof ShuffleMapStage map) {
-            return registry.contains(map.shuffleId()) && registry.statuses(map.shuffleId())[index] != null;
+            return registry.contains(map.shuffleId()) && registry.has(map.shuffleId(), index);
         }
         ActiveJob job = jobOf(stage);
         return job == null || job.isDone(index);

@@ -41,6 +41,19 @@ public record TaskDescription(long taskId, int stageId, int stageAttempt, int pa
                 shuffleOutput, preferredHosts, partitionData);
     }
 
+    /**
+     * What the driver keeps of an attempt once it is launched: the same attempt without its shuffle blocks and
+     * parallelized slices, which only the executor reads. A reduce task of an M-map shuffle carries M blocks
+     * (about 44 bytes each on the heap), so keeping them for every running attempt would hold, on 4,000 cores
+     * reading a 10,000-map shuffle, about 1.7 GB.
+     *
+     * @return this attempt with no shuffle inputs and no partition data
+     */
+    public TaskDescription withoutInputs() {
+        return new TaskDescription(taskId, stageId, stageAttempt, partition, attemptNumber, binary, Map.of(),
+                shuffleOutput, preferredHosts, null);
+    }
+
     /** @return whether this task writes a shuffle */
     public boolean isMapTask() {
         return shuffleOutput != null;

@@ -307,7 +307,8 @@ final class TaskScheduler {
         TaskDescription task = new TaskDescription(nextTaskId++, stage.id(), taskSet.stageAttempt, partition,
                 attemptNumber, stage.binary(), owner.inputBlocks(stage, partition), output,
                 stage.node().preferredLocations(partition), stage.partitionData(partition));
-        runningTasks.put(task.taskId(), new RunningTask(task, taskSet, index, executorId, now));
+        // Only the executor reads the blocks and slices; the driver's record of the attempt drops them.
+        runningTasks.put(task.taskId(), new RunningTask(task.withoutInputs(), taskSet, index, executorId, now));
         executors.occupy(slots);
         if (speculative) {
             LOG.info("Speculating {} on executor {}", task, executorId);

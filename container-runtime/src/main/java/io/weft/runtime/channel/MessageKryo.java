@@ -10,6 +10,7 @@ import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import io.weft.api.RemoteTaskException;
 import io.weft.planner.MapStatus;
+import io.weft.planner.ShuffleBlock;
 import io.weft.planner.TaskMetrics;
 import io.weft.planner.TaskOutcome;
 import io.weft.runtime.serial.KryoPool;
@@ -50,6 +51,9 @@ final class MessageKryo {
         for (Class<?> type : Messages.REGISTERED) {
             kryo.register(type);
         }
+        // Keeps MapStatus's number in the list above; only its serializer changes.
+        kryo.register(MapStatus.class, new MapStatusSerializer());
+        kryo.register(ShuffleBlock.class, new ShuffleBlockSerializer());
         kryo.register(TaskOutcome.Success.class, new SuccessSerializer(application));
         kryo.register(RemoteTaskException.class, new ErrorSerializer());
     }
@@ -93,6 +97,93 @@ final class MessageKryo {
         @Override
         protected Registration readName(Input input) {
             throw new KryoException("a class named by name, not by a registered number: refused");
+        }
+    }
+
+    /**
+     * A map status in its compact form (a few bytes per reduce partition, see {@link MapStatus}), checked as it is
+     * read: malformed ranges fail the frame instead of reaching the scheduler.
+     */
+    private static final class MapStatusSerializer extends Serializer<MapStatus> {
+        @Override
+        public void write(Kryo kryo, Output out, MapStatus status) {
+            out.writeVarInt(status.mapIndex(), true);
+            out.writeLong(status.taskAttemptId());
+            out.writeString(status.executorId());
+            out.writeString(status.path());
+            out.writeVarInt(status.numPartitions(), true);
+            byte[] ranges = status.encodedPartitions();
+            out.writeVarInt(ranges.length, true);
+            out.writeBytes(ranges);
+        }
+
+        @Override
+        public MapStatus read(Kryo kryo, Input in, Class<? extends MapStatus> type) {
+            int mapIndex = in.readVarInt(true);
+            long attempt = in.readLong();
+            String executorId = in.readString();
+            String path = in.readString();
+            int partitions = in.readVarInt(true);
+            int length = in.readVarInt(true);
+            if (length < 0 || length > in.limit() - in.position()) {
+                throw new KryoException("a map status claims " + length + " bytes of ranges; the frame has fewer");
+            }
+            try {
+                return MapStatus.decode(mapIndex, attempt, executorId, path, partitions, in.readBytes(length));
+            } catch (IllegalArgumentException e) {
+                throw new KryoException(e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * A reduce task's blocks, one per map output it reads (10,000 of them for a 10,000-map shuffle): each path is
+     * written as the length of the prefix it shares with the previous block's path in the same message and the
+     * rest, so the shuffle directory is written once per message, not once per block (about 25 bytes a block
+     * instead of 100). A block whose path is the previous one's (several map outputs in one file) shares that
+     * string on arrival. The previous path is kept in Kryo's graph context, which is cleared after each message.
+     */
+    private static final class ShuffleBlockSerializer extends Serializer<ShuffleBlock> {
+        private static final Object PREVIOUS_PATH = new Object();
+
+        @Override
+        public void write(Kryo kryo, Output out, ShuffleBlock block) {
+            String previous = (String) kryo.getGraphContext().get(PREVIOUS_PATH);
+            String path = block.path();
+            int shared = 0;
+            if (previous != null && path != null) {
+                int max = Math.min(previous.length(), path.length());
+                while (shared < max && previous.charAt(shared) == path.charAt(shared)) {
+                    shared++;
+                }
+            }
+            out.writeVarInt(block.mapIndex(), true);
+            out.writeVarInt(shared, true);
+            out.writeString(path == null ? null : path.substring(shared));
+            out.writeVarLong(block.offset(), true);
+            out.writeVarLong(block.length(), true);
+            if (path != null) {
+                kryo.getGraphContext().put(PREVIOUS_PATH, path);
+            }
+        }
+
+        @Override
+        public ShuffleBlock read(Kryo kryo, Input in, Class<? extends ShuffleBlock> type) {
+            String previous = (String) kryo.getGraphContext().get(PREVIOUS_PATH);
+            int mapIndex = in.readVarInt(true);
+            int shared = in.readVarInt(true);
+            String rest = in.readString();
+            if (shared < 0 || shared > (previous == null ? 0 : previous.length()) || (rest == null && shared > 0)) {
+                throw new KryoException("a shuffle block shares " + shared + " characters with a path of "
+                        + (previous == null ? "none" : previous.length()));
+            }
+            String path = shared == 0 ? rest
+                    : rest.isEmpty() && shared == previous.length() ? previous
+                    : previous.substring(0, shared) + rest;
+            if (path != null) {
+                kryo.getGraphContext().put(PREVIOUS_PATH, path);
+            }
+            return new ShuffleBlock(mapIndex, path, in.readVarLong(true), in.readVarLong(true));
         }
     }
 

@@ -107,6 +107,57 @@ class MessageRegistrationTest {
     }
 
     @Test
+    void aMapStatusTravelsInAFewBytesAPartitionAndArrivesExact() {
+        java.util.Random random = new java.util.Random(14);
+        int partitions = 10_000;
+        long[] offsets = new long[partitions];
+        long[] lengths = new long[partitions];
+        for (int p = 0, next = 0; p < partitions; next += lengths[p], p++) {
+            offsets[p] = next;
+            lengths[p] = random.nextInt(3) == 0 ? 0 : random.nextInt(50_000);
+        }
+        MapStatus status = new MapStatus(7, 123, "e", "/shuffle_0/map_7_123.data", offsets, lengths);
+        MessageKryo kryo = new MessageKryo(ChannelFixture.KRYO);
+        byte[] frame = kryo.serialize(status);
+        assertThat(frame.length).as("two long arrays took 16 bytes a partition").isLessThan(3 * partitions);
+        MapStatus arrived = (MapStatus) kryo.deserialize(frame);
+        assertThat(arrived).isEqualTo(status);
+        assertThat(arrived.partitionOffsets()).containsExactly(offsets);
+        assertThat(arrived.partitionLengths()).containsExactly(lengths);
+
+        frame[frame.length - 1] = (byte) 0x80; // the last length now runs past the end
+        assertThatThrownBy(() -> kryo.deserialize(frame)).isInstanceOf(com.esotericsoftware.kryo.KryoException.class)
+                .hasMessageContaining("Map status: truncated");
+    }
+
+    @Test
+    void aReduceTaskWritesTheShuffleDirectoryOncePerMessageNotOncePerBlock() {
+        String dir = "hdfs://nn.example.com:8020/user/weft/.weft/application_1764680000000_0001/shuffle/shuffle_3/";
+        java.util.List<ShuffleBlock> blocks = new java.util.ArrayList<>();
+        for (int m = 0; m < 10_000; m++) {
+            blocks.add(new ShuffleBlock(m, dir + "map_" + m + "_" + (70_000 + m) + ".data", 1000L * m, 4000 + m));
+        }
+        // Consecutive blocks in one file (several map outputs per file), and an odd one with no path.
+        blocks.add(new ShuffleBlock(10_000, dir + "executor_7.data", 0, 10));
+        blocks.add(new ShuffleBlock(10_001, dir + "executor_7.data", 10, 10));
+        blocks.add(new ShuffleBlock(10_002, null, 0, 1));
+        blocks.add(new ShuffleBlock(10_003, "/elsewhere", 0, 1));
+        LaunchTask launch = new LaunchTask(new TaskDescription(9, 1, 0, 3, 0, new StageBinary(5, null),
+                Map.of(3, blocks), null, List.of()));
+        MessageKryo writer = new MessageKryo(ChannelFixture.KRYO);
+        byte[] first = writer.serialize(launch);
+        byte[] second = writer.serialize(launch);
+        assertThat(second).as("nothing carries over from one message to the next").isEqualTo(first);
+        assertThat(first.length).as("a full path per block would take over 100 bytes each")
+                .isLessThan(30 * blocks.size());
+
+        List<ShuffleBlock> arrived = ((LaunchTask) new MessageKryo(ChannelFixture.KRYO).deserialize(second)).task()
+                .shuffleInputs().get(3);
+        assertThat(arrived).isEqualTo(blocks);
+        assertThat(arrived.get(10_001).path()).as("one string for one file").isSameAs(arrived.get(10_000).path());
+    }
+
+    @Test
     void anUnregisteredClassCannotBeSentEither() {
         MessageKryo kryo = new MessageKryo(ChannelFixture.KRYO);
         assertThatThrownBy(() -> kryo.serialize(new Canary())).hasMessageContaining("Class is not registered");
