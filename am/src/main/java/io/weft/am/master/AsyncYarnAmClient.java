@@ -28,28 +28,35 @@ final class AsyncYarnAmClient implements YarnAmClient {
     private static final int HEARTBEAT_MILLIS = 200;
 
     private final YarnConfiguration yarn;
+    private final StartupTimeline timeline;
     private AMRMClientAsync<ContainerRequest> rm;
     private NMClientAsync nm;
 
-    /** @param yarn the cluster's configuration */
-    AsyncYarnAmClient(YarnConfiguration yarn) {
+    /**
+     * @param yarn the cluster's configuration
+     * @param timeline where registration, requests, allocations and launches are marked
+     */
+    AsyncYarnAmClient(YarnConfiguration yarn, StartupTimeline timeline) {
         this.yarn = yarn;
+        this.timeline = timeline;
     }
 
     @Override
     public void register(String host, String trackingUrl, Callbacks callbacks) throws Exception {
-        rm = AMRMClientAsync.createAMRMClientAsync(HEARTBEAT_MILLIS, new RmCallbacks(callbacks));
+        rm = AMRMClientAsync.createAMRMClientAsync(HEARTBEAT_MILLIS, new RmCallbacks(callbacks, timeline));
         rm.init(yarn);
         rm.start();
         nm = NMClientAsync.createNMClientAsync(new NmCallbacks(callbacks));
         nm.init(yarn);
         nm.start();
         rm.registerApplicationMaster(host, 0, trackingUrl);
+        timeline.mark(StartupTimeline.Phase.AM_REGISTERED);
     }
 
     @Override
     public void addContainerRequest(ContainerRequest request) {
         rm.addContainerRequest(request);
+        timeline.mark(StartupTimeline.Phase.EXECUTORS_REQUESTED);
     }
 
     @Override
@@ -74,6 +81,7 @@ final class AsyncYarnAmClient implements YarnAmClient {
 
     @Override
     public void startContainer(Container container, ContainerLaunchContext context) {
+        timeline.mark(StartupTimeline.Phase.LAUNCHED);
         nm.startContainerAsync(container, context);
     }
 
@@ -88,9 +96,11 @@ final class AsyncYarnAmClient implements YarnAmClient {
     /** Runs on the AMRM client's callback thread. */
     private static final class RmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
         private final Callbacks callbacks;
+        private final StartupTimeline timeline;
 
-        RmCallbacks(Callbacks callbacks) {
+        RmCallbacks(Callbacks callbacks, StartupTimeline timeline) {
             this.callbacks = callbacks;
+            this.timeline = timeline;
         }
 
         @Override
@@ -100,6 +110,8 @@ final class AsyncYarnAmClient implements YarnAmClient {
 
         @Override
         public void onContainersAllocated(List<Container> containers) {
+            long now = System.currentTimeMillis();
+            containers.forEach(c -> timeline.mark(StartupTimeline.Phase.ALLOCATED, now));
             callbacks.allocated(containers);
         }
 

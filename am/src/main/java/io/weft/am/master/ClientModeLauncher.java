@@ -41,7 +41,11 @@ public final class ClientModeLauncher {
         LauncherArguments arguments = LauncherArguments.parse(args);
         YarnConfiguration yarn = new YarnConfiguration();
         Path stagingDir = new Path(arguments.stagingDir());
-        ExecutorLauncher launcher = ExecutorLauncher.create(arguments.spec(), arguments.policy(), stagingDir, yarn);
+        StartupTimeline timeline = new StartupTimeline();
+        timeline.mark(StartupTimeline.Phase.AM_START,
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
+        ExecutorLauncher launcher = ExecutorLauncher.create(arguments.spec(), arguments.policy(), stagingDir, yarn,
+                timeline);
         launcher.register(arguments.trackingUrl() == null ? "" : arguments.trackingUrl());
         byte[] secret = ApplicationSecrets.fromCurrentUser().orElse(null);
         if (secret != null) {
@@ -55,9 +59,12 @@ public final class ClientModeLauncher {
         InputHostsFile inputHosts = new InputHostsFile(FileSystem.get(yarn), stagingDir);
         TokensFile tokens = UserGroupInformation.isSecurityEnabled()
                 ? new TokensFile(FileSystem.get(yarn), stagingDir) : null;
+        TimelineWriter timelineWriter = new TimelineWriter(timeline, new TimelineFile(FileSystem.get(yarn),
+                stagingDir));
         int unreachable = 0;
         while (unreachable < UNREACHABLE_PROBES && launcher.finalStatus() == FinalApplicationStatus.SUCCEEDED) {
             if (launcher.runNextEvent(1000)) {
+                timelineWriter.writeIfChanged();
                 continue;
             }
             unreachable = ExecutorLauncher.DriverProbe.SOCKET.reachable(arguments.driverHost(),

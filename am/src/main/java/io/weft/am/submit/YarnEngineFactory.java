@@ -2,6 +2,8 @@ package io.weft.am.submit;
 
 import io.weft.am.master.ApplicationMaster;
 import io.weft.am.master.ClusterModeEngines;
+import io.weft.am.master.StartupTimeline;
+import io.weft.am.master.TimelineListener;
 import io.weft.am.master.WebProxies;
 import io.weft.api.WeftException;
 import io.weft.api.spi.Engine;
@@ -51,6 +53,7 @@ public final class YarnEngineFactory implements EngineFactory {
                     + " it with 'yarn jar app.jar io.weft.am.WeftSubmit <main class>', or set"
                     + " weft.submit.deployMode=client to run the driver in this JVM.");
         }
+        long sessionStart = System.currentTimeMillis();
         YarnConfiguration yarn = HadoopConfigurations.load(conf, System.getenv());
         // Kerberos: fails now, saying what is missing, rather than in Hadoop's SASL retries. Under WeftSubmit the
         // program already runs as the login.
@@ -68,10 +71,13 @@ public final class YarnEngineFactory implements EngineFactory {
                         YarnClientBackend backend = new YarnClientBackend(client, application, yarn, settings,
                                 appName, stagingDir, conf.get(YarnConfigKeys.JAVA_HOME),
                                 ApplicationDirs.jarCache(conf, fs), ui.url().orElse(null));
+                        backend.timeline().mark(StartupTimeline.Phase.CLIENT_START, sessionStart);
+                        backend.printTimeline(conf.get(io.weft.conf.ConfigKeys.UI_PROGRESS));
                         DriverEngine engine = new DriverEngine(appId, ApplicationDirs.withShuffleRoot(conf, fs), yarn,
                                 backend, ui);
                         // Container requests prefer the hosts of waiting tasks' input, as in cluster mode.
                         engine.addSchedulerListener(backend.inputLocality());
+                        engine.addSchedulerListener(new TimelineListener(backend.timeline()));
                         return engine;
                     });
         } catch (IOException | YarnException | RuntimeException e) {
