@@ -33,7 +33,8 @@ public final class EmbeddedWordCount {
      * @param args optional: the corpus size in MB (default 20) or a local directory of text files to count; then
      *     how many applications to run one after the other (default 1; later ones find the jar cache warm); then
      *     the modes, comma-separated ({@code session}, the default; {@code cluster}; {@code client}), alternating
-     *     run by run; then {@code fresh} for a new jar cache per run, or {@code warm} (the default)
+     *     run by run; then {@code fresh} for a new jar cache per run, or {@code warm} (the default); then more
+     *     settings for every application, {@code key=value} separated by {@code ;}, or {@code none}
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
@@ -61,14 +62,21 @@ public final class EmbeddedWordCount {
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         List<String> modes = List.of((args.length > 2 ? args[2] : "session").split(","));
         boolean fresh = args.length > 3 && args[3].equals("fresh");
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        if (args.length > 4 && !args[4].isBlank() && !args[4].equals("none")) {
+            for (String setting : args[4].split(";")) {
+                int eq = setting.indexOf('=');
+                settings.put(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+            }
+        }
         String appId = null;
         Path logs = Files.createTempDirectory("weft-clients-");
         for (int run = 1; run <= runs; run++) {
             for (String mode : modes) {
                 System.out.println("Run " + run + " of " + runs + ", " + mode + (fresh ? ", fresh jar cache" : ""));
                 String cache = fresh ? "/weft-jar-cache-" + run + "-" + mode : null;
-                appId = mode.equals("session") ? countOnYarn(clusters, input, cache)
-                        : countThroughYarnJar(clusters, input, mode, cache, logs);
+                appId = mode.equals("session") ? countOnYarn(clusters, input, cache, settings)
+                        : countThroughYarnJar(clusters, input, mode, cache, logs, settings);
             }
         }
         String aggregated = clusters.conf.get("yarn.nodemanager.remote-app-log-dir", "/tmp/logs");
@@ -84,12 +92,13 @@ public final class EmbeddedWordCount {
      * and timeline; returns the application's id.
      */
     private static String countThroughYarnJar(MiniClusters clusters, org.apache.hadoop.fs.Path input, String mode,
-            String jarCache, Path logs) throws Exception {
+            String jarCache, Path logs, java.util.Map<String, String> settings) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("--deploy-mode", mode, "--num-executors", "2",
                 "--executor-memory", "768m", "--driver-memory", "256m"));
         if (jarCache != null) {
             args.addAll(List.of("--conf", "weft.yarn.jarCacheDir=" + jarCache));
         }
+        settings.forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
         args.addAll(List.of("io.weft.examples.WordCount", input.toString()));
         YarnJarClient.Run run = YarnJarClient.run(clusters, logs, args);
         if (run.exitCode() != 0) {
@@ -101,11 +110,13 @@ public final class EmbeddedWordCount {
     }
 
     /** One application: WordCount and the top 10 words in client mode; prints its timeline; returns its id. */
-    private static String countOnYarn(MiniClusters clusters, org.apache.hadoop.fs.Path input, String jarCache) {
+    private static String countOnYarn(MiniClusters clusters, org.apache.hadoop.fs.Path input, String jarCache,
+            java.util.Map<String, String> settings) {
         WeftSession.Builder builder = clusters.clientSession("wordcount").config("weft.executor.memory", "768m");
         if (jarCache != null) {
             builder.config("weft.yarn.jarCacheDir", jarCache);
         }
+        settings.forEach(builder::config);
         try (WeftSession weft = builder.getOrCreate()) {
             System.out.println("Application " + weft.applicationId() + " is running with "
                     + weft.defaultParallelism() + " executor cores; status UI at "

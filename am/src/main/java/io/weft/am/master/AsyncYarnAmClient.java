@@ -19,16 +19,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link YarnAmClient} over YARN's asynchronous clients: one AMRM heartbeat every 200 ms, and an NM client that
+ * {@link YarnAmClient} over YARN's asynchronous clients: one AMRM heartbeat every 200 ms, every 50 ms while container
+ * requests are outstanding (an allocation arrives one heartbeat after the scheduler made it), and an NM client that
  * starts containers on its own threads. Their callback handlers only forward to {@link YarnAmClient.Callbacks}.
  */
 final class AsyncYarnAmClient implements YarnAmClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(AsyncYarnAmClient.class);
     private static final int HEARTBEAT_MILLIS = 200;
+    private static final int HEARTBEAT_WHILE_REQUESTING_MILLIS = 50;
 
     private final YarnConfiguration yarn;
     private final StartupTimeline timeline;
+    private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
     private AMRMClientAsync<ContainerRequest> rm;
     private NMClientAsync nm;
 
@@ -57,11 +60,17 @@ final class AsyncYarnAmClient implements YarnAmClient {
     public void addContainerRequest(ContainerRequest request) {
         rm.addContainerRequest(request);
         timeline.mark(StartupTimeline.Phase.EXECUTORS_REQUESTED);
+        if (outstanding.incrementAndGet() == 1) {
+            rm.setHeartbeatInterval(HEARTBEAT_WHILE_REQUESTING_MILLIS);
+        }
     }
 
     @Override
     public void removeContainerRequest(ContainerRequest request) {
         rm.removeContainerRequest(request);
+        if (outstanding.decrementAndGet() == 0) {
+            rm.setHeartbeatInterval(HEARTBEAT_MILLIS);
+        }
     }
 
     @Override

@@ -29,6 +29,13 @@ public final class ClientModeLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientModeLauncher.class);
     private static final int UNREACHABLE_PROBES = 3;
+    /** Idle wait between checks while the driver answers. */
+    private static final long IDLE_MILLIS = 1000;
+    /**
+     * Wait before probing again once a probe failed: a driver that closed its session is gone for good, and the
+     * application ends about half a second later rather than after three idle seconds (its client waits for that).
+     */
+    private static final long REPROBE_MILLIS = 200;
 
     private ClientModeLauncher() {
     }
@@ -63,7 +70,7 @@ public final class ClientModeLauncher {
                 stagingDir));
         int unreachable = 0;
         while (unreachable < UNREACHABLE_PROBES && launcher.finalStatus() == FinalApplicationStatus.SUCCEEDED) {
-            if (launcher.runNextEvent(1000)) {
+            if (launcher.runNextEvent(unreachable > 0 ? REPROBE_MILLIS : IDLE_MILLIS)) {
                 timelineWriter.writeIfChanged();
                 continue;
             }

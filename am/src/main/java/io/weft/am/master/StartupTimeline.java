@@ -27,6 +27,8 @@ public final class StartupTimeline {
     /** The phases, in the order they happen. */
     public enum Phase {
         CLIENT_START("client start", false),
+        CLIENT_READY("client connected", false),
+        STAGED("staged", false),
         SUBMITTED("submitted", false),
         AM_START("AM JVM start", false),
         AM_REGISTERED("AM registered", false),

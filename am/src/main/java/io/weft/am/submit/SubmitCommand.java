@@ -251,6 +251,7 @@ public final class SubmitCommand implements Callable<Integer> {
         YarnSettings settings = YarnSettings.from(conf);
         YarnConfiguration yarn = HadoopConfigurations.load(conf, environment);
         YarnClient client = ResourceManagerConnection.open(yarn, conf, environment, out::println);
+        timeline.mark(StartupTimeline.Phase.CLIENT_READY);
         Path stagingDir = null;
         boolean submitted = false;
         boolean ended = false;
@@ -272,6 +273,7 @@ public final class SubmitCommand implements Callable<Integer> {
             // NodeManager's user (DefaultContainerExecutor), that user's home is another one.
             stageApplication(fs, stagingDir, ApplicationDirs.withShuffleRoot(conf, fs));
             AmCredentials security = AmCredentials.forSubmission(conf, yarn, fs, stagingDir, true);
+            timeline.mark(StartupTimeline.Phase.STAGED);
 
             byte[] secret = ApplicationSecrets.random();
             ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();

@@ -167,6 +167,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
         Staging.uploadConfiguration(fs, stagingDir, yarn);
         AmCredentials security = AmCredentials.forSubmission(context.conf(), yarn, fs, stagingDir, false);
+        timeline.mark(StartupTimeline.Phase.STAGED);
         if (KerberosLogin.secure(yarn)) {
             refreshTokens(context, endpoint);
         }

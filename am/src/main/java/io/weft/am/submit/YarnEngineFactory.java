@@ -59,6 +59,7 @@ public final class YarnEngineFactory implements EngineFactory {
         // program already runs as the login.
         io.weft.am.kerberos.KerberosLogin.login(conf, yarn, true);
         YarnClient client = ResourceManagerConnection.open(yarn, conf, System.getenv(), LOG::info);
+        long connected = System.currentTimeMillis();
         try {
             YarnClientApplication application = client.createApplication();
             checkFits(settings, application.getNewApplicationResponse().getMaximumResourceCapability(), client);
@@ -72,6 +73,7 @@ public final class YarnEngineFactory implements EngineFactory {
                                 appName, stagingDir, conf.get(YarnConfigKeys.JAVA_HOME),
                                 ApplicationDirs.jarCache(conf, fs), ui.url().orElse(null));
                         backend.timeline().mark(StartupTimeline.Phase.CLIENT_START, sessionStart);
+                        backend.timeline().mark(StartupTimeline.Phase.CLIENT_READY, connected);
                         backend.printTimeline(conf.get(io.weft.conf.ConfigKeys.UI_PROGRESS));
                         DriverEngine engine = new DriverEngine(appId, ApplicationDirs.withShuffleRoot(conf, fs), yarn,
                                 backend, ui);
