@@ -34,7 +34,8 @@ public final class EmbeddedWordCount {
      *     how many applications to run one after the other (default 1; later ones find the jar cache warm); then
      *     the modes, comma-separated ({@code session}, the default; {@code cluster}; {@code client}), alternating
      *     run by run; then {@code fresh} for a new jar cache per run, or {@code warm} (the default); then more
-     *     settings for every application, {@code key=value} separated by {@code ;}, or {@code none}
+     *     settings for every application, {@code key=value} separated by {@code ;}, or {@code none}; a key
+     *     {@code env.NAME} is an environment variable of the {@code yarn jar} client processes instead
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
@@ -98,9 +99,16 @@ public final class EmbeddedWordCount {
         if (jarCache != null) {
             args.addAll(List.of("--conf", "weft.yarn.jarCacheDir=" + jarCache));
         }
-        settings.forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
+        java.util.Map<String, String> environment = new java.util.HashMap<>();
+        settings.forEach((key, value) -> {
+            if (key.startsWith("env.")) {
+                environment.put(key.substring(4), value);
+            } else {
+                args.addAll(List.of("--conf", key + "=" + value));
+            }
+        });
         args.addAll(List.of("io.weft.examples.WordCount", input.toString()));
-        YarnJarClient.Run run = YarnJarClient.run(clusters, logs, args);
+        YarnJarClient.Run run = YarnJarClient.run(clusters, logs, args, environment);
         if (run.exitCode() != 0) {
             throw new IllegalStateException("yarn jar exited " + run.exitCode() + ":\n" + run.printed());
         }
@@ -116,7 +124,11 @@ public final class EmbeddedWordCount {
         if (jarCache != null) {
             builder.config("weft.yarn.jarCacheDir", jarCache);
         }
-        settings.forEach(builder::config);
+        settings.forEach((key, value) -> {
+            if (!key.startsWith("env.")) {
+                builder.config(key, value);
+            }
+        });
         try (WeftSession weft = builder.getOrCreate()) {
             System.out.println("Application " + weft.applicationId() + " is running with "
                     + weft.defaultParallelism() + " executor cores; status UI at "

@@ -41,6 +41,19 @@ final class YarnJarClient {
      * @throws Exception when the process cannot be started or the wait is interrupted
      */
     static Run run(MiniClusters clusters, Path logDir, List<String> args) throws Exception {
+        return run(clusters, logDir, args, java.util.Map.of());
+    }
+
+    /**
+     * @param clusters the embedded cluster
+     * @param logDir where the client's output is written
+     * @param args WeftSubmit's options, then the program and its arguments
+     * @param environment more environment variables for the client (such as HADOOP_CLIENT_SKIP_UNJAR)
+     * @return how it went
+     * @throws Exception when the process cannot be started or the wait is interrupted
+     */
+    static Run run(MiniClusters clusters, Path logDir, List<String> args, java.util.Map<String, String> environment)
+            throws Exception {
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> CLIENT_JARS.stream().anyMatch(new File(entry).getName()::startsWith))
                 .collect(Collectors.joining(File.pathSeparator));
@@ -52,7 +65,9 @@ final class YarnJarClient {
         command.addAll(args);
         Path log = Files.createTempFile(logDir, "client", ".log");
         long start = System.nanoTime();
-        Process client = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process client = builder.start();
         boolean ended = client.waitFor(3, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!ended) {
