@@ -19,19 +19,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link YarnAmClient} over YARN's asynchronous clients: one AMRM heartbeat every 200 ms, every 50 ms while container
- * requests are outstanding (an allocation arrives one heartbeat after the scheduler made it), and an NM client that
- * starts containers on its own threads. Their callback handlers only forward to {@link YarnAmClient.Callbacks}.
+ * {@link YarnAmClient} over YARN's asynchronous clients: one AMRM heartbeat every 200 ms, every 50 ms for the first
+ * {@value #FAST_WINDOW_MILLIS} ms after container requests were added and while some are outstanding (an
+ * allocation reaches the AM one heartbeat after the scheduler made it; a request the cluster cannot satisfy soon
+ * does not keep the ResourceManager busy), and an NM client that starts containers on its own threads. Their
+ * callback handlers only forward to {@link YarnAmClient.Callbacks}.
  */
 final class AsyncYarnAmClient implements YarnAmClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(AsyncYarnAmClient.class);
     private static final int HEARTBEAT_MILLIS = 200;
     private static final int HEARTBEAT_WHILE_REQUESTING_MILLIS = 50;
+    private static final long FAST_WINDOW_MILLIS = 3000;
 
     private final YarnConfiguration yarn;
     private final StartupTimeline timeline;
     private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
+    /** Until when (epoch ms) heartbeats are fast; 0 when they are not. */
+    private volatile long fastUntil;
     private AMRMClientAsync<ContainerRequest> rm;
     private NMClientAsync nm;
 
@@ -46,7 +51,8 @@ final class AsyncYarnAmClient implements YarnAmClient {
 
     @Override
     public void register(String host, String trackingUrl, Callbacks callbacks) throws Exception {
-        rm = AMRMClientAsync.createAMRMClientAsync(HEARTBEAT_MILLIS, new RmCallbacks(callbacks, timeline));
+        rm = AMRMClientAsync.createAMRMClientAsync(HEARTBEAT_MILLIS, new RmCallbacks(callbacks, timeline,
+                this::slowDownAfterWindow));
         rm.init(yarn);
         rm.start();
         nm = NMClientAsync.createNMClientAsync(new NmCallbacks(callbacks));
@@ -60,8 +66,17 @@ final class AsyncYarnAmClient implements YarnAmClient {
     public void addContainerRequest(ContainerRequest request) {
         rm.addContainerRequest(request);
         timeline.mark(StartupTimeline.Phase.EXECUTORS_REQUESTED);
-        if (outstanding.incrementAndGet() == 1) {
-            rm.setHeartbeatInterval(HEARTBEAT_WHILE_REQUESTING_MILLIS);
+        outstanding.incrementAndGet();
+        fastUntil = System.currentTimeMillis() + FAST_WINDOW_MILLIS;
+        rm.setHeartbeatInterval(HEARTBEAT_WHILE_REQUESTING_MILLIS);
+    }
+
+    /** On the heartbeat thread, at each heartbeat: back to the normal interval once the window has passed. */
+    private void slowDownAfterWindow() {
+        long until = fastUntil;
+        if (until != 0 && System.currentTimeMillis() > until) {
+            fastUntil = 0;
+            rm.setHeartbeatInterval(HEARTBEAT_MILLIS);
         }
     }
 
@@ -69,6 +84,7 @@ final class AsyncYarnAmClient implements YarnAmClient {
     public void removeContainerRequest(ContainerRequest request) {
         rm.removeContainerRequest(request);
         if (outstanding.decrementAndGet() == 0) {
+            fastUntil = 0;
             rm.setHeartbeatInterval(HEARTBEAT_MILLIS);
         }
     }
@@ -106,10 +122,12 @@ final class AsyncYarnAmClient implements YarnAmClient {
     private static final class RmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
         private final Callbacks callbacks;
         private final StartupTimeline timeline;
+        private final Runnable onHeartbeat;
 
-        RmCallbacks(Callbacks callbacks, StartupTimeline timeline) {
+        RmCallbacks(Callbacks callbacks, StartupTimeline timeline, Runnable onHeartbeat) {
             this.callbacks = callbacks;
             this.timeline = timeline;
+            this.onHeartbeat = onHeartbeat;
         }
 
         @Override
@@ -139,6 +157,7 @@ final class AsyncYarnAmClient implements YarnAmClient {
 
         @Override
         public float getProgress() {
+            onHeartbeat.run();
             return callbacks.progress();
         }
 
