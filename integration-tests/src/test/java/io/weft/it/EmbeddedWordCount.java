@@ -6,19 +6,23 @@ import io.weft.examples.TextCorpus;
 import io.weft.examples.WordCount;
 import io.weft.planner.SchedulerListener;
 import io.weft.planner.Stage;
-import io.weft.planner.TaskDescription;
 import io.weft.driver.DriverEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
  * The README's first command: starts an embedded single-node HDFS and YARN (MiniDFSCluster, MiniYARNCluster)
  * in this JVM, puts a generated 20 MB corpus on HDFS, and runs WordCount on YARN (client mode: the driver here,
  * executors in YARN containers, shuffle files on HDFS). Prints the application id, each stage as it completes,
- * the top words, and where the container logs are.
+ * the top words, the start-up timeline, and where the container logs are.
+ *
+ * <p>Also the small-job benchmark (issue 15): with modes {@code cluster} and {@code client} each run is a separate
+ * client process, {@code yarn jar weft-examples-<version>-app.jar [--deploy-mode client] io.weft.examples.WordCount
+ * <input>}, timed from its start to its exit, with the timeline it prints; {@code session} is the in-process
+ * client-mode session above. With {@code fresh} every run uses a jar cache directory of its own, as the first
+ * submission of a new version does (upload, then localization by the NodeManagers).
  */
 public final class EmbeddedWordCount {
 
@@ -27,7 +31,11 @@ public final class EmbeddedWordCount {
 
     /**
      * @param args optional: the corpus size in MB (default 20) or a local directory of text files to count; then
-     *     how many applications to run one after the other (default 1; later ones find the jar cache warm)
+     *     how many applications to run one after the other (default 1; later ones find the jar cache warm); then
+     *     the modes, comma-separated ({@code session}, the default; {@code cluster}; {@code client}), alternating
+     *     run by run; then {@code fresh} for a new jar cache per run, or {@code warm} (the default); then more
+     *     settings for every application, {@code key=value} separated by {@code ;}, or {@code none}; a key
+     *     {@code env.NAME} is an environment variable of the {@code yarn jar} client processes instead
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
@@ -53,13 +61,24 @@ public final class EmbeddedWordCount {
         }
         System.out.printf("Corpus (%.0f MB) written to %s%n", bytes / 1048576.0, input);
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        AmRegistrationWatch amWatch = new AmRegistrationWatch(clusters.conf);
-        String appId = null;
-        for (int run = 1; run <= runs; run++) {
-            if (runs > 1) {
-                System.out.println("Run " + run + " of " + runs);
+        List<String> modes = List.of((args.length > 2 ? args[2] : "session").split(","));
+        boolean fresh = args.length > 3 && args[3].equals("fresh");
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        if (args.length > 4 && !args[4].isBlank() && !args[4].equals("none")) {
+            for (String setting : args[4].split(";")) {
+                int eq = setting.indexOf('=');
+                settings.put(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
             }
-            appId = countOnYarn(clusters, input, amWatch);
+        }
+        String appId = null;
+        Path logs = Files.createTempDirectory("weft-clients-");
+        for (int run = 1; run <= runs; run++) {
+            for (String mode : modes) {
+                System.out.println("Run " + run + " of " + runs + ", " + mode + (fresh ? ", fresh jar cache" : ""));
+                String cache = fresh ? "/weft-jar-cache-" + run + "-" + mode : null;
+                appId = mode.equals("session") ? countOnYarn(clusters, input, cache, settings)
+                        : countThroughYarnJar(clusters, input, mode, cache, logs, settings);
+            }
         }
         String aggregated = clusters.conf.get("yarn.nodemanager.remote-app-log-dir", "/tmp/logs");
         System.out.println("Container logs of the AM and executors are aggregated on the embedded HDFS under "
@@ -69,26 +88,55 @@ public final class EmbeddedWordCount {
         System.exit(0);
     }
 
+    /**
+     * One application through {@code yarn jar}: WordCount and the top 10 words; prints the client's wall time
+     * and timeline; returns the application's id.
+     */
+    private static String countThroughYarnJar(MiniClusters clusters, org.apache.hadoop.fs.Path input, String mode,
+            String jarCache, Path logs, java.util.Map<String, String> settings) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("--deploy-mode", mode, "--num-executors", "2",
+                "--executor-memory", "768m", "--driver-memory", "256m"));
+        if (jarCache != null) {
+            args.addAll(List.of("--conf", "weft.yarn.jarCacheDir=" + jarCache));
+        }
+        java.util.Map<String, String> environment = new java.util.HashMap<>();
+        settings.forEach((key, value) -> {
+            if (key.startsWith("env.")) {
+                environment.put(key.substring(4), value);
+            } else {
+                args.addAll(List.of("--conf", key + "=" + value));
+            }
+        });
+        args.addAll(List.of("io.weft.examples.WordCount", input.toString()));
+        YarnJarClient.Run run = YarnJarClient.run(clusters, logs, args, environment);
+        if (run.exitCode() != 0) {
+            throw new IllegalStateException("yarn jar exited " + run.exitCode() + ":\n" + run.printed());
+        }
+        String timeline = run.printed().lines().filter(l -> l.startsWith("Timeline")).findFirst().orElse("");
+        System.out.printf("yarn jar (%s mode): client start to exit %.2f s%n  %s%n", mode, run.seconds(), timeline);
+        return run.printed().replaceAll("(?s).*(application_\\d+_\\d+).*", "$1");
+    }
+
     /** One application: WordCount and the top 10 words in client mode; prints its timeline; returns its id. */
-    private static String countOnYarn(MiniClusters clusters, org.apache.hadoop.fs.Path input,
-            AmRegistrationWatch amWatch) {
-        long submitted = System.nanoTime();
-        try (WeftSession weft = clusters.clientSession("wordcount")
-                .config("weft.executor.memory", "768m").getOrCreate()) {
-            long ready = System.nanoTime();
+    private static String countOnYarn(MiniClusters clusters, org.apache.hadoop.fs.Path input, String jarCache,
+            java.util.Map<String, String> settings) {
+        WeftSession.Builder builder = clusters.clientSession("wordcount").config("weft.executor.memory", "768m");
+        if (jarCache != null) {
+            builder.config("weft.yarn.jarCacheDir", jarCache);
+        }
+        settings.forEach((key, value) -> {
+            if (!key.startsWith("env.")) {
+                builder.config(key, value);
+            }
+        });
+        try (WeftSession weft = builder.getOrCreate()) {
             System.out.println("Application " + weft.applicationId() + " is running with "
                     + weft.defaultParallelism() + " executor cores; status UI at "
                     + ((DriverEngine) weft.engine()).statusUrl().orElse("(off)"));
-            AtomicLong firstTask = new AtomicLong();
             ((DriverEngine) weft.engine()).addSchedulerListener(new SchedulerListener() {
                 @Override
                 public void stageCompleted(Stage stage) {
                     System.out.println("  completed " + stage);
-                }
-
-                @Override
-                public void taskStarted(TaskDescription task, String executorId) {
-                    firstTask.compareAndSet(0, System.nanoTime());
                 }
             });
             long jobStart = System.nanoTime();
@@ -99,9 +147,7 @@ public final class EmbeddedWordCount {
             for (Pair<Long, String> p : top) {
                 System.out.printf("  %-12s %,d%n", p.value(), p.key());
             }
-            System.out.printf("Timeline from submission: AM registered %.2f s, all executors registered %.2f s,"
-                    + " first task %.2f s, result %.2f s%n", amWatch.secondsFrom(weft.applicationId(), submitted),
-                    (ready - submitted) / 1e9, (firstTask.get() - submitted) / 1e9, (done - submitted) / 1e9);
+            // The session prints its timeline when it closes (weft.ui.progress).
             return weft.applicationId();
         }
     }

@@ -31,9 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class YarnJarTest {
 
-    private static final List<String> CLIENT_JARS = List.of("hadoop-client-api", "hadoop-client-runtime",
-            "slf4j-api", "commons-logging", "log4j-api", "log4j-core", "log4j-slf4j2-impl");
-
     /** Runs {@code yarn jar app.jar [options] program...} in cluster mode; asserts it succeeded. */
     private static String yarnJar(MiniClusters clusters, Path local, String... program) throws Exception {
         String printed = run(clusters, local, program);
@@ -44,26 +41,12 @@ class YarnJarTest {
 
     /** Runs {@code yarn jar app.jar [options] args...} and returns what it printed; asserts it exited 0. */
     private static String run(MiniClusters clusters, Path local, String... program) throws Exception {
-        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> CLIENT_JARS.stream().anyMatch(new File(entry).getName()::startsWith))
-                .collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx512m", "-cp", classPath, "org.apache.hadoop.util.RunJar",
-                System.getProperty("weft.appJar"),
-                "--num-executors", "2", "--executor-memory", "256m", "--driver-memory", "256m",
-                "--conf", "weft.yarn.hadoopConfDir=" + clusters.confDir,
-                "--conf", "weft.yarn.javaHome=" + System.getProperty("java.home")));
-        command.addAll(List.of(program));
-        Path log = Files.createTempFile(local, "client", ".log");
-        Process client = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean ended = client.waitFor(3, TimeUnit.MINUTES);
-        if (!ended) {
-            client.destroyForcibly();
-        }
-        String printed = Files.readString(log);
-        assertThat(ended).as(printed).isTrue();
-        assertThat(client.exitValue()).as(printed).isZero();
-        return printed;
+        List<String> args = new ArrayList<>(List.of("--num-executors", "2", "--executor-memory", "256m",
+                "--driver-memory", "256m"));
+        args.addAll(List.of(program));
+        YarnJarClient.Run run = YarnJarClient.run(clusters, local, args);
+        assertThat(run.exitCode()).as(run.printed()).isZero();
+        return run.printed();
     }
 
     /** The lines of a saveAsTextFile output, part files in order. */

@@ -18,6 +18,15 @@ public final class ContainerCommands {
     /** The folder, inside a container's working directory, holding the localized jars. */
     public static final String JARS_DIR = "__weft_jars__";
 
+    /**
+     * JVM options for a short-lived container JVM: the C1 compiler only, which compiles sooner and costs less
+     * CPU while the JVM starts, and the serial collector, with no GC threads competing with the JVMs starting
+     * beside it. The client-mode launcher AM always runs with them; executors and the cluster-mode AM with
+     * {@code weft.yarn.quickStartJvms}.
+     */
+    public static final List<String> QUICK_START_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC");
+
     /** The log4j2 configuration containers use (in this module's resources). */
     public static final String LOG4J_CONFIG = "weft-container-log4j2.xml";
 

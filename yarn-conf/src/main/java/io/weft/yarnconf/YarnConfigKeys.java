@@ -25,6 +25,14 @@ public final class YarnConfigKeys {
                     + " SUCCEEDED) or exits once YARN accepted it (exit code 0 when submitted), as"
                     + " spark.yarn.submit.waitAppCompletion does.");
 
+    /** Quick-starting JVM options for executors and the cluster-mode ApplicationMaster. */
+    public static final ConfigKey<Boolean> QUICK_START_JVMS = ConfigKeys.bool("weft.yarn.quickStartJvms", "false",
+            "YARN only: start executors and the cluster-mode ApplicationMaster with "
+                    + "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC (the client-mode launcher AM always has them): they"
+                    + " reach registration sooner, at the price of slower hot loops and a single-threaded collector"
+                    + " in long tasks. For small, short applications. weft.executor.extraJavaOptions and"
+                    + " weft.am.extraJavaOptions come after these and win.");
+
     /** Executor containers. */
     public static final ConfigKey<Integer> EXECUTOR_INSTANCES = ConfigKeys.positiveInt("weft.executor.instances", "2",
             "Executor containers requested from YARN.");
@@ -173,6 +181,6 @@ public final class YarnConfigKeys {
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
             NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, CONNECT_TIMEOUT, JAVA_HOME, JAR_CACHE_DIR,
             JANITOR_UNKNOWN_APP_GRACE, EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY,
-            EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
+            EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, QUICK_START_JVMS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
             KERBEROS_ACCESS_FILESYSTEMS, KERBEROS_RENEWAL_RATIO);
 }

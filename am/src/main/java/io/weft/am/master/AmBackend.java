@@ -64,6 +64,12 @@ final class AmBackend extends RemoteExecutorsBackend {
         am.launcher().requestExecutors(advertisedHost(), port);
     }
 
+    /** Marks the executors' JVM starts and registrations on the AM's timeline. */
+    @Override
+    protected void started(ClusterEvents scheduler) {
+        am.timeline().executors(endpoint.registrationTimes());
+    }
+
     @Override
     protected int expectedExecutors() {
         return expected;

@@ -80,13 +80,17 @@ public final class ApplicationMaster {
                 ? " (another follows if this one dies: committed work is journaled for it)" : " (the last)");
         // Each attempt's event log is its own file; the last one is the application's history.
         String uiId = attempt.number() > 1 ? appId + "-attempt" + attempt.number() : appId;
+        StartupTimeline timeline = new StartupTimeline();
+        timeline.mark(StartupTimeline.Phase.AM_START,
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
         ExecutorLauncher launcher = ExecutorLauncher.create(ExecutorSpec.from(yarnSettings, conf),
-                LaunchPolicy.from(conf, yarnSettings.executorInstances()), stagingDir, new YarnConfiguration());
+                LaunchPolicy.from(conf, yarnSettings.executorInstances()), stagingDir, new YarnConfiguration(),
+                timeline);
         DriverUi ui = DriverUi.start(uiId, app.getProperty(APP_NAME, app.getProperty(MAIN_CLASS)), conf,
                 new YarnConfiguration(), false, WebProxies.access(new YarnConfiguration(), appId));
         launcher.register(ui.url().orElse(""));
         launcher.startEventThread();
-        AmContext.set(new AmContext(launcher, yarnSettings, stagingDir, appId, ui, attempt));
+        AmContext.set(new AmContext(launcher, yarnSettings, stagingDir, appId, ui, attempt, timeline));
         YarnConfiguration yarn = new YarnConfiguration();
         AmShutdownCleanup cleanup = AmShutdownCleanup.install(yarn, attemptId, attempt.mayBeRetried(),
                 List.of(stagingDir, new Path(ApplicationDirs.shuffleRoot(conf, FileSystem.get(yarn)), appId)));
@@ -112,8 +116,10 @@ public final class ApplicationMaster {
         ui.applicationEnded(status == FinalApplicationStatus.SUCCEEDED);
         ui.close();
         String history = conf.get(ConfigKeys.HISTORY_ADDRESS);
-        launcher.finish(status, diagnostics.length() > MAX_DIAGNOSTICS
-                ? diagnostics.substring(0, MAX_DIAGNOSTICS) : diagnostics,
+        timeline.mark(StartupTimeline.Phase.AM_UNREGISTERING);
+        // The timeline (timestamps only) rides on the final diagnostics, which WeftSubmit reads with the final report.
+        launcher.finish(status, (diagnostics.length() > MAX_DIAGNOSTICS
+                ? diagnostics.substring(0, MAX_DIAGNOSTICS) : diagnostics) + "\n" + timeline.encode(),
                 history == null || conf.get(ConfigKeys.EVENT_LOG_DIR) == null ? ""
                         : history.replaceAll("/+$", "") + "/history/" + uiId + "/");
         System.exit(status == FinalApplicationStatus.SUCCEEDED ? 0 : 1);

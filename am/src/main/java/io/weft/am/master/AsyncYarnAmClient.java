@@ -19,42 +19,74 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link YarnAmClient} over YARN's asynchronous clients: one AMRM heartbeat every 200 ms, and an NM client that
- * starts containers on its own threads. Their callback handlers only forward to {@link YarnAmClient.Callbacks}.
+ * {@link YarnAmClient} over YARN's asynchronous clients: one AMRM heartbeat every 200 ms, every 50 ms for the first
+ * {@value #FAST_WINDOW_MILLIS} ms after container requests were added and while some are outstanding (an
+ * allocation reaches the AM one heartbeat after the scheduler made it; a request the cluster cannot satisfy soon
+ * does not keep the ResourceManager busy), and an NM client that starts containers on its own threads. Their
+ * callback handlers only forward to {@link YarnAmClient.Callbacks}.
  */
 final class AsyncYarnAmClient implements YarnAmClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(AsyncYarnAmClient.class);
     private static final int HEARTBEAT_MILLIS = 200;
+    private static final int HEARTBEAT_WHILE_REQUESTING_MILLIS = 50;
+    private static final long FAST_WINDOW_MILLIS = 3000;
 
     private final YarnConfiguration yarn;
+    private final StartupTimeline timeline;
+    private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
+    /** Until when (epoch ms) heartbeats are fast; 0 when they are not. */
+    private volatile long fastUntil;
     private AMRMClientAsync<ContainerRequest> rm;
     private NMClientAsync nm;
 
-    /** @param yarn the cluster's configuration */
-    AsyncYarnAmClient(YarnConfiguration yarn) {
+    /**
+     * @param yarn the cluster's configuration
+     * @param timeline where registration, requests, allocations and launches are marked
+     */
+    AsyncYarnAmClient(YarnConfiguration yarn, StartupTimeline timeline) {
         this.yarn = yarn;
+        this.timeline = timeline;
     }
 
     @Override
     public void register(String host, String trackingUrl, Callbacks callbacks) throws Exception {
-        rm = AMRMClientAsync.createAMRMClientAsync(HEARTBEAT_MILLIS, new RmCallbacks(callbacks));
+        rm = AMRMClientAsync.createAMRMClientAsync(HEARTBEAT_MILLIS, new RmCallbacks(callbacks, timeline,
+                this::slowDownAfterWindow));
         rm.init(yarn);
         rm.start();
         nm = NMClientAsync.createNMClientAsync(new NmCallbacks(callbacks));
         nm.init(yarn);
         nm.start();
         rm.registerApplicationMaster(host, 0, trackingUrl);
+        timeline.mark(StartupTimeline.Phase.AM_REGISTERED);
     }
 
     @Override
     public void addContainerRequest(ContainerRequest request) {
         rm.addContainerRequest(request);
+        timeline.mark(StartupTimeline.Phase.EXECUTORS_REQUESTED);
+        outstanding.incrementAndGet();
+        fastUntil = System.currentTimeMillis() + FAST_WINDOW_MILLIS;
+        rm.setHeartbeatInterval(HEARTBEAT_WHILE_REQUESTING_MILLIS);
+    }
+
+    /** On the heartbeat thread, at each heartbeat: back to the normal interval once the window has passed. */
+    private void slowDownAfterWindow() {
+        long until = fastUntil;
+        if (until != 0 && System.currentTimeMillis() > until) {
+            fastUntil = 0;
+            rm.setHeartbeatInterval(HEARTBEAT_MILLIS);
+        }
     }
 
     @Override
     public void removeContainerRequest(ContainerRequest request) {
         rm.removeContainerRequest(request);
+        if (outstanding.decrementAndGet() == 0) {
+            fastUntil = 0;
+            rm.setHeartbeatInterval(HEARTBEAT_MILLIS);
+        }
     }
 
     @Override
@@ -74,6 +106,7 @@ final class AsyncYarnAmClient implements YarnAmClient {
 
     @Override
     public void startContainer(Container container, ContainerLaunchContext context) {
+        timeline.mark(StartupTimeline.Phase.LAUNCHED);
         nm.startContainerAsync(container, context);
     }
 
@@ -88,9 +121,13 @@ final class AsyncYarnAmClient implements YarnAmClient {
     /** Runs on the AMRM client's callback thread. */
     private static final class RmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
         private final Callbacks callbacks;
+        private final StartupTimeline timeline;
+        private final Runnable onHeartbeat;
 
-        RmCallbacks(Callbacks callbacks) {
+        RmCallbacks(Callbacks callbacks, StartupTimeline timeline, Runnable onHeartbeat) {
             this.callbacks = callbacks;
+            this.timeline = timeline;
+            this.onHeartbeat = onHeartbeat;
         }
 
         @Override
@@ -100,6 +137,8 @@ final class AsyncYarnAmClient implements YarnAmClient {
 
         @Override
         public void onContainersAllocated(List<Container> containers) {
+            long now = System.currentTimeMillis();
+            containers.forEach(c -> timeline.mark(StartupTimeline.Phase.ALLOCATED, now));
             callbacks.allocated(containers);
         }
 
@@ -118,6 +157,7 @@ final class AsyncYarnAmClient implements YarnAmClient {
 
         @Override
         public float getProgress() {
+            onHeartbeat.run();
             return callbacks.progress();
         }
 

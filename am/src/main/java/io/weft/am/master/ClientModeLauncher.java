@@ -30,6 +30,13 @@ public final class ClientModeLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientModeLauncher.class);
     private static final int UNREACHABLE_PROBES = 3;
+    /** Idle wait between checks while the driver answers. */
+    private static final long IDLE_MILLIS = 1000;
+    /**
+     * Wait before probing again once a probe failed: a driver that closed its session is gone for good, and the
+     * application ends about half a second later rather than after three idle seconds (its client waits for that).
+     */
+    private static final long REPROBE_MILLIS = 200;
 
     private ClientModeLauncher() {
     }
@@ -42,7 +49,11 @@ public final class ClientModeLauncher {
         LauncherArguments arguments = LauncherArguments.parse(args);
         YarnConfiguration yarn = new YarnConfiguration();
         Path stagingDir = new Path(arguments.stagingDir());
-        ExecutorLauncher launcher = ExecutorLauncher.create(arguments.spec(), arguments.policy(), stagingDir, yarn);
+        StartupTimeline timeline = new StartupTimeline();
+        timeline.mark(StartupTimeline.Phase.AM_START,
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
+        ExecutorLauncher launcher = ExecutorLauncher.create(arguments.spec(), arguments.policy(), stagingDir, yarn,
+                timeline);
         launcher.register(arguments.trackingUrl() == null ? "" : arguments.trackingUrl());
         byte[] secret = ApplicationSecrets.fromCurrentUser().orElse(null);
         if (secret != null) {
@@ -57,9 +68,12 @@ public final class ClientModeLauncher {
         AllocationRequestsFile allocation = new AllocationRequestsFile(FileSystem.get(yarn), stagingDir);
         TokensFile tokens = UserGroupInformation.isSecurityEnabled()
                 ? new TokensFile(FileSystem.get(yarn), stagingDir) : null;
+        TimelineWriter timelineWriter = new TimelineWriter(timeline, new TimelineFile(FileSystem.get(yarn),
+                stagingDir));
         int unreachable = 0;
         while (unreachable < UNREACHABLE_PROBES && launcher.finalStatus() == FinalApplicationStatus.SUCCEEDED) {
-            if (launcher.runNextEvent(1000)) {
+            if (launcher.runNextEvent(unreachable > 0 ? REPROBE_MILLIS : IDLE_MILLIS)) {
+                timelineWriter.writeIfChanged();
                 continue;
             }
             unreachable = ExecutorLauncher.DriverProbe.SOCKET.reachable(arguments.driverHost(),

@@ -45,6 +45,7 @@ public final class ClusterModeEngines {
         DriverEngine engine = new DriverEngine(am.applicationId(), ApplicationDirs.withShuffleRoot(conf, fs), yarn,
                 new AmBackend(am, YarnTopology.from(yarn)), am.ui(), am.attempt());
         engine.addSchedulerListener(new ProgressReporter(am.launcher()::setProgress));
+        engine.addSchedulerListener(new TimelineListener(am.timeline()));
         PendingTaskLocality locality = new PendingTaskLocality(am.launcher()::relocalizeOutstanding);
         engine.addSchedulerListener(locality);
         am.launcher().preferInputHosts(locality::hostCounts);

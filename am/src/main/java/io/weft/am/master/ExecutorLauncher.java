@@ -101,12 +101,13 @@ public final class ExecutorLauncher implements YarnAmClient.Callbacks {
      * @param policy the failure budget and node exclusion
      * @param stagingDir the application's staging directory
      * @param yarn the cluster's configuration
+     * @param timeline where YARN's part of the start-up is marked (registration, requests, allocations, launches)
      * @return the launcher, not yet registered
      * @throws IOException when the staging directory or the credentials cannot be read
      */
-    static ExecutorLauncher create(ExecutorSpec spec, LaunchPolicy policy, Path stagingDir, YarnConfiguration yarn)
-            throws IOException {
-        return new ExecutorLauncher(spec, policy, new AsyncYarnAmClient(yarn),
+    static ExecutorLauncher create(ExecutorSpec spec, LaunchPolicy policy, Path stagingDir, YarnConfiguration yarn,
+            StartupTimeline timeline) throws IOException {
+        return new ExecutorLauncher(spec, policy, new AsyncYarnAmClient(yarn, timeline),
                 ExecutorLaunchContexts.staged(yarn, stagingDir, spec), DriverProbe.SOCKET, System::currentTimeMillis,
                 yarn.getBoolean(YarnConfiguration.RM_SCHEDULER_INCLUDE_PORT_IN_NODE_NAME,
                         YarnConfiguration.DEFAULT_RM_SCHEDULER_USE_PORT_FOR_NODE_NAME));

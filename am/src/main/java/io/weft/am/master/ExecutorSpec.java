@@ -44,9 +44,15 @@ public record ExecutorSpec(int instances, int heapMb, int containerMb, int cores
                 ConfigKeys.withPrefix(conf, ConfigKeys.EXECUTOR_ENV_PREFIX));
     }
 
-    /** The driver's encryption switch first (executors learn the session's settings only after authenticating). */
+    /**
+     * The quick-start options when asked for ({@code weft.yarn.quickStartJvms}), then the driver's encryption switch
+     * (executors learn the session's settings only after authenticating), then the user's, which win.
+     */
     private static List<String> withChannelOption(WeftConf conf, List<String> userOptions) {
         List<String> options = new java.util.ArrayList<>();
+        if (conf.get(io.weft.yarnconf.YarnConfigKeys.QUICK_START_JVMS)) {
+            options.addAll(io.weft.yarnconf.ContainerCommands.QUICK_START_JVM_OPTIONS);
+        }
         options.add(io.weft.runtime.channel.ChannelOptions.from(conf).jvmOption());
         options.addAll(userOptions);
         return options;

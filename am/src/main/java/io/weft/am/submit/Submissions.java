@@ -25,15 +25,15 @@ final class Submissions {
      * The client-mode AM only allocates and launches containers: the quick-starting C1 compiler and the serial
      * collector leave the node's cores to the executor JVMs that start at the same moment.
      */
-    static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    static final List<String> LAUNCHER_JVM_OPTIONS = io.weft.yarnconf.ContainerCommands.QUICK_START_JVM_OPTIONS;
 
     private Submissions() {
     }
 
     /** The launcher's own options first, so that the user's ({@code weft.am.extraJavaOptions}) win. */
     private static List<String> amJavaOptions(String amMainClass, io.weft.conf.WeftConf conf) {
-        List<String> options = new java.util.ArrayList<>(
-                amMainClass.equals(ClientModeLauncher.class.getName()) ? LAUNCHER_JVM_OPTIONS : List.of());
+        List<String> options = new java.util.ArrayList<>(amMainClass.equals(ClientModeLauncher.class.getName())
+                || conf.get(io.weft.yarnconf.YarnConfigKeys.QUICK_START_JVMS) ? LAUNCHER_JVM_OPTIONS : List.of());
         // The client-mode launcher connects to the driver (exit reports) before it could read any setting.
         options.add(io.weft.runtime.channel.ChannelOptions.from(conf).jvmOption());
         options.addAll(io.weft.conf.ConfigKeys.splitOptions(conf.get(io.weft.yarnconf.YarnConfigKeys.AM_JAVA_OPTIONS)));

@@ -3,6 +3,7 @@ package io.weft.am.submit;
 import io.weft.am.kerberos.AmCredentials;
 import io.weft.am.kerberos.KerberosLogin;
 import io.weft.am.master.ApplicationMaster;
+import io.weft.am.master.StartupTimeline;
 import io.weft.api.WeftException;
 import io.weft.conf.ConfigKeys;
 import io.weft.conf.WeftConf;
@@ -115,6 +116,8 @@ public final class SubmitCommand implements Callable<Integer> {
 
     private final PrintStream out;
     private final Map<String, String> environment;
+    /** Cluster mode: this client's start (its JVM's), submission and end, and what the AM reports. */
+    private final StartupTimeline timeline = new StartupTimeline();
 
     /** @param out where progress and results are printed */
     public SubmitCommand(PrintStream out) {
@@ -243,9 +246,12 @@ public final class SubmitCommand implements Callable<Integer> {
     }
 
     private int submit(WeftConf conf) throws Exception {
+        timeline.mark(StartupTimeline.Phase.CLIENT_START,
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
         YarnSettings settings = YarnSettings.from(conf);
         YarnConfiguration yarn = HadoopConfigurations.load(conf, environment);
         YarnClient client = ResourceManagerConnection.open(yarn, conf, environment, out::println);
+        timeline.mark(StartupTimeline.Phase.CLIENT_READY);
         Path stagingDir = null;
         boolean submitted = false;
         boolean ended = false;
@@ -267,12 +273,14 @@ public final class SubmitCommand implements Callable<Integer> {
             // NodeManager's user (DefaultContainerExecutor), that user's home is another one.
             stageApplication(fs, stagingDir, ApplicationDirs.withShuffleRoot(conf, fs));
             AmCredentials security = AmCredentials.forSubmission(conf, yarn, fs, stagingDir, true);
+            timeline.mark(StartupTimeline.Phase.STAGED);
 
             byte[] secret = ApplicationSecrets.random();
             ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
             Submissions.fill(submission, settings, name != null ? name : mainClass, fs, stagingDir, yarn, javaHome,
                     ApplicationMaster.class.getName(), List.of(), secret, conf, security);
             client.submitApplication(submission);
+            timeline.mark(StartupTimeline.Phase.SUBMITTED);
             submitted = true;
             out.println("Submitted application " + appId);
             if (!conf.get(YarnConfigKeys.WAIT_APP_COMPLETION)) {
@@ -287,6 +295,8 @@ public final class SubmitCommand implements Callable<Integer> {
             // was stopped too hard to (and the janitor is the last resort).
             ended = true;
             fs.delete(new Path(ApplicationDirs.shuffleRoot(conf, fs), appId.toString()), true);
+            timeline.mark(StartupTimeline.Phase.CLIENT_EXIT);
+            out.println(timeline.format());
             return code;
         } finally {
             // A running application's containers still localize from its staging directory: keep it unless the
@@ -368,6 +378,8 @@ public final class SubmitCommand implements Callable<Integer> {
                         progress = null;
                     }
                     FinalApplicationStatus status = report.getFinalApplicationStatus();
+                    timeline.mark(StartupTimeline.Phase.CLIENT_SAW_END);
+                    StartupTimeline.decode(report.getDiagnostics()).ifPresent(timeline::merge);
                     out.println("Final status: " + status);
                     if (lastSeen != null && showProgress) {
                         // A later AM attempt logs to its own file, named as its status says (<id>-attempt<n>).
@@ -377,7 +389,7 @@ public final class SubmitCommand implements Callable<Integer> {
                                 report.getFinishTime()), log, "yarn logs -applicationId " + appId));
                     }
                     if (status != FinalApplicationStatus.SUCCEEDED) {
-                        out.println("Diagnostics: " + report.getDiagnostics());
+                        out.println("Diagnostics: " + StartupTimeline.strip(report.getDiagnostics()));
                         out.println("Logs: yarn logs -applicationId " + appId);
                         return 1;
                     }

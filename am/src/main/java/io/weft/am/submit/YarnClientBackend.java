@@ -14,6 +14,8 @@ import io.weft.am.master.InputHostsFile;
 import io.weft.am.master.LaunchPolicy;
 import io.weft.am.master.LauncherArguments;
 import io.weft.am.master.PendingTaskLocality;
+import io.weft.am.master.StartupTimeline;
+import io.weft.am.master.TimelineFile;
 import io.weft.am.master.YarnTopology;
 import io.weft.driver.DriverContext;
 import io.weft.driver.Poll;
@@ -82,6 +84,8 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     private volatile TokenRefresher refresher;
     private volatile int expected;
     private volatile int parallelism;
+    private final StartupTimeline timeline = new StartupTimeline();
+    private volatile boolean printTimeline;
 
     /**
      * @param yarnClient a started client
@@ -113,6 +117,24 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     @Override
     public Topology topology() {
         return YarnTopology.from(yarn);
+    }
+
+    /**
+     * The session's start-up timeline: the driver's phases, and at {@link #close()} the ApplicationMaster's (from
+     * its {@link TimelineFile}) and the close itself ({@code client exit}). Any thread.
+     *
+     * @return the timeline
+     */
+    public StartupTimeline timeline() {
+        return timeline;
+    }
+
+    /**
+     * @param print whether {@link #close()} prints the timeline on standard output ({@code weft.ui.progress});
+     *     it is logged at INFO level either way
+     */
+    public void printTimeline(boolean print) {
+        printTimeline = print;
     }
 
     /** @return the port the driver listens on for executors */
@@ -152,6 +174,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
         Staging.uploadConfiguration(fs, stagingDir, yarn);
         AmCredentials security = AmCredentials.forSubmission(context.conf(), yarn, fs, stagingDir, false);
+        timeline.mark(StartupTimeline.Phase.STAGED);
         if (KerberosLogin.secure(yarn)) {
             refreshTokens(context, endpoint);
         }
@@ -232,6 +255,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
 
     @Override
     protected void started(ClusterEvents scheduler) {
+        timeline.executors(endpoint.registrationTimes());
         watchApplication(scheduler);
     }
 
@@ -264,6 +288,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         Submissions.fill(submission, settings, appName, fs, stagingDir, yarn, javaHome,
                 ClientModeLauncher.class.getName(), args, secret, context.conf(), security);
         yarnClient.submitApplication(submission);
+        timeline.mark(StartupTimeline.Phase.SUBMITTED);
         LOG.info("Submitted application {} to queue {}", appId(), settings.queue());
     }
 
@@ -344,6 +369,9 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         watcher.shutdownNow();
         hintWriter.shutdownNow();
         closeEndpoint();
+        if (fs != null) {
+            readAmTimeline();
+        }
         try {
             // The launcher AM notices the driver is gone and unregisters; kill it only if it does not.
             if (!Poll.until(this::applicationEnded, 15_000, 200)) {
@@ -362,6 +390,20 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
                 LOG.warn("Could not delete the staging directory {}: {}", stagingDir, e.toString());
             }
             yarnClient.stop();
+            timeline.mark(StartupTimeline.Phase.CLIENT_EXIT);
+            LOG.info("Application {}: {}", appId(), timeline.format());
+            if (printTimeline) {
+                System.out.println(timeline.format());
+            }
+        }
+    }
+
+    /** The ApplicationMaster's part of the timeline, before the staging directory goes. */
+    private void readAmTimeline() {
+        try {
+            new TimelineFile(fs, stagingDir).read().ifPresent(timeline::merge);
+        } catch (IOException e) {
+            LOG.debug("Could not read the ApplicationMaster's timeline: {}", e.toString());
         }
     }
 }

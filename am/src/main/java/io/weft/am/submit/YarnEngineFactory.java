@@ -2,6 +2,8 @@ package io.weft.am.submit;
 
 import io.weft.am.master.ApplicationMaster;
 import io.weft.am.master.ClusterModeEngines;
+import io.weft.am.master.StartupTimeline;
+import io.weft.am.master.TimelineListener;
 import io.weft.am.master.WebProxies;
 import io.weft.api.WeftException;
 import io.weft.api.spi.Engine;
@@ -51,11 +53,13 @@ public final class YarnEngineFactory implements EngineFactory {
                     + " it with 'yarn jar app.jar io.weft.am.WeftSubmit <main class>', or set"
                     + " weft.submit.deployMode=client to run the driver in this JVM.");
         }
+        long sessionStart = System.currentTimeMillis();
         YarnConfiguration yarn = HadoopConfigurations.load(conf, System.getenv());
         // Kerberos: fails now, saying what is missing, rather than in Hadoop's SASL retries. Under WeftSubmit the
         // program already runs as the login.
         io.weft.am.kerberos.KerberosLogin.login(conf, yarn, true);
         YarnClient client = ResourceManagerConnection.open(yarn, conf, System.getenv(), LOG::info);
+        long connected = System.currentTimeMillis();
         try {
             YarnClientApplication application = client.createApplication();
             checkFits(settings, application.getNewApplicationResponse().getMaximumResourceCapability(), client);
@@ -68,6 +72,9 @@ public final class YarnEngineFactory implements EngineFactory {
                         YarnClientBackend backend = new YarnClientBackend(client, application, yarn, settings,
                                 appName, stagingDir, conf.get(YarnConfigKeys.JAVA_HOME),
                                 ApplicationDirs.jarCache(conf, fs), ui.url().orElse(null));
+                        backend.timeline().mark(StartupTimeline.Phase.CLIENT_START, sessionStart);
+                        backend.timeline().mark(StartupTimeline.Phase.CLIENT_READY, connected);
+                        backend.printTimeline(conf.get(io.weft.conf.ConfigKeys.UI_PROGRESS));
                         DriverEngine engine = new DriverEngine(appId, ApplicationDirs.withShuffleRoot(conf, fs), yarn,
                                 backend, ui);
                         // Container requests prefer the hosts of waiting tasks' input, as in cluster mode.
@@ -75,6 +82,7 @@ public final class YarnEngineFactory implements EngineFactory {
                         io.weft.driver.DynamicAllocationSettings.from(conf, settings.executorCores()).ifPresent(
                                 dynamic -> engine.scheduler().startDynamicAllocation(dynamic,
                                         backend.allocationClient()));
+                        engine.addSchedulerListener(new TimelineListener(backend.timeline()));
                         return engine;
                     });
         } catch (IOException | YarnException | RuntimeException e) {

@@ -71,9 +71,17 @@ public final class Messages {
      * @param pid its process id
      * @param containerId its YARN container, or null outside YARN
      * @param logUrl its logs on the NodeManager's web UI, or null
+     * @param jvmStartMillis when its JVM started (epoch milliseconds, its host's clock), or 0 when unknown: a
+     *     start-up timeline's "executor JVM start"
      */
     public record RegisterExecutor(String executorId, String host, int cores, long pid, String containerId,
-            String logUrl) implements Message {
+            String logUrl, long jvmStartMillis) implements Message {
+
+        /** A registration that does not say when the JVM started. */
+        public RegisterExecutor(String executorId, String host, int cores, long pid, String containerId,
+                String logUrl) {
+            this(executorId, host, cores, pid, containerId, logUrl, 0);
+        }
     }
 
     /**

@@ -131,7 +131,8 @@ public final class ExecutorMain {
                             Channels.authenticated(ctx.pipeline(), kryo, new DriverHandler());
                             String container = System.getenv("CONTAINER_ID");
                             ctx.channel().writeAndFlush(new RegisterExecutor(executorId, hostName(), cores,
-                                    ProcessHandle.current().pid(), container, containerLogUrl(container)));
+                                    ProcessHandle.current().pid(), container, containerLogUrl(container),
+                                    java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()));
                         })).connect(host, port).sync().channel();
             } catch (Exception e) {
                 LOG.error("Executor {} cannot connect to the driver at {}:{}: {}", executorId, host, port, e.toString());

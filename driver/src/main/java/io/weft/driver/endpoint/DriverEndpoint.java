@@ -170,6 +170,19 @@ public final class DriverEndpoint implements AutoCloseable {
         return pids;
     }
 
+    /**
+     * When each registered executor's JVM started and when it registered, for a start-up timeline. Any thread.
+     *
+     * @return executor id to {@code [JVM start, registration]} in epoch milliseconds (a JVM start of 0: the
+     *     executor did not say)
+     */
+    public Map<String, long[]> registrationTimes() {
+        Map<String, long[]> times = new java.util.HashMap<>();
+        executors.forEach((id, connection) -> times.put(id, new long[] {connection.jvmStartMillis,
+            connection.registeredMillis}));
+        return times;
+    }
+
     /** @return the registered executors' ids */
     public Set<String> executorIds() {
         return Set.copyOf(executors.keySet());
@@ -330,6 +343,8 @@ public final class DriverEndpoint implements AutoCloseable {
         };
         volatile long lastHeartbeat;
         volatile long pid;
+        volatile long jvmStartMillis;
+        volatile long registeredMillis;
         /** The connection dropped; the executor's exit reason is awaited. */
         volatile boolean disconnected;
 
@@ -364,6 +379,8 @@ public final class DriverEndpoint implements AutoCloseable {
                 executorId = register.executorId();
                 connection = new Connection(ctx.channel(), clock.getAsLong());
                 connection.pid = register.pid();
+                connection.jvmStartMillis = register.jvmStartMillis();
+                connection.registeredMillis = System.currentTimeMillis();
                 executors.put(executorId, connection);
                 ctx.writeAndFlush(registration);
                 byte[] tokens = latestTokens;

@@ -1,0 +1,78 @@
+package io.weft.it;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * What a user types, {@code yarn jar weft-examples-<version>-app.jar [options] <program> [args]}: Hadoop's real
+ * entry point ({@code org.apache.hadoop.util.RunJar}) in a JVM of its own whose class path is Hadoop's client jars
+ * only, as on a gateway machine, pointed at the embedded cluster. Used by {@link YarnJarTest} and the embedded
+ * benchmark ({@link EmbeddedWordCount}), which times the client process from its start to its exit.
+ */
+final class YarnJarClient {
+
+    private static final List<String> CLIENT_JARS = List.of("hadoop-client-api", "hadoop-client-runtime",
+            "slf4j-api", "commons-logging", "log4j-api", "log4j-core", "log4j-slf4j2-impl");
+
+    /**
+     * @param exitCode the client's exit code, or -1 when it was stopped for taking too long
+     * @param printed what it printed (stdout and stderr)
+     * @param seconds from starting the process to its exit
+     */
+    record Run(int exitCode, String printed, double seconds) {
+    }
+
+    private YarnJarClient() {
+    }
+
+    /**
+     * Runs the client and waits for it (at most 3 minutes). Called on any thread; blocks.
+     *
+     * @param clusters the embedded cluster
+     * @param logDir where the client's output is written
+     * @param args WeftSubmit's options, then the program and its arguments
+     * @return how it went
+     * @throws Exception when the process cannot be started or the wait is interrupted
+     */
+    static Run run(MiniClusters clusters, Path logDir, List<String> args) throws Exception {
+        return run(clusters, logDir, args, java.util.Map.of());
+    }
+
+    /**
+     * @param clusters the embedded cluster
+     * @param logDir where the client's output is written
+     * @param args WeftSubmit's options, then the program and its arguments
+     * @param environment more environment variables for the client (such as HADOOP_CLIENT_SKIP_UNJAR)
+     * @return how it went
+     * @throws Exception when the process cannot be started or the wait is interrupted
+     */
+    static Run run(MiniClusters clusters, Path logDir, List<String> args, java.util.Map<String, String> environment)
+            throws Exception {
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> CLIENT_JARS.stream().anyMatch(new File(entry).getName()::startsWith))
+                .collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx512m", "-cp", classPath, "org.apache.hadoop.util.RunJar",
+                System.getProperty("weft.appJar"),
+                "--conf", "weft.yarn.hadoopConfDir=" + clusters.confDir,
+                "--conf", "weft.yarn.javaHome=" + System.getProperty("java.home")));
+        command.addAll(args);
+        Path log = Files.createTempFile(logDir, "client", ".log");
+        long start = System.nanoTime();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process client = builder.start();
+        boolean ended = client.waitFor(3, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (!ended) {
+            client.destroyForcibly();
+        }
+        return new Run(ended ? client.exitValue() : -1, Files.readString(log), seconds);
+    }
+}
