@@ -132,7 +132,7 @@ public final class FileMapOutputJournal implements MapOutputJournal, AutoCloseab
         return count;
     }
 
-    /** Keeps only outputs whose file exists with exactly the recorded partition ranges. */
+    /** Keeps only outputs whose file holds, where recorded, a footer with exactly the recorded partition ranges. */
     private int verify(FileSystem fs) {
         int usable = 0;
         for (List<MapStatus> statuses : recovered.values()) {
@@ -144,11 +144,11 @@ public final class FileMapOutputJournal implements MapOutputJournal, AutoCloseab
 
     private static boolean intact(FileSystem fs, MapStatus status) {
         try {
-            long[] index = ShuffleStore.readIndex(fs, new Path(status.path()));
-            if (index.length != status.partitionOffsets().length + 1) {
-                return false;
-            }
-            for (int p = 0; p < status.partitionOffsets().length; p++) {
+            // The footer follows the output's last partition, in a file of its own or inside a segment file.
+            int partitions = status.partitionOffsets().length;
+            long footerStart = status.partitionOffsets()[partitions - 1] + status.partitionLengths()[partitions - 1];
+            long[] index = ShuffleStore.readIndex(fs, new Path(status.path()), footerStart, partitions);
+            for (int p = 0; p < partitions; p++) {
                 if (index[p] != status.partitionOffsets()[p]
                         || index[p + 1] - index[p] != status.partitionLengths()[p]) {
                     return false;
