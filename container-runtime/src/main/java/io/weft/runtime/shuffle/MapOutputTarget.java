@@ -32,6 +32,12 @@ interface MapOutputTarget {
         long base();
 
         /**
+         * @return whether the stream carried earlier outputs (a pooled segment file): if writing to it fails, the
+         *     writer abandons it and tries once more in a new file, since its DataNode may have died since
+         */
+        boolean reusedStream();
+
+        /**
          * Makes the bytes written visible to readers that open the file from now on and durable on the
          * DataNodes, and gives the stream back.
          *

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes one map task attempt's output: records bucketed by reduce partition, committed with an index footer,
@@ -53,6 +55,8 @@ import org.apache.hadoop.fs.FSDataOutputStream;
  * directory.
  */
 public final class MapOutputWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MapOutputWriter.class);
 
     private static final int MIN_PAGE = 1024;
     private static final int MAX_PAGE = 64 * 1024;
@@ -140,8 +144,6 @@ public final class MapOutputWriter {
             throw new IllegalStateException("Map output " + target.describe() + " is already committed or aborted");
         }
         finished = true;
-        MapOutputTarget.Slot slot = null;
-        boolean committed = false;
         try {
             spills.mergeDownTo(MAX_OPEN_SPILLS);
             long[] lengths = new long[numPartitions];
@@ -150,21 +152,42 @@ public final class MapOutputWriter {
                 lengths[p] = spills.length(p) + pages.closeBlockAndSize(p);
                 dataBytes += lengths[p];
             }
-            slot = target.open(dataBytes + ShuffleFormat.footerBytes(numPartitions));
+            long outputBytes = dataBytes + ShuffleFormat.footerBytes(numPartitions);
+            MapOutputTarget.Slot slot = target.open(outputBytes);
+            try {
+                return writeAndCommit(slot, lengths);
+            } catch (IOException e) {
+                if (!slot.reusedStream()) {
+                    throw e;
+                }
+                // A pooled segment file's stream may have gone bad since its last output (its DataNode died):
+                // the output is still in the spills and pages, so write it once more, to a new file.
+                LOG.info("Writing map output {} to a pooled segment file failed ({}); writing it to a new one",
+                        target.describe(), e.toString());
+                return writeAndCommit(target.open(outputBytes), lengths);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not commit map output " + target.describe() + ": "
+                    + e.getMessage(), e);
+        } finally {
+            cleanUp();
+        }
+    }
+
+    /** Writes the whole output to the slot and commits it; abandons the slot if anything fails. */
+    private MapOutputCommit writeAndCommit(MapOutputTarget.Slot slot, long[] lengths) throws IOException {
+        boolean committed = false;
+        try {
             long[] offsets = new long[numPartitions + 1];
             writeData(slot.stream(), offsets, slot.base());
             slot.stream().write(ShuffleFormat.encodeFooter(offsets));
             String path = slot.commit();
             committed = true;
             return new MapOutputCommit(path, lengths, Arrays.copyOf(offsets, numPartitions));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not commit map output " + target.describe() + ": "
-                    + e.getMessage(), e);
         } finally {
-            if (!committed && slot != null) {
+            if (!committed) {
                 slot.abandon();
             }
-            cleanUp();
         }
     }
 

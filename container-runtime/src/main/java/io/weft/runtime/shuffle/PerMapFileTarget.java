@@ -54,6 +54,11 @@ final class PerMapFileTarget implements MapOutputTarget {
             }
 
             @Override
+            public boolean reusedStream() {
+                return false;
+            }
+
+            @Override
             public String commit() throws IOException {
                 os.close();
                 if (!fs.rename(tmp, finalPath)) {

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Reducers only open a file after the outputs they read in it were reported, so they never read past what was
  * flushed. A write that fails midway discards the stream (the task fails as before); its bytes, like those of a
  * speculative attempt that lost, are unreferenced garbage in the file, and outputs committed to it before stay
- * readable.
+ * readable. A pooled stream can go bad while idle (its DataNode died); an output whose write to one fails is
+ * written once more to a new file before the task is failed.
  *
  * <h2>Closing</h2>
  * A file is closed (its block completed on the NameNode) when it passes the roll size on giving back, when it was
@@ -149,6 +150,11 @@ final class SegmentFiles implements AutoCloseable {
             @Override
             public long base() {
                 return base;
+            }
+
+            @Override
+            public boolean reusedStream() {
+                return base > 0;
             }
 
             @Override

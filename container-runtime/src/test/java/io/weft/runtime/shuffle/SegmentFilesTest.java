@@ -44,6 +44,8 @@ class SegmentFilesTest {
 
     private final Map<String, Integer> opens = new ConcurrentHashMap<>();
     private final AtomicBoolean failWrites = new AtomicBoolean();
+    /** Files whose streams fail every write from now on, as if their DataNode had died. */
+    private final java.util.Set<String> broken = ConcurrentHashMap.newKeySet();
     private final AtomicLong clock = new AtomicLong();
     private FileSystem raw;
     private FileSystem fs;
@@ -66,7 +68,7 @@ class SegmentFilesTest {
                     short replication, long blockSize, Progressable progress) throws IOException {
                 FSDataOutputStream real = super.create(f, permission, overwrite, bufferSize, replication, blockSize,
                         progress);
-                return new FSDataOutputStream(new FailingStream(real), null) {
+                return new FSDataOutputStream(new FailingStream(real, f.getName()), null) {
                     @Override
                     public boolean hasCapability(String capability) {
                         return real.hasCapability(capability);
@@ -83,12 +85,14 @@ class SegmentFilesTest {
         appDir = raw.makeQualified(new Path(new File(temp, "app").toURI()));
     }
 
-    /** Passes bytes through, or fails every write while {@link #failWrites} is set. */
+    /** Passes bytes through, or fails every write while {@link #failWrites} is set or its file is broken. */
     private final class FailingStream extends OutputStream {
         private final FSDataOutputStream out;
+        private final String name;
 
-        FailingStream(FSDataOutputStream out) {
+        FailingStream(FSDataOutputStream out, String name) {
             this.out = out;
+            this.name = name;
         }
 
         @Override
@@ -98,7 +102,7 @@ class SegmentFilesTest {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (failWrites.get()) {
+            if (failWrites.get() || broken.contains(name)) {
                 throw new IOException("injected: the DataNode pipeline broke");
             }
             out.write(b, off, len);
@@ -217,6 +221,21 @@ class SegmentFilesTest {
         assertThat(store.segmentFiles().freeFiles()).as("the broken stream is not pooled").isZero();
         MapOutputCommit after = writeMap(store, 1);
         assertThat(after.path()).as("a new file after the discarded one").isNotEqualTo(before.path());
+        for (int p = 0; p < PARTITIONS; p++) {
+            assertThat(read(store, List.of(before, after), p)).containsExactlyElementsOf(
+                    concat(expected(0, p), expected(1, p)));
+        }
+        store.close();
+    }
+
+    @Test
+    void aPooledFileWhoseStreamWentBadIsReplacedWithoutFailingTheTask() {
+        ShuffleStore store = store(1L << 30, 0);
+        MapOutputCommit before = writeMap(store, 0);
+        broken.add(new Path(before.path()).getName());
+        MapOutputCommit after = writeMap(store, 1);
+        assertThat(after.path()).isNotEqualTo(before.path());
+        assertThat(after.partitionOffsets()[0]).isZero();
         for (int p = 0; p < PARTITIONS; p++) {
             assertThat(read(store, List.of(before, after), p)).containsExactlyElementsOf(
                     concat(expected(0, p), expected(1, p)));
