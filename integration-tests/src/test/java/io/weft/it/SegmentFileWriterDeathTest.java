@@ -117,9 +117,8 @@ class SegmentFileWriterDeathTest {
         assertReadable(reader, commits);
 
         // The NameNode closes the file on recovering the dead writer's lease, keeping every flushed byte.
-        long deadline = System.nanoTime() + 60_000_000_000L;
+        // (Recovery takes a DataNode round trip; the project's test timeout bounds the wait.)
         while (!readerFs.recoverLease(segment)) {
-            assertThat(System.nanoTime()).as("lease recovered within 60 s").isLessThan(deadline);
             Thread.sleep(200);
         }
         assertThat(readerFs.isFileClosed(segment)).isTrue();
