@@ -145,6 +145,10 @@ class SegmentFileWriterDeathTest {
             assertReadable(reader, commits);
         }
         assertThat(fs.isFileClosed(new Path(commits.get(0).path()))).isFalse();
+        assertThat(fs.getFileStatus(new Path(commits.get(0).path())).getPermission().toShort())
+                .as("owner-only, like a map output file of its own").isEqualTo((short) 0600);
+        assertThat(fs.getFileStatus(new Path(commits.get(0).path()).getParent()).getPermission().toShort())
+                .isEqualTo((short) 0700);
         writer.close();
         assertThat(fs.isFileClosed(new Path(commits.get(0).path()))).as("closed with the executor").isTrue();
         assertReadable(reader, commits);

@@ -312,8 +312,8 @@ final class SegmentFiles implements AutoCloseable {
         try {
             segment.out.close();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not close segment file {} (its flushed outputs stay readable): {}", segment.path,
-                    e.toString());
+            LOG.info("Could not close segment file {} (its flushed outputs stay readable; the NameNode recovers"
+                    + " it): {}", segment.path, e.toString());
         }
     }
 }
