@@ -19,6 +19,18 @@ interface MapOutputTarget {
      */
     Slot open(long outputBytes) throws IOException;
 
+    /**
+     * Like {@link #open(long)}, but never on a stream that carried earlier outputs: used for the second try after a
+     * pooled stream failed.
+     *
+     * @param outputBytes the output's size, footer included
+     * @return the place, owned by the caller
+     * @throws IOException if the file system fails
+     */
+    default Slot openNew(long outputBytes) throws IOException {
+        return open(outputBytes);
+    }
+
     /** @return what to name in error messages (the final file, or the shuffle and map for a segment file) */
     String describe();
 

@@ -3,6 +3,7 @@ package io.weft.runtime.shuffle;
 import io.weft.runtime.serial.KryoPool;
 import java.io.File;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -157,14 +158,15 @@ public final class MapOutputWriter {
             try {
                 return writeAndCommit(slot, lengths);
             } catch (IOException e) {
-                if (!slot.reusedStream()) {
-                    throw e;
+                if (!slot.reusedStream() || e instanceof InterruptedIOException
+                        || Thread.currentThread().isInterrupted()) {
+                    throw e; // a fresh file failed, or the task is being killed: no second try
                 }
                 // A pooled segment file's stream may have gone bad since its last output (its DataNode died):
                 // the output is still in the spills and pages, so write it once more, to a new file.
                 LOG.info("Writing map output {} to a pooled segment file failed ({}); writing it to a new one",
                         target.describe(), e.toString());
-                return writeAndCommit(target.open(outputBytes), lengths);
+                return writeAndCommit(target.openNew(outputBytes), lengths);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not commit map output " + target.describe() + ": "

@@ -72,6 +72,8 @@ final class SegmentFiles implements AutoCloseable {
         final Path path;
         final FSDataOutputStream out;
         long lastUsedNanos;
+        /** Times it was given back to the pool: 0 for a stream just created. */
+        int givenBack;
 
         Segment(int shuffleId, Path path, FSDataOutputStream out) {
             this.shuffleId = shuffleId;
@@ -128,7 +130,13 @@ final class SegmentFiles implements AutoCloseable {
         return new MapOutputTarget() {
             @Override
             public Slot open(long outputBytes) throws IOException {
-                Segment segment = borrow(shuffleId);
+                Segment segment = borrow(shuffleId, false);
+                return segment == null ? fallback.open(outputBytes) : slot(segment);
+            }
+
+            @Override
+            public Slot openNew(long outputBytes) throws IOException {
+                Segment segment = borrow(shuffleId, true);
                 return segment == null ? fallback.open(outputBytes) : slot(segment);
             }
 
@@ -141,6 +149,7 @@ final class SegmentFiles implements AutoCloseable {
 
     private MapOutputTarget.Slot slot(Segment segment) {
         long base = segment.out.getPos();
+        boolean reused = segment.givenBack > 0;
         return new MapOutputTarget.Slot() {
             @Override
             public FSDataOutputStream stream() {
@@ -154,7 +163,7 @@ final class SegmentFiles implements AutoCloseable {
 
             @Override
             public boolean reusedStream() {
-                return base > 0;
+                return reused;
             }
 
             @Override
@@ -173,15 +182,20 @@ final class SegmentFiles implements AutoCloseable {
         };
     }
 
-    /** @return a free or new stream, or {@code null} if this file system cannot flush or the pool is closed */
-    Segment borrow(int shuffleId) throws IOException {
+    /**
+     * @param shuffleId the shuffle
+     * @param fresh whether to open a new file even if a free one exists
+     * @return a free or new stream, or {@code null} if this file system cannot flush or the pool is closed
+     * @throws IOException if a new file cannot be made
+     */
+    Segment borrow(int shuffleId, boolean fresh) throws IOException {
         long number;
         synchronized (lock) {
             if (closed || unsupported) {
                 return null;
             }
             ArrayDeque<Segment> shuffleFree = free.get(shuffleId);
-            if (shuffleFree != null && !shuffleFree.isEmpty()) {
+            if (!fresh && shuffleFree != null && !shuffleFree.isEmpty()) {
                 return shuffleFree.pollLast();
             }
             number = nextFile++;
@@ -200,7 +214,7 @@ final class SegmentFiles implements AutoCloseable {
                 MapOutputWriter.blockSizeFor(rollBytes));
         if (!out.hasCapability(StreamCapabilities.HFLUSH)) {
             unsupported = true;
-            LOG.info("{} cannot hflush, so map outputs are written one file each, not consolidated", fs.getUri());
+            LOG.debug("{} cannot hflush, so map outputs are written one file each, not consolidated", fs.getUri());
             out.close();
             fs.delete(path, false);
             return null;
@@ -215,6 +229,7 @@ final class SegmentFiles implements AutoCloseable {
      */
     void giveBack(Segment segment) {
         segment.lastUsedNanos = nanoClock.getAsLong();
+        segment.givenBack++;
         if (segment.out.getPos() < rollBytes) {
             synchronized (lock) {
                 if (!closed) {

@@ -192,8 +192,8 @@ class SegmentFilesTest {
     void twoTasksCommittingAtOnceGetAFileEachAndFreeFilesAreReused() throws IOException {
         ShuffleStore store = store(1L << 30, 0);
         SegmentFiles pool = store.segmentFiles();
-        SegmentFiles.Segment a = pool.borrow(3);
-        SegmentFiles.Segment b = pool.borrow(3);
+        SegmentFiles.Segment a = pool.borrow(3, false);
+        SegmentFiles.Segment b = pool.borrow(3, false);
         assertThat(a.path).isNotEqualTo(b.path);
         pool.giveBack(a);
         pool.giveBack(b);
@@ -229,12 +229,16 @@ class SegmentFilesTest {
     }
 
     @Test
-    void aPooledFileWhoseStreamWentBadIsReplacedWithoutFailingTheTask() {
+    void aPooledFileWhoseStreamWentBadIsReplacedWithoutFailingTheTask() throws IOException {
         ShuffleStore store = store(1L << 30, 0);
         MapOutputCommit before = writeMap(store, 0);
+        // Two free files, both on a DataNode that died since: the second try goes to a new file, not the other.
+        SegmentFiles.Segment other = store.segmentFiles().borrow(3, true);
+        store.segmentFiles().giveBack(other);
         broken.add(new Path(before.path()).getName());
+        broken.add(other.path.getName());
         MapOutputCommit after = writeMap(store, 1);
-        assertThat(after.path()).isNotEqualTo(before.path());
+        assertThat(after.path()).isNotEqualTo(before.path()).isNotEqualTo(other.path.toString());
         assertThat(after.partitionOffsets()[0]).isZero();
         for (int p = 0; p < PARTITIONS; p++) {
             assertThat(read(store, List.of(before, after), p)).containsExactlyElementsOf(
@@ -273,8 +277,8 @@ class SegmentFilesTest {
             raw.mkdirs(dir);
             return dir;
         }, "exec1_test", (short) 1, 1L << 30, 60_000, clock::get);
-        SegmentFiles.Segment a = pool.borrow(3);
-        SegmentFiles.Segment b = pool.borrow(3);
+        SegmentFiles.Segment a = pool.borrow(3, false);
+        SegmentFiles.Segment b = pool.borrow(3, false);
         clock.set(0);
         pool.giveBack(a);
         clock.set(50_000_000_000L);
@@ -282,7 +286,7 @@ class SegmentFilesTest {
         clock.set(61_000_000_000L);
         assertThat(pool.closeIdle()).as("only the file unused for 61 s").isEqualTo(1);
         assertThat(pool.freeFiles()).isEqualTo(1);
-        assertThat(pool.borrow(3).path).isEqualTo(b.path);
+        assertThat(pool.borrow(3, false).path).isEqualTo(b.path);
         pool.close();
     }
 
