@@ -53,9 +53,9 @@ public final class ConfigKeys {
                     + " output is a file of its own.");
 
     /** Roll size of segment files. */
-    public static final ConfigKey<Long> SHUFFLE_SEGMENT_FILE_SIZE = size("weft.shuffle.segmentFileSize", "128m",
+    public static final ConfigKey<Long> SHUFFLE_SEGMENT_FILE_SIZE = size("weft.shuffle.segmentFileSize", "1g",
             "A segment file that holds this many bytes is closed after the map output that filled it, and the"
-                    + " next output starts a new one. Also the files' block size (at least 128m).");
+                    + " next output starts a new one. Files have 128m blocks; a reader's open covers 10 blocks.");
 
     /** Idle timeout of segment files. */
     public static final ConfigKey<Long> SHUFFLE_SEGMENT_FILE_IDLE_TIMEOUT = duration(

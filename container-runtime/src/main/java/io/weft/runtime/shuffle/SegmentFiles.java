@@ -54,6 +54,12 @@ final class SegmentFiles implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentFiles.class);
     private static final int FS_BUFFER = 128 * 1024;
+    /**
+     * Block size of segment files. A reader's open fetches the locations of the first 10 blocks
+     * ({@code dfs.client.read.prefetch.size}), so a file of up to 1.25 GiB costs one NameNode call per reader; the
+     * roll size (1g by default) keeps files within that.
+     */
+    private static final long SEGMENT_BLOCK_SIZE = 128L << 20;
 
     /** Makes a shuffle's directory (once) and returns it. */
     @FunctionalInterface
@@ -211,7 +217,7 @@ final class SegmentFiles implements AutoCloseable {
         }
         Path path = new Path(dirs.ensure(shuffleId), namePrefix + number + ".data");
         FSDataOutputStream out = OwnerOnly.create(fs, path, false, FS_BUFFER, replication,
-                MapOutputWriter.blockSizeFor(rollBytes));
+                SEGMENT_BLOCK_SIZE);
         if (!out.hasCapability(StreamCapabilities.HFLUSH)) {
             unsupported = true;
             LOG.debug("{} cannot hflush, so map outputs are written one file each, not consolidated", fs.getUri());
