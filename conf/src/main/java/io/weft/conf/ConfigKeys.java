@@ -44,6 +44,26 @@ public final class ConfigKeys {
     public static final ConfigKey<Long> SHUFFLE_WRITE_BUFFER = size("weft.shuffle.writeBuffer", "32m",
             "Bytes of serialized records a map task buffers before spilling to local disk.");
 
+    /** Whether an executor appends its map outputs to a few shared files per shuffle. */
+    public static final ConfigKey<Boolean> SHUFFLE_CONSOLIDATE_FILES = bool("weft.shuffle.consolidateFiles", "true",
+            "Each executor appends its map outputs to a few segment files per shuffle (at most one per task thread"
+                    + " committing at once) instead of writing one file per map task, so a shuffle costs the NameNode"
+                    + " about executors x reducers opens, not maps x reducers. A lost segment file costs the map"
+                    + " outputs in it. Needs a file system whose streams can hflush (HDFS); elsewhere each map"
+                    + " output is a file of its own.");
+
+    /** Roll size of segment files. */
+    public static final ConfigKey<Long> SHUFFLE_SEGMENT_FILE_SIZE = size("weft.shuffle.segmentFileSize", "1g",
+            "A segment file that holds this many bytes is closed after the map output that filled it, and the"
+                    + " next output starts a new one. Files have 128m blocks; a reader's open covers 10 blocks.");
+
+    /** Idle timeout of segment files. */
+    public static final ConfigKey<Long> SHUFFLE_SEGMENT_FILE_IDLE_TIMEOUT = duration(
+            "weft.shuffle.segmentFileIdleTimeout", "5s",
+            "A segment file no map task of its executor has appended to for this long is closed, so its block"
+                    + " is completed; the executor's next map output of that shuffle starts a new file. 0: closed"
+                    + " only when full, when the shuffle is removed or when the executor stops.");
+
     /** Memory for aggregation and sorting. */
     public static final ConfigKey<Double> MEMORY_FRACTION = new ConfigKey<>("weft.memory.fraction", "0.4",
             "a number in (0, 0.9]", s -> {
@@ -274,7 +294,8 @@ public final class ConfigKeys {
 
     /** All keys. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, TASK_MAX_FAILURES, STAGE_MAX_ATTEMPTS, SHUFFLE_DIR,
-            SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, MEMORY_FRACTION, STORAGE_FRACTION, LOCAL_DIR,
+            SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, SHUFFLE_CONSOLIDATE_FILES, SHUFFLE_SEGMENT_FILE_SIZE,
+            SHUFFLE_SEGMENT_FILE_IDLE_TIMEOUT, MEMORY_FRACTION, STORAGE_FRACTION, LOCAL_DIR,
             CLOSURE_WARN_SIZE, DEFAULT_PARALLELISM, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, EXIT_REASON_WAIT,
             REGISTRATION_TIMEOUT,
             EXECUTOR_JAVA_OPTIONS, JARS, FILES, UI_ENABLED, UI_PORT, UI_PROGRESS, EVENT_LOG_DIR, EVENT_LOG_GROUP,

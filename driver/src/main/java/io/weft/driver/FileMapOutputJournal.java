@@ -142,7 +142,7 @@ public final class FileMapOutputJournal implements MapOutputJournal, AutoCloseab
         recovered.computeIfAbsent(key(entry.shuffleId(), entry.fingerprint()), k -> new ArrayList<>()).add(status);
     }
 
-    /** Keeps only outputs whose file exists with exactly the recorded partition ranges. */
+    /** Keeps only outputs whose file holds, where recorded, a footer with exactly the recorded partition ranges. */
     private int verify(FileSystem fs) {
         int usable = 0;
         for (List<MapStatus> statuses : recovered.values()) {
@@ -154,13 +154,14 @@ public final class FileMapOutputJournal implements MapOutputJournal, AutoCloseab
 
     private static boolean intact(FileSystem fs, MapStatus status) {
         try {
-            long[] index = ShuffleStore.readIndex(fs, new Path(status.path()));
-            if (index.length != status.numPartitions() + 1) {
-                return false;
-            }
+            // The footer follows the output's last partition, in a file of its own or inside a segment file.
+            // Each range is decoded once (a compact status's arrays are built on demand).
+            int partitions = status.numPartitions();
             long[] offsets = status.partitionOffsets();
             long[] lengths = status.partitionLengths();
-            for (int p = 0; p < offsets.length; p++) {
+            long footerStart = offsets[partitions - 1] + lengths[partitions - 1];
+            long[] index = ShuffleStore.readIndex(fs, new Path(status.path()), footerStart, partitions);
+            for (int p = 0; p < partitions; p++) {
                 if (index[p] != offsets[p] || index[p + 1] - index[p] != lengths[p]) {
                     return false;
                 }

@@ -66,15 +66,20 @@ class DataNodeLossTest {
         }
     }
 
-    /** Map outputs (by map index) whose blocks are on the DataNode with the given transfer port. */
-    private static Set<Integer> mapOutputsOn(FileSystem fs, org.apache.hadoop.fs.Path shuffle, int xferPort) {
+    /**
+     * Map outputs (by map index) in files with a block on the DataNode with the given transfer port: a file of
+     * their own, or a segment file shared with other outputs (all of which are lost with it).
+     */
+    private static Set<Integer> mapOutputsOn(FileSystem fs, Map<Integer, String> fileOfMap, int xferPort) {
         Set<Integer> on = new TreeSet<>();
         try {
-            for (FileStatus file : fs.listStatus(shuffle, p -> p.getName().startsWith("map_"))) {
-                for (BlockLocation block : fs.getFileBlockLocations(file, 0, file.getLen())) {
+            for (Map.Entry<Integer, String> output : fileOfMap.entrySet()) {
+                // A segment file may still be open: ask for the blocks of its whole length, known or not.
+                FileStatus file = fs.getFileStatus(new org.apache.hadoop.fs.Path(output.getValue()));
+                for (BlockLocation block : fs.getFileBlockLocations(file.getPath(), 0, Long.MAX_VALUE)) {
                     for (String name : block.getNames()) {
                         if (name.endsWith(":" + xferPort)) {
-                            on.add(Integer.parseInt(file.getPath().getName().split("_")[1]));
+                            on.add(output.getKey());
                         }
                     }
                 }
@@ -98,8 +103,8 @@ class DataNodeLossTest {
                 .config("weft.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10")
                 .getOrCreate()) {
             DriverEngine engine = (DriverEngine) weft.engine();
-            org.apache.hadoop.fs.Path shuffle = new org.apache.hadoop.fs.Path(engine.shuffleDir(), "shuffle_0");
             Map<Integer, Integer> mapStarts = new ConcurrentHashMap<>();
+            Map<Integer, String> fileOfMap = new ConcurrentHashMap<>();
             List<TaskOutcome> outcomes = new CopyOnWriteArrayList<>();
             Set<Integer> lost = new TreeSet<>();
             engine.addSchedulerListener(new SchedulerListener() {
@@ -113,6 +118,9 @@ class DataNodeLossTest {
                 @Override
                 public void taskEnded(TaskDescription task, String executorId, TaskOutcome outcome) {
                     outcomes.add(outcome);
+                    if (outcome instanceof TaskOutcome.Success s && s.mapStatus() != null) {
+                        fileOfMap.putIfAbsent(task.partition(), s.mapStatus().path());
+                    }
                 }
 
                 @Override
@@ -122,7 +130,7 @@ class DataNodeLossTest {
                         // the fewest map outputs (but some), for good.
                         DataNode victim = null;
                         for (DataNode node : dfs.getDataNodes()) {
-                            Set<Integer> on = mapOutputsOn(fs, shuffle, node.getXferPort());
+                            Set<Integer> on = mapOutputsOn(fs, fileOfMap, node.getXferPort());
                             if (!on.isEmpty() && (victim == null || on.size() < lost.size())) {
                                 victim = node;
                                 lost.clear();

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,17 +107,30 @@ class FaultInjectionTest {
             DriverEngine engine = (DriverEngine) weft.engine();
             Tally tally = Tally.of(weft);
             FileSystem fs = clusters.fs();
-            org.apache.hadoop.fs.Path shuffle0 = new org.apache.hadoop.fs.Path(engine.shuffleDir(), "shuffle_0");
+            Map<Integer, String> fileOfMap = new ConcurrentHashMap<>();
+            Set<Integer> inDeletedFile = new java.util.TreeSet<>();
             java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
             engine.addSchedulerListener(new SchedulerListener() {
+                @Override
+                public void taskEnded(TaskDescription task, String executorId, TaskOutcome outcome) {
+                    if (outcome instanceof TaskOutcome.Success s && s.mapStatus() != null) {
+                        fileOfMap.putIfAbsent(task.partition(), s.mapStatus().path());
+                    }
+                }
+
                 @Override
                 public void stageCompleted(Stage stage) {
                     if (stage.id() == 0 && deleted.compareAndSet(false, true)) {
                         try {
-                            // Between the map stage's commit and the reduce stage's first read.
-                            for (FileStatus file : fs.listStatus(shuffle0, p -> p.getName().startsWith("map_1_"))) {
-                                fs.delete(file.getPath(), false);
-                            }
+                            // Between the map stage's commit and the reduce stage's first read: the file holding
+                            // map 1's output (of its own, or a segment file shared with other maps).
+                            String file = fileOfMap.get(1);
+                            fileOfMap.forEach((map, path) -> {
+                                if (path.equals(file)) {
+                                    inDeletedFile.add(map);
+                                }
+                            });
+                            fs.delete(new org.apache.hadoop.fs.Path(file), false);
                         } catch (java.io.IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
@@ -126,9 +140,14 @@ class FaultInjectionTest {
             Map<Integer, Long> counts = weft.parallelize(DATA, 4).mapToPair(x -> Pair.of(x % 97, 1L))
                     .reduceByKey(Long::sum, 3).collectAsMap();
             assertThat(counts).isEqualTo(expectedCounts(97));
-            assertThat(tally.outcomes).anyMatch(o -> o instanceof TaskOutcome.FetchFailed f && f.mapIndex() == 1);
-            assertThat(tally.starts).containsEntry("map 0/0", 1).containsEntry("map 0/1", 2)
-                    .containsEntry("map 0/2", 1).containsEntry("map 0/3", 1);
+            assertThat(tally.outcomes).anyMatch(o -> o instanceof TaskOutcome.FetchFailed f
+                    && inDeletedFile.contains(f.mapIndex()));
+            // Exactly the map outputs in the deleted file ran again, each once; the others never did.
+            assertThat(inDeletedFile).contains(1);
+            for (int map = 0; map < 4; map++) {
+                assertThat(tally.starts).as("runs of map %d (in the deleted file: %s)", map, inDeletedFile)
+                        .containsEntry("map 0/" + map, inDeletedFile.contains(map) ? 2 : 1);
+            }
         }
     }
 

@@ -324,7 +324,7 @@ final class StageScheduler implements TaskScheduler.Owner {
             // attempt's tasks will report any output that is still unreadable.
             return;
         }
-        registry.unregister(fetch.shuffleId(), fetch.mapIndex());
+        unregisterFile(fetch.shuffleId(), fetch.mapIndex());
         Stage stage = taskSet.stage;
         int failures = stage.recordFetchFailure();
         if (failures > config.maxStageAttempts()) {
@@ -335,6 +335,26 @@ final class StageScheduler implements TaskScheduler.Owner {
             return;
         }
         resubmit(taskSet);
+    }
+
+    /**
+     * Forgets the unreadable map output and every other output of the shuffle in the same file: a segment file
+     * holds the outputs of several maps of one executor, and a file that cannot be read loses them all, so they
+     * are recomputed in one round rather than one fetch failure (and stage attempt) each.
+     */
+    private void unregisterFile(int shuffleId, int mapIndex) {
+        MapStatus failed = registry.unregister(shuffleId, mapIndex);
+        if (failed == null || !registry.contains(shuffleId)) {
+            return;
+        }
+        MapStatus[] statuses = registry.statuses(shuffleId);
+        for (int i = 0; i < statuses.length; i++) {
+            if (statuses[i] != null && statuses[i].path().equals(failed.path())) {
+                registry.unregister(shuffleId, i);
+                LOG.info("Map output {} of shuffle {} is in the same file {}; recomputing it too", i, shuffleId,
+                        failed.path());
+            }
+        }
     }
 
     @Override

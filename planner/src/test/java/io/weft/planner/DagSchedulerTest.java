@@ -173,6 +173,32 @@ class DagSchedulerTest {
     }
 
     @Test
+    void anUnreadableSegmentFileRecomputesEveryOutputInItAndNoOtherInOneRound() throws Exception {
+        scheduler.executorAdded("e1", "h1", 8);
+        CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.shuffled(4, 2), it -> 1, all(2), "collect");
+        for (Launched map : cluster.take()) {
+            int m = map.task().partition();
+            // Maps 0 and 2 share one executor's segment file, maps 1 and 3 another's.
+            cluster.succeedMapInFile(map.task(), "e1", 2, m % 2 == 0 ? "/shuffle/seg_e1_0.data"
+                    : "/shuffle/seg_e2_0.data", 1000L * (m / 2));
+        }
+        List<Launched> reduces = cluster.take();
+        assertThat(reduces).hasSize(2);
+        cluster.succeedResult(reduces.get(0).task(), 1, Map.of());
+        scheduler.taskEnded(reduces.get(1).task().taskId(), new TaskOutcome.FetchFailed(0, 2, "file gone"));
+        List<Launched> rerun = cluster.take();
+        assertThat(rerun).extracting(l -> l.task().isMapTask()).containsOnly(true);
+        assertThat(rerun).extracting(l -> l.task().partition()).containsExactlyInAnyOrder(0, 2);
+        rerun.forEach(l -> cluster.succeedMap(l.task(), "e1", 2));
+        List<Launched> resumed = cluster.take();
+        assertThat(resumed).hasSize(1);
+        assertThat(resumed.get(0).task().partition()).isEqualTo(reduces.get(1).task().partition());
+        cluster.succeedResult(resumed.get(0).task(), 1, Map.of());
+        scheduler.drainForTest();
+        assertThat(job.get()).hasSize(2);
+    }
+
+    @Test
     void repeatedFetchFailuresFailTheJob() {
         scheduler.executorAdded("e1", "h1", 8);
         CompletableFuture<List<byte[]>> job = scheduler.submitJob(lineage.shuffled(1, 1), it -> 1, all(1), "collect");

@@ -99,6 +99,18 @@ final class TestingCluster implements TaskLauncher, StageSerializer, Accumulator
                 TaskMetrics.EMPTY));
     }
 
+    /** Reports a map output appended to a segment file shared with other outputs, starting at {@code base}. */
+    void succeedMapInFile(TaskDescription task, String executorId, int reducePartitions, String path, long base) {
+        long[] offsets = new long[reducePartitions];
+        long[] lengths = new long[reducePartitions];
+        for (int r = 0; r < reducePartitions; r++) {
+            offsets[r] = base + r * 10L;
+            lengths[r] = 10;
+        }
+        scheduler.taskEnded(task.taskId(), new TaskOutcome.Success(null, new MapStatus(task.partition(),
+                task.taskId(), executorId, path, offsets, lengths), Map.of(), TaskMetrics.EMPTY));
+    }
+
     void succeedMap(TaskDescription task, String executorId, int reducePartitions) {
         long[] offsets = new long[reducePartitions];
         long[] lengths = new long[reducePartitions];

@@ -57,6 +57,17 @@ public final class NameNodeOpsBench implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     int valueBytes;
 
+    @Option(names = "--consolidate", defaultValue = "true", arity = "1",
+            description = "weft.shuffle.consolidateFiles: segment files per executor (true) or one file per map"
+                    + " output (false) (default: ${DEFAULT-VALUE})")
+    boolean consolidate;
+
+    @Option(names = "--idle-close-ms", defaultValue = "2000",
+            description = "weft.shuffle.segmentFileIdleTimeout in ms; the harness waits this long plus 1.5 s after"
+                    + " each shuffle, so the closing of its segment files is counted with it"
+                    + " (default: ${DEFAULT-VALUE})")
+    long idleCloseMs;
+
     @Option(names = "--details", description = "Also print every NameNode counter that moved, per job")
     boolean details;
 
@@ -92,14 +103,16 @@ public final class NameNodeOpsBench implements Callable<Integer> {
         NameNodeCounters counters = new NameNodeCounters(dfs);
         String shuffleRoot = dfs.getFileSystem().makeQualified(new org.apache.hadoop.fs.Path("/weft-shuffle"))
                 .toString();
-        System.out.printf("master=%s records-per-segment=%d value-bytes=%d shuffle.dir=%s%n", master,
-                recordsPerSegment, valueBytes, shuffleRoot);
+        System.out.printf("master=%s records-per-segment=%d value-bytes=%d consolidate=%s shuffle.dir=%s%n", master,
+                recordsPerSegment, valueBytes, consolidate, shuffleRoot);
         List<Row> rows = new ArrayList<>();
         Map<String, Long> beforeSession = counters.snapshot();
         Map<String, Long> sessionOps;
         Map<String, Long> beforeClose;
         try (WeftSession weft = WeftSession.builder().appName("namenode-ops").master(master)
                 .config("weft.shuffle.dir", shuffleRoot).config("weft.ui.enabled", "false")
+                .config("weft.shuffle.consolidateFiles", Boolean.toString(consolidate))
+                .config("weft.shuffle.segmentFileIdleTimeout", idleCloseMs + "ms")
                 .config("weft.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10")
                 .getOrCreate()) {
             AtomicLong bytesRead = new AtomicLong();
@@ -113,6 +126,9 @@ public final class NameNodeOpsBench implements Callable<Integer> {
             });
             // Warm up: the executors' file system clients and the first shuffle directory.
             shuffle(weft, 2, 2);
+            if (consolidate) {
+                Thread.sleep(idleCloseMs);
+            }
             baseline(weft, 4);
             sessionOps = NameNodeCounters.minus(counters.snapshot(), beforeSession);
             for (String shape : shapes) {
@@ -126,6 +142,10 @@ public final class NameNodeOpsBench implements Callable<Integer> {
                 Map<String, Long> afterBaseline = counters.snapshot();
                 bytesRead.set(0);
                 long records = shuffle(weft, maps, reducers);
+                if (consolidate) {
+                    // Segment files are closed (their blocks completed) once idle: count that with this shuffle.
+                    Thread.sleep(idleCloseMs);
+                }
                 settle();
                 Map<String, Long> afterShuffle = counters.snapshot();
                 Map<String, Long> base = NameNodeCounters.minus(afterBaseline, start);

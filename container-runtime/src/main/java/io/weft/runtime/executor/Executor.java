@@ -80,7 +80,10 @@ public final class Executor implements AutoCloseable {
         return running.size();
     }
 
-    /** Stops the threads, interrupting running attempts, and drops cached partitions. */
+    /**
+     * Stops the threads, interrupting running attempts, drops cached partitions and closes the shuffle's segment
+     * files (their flushed map outputs stay readable).
+     */
     @Override
     public void close() {
         threads.shutdownNow();
@@ -92,6 +95,7 @@ public final class Executor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         env.blockStore().clear();
+        env.shuffleStore().close();
         if (!io.weft.runtime.io.LocalFiles.deleteRecursively(env.localDir())) {
             LOG.debug("Could not delete all of {}", env.localDir());
         }

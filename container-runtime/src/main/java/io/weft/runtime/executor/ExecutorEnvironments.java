@@ -13,6 +13,7 @@ import io.weft.runtime.shuffle.ShuffleStore;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -64,8 +65,14 @@ public final class ExecutorEnvironments {
             // A map task holds its write buffer and its combine buffer at once: keep the two within the task's
             // share of the heap, whatever the configured buffer, so small heaps spill instead of failing.
             long writeBuffer = Math.max(1 << 20, Math.min(conf.get(ConfigKeys.SHUFFLE_WRITE_BUFFER), taskMemory / 2));
+            // The random token keeps file names unique if executor ids repeat (a restarted AM's executors).
+            ShuffleStore.Consolidation consolidation = conf.get(ConfigKeys.SHUFFLE_CONSOLIDATE_FILES)
+                    ? new ShuffleStore.Consolidation(executorId + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16),
+                            conf.get(ConfigKeys.SHUFFLE_SEGMENT_FILE_SIZE),
+                            conf.get(ConfigKeys.SHUFFLE_SEGMENT_FILE_IDLE_TIMEOUT))
+                    : null;
             ShuffleStore shuffle = new ShuffleStore(fs, shuffleDir, conf.get(ConfigKeys.SHUFFLE_REPLICATION), kryo,
-                    localDir, writeBuffer);
+                    localDir, writeBuffer, consolidation);
             return new ExecutorEnvironment(executorId, host, kryo, shuffle,
                     new BlockStore(kryo, localDir, storageMemory), new BroadcastStore(kryo, hadoopConf), hadoopConf,
                     localDir, taskMemory, fileFetcher(hadoopConf, localDir, kryo));

@@ -3,7 +3,8 @@ package io.weft.runtime.shuffle;
 import java.io.Serializable;
 
 /**
- * A committed map output file: where it is and where each reduce partition's bytes are in it.
+ * A committed map output: the file holding it (of its own, or a segment file shared with other outputs of the
+ * executor) and where each reduce partition's bytes are in it, as absolute positions in that file.
  *
  * @param path the file's fully qualified path
  * @param partitionLengths for each reduce partition, its length in bytes (0 for an empty partition)

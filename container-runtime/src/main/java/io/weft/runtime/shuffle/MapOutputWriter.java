@@ -1,21 +1,18 @@
 package io.weft.runtime.shuffle;
 
-import io.weft.runtime.files.OwnerOnly;
 import io.weft.runtime.serial.KryoPool;
 import java.io.File;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.UUID;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one map task attempt's output: records bucketed by reduce partition, committed as one file with an
- * index footer. Made by {@link ShuffleStore#newMapOutputWriter}; used by one thread; call {@link #commit()} or
+ * Writes one map task attempt's output: records bucketed by reduce partition, committed with an index footer,
+ * as a file of its own or appended to a segment file shared with other outputs of the executor. Made by {@link ShuffleStore#newMapOutputWriter}; used by one thread; call {@link #commit()} or
  * {@link #abort()} exactly once at the end (both delete the local spill files; {@code abort} after a successful
  * commit does nothing).
  *
@@ -35,21 +32,27 @@ import org.slf4j.LoggerFactory;
  * block     := length:int32 payload          (big-endian; 0 &lt; length; payload ~32 KiB, more for a huge record)
  * payload   := (key value)+                  (each a {@link RecordCodec} field)
  * footer    := offset:int64 * (n+1)  n:int32  magic:int64 ("WEFTSHF1")
+ * segment   := output*                       (a segment file: outputs one after the other, plus unreferenced
+ *                                             bytes of failed or losing attempts)
+ * output    := partition[0] ... partition[n-1] footer
  * </pre>
  * {@code offset[p]} is where partition {@code p} starts and {@code offset[n]} where the footer starts, so
- * partition {@code p} is {@code [offset[p], offset[p+1])}. Every field is a top-level Kryo object (Kryo's state
+ * partition {@code p} is {@code [offset[p], offset[p+1])}. Offsets are positions in the file: in a file of its own
+ * {@code offset[0]} is 0, in a segment file it is where the output starts. Every field is a top-level Kryo object (Kryo's state
  * resets after each), so a block decodes on its own: a partition made of blocks from several spills and the final
  * buffer needs no re-encoding, just concatenation, and a reader holds at most one block plus its read chunk.
  *
  * <h2>Commit</h2>
- * The file is written through the {@link FileSystem} to {@code .<name>.tmp-<uuid>} next to its final name, with
- * the store's replication and a block size large enough for the whole file to be one block, closed (which
- * publishes it), then renamed to {@code map_<mapIndex>_<taskAttemptId>.data}: the rename is the commit, so a
- * reader never sees a partial file.
+ * The output goes to the {@link MapOutputTarget} the store chose. One file per output ({@link PerMapFileTarget}):
+ * written to {@code .<name>.tmp-<uuid>} with a block size large enough for one block, closed, then renamed to
+ * {@code map_<mapIndex>_<taskAttemptId>.data}; the rename is the commit. Consolidated ({@link SegmentFiles}):
+ * appended to a pooled segment file and {@code hflush}ed; reporting the offsets to the driver is the commit, so
+ * no reader is ever sent to bytes that were not flushed. Either way a failure abandons the target and leaves
+ * nothing any reader would be sent to.
  *
  * <h2>Who can read it</h2>
- * The shuffle directory is made 0700 before the first file in it ({@link ShuffleStore}), the file is created 0600
- * ({@link OwnerOnly}) and the rename keeps that mode; local spill files are 0600 in the executor's 0700 scratch
+ * The shuffle directory is made 0700 before the first file in it ({@link ShuffleStore}), map output and segment
+ * files are created 0600 ({@link io.weft.runtime.files.OwnerOnly}) and the rename keeps that mode; local spill files are 0600 in the executor's 0700 scratch
  * directory.
  */
 public final class MapOutputWriter {
@@ -59,14 +62,10 @@ public final class MapOutputWriter {
     private static final int MIN_PAGE = 1024;
     private static final int MAX_PAGE = 64 * 1024;
     private static final int MAX_OPEN_SPILLS = 64;
-    private static final int FS_BUFFER = 128 * 1024;
     private static final long MIB = 1L << 20;
     private static final long MIN_BLOCK_SIZE = 128 * MIB;
 
-    private final FileSystem fs;
-    private final Path finalPath;
-    private final ShuffleStore.DirectoryCheck shuffleDir;
-    private final short replication;
+    private final MapOutputTarget target;
     private final long writeBufferBytes;
     private final int numPartitions;
     private final PartitionPages pages;
@@ -74,15 +73,11 @@ public final class MapOutputWriter {
     private long records;
     private boolean finished;
 
-    MapOutputWriter(FileSystem fs, Path finalPath, ShuffleStore.DirectoryCheck shuffleDir, short replication,
-            KryoPool kryoPool, File spillDir, String spillPrefix, long writeBufferBytes, int numPartitions) {
+    MapOutputWriter(MapOutputTarget target, KryoPool kryoPool, File spillDir, String spillPrefix, long writeBufferBytes, int numPartitions) {
         if (numPartitions < 1) {
             throw new IllegalArgumentException("A map output needs at least 1 partition, got " + numPartitions);
         }
-        this.fs = fs;
-        this.finalPath = finalPath;
-        this.shuffleDir = shuffleDir;
-        this.replication = replication;
+        this.target = target;
         this.writeBufferBytes = writeBufferBytes;
         this.numPartitions = numPartitions;
         int pageSize = (int) Math.max(MIN_PAGE, Math.min(MAX_PAGE, writeBufferBytes / (4L * numPartitions)));
@@ -104,11 +99,11 @@ public final class MapOutputWriter {
      */
     public void write(int partition, Object key, Object value) {
         if (finished) {
-            throw new IllegalStateException("Map output " + finalPath.getName() + " is already committed or aborted");
+            throw new IllegalStateException("Map output " + target.describe() + " is already committed or aborted");
         }
         if (partition < 0 || partition >= numPartitions) {
             throw new IllegalArgumentException("Partition " + partition + " out of range [0, " + numPartitions
-                    + ") for map output " + finalPath.getName());
+                    + ") for map output " + target.describe());
         }
         pages.append(partition, key, value);
         records++;
@@ -138,19 +133,18 @@ public final class MapOutputWriter {
     }
 
     /**
-     * Writes the file and renames it to its final name. Deletes the spill files whatever happens.
+     * Writes the output to its target and commits it (see "Commit" above). Deletes the spill files whatever happens.
      *
-     * @return where the file is and where each partition is in it
+     * @return where the output is and where each partition is in it
      * @throws IllegalStateException after {@link #commit()} or {@link #abort()}
-     * @throws UncheckedIOException if the file cannot be written or renamed (no temporary file is left)
+     * @throws UncheckedIOException if the output cannot be written or committed (the target is abandoned: no
+     *     temporary file is left, a segment file's stream is discarded)
      */
     public MapOutputCommit commit() {
         if (finished) {
-            throw new IllegalStateException("Map output " + finalPath.getName() + " is already committed or aborted");
+            throw new IllegalStateException("Map output " + target.describe() + " is already committed or aborted");
         }
         finished = true;
-        Path tmp = new Path(finalPath.getParent(), "." + finalPath.getName() + ".tmp-" + UUID.randomUUID());
-        boolean renamed = false;
         try {
             spills.mergeDownTo(MAX_OPEN_SPILLS);
             long[] lengths = new long[numPartitions];
@@ -159,25 +153,43 @@ public final class MapOutputWriter {
                 lengths[p] = spills.length(p) + pages.closeBlockAndSize(p);
                 dataBytes += lengths[p];
             }
-            long blockSize = blockSizeFor(dataBytes + ShuffleFormat.footerBytes(numPartitions));
-            long[] offsets = new long[numPartitions + 1];
-            shuffleDir.ensure();
-            try (FSDataOutputStream os = OwnerOnly.create(fs, tmp, false, FS_BUFFER, replication, blockSize)) {
-                writeData(os, offsets);
-                os.write(ShuffleFormat.encodeFooter(offsets));
+            long outputBytes = dataBytes + ShuffleFormat.footerBytes(numPartitions);
+            MapOutputTarget.Slot slot = target.open(outputBytes);
+            try {
+                return writeAndCommit(slot, lengths);
+            } catch (IOException e) {
+                if (!slot.reusedStream() || e instanceof InterruptedIOException
+                        || Thread.currentThread().isInterrupted()) {
+                    throw e; // a fresh file failed, or the task is being killed: no second try
+                }
+                // A pooled segment file's stream may have gone bad since its last output (its DataNode died):
+                // the output is still in the spills and pages, so write it once more, to a new file.
+                LOG.info("Writing map output {} to a pooled segment file failed ({}); writing it to a new one",
+                        target.describe(), e.toString());
+                return writeAndCommit(target.openNew(outputBytes), lengths);
             }
-            if (!fs.rename(tmp, finalPath)) {
-                throw new IOException("rename of " + tmp + " to " + finalPath + " returned false");
-            }
-            renamed = true;
-            return new MapOutputCommit(finalPath.toString(), lengths, Arrays.copyOf(offsets, numPartitions));
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not commit map output " + finalPath + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Could not commit map output " + target.describe() + ": "
+                    + e.getMessage(), e);
         } finally {
-            if (!renamed) {
-                deleteQuietly(tmp);
-            }
             cleanUp();
+        }
+    }
+
+    /** Writes the whole output to the slot and commits it; abandons the slot if anything fails. */
+    private MapOutputCommit writeAndCommit(MapOutputTarget.Slot slot, long[] lengths) throws IOException {
+        boolean committed = false;
+        try {
+            long[] offsets = new long[numPartitions + 1];
+            writeData(slot.stream(), offsets, slot.base());
+            slot.stream().write(ShuffleFormat.encodeFooter(offsets));
+            String path = slot.commit();
+            committed = true;
+            return new MapOutputCommit(path, lengths, Arrays.copyOf(offsets, numPartitions));
+        } finally {
+            if (!committed) {
+                slot.abandon();
+            }
         }
     }
 
@@ -191,9 +203,9 @@ public final class MapOutputWriter {
     }
 
     /** Each partition: its spilled segments in spill order, then its buffered bytes. */
-    private void writeData(FSDataOutputStream os, long[] offsets) throws IOException {
+    private void writeData(FSDataOutputStream os, long[] offsets, long base) throws IOException {
         try (SpillFiles.Reader spilled = spills.open()) {
-            long position = 0;
+            long position = base;
             for (int p = 0; p < numPartitions; p++) {
                 offsets[p] = position;
                 position += spilled.copy(p, os);
@@ -218,13 +230,5 @@ public final class MapOutputWriter {
     private void cleanUp() {
         spills.deleteAll();
         pages.close();
-    }
-
-    private void deleteQuietly(Path path) {
-        try {
-            fs.delete(path, false);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Could not delete temporary map output {}", path, e);
-        }
     }
 }

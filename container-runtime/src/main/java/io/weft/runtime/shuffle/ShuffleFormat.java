@@ -50,6 +50,51 @@ final class ShuffleFormat {
     }
 
     /**
+     * Reads and checks the index footer of one map output wherever it sits in a file: at the end of a file of its
+     * own, or after the output's bytes inside a segment file that holds several ({@link SegmentFiles}). Footer
+     * offsets are absolute (positions in the file), so the footer's last offset is where the footer itself starts.
+     * Reads the footer with one positioned read and never asks for the file's length, which the NameNode does not
+     * know yet for a segment file still being written (the bytes its writer flushed are readable all the same).
+     *
+     * @param fs the file system
+     * @param path the file
+     * @param footerStart where the footer starts: the end of the output's last partition
+     * @param numPartitions the output's partition count
+     * @return {@code numPartitions + 1} absolute offsets: partition {@code p} spans {@code [offsets[p],
+     *     offsets[p+1])}
+     * @throws IOException if the file cannot be read there or the bytes there are not this output's footer
+     */
+    static long[] readIndexAt(FileSystem fs, Path path, long footerStart, int numPartitions) throws IOException {
+        byte[] bytes = new byte[(int) footerBytes(numPartitions)];
+        try (FSDataInputStream in = fs.open(path)) {
+            in.readFully(footerStart, bytes, 0, bytes.length);
+        }
+        ByteBuffer footer = ByteBuffer.wrap(bytes);
+        long[] offsets = new long[numPartitions + 1];
+        for (int p = 0; p <= numPartitions; p++) {
+            offsets[p] = footer.getLong();
+        }
+        int recorded = footer.getInt();
+        long magic = footer.getLong();
+        if (magic != MAGIC || recorded != numPartitions) {
+            throw new IOException("No map output footer at offset " + footerStart + " of " + path + " (magic "
+                    + Long.toHexString(magic) + ", " + recorded + " partitions where " + numPartitions
+                    + " were expected)");
+        }
+        for (int p = 1; p <= numPartitions; p++) {
+            if (offsets[p] < offsets[p - 1]) {
+                throw new IOException("Corrupt map output footer at offset " + footerStart + " of " + path
+                        + " (offset of partition " + p + " is " + offsets[p] + ")");
+            }
+        }
+        if (offsets[numPartitions] != footerStart) {
+            throw new IOException("Corrupt map output footer at offset " + footerStart + " of " + path
+                    + " (it says the data ends at " + offsets[numPartitions] + ")");
+        }
+        return offsets;
+    }
+
+    /**
      * Reads and checks the footer of a committed map output file.
      *
      * @param fs the file system

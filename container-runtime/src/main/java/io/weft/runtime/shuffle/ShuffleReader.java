@@ -7,8 +7,10 @@ import io.weft.api.Pair;
 import io.weft.runtime.serial.KryoPool;
 import io.weft.runtime.serial.RecordCodec;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -16,9 +18,12 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Lazily reads a reduce partition's segments, in list order, from map output files (format in
- * {@link MapOutputWriter}). A file is opened when its first segment is reached and closed when the next segment
- * is in another file (list a map's segments next to each other to open its file once) or at the end. Bytes are
- * read with positioned reads of up to 1 MiB and decoded from memory, one block at a time.
+ * {@link MapOutputWriter}). A file is opened when its first segment is reached and stays open until the reader
+ * ends, so each file is opened once however its segments are spread over the list: a segment file holding the
+ * outputs of many maps costs one NameNode lookup per reducer, not one per map. Segments are read in list order
+ * (map order), so records arrive in the same order in either layout. Bytes are read with positioned reads of up
+ * to 1 MiB and decoded from memory, one block at a time. A segment file still being written (or whose writer
+ * died) is readable up to what its writer flushed, which covers every committed output in it.
  *
  * <p>Used by one thread. Any I/O error, missing file or undecodable byte throws {@link FetchFailedException}
  * naming the map output; after that (and once exhausted or {@linkplain #close() closed}) the reader holds no file
@@ -40,7 +45,8 @@ public final class ShuffleReader<K, V> implements Iterator<Pair<K, V>>, AutoClos
     private int nextSegment;
     private ShuffleSegment segment;
     private FSDataInputStream in;
-    private String openPath;
+    /** Every file opened so far, by path; closed when the reader ends. */
+    private final Map<String, FSDataInputStream> opened = new HashMap<>();
     /** The unread part of the current segment that is not yet in {@link #buf}: {@code [filePos, segmentEnd)}. */
     private long filePos;
     private long segmentEnd;
@@ -113,8 +119,8 @@ public final class ShuffleReader<K, V> implements Iterator<Pair<K, V>>, AutoClos
                 continue;
             }
             segment = s;
-            if (!s.path().equals(openPath)) {
-                closeFile();
+            in = opened.get(s.path());
+            if (in == null) {
                 long openStart = System.nanoTime();
                 try {
                     in = fs.open(new Path(s.path()));
@@ -123,7 +129,7 @@ public final class ShuffleReader<K, V> implements Iterator<Pair<K, V>>, AutoClos
                 } finally {
                     readNanos += System.nanoTime() - openStart;
                 }
-                openPath = s.path();
+                opened.put(s.path(), in);
             }
             if (kryo == null) {
                 kryo = kryoPool.borrow();
@@ -210,23 +216,23 @@ public final class ShuffleReader<K, V> implements Iterator<Pair<K, V>>, AutoClos
                 + s.length() + ")"), cause);
     }
 
-    private void closeFile() {
-        if (in != null) {
+    private void closeFiles() {
+        for (FSDataInputStream stream : opened.values()) {
             try {
-                in.close();
+                stream.close();
             } catch (IOException e) {
                 // Read-only stream: nothing is lost.
             }
-            in = null;
-            openPath = null;
         }
+        opened.clear();
+        in = null;
     }
 
-    /** Closes the open file and returns the Kryo instance; the iterator then ends. Idempotent. */
+    /** Closes the open files and returns the Kryo instance; the iterator then ends. Idempotent. */
     @Override
     public void close() {
         done = true;
-        closeFile();
+        closeFiles();
         blockEnd = 0;
         input.setBuffer(new byte[0]);
         buf = null;

@@ -14,13 +14,23 @@ import org.apache.hadoop.fs.Path;
 /**
  * Shuffle data of one application on a Hadoop {@link FileSystem}, so it outlives the executors that wrote it.
  *
- * <p>Layout: {@code <applicationShuffleDir>/shuffle_<shuffleId>/map_<mapIndex>_<taskAttemptId>.data}, one file
- * per map task attempt holding all its reduce partitions plus an index footer (format in
- * {@link MapOutputWriter}). Attempt-unique names and a commit by rename mean concurrent attempts never clash and
- * readers never see partial files; the driver's map output registry picks the attempt whose output is read.
+ * <p>Two layouts under {@code <applicationShuffleDir>/shuffle_<shuffleId>/} (format in {@link MapOutputWriter}):
+ * <ul>
+ * <li>Consolidated ({@code weft.shuffle.consolidateFiles}, the default): {@code seg_<writer>_<n>.data}, segment
+ * files each holding the outputs (all reduce partitions plus an index footer) of several map tasks of one executor
+ * JVM, appended and {@code hflush}ed (see {@link SegmentFiles}). A shuffle of M maps on E executors makes about
+ * E files instead of M, and a reducer opens each file once, so the NameNode sees about E creates and E x R opens
+ * instead of M and M x R. Losing a segment file loses every map output in it, and only those: the driver
+ * forgets all outputs that name the file and reruns those maps.</li>
+ * <li>One file per map task attempt, {@code map_<mapIndex>_<taskAttemptId>.data}, committed by rename; also used
+ * when the file system's streams cannot {@code hflush} (the local file system).</li>
+ * </ul>
+ * Either way concurrent attempts never clash (attempt-unique names, or disjoint ranges of a file only one task
+ * appends to at a time) and readers are only sent to committed bytes; the driver's map output registry picks the
+ * attempt whose output is read.
  *
  * <p>Only the application's user can read it: the application directory and each shuffle's directory are made
- * 0700 and map output files 0600 ({@link OwnerOnly}), whatever the file system's umask.
+ * 0700 and map output and segment files 0600 ({@link OwnerOnly}), whatever the file system's umask.
  *
  * <p>Thread-safe: writers and readers are per task and own their resources; the store holds configuration and the
  * set of shuffle directories this JVM has made already (each is made once per JVM, see {@code ensureShuffleDir}).
@@ -37,6 +47,25 @@ public final class ShuffleStore {
     private final Set<Integer> madeDirs = ConcurrentHashMap.newKeySet();
     /** Whether this store has made the application directory; written under {@link #madeDirs}' lock. */
     private volatile boolean madeAppDir;
+    /** The consolidated layout's open files, or {@code null} for one file per map output. */
+    private final SegmentFiles segments;
+
+    /**
+     * Settings of the consolidated layout.
+     *
+     * @param writerName unique among the application's executor JVMs (the executor id plus a random token)
+     * @param segmentFileBytes roll size: a segment file is closed once it holds this many bytes
+     * @param idleCloseMillis a segment file no map task used for this long is closed; 0: never for idleness
+     */
+    public record Consolidation(String writerName, long segmentFileBytes, long idleCloseMillis) {
+        /** @throws IllegalArgumentException if the roll size is not positive */
+        public Consolidation {
+            Objects.requireNonNull(writerName, "writerName");
+            if (segmentFileBytes < 1) {
+                throw new IllegalArgumentException("Segment file size must be positive, got " + segmentFileBytes);
+            }
+        }
+    }
 
     /** Makes a shuffle's directory, owner-only, before the first map output is written into it. */
     @FunctionalInterface
@@ -46,6 +75,8 @@ public final class ShuffleStore {
     }
 
     /**
+     * A store writing one file per map output.
+     *
      * @param fs the file system holding shuffle files (HDFS on a cluster)
      * @param applicationShuffleDir this application's shuffle directory; deleted by {@link #deleteAll()}
      * @param replication replication of map output files (1: lost outputs are recomputed from lineage)
@@ -56,6 +87,21 @@ public final class ShuffleStore {
      */
     public ShuffleStore(FileSystem fs, Path applicationShuffleDir, short replication, KryoPool kryoPool,
             File localSpillDir, long writeBufferBytes) {
+        this(fs, applicationShuffleDir, replication, kryoPool, localSpillDir, writeBufferBytes, null);
+    }
+
+    /**
+     * @param fs the file system holding shuffle files (HDFS on a cluster)
+     * @param applicationShuffleDir this application's shuffle directory; deleted by {@link #deleteAll()}
+     * @param replication replication of map output files (1: lost outputs are recomputed from lineage)
+     * @param kryoPool the application's Kryo instances
+     * @param localSpillDir a local directory for map-side spill files
+     * @param writeBufferBytes bytes a map task buffers in memory before spilling to {@code localSpillDir}
+     * @param consolidation settings of segment files, or {@code null} for one file per map output
+     * @throws IllegalArgumentException if {@code replication} or {@code writeBufferBytes} is not positive
+     */
+    public ShuffleStore(FileSystem fs, Path applicationShuffleDir, short replication, KryoPool kryoPool,
+            File localSpillDir, long writeBufferBytes, Consolidation consolidation) {
         if (replication < 1) {
             throw new IllegalArgumentException("Shuffle replication must be at least 1, got " + replication);
         }
@@ -68,6 +114,11 @@ public final class ShuffleStore {
         this.kryoPool = Objects.requireNonNull(kryoPool, "kryoPool");
         this.localSpillDir = Objects.requireNonNull(localSpillDir, "localSpillDir");
         this.writeBufferBytes = writeBufferBytes;
+        this.segments = consolidation == null ? null : new SegmentFiles(fs, id -> {
+            ensureShuffleDir(id);
+            return shuffleDir(id);
+        }, consolidation.writerName(), replication, consolidation.segmentFileBytes(),
+                consolidation.idleCloseMillis(), System::nanoTime);
     }
 
     /** @return the qualified application shuffle directory */
@@ -84,7 +135,8 @@ public final class ShuffleStore {
     }
 
     /**
-     * Starts a map task attempt's output. Writes nothing to the file system before {@link MapOutputWriter#commit()}.
+     * Starts a map task attempt's output. Writes nothing to the file system before {@link MapOutputWriter#commit()},
+     * which appends it to a segment file (consolidated layout) or writes a file of its own.
      *
      * @param shuffleId the shuffle
      * @param mapIndex the map partition
@@ -94,8 +146,12 @@ public final class ShuffleStore {
      */
     public MapOutputWriter newMapOutputWriter(int shuffleId, int mapIndex, long taskAttemptId, int numPartitions) {
         String name = "map_" + mapIndex + "_" + taskAttemptId;
-        return new MapOutputWriter(fs, new Path(shuffleDir(shuffleId), name + ".data"),
-                () -> ensureShuffleDir(shuffleId), replication, kryoPool,
+        MapOutputTarget target = new PerMapFileTarget(fs, new Path(shuffleDir(shuffleId), name + ".data"),
+                () -> ensureShuffleDir(shuffleId), replication);
+        if (segments != null) {
+            target = segments.target(shuffleId, target);
+        }
+        return new MapOutputWriter(target, kryoPool,
                 localSpillDir, "shuffle_" + shuffleId + "_" + name + "-", writeBufferBytes, numPartitions);
     }
 
@@ -144,6 +200,9 @@ public final class ShuffleStore {
      * @throws IOException if the file system fails
      */
     public void removeShuffle(int shuffleId) throws IOException {
+        if (segments != null) {
+            segments.closeShuffle(shuffleId);
+        }
         synchronized (madeDirs) {
             madeDirs.remove(shuffleId);
             fs.delete(shuffleDir(shuffleId), true);
@@ -156,6 +215,9 @@ public final class ShuffleStore {
      * @throws IOException if the file system fails
      */
     public void deleteAll() throws IOException {
+        if (segments != null) {
+            segments.closeFree();
+        }
         synchronized (madeDirs) {
             madeAppDir = false;
             madeDirs.clear();
@@ -164,8 +226,41 @@ public final class ShuffleStore {
     }
 
     /**
-     * Reads and checks the index footer of a committed map output file, e.g. to recover map outputs after an
-     * application master restart.
+     * Closes the segment files this JVM has open, so their blocks complete; later outputs get files of their own.
+     * Called when the executor stops, after its task threads ended. Never throws: flushed outputs stay readable
+     * even if a close fails.
+     */
+    public void close() {
+        if (segments != null) {
+            segments.close();
+        }
+    }
+
+    /** @return the consolidated layout's pool, or {@code null}; for tests */
+    SegmentFiles segmentFiles() {
+        return segments;
+    }
+
+    /**
+     * Reads and checks the index footer of one committed map output in either layout, e.g. to check that an
+     * output recorded in the AM-restart journal is still intact. Reads the footer at {@code footerStart} without
+     * asking for the file's length (a segment file may still be open for writing).
+     *
+     * @param fs the file system
+     * @param path the file
+     * @param footerStart the end of the output's last partition (its offset plus its length)
+     * @param numPartitions the output's number of reduce partitions
+     * @return {@code numPartitions + 1} absolute offsets: partition {@code p} spans {@code [offsets[p],
+     *     offsets[p+1])}
+     * @throws IOException if the file cannot be read there or holds no footer of such an output there
+     */
+    public static long[] readIndex(FileSystem fs, Path path, long footerStart, int numPartitions)
+            throws IOException {
+        return ShuffleFormat.readIndexAt(fs, path, footerStart, numPartitions);
+    }
+
+    /**
+     * Reads and checks the index footer at the end of a map output file of its own (one-file-per-map layout).
      *
      * @param fs the file system
      * @param path the file

@@ -1,0 +1,308 @@
+package io.weft.runtime.shuffle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.weft.api.Pair;
+import io.weft.runtime.serial.KryoPool;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FilterFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.util.Progressable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The consolidated layout on the raw local file system, whose streams can {@code hflush} as HDFS's do: map outputs
+ * of one store share segment files, read back exactly, each file opened once per reader; failed writes, rolling,
+ * idle closing and the fallback to one file per map where streams cannot flush. What a reader sees of a file whose
+ * writer died is tested on HDFS itself ({@code SegmentFileWriterDeathTest} in integration-tests).
+ */
+class SegmentFilesTest {
+
+    private static final KryoPool KRYO = new KryoPool(SegmentFilesTest.class.getClassLoader());
+    private static final int PARTITIONS = 4;
+
+    @TempDir
+    File temp;
+
+    private final Map<String, Integer> opens = new ConcurrentHashMap<>();
+    private final AtomicBoolean failWrites = new AtomicBoolean();
+    /** Files whose streams fail every write from now on, as if their DataNode had died. */
+    private final java.util.Set<String> broken = ConcurrentHashMap.newKeySet();
+    private final AtomicLong clock = new AtomicLong();
+    private FileSystem raw;
+    private FileSystem fs;
+    private Path appDir;
+    /** Each store writes under its own name, as executor JVMs do. */
+    private int stores;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        raw = FileSystem.getLocal(new Configuration()).getRawFileSystem();
+        fs = new FilterFileSystem(raw) {
+            @Override
+            public FSDataInputStream open(Path f, int bufferSize) throws IOException {
+                opens.merge(f.getName(), 1, Integer::sum);
+                return super.open(f, bufferSize);
+            }
+
+            @Override
+            public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
+                    short replication, long blockSize, Progressable progress) throws IOException {
+                FSDataOutputStream real = super.create(f, permission, overwrite, bufferSize, replication, blockSize,
+                        progress);
+                return new FSDataOutputStream(new FailingStream(real, f.getName()), null) {
+                    @Override
+                    public boolean hasCapability(String capability) {
+                        return real.hasCapability(capability);
+                    }
+
+                    @Override
+                    public void hflush() throws IOException {
+                        real.hflush();
+                    }
+                };
+            }
+        };
+        fs.setConf(raw.getConf());
+        appDir = raw.makeQualified(new Path(new File(temp, "app").toURI()));
+    }
+
+    /** Passes bytes through, or fails every write while {@link #failWrites} is set or its file is broken. */
+    private final class FailingStream extends OutputStream {
+        private final FSDataOutputStream out;
+        private final String name;
+
+        FailingStream(FSDataOutputStream out, String name) {
+            this.out = out;
+            this.name = name;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (failWrites.get() || broken.contains(name)) {
+                throw new IOException("injected: the DataNode pipeline broke");
+            }
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+    }
+
+    private ShuffleStore store(long rollBytes, long idleMillis) {
+        ShuffleStore store = new ShuffleStore(fs, appDir, (short) 1, KRYO, new File(temp, "spill"), 1 << 20,
+                new ShuffleStore.Consolidation("exec1_test" + stores++, rollBytes, idleMillis));
+        return store;
+    }
+
+    /** Map {@code m} writes {@code 10 + m} records to every partition. */
+    private static MapOutputCommit writeMap(ShuffleStore store, int m) {
+        MapOutputWriter writer = store.newMapOutputWriter(3, m, 100L + m, PARTITIONS);
+        for (int p = 0; p < PARTITIONS; p++) {
+            for (int i = 0; i < 10 + m; i++) {
+                writer.write(p, "k" + m + "-" + i, "v" + p);
+            }
+        }
+        return writer.commit();
+    }
+
+    private static List<Pair<Object, Object>> expected(int m, int p) {
+        List<Pair<Object, Object>> records = new ArrayList<>();
+        for (int i = 0; i < 10 + m; i++) {
+            records.add(Pair.of("k" + m + "-" + i, "v" + p));
+        }
+        return records;
+    }
+
+    private static List<Pair<Object, Object>> read(ShuffleStore store, List<MapOutputCommit> commits, int p) {
+        List<ShuffleSegment> segments = new ArrayList<>();
+        for (int m = 0; m < commits.size(); m++) {
+            segments.add(commits.get(m).segment(m, p));
+        }
+        List<Pair<Object, Object>> records = new ArrayList<>();
+        store.<Object, Object>read(3, p, segments).forEachRemaining(records::add);
+        return records;
+    }
+
+    @Test
+    void outputsOfOneStoreShareAFileReadBackExactlyAndTheFileIsOpenedOncePerReader() throws IOException {
+        ShuffleStore store = store(1L << 30, 0);
+        List<MapOutputCommit> commits = new ArrayList<>();
+        for (int m = 0; m < 5; m++) {
+            commits.add(writeMap(store, m));
+        }
+        String path = commits.get(0).path();
+        assertThat(path).contains("/shuffle_3/seg_exec1_test0_");
+        assertThat(commits).allSatisfy(c -> assertThat(c.path()).isEqualTo(path));
+        for (int m = 1; m < 5; m++) {
+            long previousEnd = commits.get(m - 1).partitionOffsets()[PARTITIONS - 1]
+                    + commits.get(m - 1).partitionLengths()[PARTITIONS - 1] + ShuffleFormat.footerBytes(PARTITIONS);
+            assertThat(commits.get(m).partitionOffsets()[0]).as("map %d starts after map %d's footer", m, m - 1)
+                    .isEqualTo(previousEnd);
+        }
+        for (int p = 0; p < PARTITIONS; p++) {
+            opens.clear();
+            List<Pair<Object, Object>> expected = new ArrayList<>();
+            for (int m = 0; m < 5; m++) {
+                expected.addAll(expected(m, p));
+            }
+            assertThat(read(store, commits, p)).as("partition %d, in map order", p)
+                    .containsExactlyElementsOf(expected);
+            assertThat(opens).as("opens of partition %d's reader", p).containsExactly(Map.entry(
+                    new Path(path).getName(), 1));
+        }
+        for (MapOutputCommit c : commits) {
+            long footerStart = c.partitionOffsets()[PARTITIONS - 1] + c.partitionLengths()[PARTITIONS - 1];
+            long[] index = ShuffleStore.readIndex(raw, new Path(c.path()), footerStart, PARTITIONS);
+            assertThat(Arrays.copyOf(index, PARTITIONS)).containsExactly(c.partitionOffsets());
+        }
+        MapOutputCommit first = commits.get(0);
+        long wrongStart = first.partitionOffsets()[PARTITIONS - 1];
+        assertThatThrownBy(() -> ShuffleStore.readIndex(raw, new Path(path), wrongStart, PARTITIONS))
+                .isInstanceOf(IOException.class).hasMessageContaining("No map output footer at offset " + wrongStart);
+        store.close();
+    }
+
+    @Test
+    void twoTasksCommittingAtOnceGetAFileEachAndFreeFilesAreReused() throws IOException {
+        ShuffleStore store = store(1L << 30, 0);
+        SegmentFiles pool = store.segmentFiles();
+        SegmentFiles.Segment a = pool.borrow(3, false);
+        SegmentFiles.Segment b = pool.borrow(3, false);
+        assertThat(a.path).isNotEqualTo(b.path);
+        pool.giveBack(a);
+        pool.giveBack(b);
+        assertThat(pool.freeFiles()).isEqualTo(2);
+        MapOutputCommit next = writeMap(store, 0);
+        assertThat(next.path()).as("the most recently used free file").isEqualTo(b.path.toString());
+        assertThat(pool.freeFiles()).isEqualTo(2);
+        store.close();
+        assertThat(pool.freeFiles()).isZero();
+        assertThat(writeMap(store, 1).path()).as("after close: a file of its own").endsWith("/map_1_101.data");
+    }
+
+    @Test
+    void aFailedWriteDiscardsTheStreamAndOutputsCommittedBeforeStayReadable() {
+        ShuffleStore store = store(1L << 30, 0);
+        MapOutputCommit before = writeMap(store, 0);
+        failWrites.set(true);
+        MapOutputWriter failing = store.newMapOutputWriter(3, 1, 101, PARTITIONS);
+        for (int i = 0; i < 50_000; i++) {
+            failing.write(i % PARTITIONS, "key" + i, "a value long enough to pass the stream's buffer " + i);
+        }
+        assertThatThrownBy(failing::commit).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("injected: the DataNode pipeline broke");
+        failWrites.set(false);
+        assertThat(store.segmentFiles().freeFiles()).as("the broken stream is not pooled").isZero();
+        MapOutputCommit after = writeMap(store, 1);
+        assertThat(after.path()).as("a new file after the discarded one").isNotEqualTo(before.path());
+        for (int p = 0; p < PARTITIONS; p++) {
+            assertThat(read(store, List.of(before, after), p)).containsExactlyElementsOf(
+                    concat(expected(0, p), expected(1, p)));
+        }
+        store.close();
+    }
+
+    @Test
+    void aPooledFileWhoseStreamWentBadIsReplacedWithoutFailingTheTask() throws IOException {
+        ShuffleStore store = store(1L << 30, 0);
+        MapOutputCommit before = writeMap(store, 0);
+        // Two free files, both on a DataNode that died since: the second try goes to a new file, not the other.
+        SegmentFiles.Segment other = store.segmentFiles().borrow(3, true);
+        store.segmentFiles().giveBack(other);
+        broken.add(new Path(before.path()).getName());
+        broken.add(other.path.getName());
+        MapOutputCommit after = writeMap(store, 1);
+        assertThat(after.path()).isNotEqualTo(before.path()).isNotEqualTo(other.path.toString());
+        assertThat(after.partitionOffsets()[0]).isZero();
+        for (int p = 0; p < PARTITIONS; p++) {
+            assertThat(read(store, List.of(before, after), p)).containsExactlyElementsOf(
+                    concat(expected(0, p), expected(1, p)));
+        }
+        store.close();
+    }
+
+    private static List<Pair<Object, Object>> concat(List<Pair<Object, Object>> a, List<Pair<Object, Object>> b) {
+        List<Pair<Object, Object>> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    @Test
+    void aFileIsClosedOnceItPassesTheRollSizeAndTheNextOutputStartsAnother() {
+        long firstOutputBytes = writeMap(store(1L << 30, 0), 0).totalBytes() + ShuffleFormat.footerBytes(PARTITIONS);
+        ShuffleStore store = store(firstOutputBytes + 1, 0);
+        MapOutputCommit first = writeMap(store, 0);
+        MapOutputCommit second = writeMap(store, 1);
+        MapOutputCommit third = writeMap(store, 2);
+        assertThat(second.path()).as("the first output stays below the roll size").isEqualTo(first.path());
+        assertThat(third.path()).as("the file passed the roll size with the second").isNotEqualTo(first.path());
+        assertThat(third.partitionOffsets()[0]).isZero();
+        for (int p = 0; p < PARTITIONS; p++) {
+            assertThat(read(store, List.of(first, second, third), p)).containsExactlyElementsOf(
+                    concat(concat(expected(0, p), expected(1, p)), expected(2, p)));
+        }
+        store.close();
+    }
+
+    @Test
+    void filesIdleForTheTimeoutAreClosedAndBusyOnesAreNot() throws IOException {
+        SegmentFiles pool = new SegmentFiles(fs, id -> {
+            Path dir = new Path(appDir, "shuffle_" + id);
+            raw.mkdirs(dir);
+            return dir;
+        }, "exec1_test", (short) 1, 1L << 30, 60_000, clock::get);
+        SegmentFiles.Segment a = pool.borrow(3, false);
+        SegmentFiles.Segment b = pool.borrow(3, false);
+        clock.set(0);
+        pool.giveBack(a);
+        clock.set(50_000_000_000L);
+        pool.giveBack(b);
+        clock.set(61_000_000_000L);
+        assertThat(pool.closeIdle()).as("only the file unused for 61 s").isEqualTo(1);
+        assertThat(pool.freeFiles()).isEqualTo(1);
+        assertThat(pool.borrow(3, false).path).isEqualTo(b.path);
+        pool.close();
+    }
+
+    @Test
+    void aFileSystemWhoseStreamsCannotFlushGetsOneFilePerMapOutput() {
+        FileSystem checksummed = fs;
+        try {
+            checksummed = FileSystem.getLocal(new Configuration());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ShuffleStore store = new ShuffleStore(checksummed, appDir, (short) 1, KRYO, new File(temp, "spill"),
+                1 << 20, new ShuffleStore.Consolidation("exec1_test", 1L << 30, 0));
+        MapOutputCommit commit = writeMap(store, 0);
+        assertThat(commit.path()).endsWith("/shuffle_3/map_0_100.data");
+        assertThat(writeMap(store, 1).path()).endsWith("/shuffle_3/map_1_101.data");
+        assertThat(read(store, List.of(commit), 2)).containsExactlyElementsOf(expected(0, 2));
+    }
+}
