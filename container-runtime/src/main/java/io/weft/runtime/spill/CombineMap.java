@@ -12,17 +12,30 @@ import java.util.NoSuchElementException;
  * Hashes are {@link ExternalAggregator#hash(Object)}, stored so spills can sort by them without rehashing.
  * Not thread-safe: one task's thread.
  *
+ * <h2>Few reference stores</h2>
+ * Once the map is large its arrays live in the old generation, and every store of a young object's reference
+ * into them costs a garbage-collector write barrier (with G1: a memory fence and a dirty card to process
+ * later). That was most of the time of a {@code reduceByKey(Long::sum)} over a million keys, because every
+ * merge made a new {@code Long} and stored it. So: a {@code Long} combiner is kept unboxed in a parallel
+ * {@code long[]} (the slot's reference is a marker, stored once) and boxed again when the aggregator or a reader
+ * asks for it, which gives an equal {@code Long} (its identity is not kept, as boxing never promised one); and a
+ * combiner the aggregator returns unchanged (a list or set merged in place) is not stored again.
+ *
  * @param <K> key type
  * @param <C> combiner type
  */
 final class CombineMap<K, C> {
 
     private static final Object NULL_KEY = new Object();
+    /** In {@link #values}: the slot's combiner is the {@code Long} whose value is in {@link #longs}. */
+    private static final Object LONG_COMBINER = new Object();
     private static final double LOAD = 0.7;
 
     private Object[] keys;
     private Object[] values;
     private int[] hashes;
+    /** Unboxed {@code Long} combiners, where {@link #values} holds {@link #LONG_COMBINER}; made on first use. */
+    private long[] longs;
     private int mask;
     private int size;
     private int growAt;
@@ -35,6 +48,7 @@ final class CombineMap<K, C> {
         keys = new Object[capacity];
         values = new Object[capacity];
         hashes = new int[capacity];
+        longs = null;
         mask = capacity - 1;
         growAt = (int) (capacity * LOAD);
     }
@@ -64,21 +78,37 @@ final class CombineMap<K, C> {
             if (present == null) {
                 C created = valueIsCombiner ? (C) value : aggregator.createCombiner().apply((V) value);
                 keys[slot] = stored;
-                values[slot] = created;
                 hashes[slot] = hash;
+                store(slot, null, created);
                 if (++size > growAt) {
                     grow();
                 }
                 return created;
             }
             if (hashes[slot] == hash && (present == stored || present.equals(stored))) {
-                C old = (C) values[slot];
+                Object raw = values[slot];
+                C old = (C) (raw == LONG_COMBINER ? Long.valueOf(longs[slot]) : raw);
                 C merged = valueIsCombiner ? aggregator.mergeCombiners().apply(old, (C) value)
                         : aggregator.mergeValue().apply(old, (V) value);
-                values[slot] = merged;
+                store(slot, raw, merged);
                 return merged;
             }
             slot = (slot + 1) & mask;
+        }
+    }
+
+    /** Puts a combiner in a slot whose current content is {@code raw}, with as few reference stores as it can. */
+    private void store(int slot, Object raw, Object combiner) {
+        if (combiner instanceof Long l) {
+            if (longs == null) {
+                longs = new long[keys.length];
+            }
+            longs[slot] = l;
+            if (raw != LONG_COMBINER) {
+                values[slot] = LONG_COMBINER;
+            }
+        } else if (combiner != raw) {
+            values[slot] = combiner;
         }
     }
 
@@ -86,7 +116,11 @@ final class CombineMap<K, C> {
         Object[] oldKeys = keys;
         Object[] oldValues = values;
         int[] oldHashes = hashes;
+        long[] oldLongs = longs;
         allocate(oldKeys.length * 2);
+        if (oldLongs != null) {
+            longs = new long[keys.length];
+        }
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != null) {
                 int slot = slotOf(oldHashes[i], mask);
@@ -96,12 +130,21 @@ final class CombineMap<K, C> {
                 keys[slot] = oldKeys[i];
                 values[slot] = oldValues[i];
                 hashes[slot] = oldHashes[i];
+                if (oldValues[i] == LONG_COMBINER) {
+                    longs[slot] = oldLongs[i];
+                }
             }
         }
     }
 
     int size() {
         return size;
+    }
+
+    @SuppressWarnings("unchecked")
+    private C valueAt(int slot) {
+        Object raw = values[slot];
+        return (C) (raw == LONG_COMBINER ? Long.valueOf(longs[slot]) : raw);
     }
 
     @SuppressWarnings("unchecked")
@@ -134,7 +177,7 @@ final class CombineMap<K, C> {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                Pair<K, C> out = new Pair<>(keyAt(slot), (C) values[slot]);
+                Pair<K, C> out = new Pair<>(keyAt(slot), valueAt(slot));
                 slot = advance(slot + 1);
                 return out;
             }
@@ -160,7 +203,7 @@ final class CombineMap<K, C> {
         for (int i = 0; i < n; i++) {
             int slot = (int) order[i];
             sortedKeys[i] = keyAt(slot);
-            sortedValues[i] = values[slot];
+            sortedValues[i] = valueAt(slot);
         }
         allocate(64);
         size = 0;

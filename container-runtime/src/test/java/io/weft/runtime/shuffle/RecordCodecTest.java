@@ -48,6 +48,28 @@ class RecordCodecTest {
     }
 
     @Test
+    void stringsRoundTripFromMemoryAndThroughASmallStreamBuffer() {
+        List<Object> fields = Arrays.asList("", "a", "k123456", "x".repeat(33), "y".repeat(100_000), "héllo",
+                "\u00ff latin", "日本語", "tab\tand\u0000nul", "z".repeat(70) + "é");
+        Kryo kryo = KRYO.borrow();
+        try {
+            Output out = new Output(16, -1);
+            for (Object field : fields) {
+                RecordCodec.writeField(kryo, out, field);
+            }
+            Input fromMemory = new Input(out.getBuffer(), 0, out.position());
+            Input fromStream = new Input(new java.io.ByteArrayInputStream(out.getBuffer(), 0, out.position()), 16);
+            for (Object field : fields) {
+                assertThat(RecordCodec.readField(kryo, fromMemory)).isEqualTo(field);
+                assertThat(RecordCodec.readField(kryo, fromStream)).isEqualTo(field);
+            }
+            assertThat(fromMemory.position()).isEqualTo(out.position());
+        } finally {
+            KRYO.release(kryo);
+        }
+    }
+
+    @Test
     void fastPathsAreCompact() {
         Kryo kryo = KRYO.borrow();
         try {

@@ -130,6 +130,42 @@ class ExternalAggregatorTest {
         assertThat(spillDir.list()).isEmpty();
     }
 
+    /** A count kept as a {@code Long} when odd and as a {@code String} when even: the combiner changes type. */
+    private static Object countAfter(Object combiner, long add) {
+        long n = (combiner instanceof Long l ? l : Long.parseLong(((String) combiner).substring(2))) + add;
+        return n % 2 == 0 ? "n=" + n : (Object) n;
+    }
+
+    @ParameterizedTest(name = "budget {0}")
+    @CsvSource({"0", "1000000000"})
+    void combinersThatTurnFromLongIntoOtherTypesAndBack(long budget) {
+        Aggregator<Integer, Object> count = new Aggregator<>(v -> 1L, (c, v) -> countAfter(c, 1),
+                (a, b) -> countAfter(a, parse(b)));
+        Random random = new Random(11);
+        List<Pair<Object, Integer>> input = new ArrayList<>();
+        Map<Object, Long> expected = new HashMap<>();
+        for (int i = 0; i < 30000; i++) {
+            Object key = randomKey(random, 3000);
+            input.add(Pair.of(key, i));
+            expected.merge(key, 1L, Long::sum);
+        }
+        ExternalAggregator<Object, Integer, Object> aggregator = new ExternalAggregator<>(count, false,
+                new MemoryBudget(budget), spillDir, KRYO);
+        Map<Object, Object> actual = new HashMap<>();
+        aggregator.aggregate(input.iterator()).forEachRemaining(p -> actual.put(p.key(), p.value()));
+
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        for (Map.Entry<Object, Long> e : expected.entrySet()) {
+            long n = e.getValue();
+            assertThat(actual.get(e.getKey())).as("key %s", e.getKey()).isEqualTo(n % 2 == 0 ? "n=" + n : n);
+        }
+        assertThat(aggregator.spillCount() > 0).isEqualTo(budget == 0);
+    }
+
+    private static long parse(Object combiner) {
+        return combiner instanceof Long l ? l : Long.parseLong(((String) combiner).substring(2));
+    }
+
     @Test
     void nullKeysAndNullValues() {
         Aggregator<String, Integer> count = new Aggregator<>(v -> v == null ? 100 : 1, (c, v) -> c + 1,
