@@ -125,6 +125,30 @@ class YarnDynamicAllocationTest {
         return running;
     }
 
+    /**
+     * @return containers the application has asked the ResourceManager for and not yet been given, read from the
+     *     RM's scheduler in this JVM (the client API does not show pending requests)
+     */
+    private static int pendingContainers(String appId) throws Exception {
+        var scheduler = (org.apache.hadoop.yarn.server.resourcemanager.scheduler.AbstractYarnScheduler<?, ?>)
+                clusters.yarn.getResourceManager().getResourceScheduler();
+        int pending = 0;
+        for (ApplicationAttemptReport attempt : yarn.getApplicationAttempts(ApplicationId.fromString(appId))) {
+            List<org.apache.hadoop.yarn.api.records.ResourceRequest> requests =
+                    scheduler.getPendingResourceRequestsForAttempt(attempt.getApplicationAttemptId());
+            if (requests == null) {
+                continue;
+            }
+            for (var request : requests) {
+                if (org.apache.hadoop.yarn.api.records.ResourceRequest.ANY.equals(request.getResourceName())
+                        && request.getPriority().getPriority() != 0) {
+                    pending += request.getNumContainers();
+                }
+            }
+        }
+        return pending;
+    }
+
     private static int registeredExecutors(WeftSession weft) throws Exception {
         return ((DriverEngine) weft.engine()).scheduler().inspect(view -> view.executors()).get();
     }
@@ -272,6 +296,38 @@ class YarnDynamicAllocationTest {
             assertThat(recorder.mapAttempts).as("each map task ran once: released executors' outputs are on HDFS")
                     .hasSize(6).allSatisfy((partition, attempts) -> assertThat(attempts).isEqualTo(1));
             assertThat(recorder.added).as("none came back: no task waited").isEmpty();
+        }
+    }
+
+    @Test
+    void requestsTheClusterCannotMeetAreWithdrawnWhenTheBacklogGoesAway(@TempDir Path dir) throws Exception {
+        // 2 GB executors: the two 8 GB NodeManagers hold about four beside the AM, far below the 40 asked for.
+        // Every task waits for a flag file, so the backlog lasts until the test ends it.
+        String flag = dir.resolve("end-the-backlog").toString();
+        try (WeftSession weft = session("dynalloc-withdraw-it", 0, 40)
+                .config("weft.executor.memory", "2g").getOrCreate()) {
+            Recorder recorder = record(weft);
+            String appId = weft.applicationId();
+            CompletableFuture<Long> job = CompletableFuture.supplyAsync(() ->
+                    weft.parallelize(IntStream.range(0, 80).boxed().toList(), 80).map(x -> {
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+                        while (!Files.exists(Path.of(flag)) && System.nanoTime() < deadline) {
+                            LockSupport.parkNanos(20_000_000L);
+                        }
+                        return x;
+                    }).count());
+            try {
+                await("requests beyond what the cluster can hold are pending at the ResourceManager",
+                        () -> pendingContainers(appId) > 0);
+                assertThat(job).isNotDone();
+            } finally {
+                Files.createFile(Path.of(flag));
+            }
+            assertThat(job.get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isEqualTo(80L);
+            await("the pending requests are withdrawn once no task waits", () -> pendingContainers(appId) == 0);
+            assertThat(yarn.getApplicationReport(ApplicationId.fromString(appId)).getYarnApplicationState())
+                    .as("the application still runs").isEqualTo(YarnApplicationState.RUNNING);
+            assertThat(recorder.lost).isEmpty();
         }
     }
 }
