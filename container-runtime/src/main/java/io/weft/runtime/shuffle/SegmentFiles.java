@@ -41,20 +41,22 @@ import org.slf4j.LoggerFactory;
  * <h2>Closing</h2>
  * A file is closed (its block completed on the NameNode) when it passes the roll size on giving back, when the
  * executor stopped writing its shuffle for the idle timeout (a daemon thread, {@code weft-shuffle-segment-closer},
- * checks), when its shuffle is removed and when the store closes with the executor.
+ * checks), when its shuffle is removed and when the store closes with the executor. A file system whose streams
+ * cannot {@code hflush} (the local file system's checksummed files) gets one file per map output instead
+ * ({@link PerMapFileTarget}).
  *
  * <h2>Idle time</h2>
- * The pool counts each shuffle's live writers: a {@link MapOutputWriter} counts from {@link ShuffleStore#newMapOutputWriter}
- * (which calls {@link #writerTarget}) until its commit or abort ({@link MapOutputTarget#writerEnded()}, exactly
- * once, also when the commit fails). While a shuffle has a live writer its free files are never closed for
- * idleness, however long its map tasks run between two commits; otherwise a task slot whose map tasks take longer
- * than the timeout would find its file closed at every commit and create a new one, one file per map output again.
- * A free file's idle time counts from the later of its last use and the moment its shuffle's last writer ended,
- * so the timeout means "this long after the executor stopped writing the shuffle" and covers the short gaps
- * between one map task and the next (the driver's round trip, a locality wait). A writer that is never committed
- * nor aborted (a caller bug; every task path in {@code TaskRunner} aborts) keeps its shuffle's free files open
- * until they roll, the shuffle is removed or the executor stops: more open files, nothing lost. A file system whose streams cannot {@code hflush} (the
- * local file system's checksummed files) gets one file per map output instead ({@link PerMapFileTarget}).
+ * The pool counts each shuffle's live writers: a {@link MapOutputWriter} counts from
+ * {@link ShuffleStore#newMapOutputWriter} (which calls {@link #writerTarget}) until its commit or abort
+ * ({@link MapOutputTarget#writerEnded()}, exactly once, also when the commit fails). While a shuffle has a live
+ * writer its free files are never closed for idleness, however long its map tasks run between two commits;
+ * otherwise a task slot whose map tasks take longer than the timeout would find its file closed at every commit and
+ * create a new one, one file per map output again. A free file's idle time counts from the later of its last use
+ * and the moment its shuffle's last writer ended, so the timeout means "this long after the executor stopped
+ * writing the shuffle" and covers the short gaps between one map task and the next (the driver's round trip, a
+ * locality wait). A writer that is never committed nor aborted (a caller bug; every task path in
+ * {@code TaskRunner} aborts in a {@code finally}) keeps its shuffle's free files open until they roll, the shuffle
+ * is removed or the executor stops: more open files and blocks completed later, nothing lost or unreadable.
  *
  * <h2>Losing a file</h2>
  * A lost or unreadable segment file costs exactly the outputs in it: the driver forgets every map output of the
