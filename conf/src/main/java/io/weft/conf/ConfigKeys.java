@@ -60,9 +60,11 @@ public final class ConfigKeys {
     /** Idle timeout of segment files. */
     public static final ConfigKey<Long> SHUFFLE_SEGMENT_FILE_IDLE_TIMEOUT = duration(
             "weft.shuffle.segmentFileIdleTimeout", "5s",
-            "A segment file no map task of its executor has appended to for this long is closed, so its block"
-                    + " is completed; the executor's next map output of that shuffle starts a new file. 0: closed"
-                    + " only when full, when the shuffle is removed or when the executor stops.");
+            "A segment file is closed, so its block is completed, once its executor has stopped writing its"
+                    + " shuffle for this long: no map task of the shuffle running there (the clock does not run"
+                    + " while one does, however long it takes) and the file unused. The executor's next map"
+                    + " output of that shuffle then starts a new file. 0: closed only when full, when the shuffle"
+                    + " is removed or when the executor stops.");
 
     /** Memory for aggregation and sorting. */
     public static final ConfigKey<Double> MEMORY_FRACTION = new ConfigKey<>("weft.memory.fraction", "0.4",

@@ -68,6 +68,12 @@ public final class NameNodeOpsBench implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     long idleCloseMs;
 
+    @Option(names = "--task-ms", defaultValue = "0",
+            description = "How long each map task of a measured shuffle takes at least, in ms (it sleeps before"
+                    + " producing its records), as real map tasks do; above --idle-close-ms this shows whether a"
+                    + " task slot's segment file survives between its map tasks (default: ${DEFAULT-VALUE})")
+    long taskMs;
+
     @Option(names = "--details", description = "Also print every NameNode counter that moved, per job")
     boolean details;
 
@@ -103,8 +109,9 @@ public final class NameNodeOpsBench implements Callable<Integer> {
         NameNodeCounters counters = new NameNodeCounters(dfs);
         String shuffleRoot = dfs.getFileSystem().makeQualified(new org.apache.hadoop.fs.Path("/weft-shuffle"))
                 .toString();
-        System.out.printf("master=%s records-per-segment=%d value-bytes=%d consolidate=%s shuffle.dir=%s%n", master,
-                recordsPerSegment, valueBytes, consolidate, shuffleRoot);
+        System.out.printf("master=%s records-per-segment=%d value-bytes=%d consolidate=%s idle-close-ms=%d"
+                + " task-ms=%d shuffle.dir=%s%n", master, recordsPerSegment, valueBytes, consolidate, idleCloseMs,
+                taskMs, shuffleRoot);
         List<Row> rows = new ArrayList<>();
         Map<String, Long> beforeSession = counters.snapshot();
         Map<String, Long> sessionOps;
@@ -125,7 +132,7 @@ public final class NameNodeOpsBench implements Callable<Integer> {
                 }
             });
             // Warm up: the executors' file system clients and the first shuffle directory.
-            shuffle(weft, 2, 2);
+            shuffle(weft, 2, 2, 0);
             if (consolidate) {
                 Thread.sleep(idleCloseMs);
             }
@@ -141,7 +148,7 @@ public final class NameNodeOpsBench implements Callable<Integer> {
                 settle();
                 Map<String, Long> afterBaseline = counters.snapshot();
                 bytesRead.set(0);
-                long records = shuffle(weft, maps, reducers);
+                long records = shuffle(weft, maps, reducers, taskMs);
                 if (consolidate) {
                     // Segment files are closed (their blocks completed) once idle: count that with this shuffle.
                     Thread.sleep(idleCloseMs);
@@ -183,13 +190,29 @@ public final class NameNodeOpsBench implements Callable<Integer> {
         weft.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).map(x -> x + 1).count();
     }
 
-    private long shuffle(WeftSession weft, int maps, int reducers) {
+    private long shuffle(WeftSession weft, int maps, int reducers, long mapTaskMs) {
         int perMap = recordsPerSegment * reducers;
         int size = valueBytes;
         return weft.parallelize(IntStream.range(0, maps).boxed().toList(), maps)
-                .flatMapToPair(map -> records(map, perMap, size))
+                .flatMapToPair(map -> {
+                    work(mapTaskMs);
+                    return records(map, perMap, size);
+                })
                 .reduceByKey((a, b) -> a, reducers)
                 .count();
+    }
+
+    /** Stands for a real map task's work: the task thread is busy this long before its records come. */
+    private static void work(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Map task interrupted (killed) while simulating its work", e);
+        }
     }
 
     /** Distinct integer keys: consecutive integers hash to every reduce partition in turn. */

@@ -145,18 +145,21 @@ final class TaskRunner implements Runnable {
             long deserializeNanos) {
         long gcAtStart = JvmGc.millis();
         ShuffleDependency dep = payload.dependency();
-        Node<Pair<Object, Object>> node = (Node<Pair<Object, Object>>) payload.node();
-        Iterator<Pair<Object, Object>> records = node.iterator(task.partition(), context);
-        if (dep.mapSideCombine()) {
-            records = context.combineByKey(records, dep.aggregator(), false);
-        }
         Partitioner partitioner = dep.partitioner();
+        // Made before the task's input is computed, so the whole task counts as a live writer of the shuffle and
+        // this executor's segment files of it stay open for the next commit however long the task runs. Ended on
+        // every path: commit, or abort in the finally (which does nothing after a commit).
         MapOutputWriter writer = env.shuffleStore().newMapOutputWriter(dep.shuffleId(), task.partition(),
                 task.taskId(), partitioner.numPartitions());
         long written = 0;
         MapOutputCommit commit;
         long commitStart;
         try {
+            Node<Pair<Object, Object>> node = (Node<Pair<Object, Object>>) payload.node();
+            Iterator<Pair<Object, Object>> records = node.iterator(task.partition(), context);
+            if (dep.mapSideCombine()) {
+                records = context.combineByKey(records, dep.aggregator(), false);
+            }
             while (records.hasNext()) {
                 Pair<Object, Object> record = records.next();
                 writer.write(partitioner.getPartition(record.key()), record.key(), record.value());
@@ -164,9 +167,8 @@ final class TaskRunner implements Runnable {
             }
             commitStart = System.nanoTime();
             commit = writer.commit();
-        } catch (RuntimeException | Error e) {
+        } finally {
             writer.abort();
-            throw e;
         }
         long bytes = 0;
         for (long length : commit.partitionLengths()) {

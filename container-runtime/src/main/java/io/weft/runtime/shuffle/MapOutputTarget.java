@@ -34,6 +34,15 @@ interface MapOutputTarget {
     /** @return what to name in error messages (the final file, or the shuffle and map for a segment file) */
     String describe();
 
+    /**
+     * Tells the target that its writer ended (committed, failed or aborted), after any slot it opened was
+     * committed or abandoned. Called by {@link MapOutputWriter} exactly once, on the writer's thread; a target of
+     * the consolidated layout counts its shuffle's live writers with it (see {@link SegmentFiles}). Idempotent;
+     * never throws.
+     */
+    default void writerEnded() {
+    }
+
     /** A stream positioned where one map output's bytes go. */
     interface Slot {
 

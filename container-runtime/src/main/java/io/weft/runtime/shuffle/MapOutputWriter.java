@@ -12,9 +12,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one map task attempt's output: records bucketed by reduce partition, committed with an index footer,
- * as a file of its own or appended to a segment file shared with other outputs of the executor. Made by {@link ShuffleStore#newMapOutputWriter}; used by one thread; call {@link #commit()} or
- * {@link #abort()} exactly once at the end (both delete the local spill files; {@code abort} after a successful
- * commit does nothing).
+ * as a file of its own or appended to a segment file shared with other outputs of the executor. Made by
+ * {@link ShuffleStore#newMapOutputWriter} when the map task starts; used by one thread. End it on every path with
+ * {@link #commit()} or {@link #abort()} (both delete the local spill files; {@code abort} is idempotent and does
+ * nothing after a commit, so {@code try { ...; commit(); } finally { abort(); }} is the pattern). Until it ends the
+ * writer counts as a live writer of its shuffle, whose segment files the executor keeps open however long the
+ * task takes (see {@link SegmentFiles}); a writer that is never ended keeps them open until they roll, the shuffle
+ * is removed or the executor stops, which costs open files but loses nothing.
  *
  * <h2>Memory</h2>
  * Records are encoded at once (with {@link io.weft.runtime.serial.RecordCodec}, key then value) into a chain of
@@ -227,8 +231,13 @@ public final class MapOutputWriter {
         cleanUp();
     }
 
+    /** Runs exactly once per writer: by the commit (whatever its outcome) or by the first abort. */
     private void cleanUp() {
-        spills.deleteAll();
-        pages.close();
+        try {
+            spills.deleteAll();
+            pages.close();
+        } finally {
+            target.writerEnded();
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -38,10 +39,24 @@ import org.slf4j.LoggerFactory;
  * written once more to a new file before the task is failed.
  *
  * <h2>Closing</h2>
- * A file is closed (its block completed on the NameNode) when it passes the roll size on giving back, when it was
- * idle for the idle timeout (a daemon thread, {@code weft-shuffle-segment-closer}, checks), when its shuffle is
- * removed and when the store closes with the executor. A file system whose streams cannot {@code hflush} (the
- * local file system's checksummed files) gets one file per map output instead ({@link PerMapFileTarget}).
+ * A file is closed (its block completed on the NameNode) when it passes the roll size on giving back, when the
+ * executor stopped writing its shuffle for the idle timeout (a daemon thread, {@code weft-shuffle-segment-closer},
+ * checks), when its shuffle is removed and when the store closes with the executor. A file system whose streams
+ * cannot {@code hflush} (the local file system's checksummed files) gets one file per map output instead
+ * ({@link PerMapFileTarget}).
+ *
+ * <h2>Idle time</h2>
+ * The pool counts each shuffle's live writers: a {@link MapOutputWriter} counts from
+ * {@link ShuffleStore#newMapOutputWriter} (which calls {@link #writerTarget}) until its commit or abort
+ * ({@link MapOutputTarget#writerEnded()}, exactly once, also when the commit fails). While a shuffle has a live
+ * writer its free files are never closed for idleness, however long its map tasks run between two commits;
+ * otherwise a task slot whose map tasks take longer than the timeout would find its file closed at every commit and
+ * create a new one, one file per map output again. A free file's idle time counts from the later of its last use
+ * and the moment its shuffle's last writer ended, so the timeout means "this long after the executor stopped
+ * writing the shuffle" and covers the short gaps between one map task and the next (the driver's round trip, a
+ * locality wait). A writer that is never committed nor aborted (a caller bug; every task path in
+ * {@code TaskRunner} aborts in a {@code finally}) keeps its shuffle's free files open until they roll, the shuffle
+ * is removed or the executor stops: more open files and blocks completed later, nothing lost or unreadable.
  *
  * <h2>Losing a file</h2>
  * A lost or unreadable segment file costs exactly the outputs in it: the driver forgets every map output of the
@@ -98,6 +113,8 @@ final class SegmentFiles implements AutoCloseable {
     private final Object lock = new Object();
     /** Free streams per shuffle, most recently used last; guarded by {@link #lock}. */
     private final Map<Integer, ArrayDeque<Segment>> free = new HashMap<>();
+    /** Live writers per shuffle, only shuffles with at least one; guarded by {@link #lock}. */
+    private final Map<Integer, Integer> liveWriters = new HashMap<>();
     /** Guarded by {@link #lock}. */
     private long nextFile;
     /** Guarded by {@link #lock}. */
@@ -113,7 +130,9 @@ final class SegmentFiles implements AutoCloseable {
      * @param replication replication of the files
      * @param rollBytes a file given back with at least this many bytes is closed, and the next output starts a new
      *     one
-     * @param idleMillis a free file unused this long is closed; 0 or less: only on roll, removal and close
+     * @param idleMillis a free file is closed once unused this long with no live writer of its shuffle (counted
+     *     from the later of its last use and the end of the shuffle's last writer); 0 or less: only on roll,
+     *     removal and close
      * @param nanoClock {@link System#nanoTime()} outside tests
      */
     SegmentFiles(FileSystem fs, ShuffleDirs dirs, String writerName, short replication, long rollBytes,
@@ -128,12 +147,24 @@ final class SegmentFiles implements AutoCloseable {
     }
 
     /**
+     * Registers a live writer of the shuffle (see "Idle time") and returns its target. The writer must call the
+     * target's {@link MapOutputTarget#writerEnded()} when it ends; later calls do nothing.
+     *
      * @param shuffleId the shuffle
      * @param fallback where outputs go when this file system cannot flush (or the pool is closed)
      * @return a target that appends to this pool's files
      */
-    MapOutputTarget target(int shuffleId, MapOutputTarget fallback) {
+    MapOutputTarget writerTarget(int shuffleId, MapOutputTarget fallback) {
+        writerOpened(shuffleId);
+        AtomicBoolean ended = new AtomicBoolean();
         return new MapOutputTarget() {
+            @Override
+            public void writerEnded() {
+                if (ended.compareAndSet(false, true)) {
+                    writerClosed(shuffleId);
+                }
+            }
+
             @Override
             public Slot open(long outputBytes) throws IOException {
                 Segment segment = borrow(shuffleId, false);
@@ -186,6 +217,54 @@ final class SegmentFiles implements AutoCloseable {
                 closeQuietly(segment);
             }
         };
+    }
+
+    /**
+     * Counts a live writer of the shuffle: its free files are not closed for idleness until the count is back to 0.
+     * Any thread.
+     *
+     * @param shuffleId the shuffle
+     */
+    void writerOpened(int shuffleId) {
+        synchronized (lock) {
+            liveWriters.merge(shuffleId, 1, Integer::sum);
+        }
+    }
+
+    /**
+     * Ends a live writer of the shuffle counted by {@link #writerOpened}; call exactly once per writer. When it was
+     * the last, the shuffle's free files start their idle time now. Any thread.
+     *
+     * @param shuffleId the shuffle
+     * @throws IllegalStateException if the shuffle has no live writer (a writer ended twice)
+     */
+    void writerClosed(int shuffleId) {
+        long now = nanoClock.getAsLong();
+        synchronized (lock) {
+            Integer live = liveWriters.get(shuffleId);
+            if (live == null) {
+                throw new IllegalStateException("Shuffle " + shuffleId + " has no live map output writer to end:"
+                        + " a writer was ended twice");
+            }
+            if (live > 1) {
+                liveWriters.put(shuffleId, live - 1);
+                return;
+            }
+            liveWriters.remove(shuffleId);
+            ArrayDeque<Segment> shuffleFree = free.get(shuffleId);
+            if (shuffleFree != null) {
+                for (Segment s : shuffleFree) {
+                    s.lastUsedNanos = now; // idle from the end of the shuffle's last writer, not from its last use
+                }
+            }
+        }
+    }
+
+    /** @return the shuffle's live writers, for tests */
+    int liveWriters(int shuffleId) {
+        synchronized (lock) {
+            return liveWriters.getOrDefault(shuffleId, 0);
+        }
     }
 
     /**
@@ -249,7 +328,9 @@ final class SegmentFiles implements AutoCloseable {
     }
 
     /**
-     * Closes the free files unused for the idle timeout. Called by the closer thread (and by tests).
+     * Closes the free files of shuffles without live writers that were unused for the idle timeout, counted from
+     * the later of their last use and the end of their shuffle's last writer. Called by the closer thread (and by
+     * tests).
      *
      * @return how many were closed
      */
@@ -257,8 +338,11 @@ final class SegmentFiles implements AutoCloseable {
         long now = nanoClock.getAsLong();
         List<Segment> idle = new ArrayList<>();
         synchronized (lock) {
-            for (ArrayDeque<Segment> shuffleFree : free.values()) {
-                for (Iterator<Segment> it = shuffleFree.iterator(); it.hasNext(); ) {
+            for (Map.Entry<Integer, ArrayDeque<Segment>> shuffle : free.entrySet()) {
+                if (liveWriters.containsKey(shuffle.getKey())) {
+                    continue; // its map tasks are running: the next commit appends to these files
+                }
+                for (Iterator<Segment> it = shuffle.getValue().iterator(); it.hasNext(); ) {
                     Segment s = it.next();
                     if (now - s.lastUsedNanos >= idleNanos) {
                         it.remove();

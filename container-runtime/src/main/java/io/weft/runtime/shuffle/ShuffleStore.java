@@ -55,7 +55,8 @@ public final class ShuffleStore {
      *
      * @param writerName unique among the application's executor JVMs (the executor id plus a random token)
      * @param segmentFileBytes roll size: a segment file is closed once it holds this many bytes
-     * @param idleCloseMillis a segment file no map task used for this long is closed; 0: never for idleness
+     * @param idleCloseMillis a segment file is closed once no map task of its shuffle has run in this JVM for this
+     *     long; 0: never for idleness
      */
     public record Consolidation(String writerName, long segmentFileBytes, long idleCloseMillis) {
         /** @throws IllegalArgumentException if the roll size is not positive */
@@ -136,7 +137,10 @@ public final class ShuffleStore {
 
     /**
      * Starts a map task attempt's output. Writes nothing to the file system before {@link MapOutputWriter#commit()},
-     * which appends it to a segment file (consolidated layout) or writes a file of its own.
+     * which appends it to a segment file (consolidated layout) or writes a file of its own. Until the writer's
+     * commit or abort, the shuffle's segment files of this JVM are not closed for idleness (a writer never ended
+     * keeps them open until they roll, the shuffle is removed or the store closes), so call it when the map task
+     * starts and end it on every path.
      *
      * @param shuffleId the shuffle
      * @param mapIndex the map partition
@@ -149,10 +153,15 @@ public final class ShuffleStore {
         MapOutputTarget target = new PerMapFileTarget(fs, new Path(shuffleDir(shuffleId), name + ".data"),
                 () -> ensureShuffleDir(shuffleId), replication);
         if (segments != null) {
-            target = segments.target(shuffleId, target);
+            target = segments.writerTarget(shuffleId, target); // a live writer of the shuffle from here on
         }
-        return new MapOutputWriter(target, kryoPool,
-                localSpillDir, "shuffle_" + shuffleId + "_" + name + "-", writeBufferBytes, numPartitions);
+        try {
+            return new MapOutputWriter(target, kryoPool,
+                    localSpillDir, "shuffle_" + shuffleId + "_" + name + "-", writeBufferBytes, numPartitions);
+        } catch (RuntimeException | Error e) {
+            target.writerEnded();
+            throw e;
+        }
     }
 
     /**
