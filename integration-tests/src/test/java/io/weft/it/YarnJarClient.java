@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * What a user types, {@code yarn jar weft-examples-<version>-app.jar [options] <program> [args]}: Hadoop's real
@@ -54,9 +53,27 @@ final class YarnJarClient {
      */
     static Run run(MiniClusters clusters, Path logDir, List<String> args, java.util.Map<String, String> environment)
             throws Exception {
-        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> CLIENT_JARS.stream().anyMatch(new File(entry).getName()::startsWith))
-                .collect(Collectors.joining(File.pathSeparator));
+        return run(clusters, logDir, args, environment, clientJars());
+    }
+
+    /** The Hadoop client jars (and their logging) of this JVM's class path: what a gateway's {@code yarn} has. */
+    static List<String> clientJars() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> CLIENT_JARS.stream().anyMatch(new File(entry).getName()::startsWith)).toList();
+    }
+
+    /**
+     * @param clusters the embedded cluster
+     * @param logDir where the client's output is written
+     * @param args WeftSubmit's options, then the program and its arguments
+     * @param environment more environment variables for the client (such as HADOOP_HOME)
+     * @param clientJars the client JVM's class path (see {@link #clientJars})
+     * @return how it went
+     * @throws Exception when the process cannot be started or the wait is interrupted
+     */
+    static Run run(MiniClusters clusters, Path logDir, List<String> args, java.util.Map<String, String> environment,
+            List<String> clientJars) throws Exception {
+        String classPath = String.join(File.pathSeparator, clientJars);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx512m", "-cp", classPath, "org.apache.hadoop.util.RunJar",
                 System.getProperty("weft.appJar"),
