@@ -2,10 +2,7 @@ package io.weft.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -31,11 +28,8 @@ class HadoopProvidedJarsTest {
         FileSystem fs = clusters.fs();
         // A Hadoop installation as a release lays it out, holding the client jars (links to them).
         Path home = local.resolve("hadoop");
-        Path lib = Files.createDirectories(home.resolve("share/hadoop/common/lib"));
-        List<String> classPath = new ArrayList<>();
-        for (String jar : YarnJarClient.clientJars()) {
-            classPath.add(Files.createSymbolicLink(lib.resolve(new File(jar).getName()), Path.of(jar)).toString());
-        }
+        List<String> classPath = YarnJarClient.installation(home);
+        Path lib = home.resolve(YarnJarClient.INSTALLATION_LIB);
         String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/hadoop-provided")).toString();
         org.apache.hadoop.fs.Path input = fs.makeQualified(new org.apache.hadoop.fs.Path("/data/hadoop-provided"));
         try (var out = fs.create(new org.apache.hadoop.fs.Path(input, "words.txt"))) {
@@ -43,10 +37,7 @@ class HadoopProvidedJarsTest {
         }
 
         // The client logs only errors unless told otherwise: show staging's INFO lines.
-        Path log4j = Files.writeString(local.resolve("client-log4j2.properties"), String.join("\n",
-                "appender.out.type = Console", "appender.out.name = out", "appender.out.layout.type = PatternLayout",
-                "appender.out.layout.pattern = %m%n", "logger.staging.name = io.weft.am.submit.Staging",
-                "logger.staging.level = info", "rootLogger.level = error", "rootLogger.appenderRef.out.ref = out"));
+        Path log4j = YarnJarClient.stagingLog(local);
 
         // The NodeManagers here share this machine's disk: the containers' class path names the same directory
         // (a real cluster's default, {{HADOOP_COMMON_HOME}}/share/hadoop/common/lib/*, names the NodeManager's;
