@@ -67,6 +67,7 @@ public final class Staging {
      */
     public static Report upload(FileSystem fs, org.apache.hadoop.fs.Path dir, org.apache.hadoop.fs.Path jarCache,
             List<String> classPath, Set<String> applicationJars) {
+        long start = System.nanoTime();
         List<String> uploaded = new ArrayList<>();
         List<String> reused = new ArrayList<>();
         long bytes = 0;
@@ -114,9 +115,10 @@ public final class Staging {
                     + ". Fix: check that the default file system is reachable and writable"
                     + " (weft.yarn.stagingDir, weft.yarn.jarCacheDir).", e);
         }
-        LOG.info("Staged {} jars: uploaded {} ({} MB): {}; reused {} verified copies from the jar caches {} and {}",
-                uploaded.size() + reused.size(), uploaded.size(), bytes >> 20, uploaded, reused.size(), jarCache,
-                new org.apache.hadoop.fs.Path(dir.getParent(), JarCache.PRIVATE_DIR));
+        LOG.info("Staged {} jars: uploaded {} ({} MB): {}; reused {} verified copies from the jar caches {} and {};"
+                + " {} ms", uploaded.size() + reused.size(), uploaded.size(), bytes >> 20, uploaded, reused.size(),
+                jarCache, new org.apache.hadoop.fs.Path(dir.getParent(), JarCache.PRIVATE_DIR),
+                (System.nanoTime() - start) / 1_000_000);
         return new Report(List.copyOf(uploaded), List.copyOf(reused), bytes);
     }
 
