@@ -35,7 +35,9 @@ public final class EmbeddedWordCount {
      *     the modes, comma-separated ({@code session}, the default; {@code cluster}; {@code client}), alternating
      *     run by run; then {@code fresh} for a new jar cache per run, or {@code warm} (the default); then more
      *     settings for every application, {@code key=value} separated by {@code ;}, or {@code none}; a key
-     *     {@code env.NAME} is an environment variable of the {@code yarn jar} client processes instead
+     *     {@code env.NAME} is an environment variable of the {@code yarn jar} client processes instead, and
+     *     {@code installation=true} runs those clients from a Hadoop installation directory ({@code HADOOP_HOME},
+     *     its jars links to the client jars) that {@code yarn.application.classpath} names
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
@@ -100,7 +102,20 @@ public final class EmbeddedWordCount {
             args.addAll(List.of("--conf", "weft.yarn.jarCacheDir=" + jarCache));
         }
         java.util.Map<String, String> environment = new java.util.HashMap<>();
+        environment.put("LOG4J_CONFIGURATION_FILE", YarnJarClient.stagingLog(logs).toString());
+        List<String> clientJars = YarnJarClient.clientJars();
+        if (Boolean.parseBoolean(settings.get("installation"))) {
+            // The client runs from a Hadoop installation which the containers' class path names too.
+            Path home = logs.resolve("hadoop");
+            clientJars = YarnJarClient.installation(home);
+            environment.put("HADOOP_HOME", home.toString());
+            args.addAll(List.of("--conf", "weft.hadoop.yarn.application.classpath="
+                    + home.resolve(YarnJarClient.INSTALLATION_LIB) + "/*"));
+        }
         settings.forEach((key, value) -> {
+            if (key.equals("installation")) {
+                return;
+            }
             if (key.startsWith("env.")) {
                 environment.put(key.substring(4), value);
             } else {
@@ -108,12 +123,14 @@ public final class EmbeddedWordCount {
             }
         });
         args.addAll(List.of("io.weft.examples.WordCount", input.toString()));
-        YarnJarClient.Run run = YarnJarClient.run(clusters, logs, args, environment);
+        YarnJarClient.Run run = YarnJarClient.run(clusters, logs, args, environment, clientJars);
         if (run.exitCode() != 0) {
             throw new IllegalStateException("yarn jar exited " + run.exitCode() + ":\n" + run.printed());
         }
         String timeline = run.printed().lines().filter(l -> l.startsWith("Timeline")).findFirst().orElse("");
         System.out.printf("yarn jar (%s mode): client start to exit %.2f s%n  %s%n", mode, run.seconds(), timeline);
+        run.printed().lines().filter(l -> l.startsWith("Staged") || l.startsWith("Left"))
+                .forEach(l -> System.out.println("  " + l));
         return run.printed().replaceAll("(?s).*(application_\\d+_\\d+).*", "$1");
     }
 

@@ -73,6 +73,28 @@ public final class ContainerCommands {
     }
 
     /**
+     * The cluster's part of every Weft container's class path, after Weft's jars: {@code yarn.application.classpath}
+     * as configured, or YARN's cross-platform default ({@code {{HADOOP_COMMON_HOME}}/share/hadoop/common/*} and so
+     * on) when the key is unset. Entries are trimmed; blank ones dropped. Staging reads the same list to decide
+     * which of the client's Hadoop jars the containers already have.
+     *
+     * @param yarn the cluster's configuration
+     * @return the entries, unexpanded ({@code {{VAR}}}, {@code $VAR}); empty when the key is set to nothing
+     */
+    public static List<String> applicationClassPath(YarnConfiguration yarn) {
+        String[] configured = yarn.getStrings(YarnConfiguration.YARN_APPLICATION_CLASSPATH,
+                YarnConfiguration.DEFAULT_YARN_CROSS_PLATFORM_APPLICATION_CLASSPATH);
+        List<String> entries = new ArrayList<>();
+        // getStrings answers null, not the default, for a key set to the empty string.
+        for (String entry : configured == null ? new String[0] : configured) {
+            if (!entry.isBlank()) {
+                entries.add(entry.trim());
+            }
+        }
+        return entries;
+    }
+
+    /**
      * @param yarn the cluster's configuration
      * @param javaHome the containers' JAVA_HOME, or {@code null} to use the NodeManager's
      * @return the container environment: CLASSPATH with our jars first, and JAVA_HOME when given
@@ -81,10 +103,7 @@ public final class ContainerCommands {
         List<String> entries = new ArrayList<>();
         entries.add(Environment.PWD.$$());
         entries.add(Environment.PWD.$$() + "/" + JARS_DIR + "/*");
-        for (String entry : yarn.getStrings(YarnConfiguration.YARN_APPLICATION_CLASSPATH,
-                YarnConfiguration.DEFAULT_YARN_CROSS_PLATFORM_APPLICATION_CLASSPATH)) {
-            entries.add(entry.trim());
-        }
+        entries.addAll(applicationClassPath(yarn));
         Map<String, String> env = new java.util.HashMap<>();
         env.put(Environment.CLASSPATH.name(), String.join(ApplicationConstants.CLASS_PATH_SEPARATOR, entries));
         if (javaHome != null && !javaHome.isBlank()) {

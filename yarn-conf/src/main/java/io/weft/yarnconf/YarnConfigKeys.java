@@ -132,6 +132,23 @@ public final class YarnConfigKeys {
             "Executor container failures on one node, within weft.exclude.timeout, after which the ApplicationMaster"
                     + " asks YARN for no more containers there (YARN's blacklist).");
 
+    /** Whether staging ships the jars of the client's Hadoop installation. */
+    public static final ConfigKey<String> SHIP_HADOOP_JARS = new ConfigKey<>("weft.yarn.shipHadoopJars", "auto",
+            "auto, true or false", s -> {
+                if (!s.equals("auto") && !s.equals("true") && !s.equals("false")) {
+                    throw new IllegalArgumentException("not auto, true or false");
+                }
+                return s;
+            }, "Whether the client uploads the jars of its own Hadoop installation (those on its class path under"
+                    + " HADOOP_HOME, HADOOP_COMMON_HOME, HADOOP_HDFS_HOME, HADOOP_YARN_HOME or HADOOP_MAPRED_HOME, as"
+                    + " under yarn jar). auto: leaves to the cluster each such jar that the containers' class path"
+                    + " (yarn.application.classpath, or YARN's default when unset) already names, read with the"
+                    + " client's environment; ships the rest (share/hadoop/mapreduce and tools/lib are not on YARN's"
+                    + " default). true: ships every jar (for NodeManagers without a Hadoop installation on the"
+                    + " containers' class path). false: ships none of the installation's jars, named or not (the"
+                    + " cluster provides Hadoop some other way). Weft's, its dependencies' and the application's"
+                    + " jars outside the installation are always shipped.");
+
     // ---- shipping things with the job ----
 
     /** Archives the NodeManagers extract into every container's working directory. */
@@ -181,6 +198,6 @@ public final class YarnConfigKeys {
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
             NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, CONNECT_TIMEOUT, JAVA_HOME, JAR_CACHE_DIR,
             JANITOR_UNKNOWN_APP_GRACE, EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY,
-            EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, QUICK_START_JVMS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
+            EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, QUICK_START_JVMS, SHIP_HADOOP_JARS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
             KERBEROS_ACCESS_FILESYSTEMS, KERBEROS_RENEWAL_RATIO);
 }

@@ -67,6 +67,7 @@ public final class Staging {
      */
     public static Report upload(FileSystem fs, org.apache.hadoop.fs.Path dir, org.apache.hadoop.fs.Path jarCache,
             List<String> classPath, Set<String> applicationJars) {
+        long start = System.nanoTime();
         List<String> uploaded = new ArrayList<>();
         List<String> reused = new ArrayList<>();
         long bytes = 0;
@@ -114,10 +115,38 @@ public final class Staging {
                     + ". Fix: check that the default file system is reachable and writable"
                     + " (weft.yarn.stagingDir, weft.yarn.jarCacheDir).", e);
         }
-        LOG.info("Staged {} jars: uploaded {} ({} MB): {}; reused {} verified copies from the jar caches {} and {}",
-                uploaded.size() + reused.size(), uploaded.size(), bytes >> 20, uploaded, reused.size(), jarCache,
-                new org.apache.hadoop.fs.Path(dir.getParent(), JarCache.PRIVATE_DIR));
+        LOG.info("Staged {} jars: uploaded {} ({} MB): {}; reused {} verified copies from the jar caches {} and {};"
+                + " {} ms", uploaded.size() + reused.size(), uploaded.size(), bytes >> 20, uploaded, reused.size(),
+                jarCache, new org.apache.hadoop.fs.Path(dir.getParent(), JarCache.PRIVATE_DIR),
+                (System.nanoTime() - start) / 1_000_000);
         return new Report(List.copyOf(uploaded), List.copyOf(reused), bytes);
+    }
+
+    /**
+     * The class path entries to stage: {@code classPath} without the jars the cluster provides (the client's
+     * Hadoop installation, as {@link ClusterProvidedJars} decides under {@code weft.yarn.shipHadoopJars}). Logs at
+     * INFO how many jars, and how many bytes, were left to the cluster. Called on the submitting thread.
+     *
+     * @param classPath the driver's class path entries
+     * @param applicationJars the application's entries, always kept
+     * @param conf the application's settings
+     * @param yarn the client's Hadoop configuration, whose {@code yarn.application.classpath} the containers get
+     * @param environment the client's environment (HADOOP_HOME and the like)
+     * @return the entries to stage, in order
+     */
+    public static List<String> withoutClusterJars(List<String> classPath, Set<String> applicationJars,
+            io.weft.conf.WeftConf conf, org.apache.hadoop.yarn.conf.YarnConfiguration yarn,
+            java.util.Map<String, String> environment) {
+        String mode = conf.get(io.weft.yarnconf.YarnConfigKeys.SHIP_HADOOP_JARS);
+        Set<String> left = ClusterProvidedJars.select(classPath, applicationJars, environment,
+                io.weft.yarnconf.ContainerCommands.applicationClassPath(yarn), mode);
+        long bytes = left.stream().mapToLong(entry -> new File(entry).length()).sum();
+        LOG.info("Left {} jars ({} MB) of the Hadoop installation to the cluster's own (weft.yarn.shipHadoopJars={},"
+                + " installation {}): {}", left.size(), bytes >> 20, mode,
+                ClusterProvidedJars.homes(environment), left.stream().map(e -> new File(e).getName()).toList());
+        List<String> kept = new ArrayList<>(classPath);
+        kept.removeAll(left);
+        return kept;
     }
 
     /**

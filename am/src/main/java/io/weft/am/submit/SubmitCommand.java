@@ -265,8 +265,10 @@ public final class SubmitCommand implements Callable<Integer> {
             stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId.toString());
             String javaHome = conf.get(YarnConfigKeys.JAVA_HOME);
             List<String> classPath = Staging.driverClassPath();
-            Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), classPath,
-                    Staging.applicationJars(classPath, mainClass, System.getProperty("sun.java.command")));
+            java.util.Set<String> applicationJars = Staging.applicationJars(classPath, mainClass,
+                    System.getProperty("sun.java.command"));
+            Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs),
+                    Staging.withoutClusterJars(classPath, applicationJars, conf, yarn, environment), applicationJars);
             ShippedResources.stage(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), conf);
             Staging.uploadConfiguration(fs, stagingDir, yarn);
             // The client's shuffle root, not the AM's idea of a home directory: where a container runs as the

@@ -169,8 +169,10 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
                 settings.executorInstances(), settings.executorCores());
         java.util.List<String> classPath = Staging.driverClassPath();
         // The program runs in this JVM: its main class is the one the JVM was started with.
-        lastUpload = Staging.upload(fs, stagingDir, jarCache, classPath,
-                Staging.applicationJars(classPath, null, System.getProperty("sun.java.command")));
+        java.util.Set<String> applicationJars = Staging.applicationJars(classPath, null,
+                System.getProperty("sun.java.command"));
+        lastUpload = Staging.upload(fs, stagingDir, jarCache, Staging.withoutClusterJars(classPath, applicationJars,
+                context.conf(), yarn, System.getenv()), applicationJars);
         ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
         Staging.uploadConfiguration(fs, stagingDir, yarn);
         AmCredentials security = AmCredentials.forSubmission(context.conf(), yarn, fs, stagingDir, false);
