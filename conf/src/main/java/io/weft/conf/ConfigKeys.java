@@ -294,6 +294,14 @@ public final class ConfigKeys {
     public static final ConfigKey<Long> LOCALITY_WAIT_RACK = duration("weft.locality.wait.rack", null,
             "How long a stage waits, without a rack-local launch, before it runs tasks on any host.");
 
+    /** Attempts launched per executor core; those beyond the cores queue on the executor. */
+    public static final ConfigKey<Integer> TASKS_IN_FLIGHT_PER_CORE = positiveInt(
+            "weft.scheduler.tasksInFlightPerCore", "1",
+            "Tasks the scheduler launches per executor core; an executor runs as many as it has cores and queues the"
+                    + " rest, which hides the round trip to the driver between short tasks. Queued slots only take"
+                    + " tasks on their input host or without a preferred host, never speculative copies. 1 (Spark's"
+                    + " behaviour) keeps a task from queueing behind a long one while another executor idles.");
+
     /** All keys. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, TASK_MAX_FAILURES, STAGE_MAX_ATTEMPTS, SHUFFLE_DIR,
             SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, SHUFFLE_CONSOLIDATE_FILES, SHUFFLE_SEGMENT_FILE_SIZE,
@@ -304,7 +312,8 @@ public final class ConfigKeys {
             HISTORY_ADDRESS, EXCLUDE_ENABLED,
             EXCLUDE_MAX_FAILURES_PER_EXECUTOR, EXCLUDE_MAX_EXECUTORS_PER_NODE, EXCLUDE_TIMEOUT,
             EXCLUDE_UNSCHEDULABLE_TIMEOUT, SPECULATION, SPECULATION_QUANTILE, SPECULATION_MULTIPLIER,
-            SPECULATION_MIN_RUNTIME, LOCALITY_WAIT, LOCALITY_WAIT_NODE, LOCALITY_WAIT_RACK, CHECKPOINT_CLEAN_ON_CLOSE);
+            SPECULATION_MIN_RUNTIME, LOCALITY_WAIT, LOCALITY_WAIT_NODE, LOCALITY_WAIT_RACK, TASKS_IN_FLIGHT_PER_CORE,
+            CHECKPOINT_CLEAN_ON_CLOSE);
 
     /** Prefix of settings passed to the Hadoop configuration with the prefix removed. */
     public static final String HADOOP_PREFIX = "weft.hadoop.";

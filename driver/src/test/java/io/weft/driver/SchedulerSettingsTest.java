@@ -58,4 +58,14 @@ class SchedulerSettingsTest {
                 "weft.dynamicAllocation.initialExecutors", "1")), 1)).isInstanceOf(WeftException.class)
                 .hasMessageContaining("weft.dynamicAllocation.initialExecutors = 1 is outside");
     }
+
+    @Test
+    void oneTaskInFlightPerCoreUnlessSetAndNeverFewer() {
+        assertThat(DriverEngine.schedulerConfig(WeftConf.validate(Map.of()), true).tasksInFlightPerCore())
+                .isEqualTo(1);
+        assertThat(DriverEngine.schedulerConfig(WeftConf.validate(Map.of("weft.scheduler.tasksInFlightPerCore",
+                "2")), true).tasksInFlightPerCore()).isEqualTo(2);
+        assertThatThrownBy(() -> WeftConf.validate(Map.of("weft.scheduler.tasksInFlightPerCore", "0")))
+                .hasMessageContaining("weft.scheduler.tasksInFlightPerCore");
+    }
 }

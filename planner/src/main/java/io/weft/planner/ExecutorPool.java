@@ -9,8 +9,11 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The registered executors, their free cores and places (host, rack), with the executors that have a free core
- * kept apart so an offer never looks at busy ones. Used only on the scheduler thread.
+ * The registered executors, their free task slots and places (host, rack), with the executors that have a free slot
+ * kept apart so an offer never looks at busy ones. An executor has {@code cores x tasksInFlightPerCore} slots
+ * ({@code weft.scheduler.tasksInFlightPerCore}, 1 by default: one slot per core): it runs {@code cores} attempts at a
+ * time and queues the rest, which start as soon as one of its task threads frees. A queued attempt counts as running
+ * everywhere here (it holds a slot; its executor is not idle). Used only on the scheduler thread.
  */
 final class ExecutorPool {
 
@@ -18,10 +21,25 @@ final class ExecutorPool {
     private final Map<String, Slots> executors = new LinkedHashMap<>();
     /** Executors with a free core, in the order they registered: the order offers go round them in. */
     private final TreeSet<Slots> withFreeCores = new TreeSet<>(Comparator.comparingLong(s -> s.order));
+    private final int slotsPerCore;
     private long nextOrder;
 
     ExecutorPool(Topology topology) {
+        this(topology, 1);
+    }
+
+    /**
+     * @param topology racks of hosts
+     * @param slotsPerCore attempts launched per core of an executor, at least 1
+     * @throws IllegalArgumentException when {@code slotsPerCore} is below 1
+     */
+    ExecutorPool(Topology topology, int slotsPerCore) {
+        if (slotsPerCore < 1) {
+            throw new IllegalArgumentException("Tasks in flight per core must be at least 1, not " + slotsPerCore
+                    + "; fix weft.scheduler.tasksInFlightPerCore");
+        }
         this.hosts = new ClusterHosts(topology);
+        this.slotsPerCore = slotsPerCore;
     }
 
     /** @return live hosts and racks, and the racks of hosts */
@@ -32,7 +50,7 @@ final class ExecutorPool {
     /** Registers an executor (again: a second registration replaces the first). */
     void add(String executorId, String host, int cores) {
         remove(executorId);
-        Slots slots = new Slots(executorId, host, hosts.rackOf(host), cores, nextOrder++);
+        Slots slots = new Slots(executorId, host, hosts.rackOf(host), cores, cores * slotsPerCore, nextOrder++);
         executors.put(executorId, slots);
         hosts.executorAdded(host);
         freeChanged(slots);
@@ -80,7 +98,7 @@ final class ExecutorPool {
      */
     boolean retireIfIdle(String executorId) {
         Slots slots = executors.get(executorId);
-        if (slots == null || slots.disconnected || slots.free < slots.cores) {
+        if (slots == null || slots.disconnected || slots.free < slots.slots) {
             return false;
         }
         slots.disconnected = true;
@@ -123,7 +141,7 @@ final class ExecutorPool {
         }
     }
 
-    /** An executor's place and free cores, and whether it may get tasks. */
+    /** An executor's place and free slots, and whether it may get tasks. */
     static final class Slots {
         final String id;
         final String host;
@@ -131,17 +149,36 @@ final class ExecutorPool {
         /** Registration order. */
         final long order;
         final int cores;
+        /** Attempts it may hold at once, running or queued: at least {@link #cores}. */
+        final int slots;
+        /** Slots not holding an attempt. */
         int free;
         /** Its connection dropped; it gets no tasks while the reason is awaited. */
         boolean disconnected;
 
-        Slots(String id, String host, String rack, int cores, long order) {
+        Slots(String id, String host, String rack, int cores, int slots, long order) {
             this.id = id;
             this.host = host;
             this.rack = rack;
-            this.free = cores;
+            this.free = slots;
             this.cores = cores;
+            this.slots = slots;
             this.order = order;
+        }
+
+        /** @return whether an attempt launched now would start at once rather than queue behind others */
+        boolean hasIdleCore() {
+            return slots - free < cores;
+        }
+
+        /**
+         * @param level the locality level of the task offered
+         * @return whether a task at that level may take a slot now: a free core takes any level; a slot that
+         *     would queue takes only a task on its input host or without a preference, so a queued attempt never
+         *     runs less locally than it would have waiting for a core
+         */
+        boolean takes(TaskLocality level) {
+            return free > 0 && (hasIdleCore() || level == TaskLocality.NODE_LOCAL || level == TaskLocality.NO_PREF);
         }
     }
 }

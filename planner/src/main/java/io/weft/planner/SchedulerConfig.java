@@ -10,9 +10,34 @@ package io.weft.planner;
  * @param exclusion when executors and nodes stop getting tasks after failures
  * @param speculation when slow tasks get a second attempt
  * @param locality how long tasks wait for an executor near their input
+ * @param tasksInFlightPerCore attempts launched per core of an executor ({@code weft.scheduler.tasksInFlightPerCore});
+ *     those beyond its cores queue on it, and only tasks on their input host or without a preferred host take such
+ *     a queued slot
  */
 public record SchedulerConfig(int maxTaskFailures, int maxStageAttempts, Exclusion exclusion,
-        Speculation speculation, Locality locality) {
+        Speculation speculation, Locality locality, int tasksInFlightPerCore) {
+
+    /** @throws IllegalArgumentException when {@code tasksInFlightPerCore} is below 1 */
+    public SchedulerConfig {
+        if (tasksInFlightPerCore < 1) {
+            throw new IllegalArgumentException("Tasks in flight per core must be at least 1, not "
+                    + tasksInFlightPerCore + "; fix weft.scheduler.tasksInFlightPerCore");
+        }
+    }
+
+    /**
+     * Limits and policies with one task in flight per core.
+     *
+     * @param maxTaskFailures see the record
+     * @param maxStageAttempts see the record
+     * @param exclusion see the record
+     * @param speculation see the record
+     * @param locality see the record
+     */
+    public SchedulerConfig(int maxTaskFailures, int maxStageAttempts, Exclusion exclusion, Speculation speculation,
+            Locality locality) {
+        this(maxTaskFailures, maxStageAttempts, exclusion, speculation, locality, 1);
+    }
 
     /** Spark's defaults: 4 attempts, 4 stage attempts; exclusion on, speculation off, 3 s locality waits. */
     public static final SchedulerConfig DEFAULTS = new SchedulerConfig(4, 4);
@@ -41,7 +66,13 @@ public record SchedulerConfig(int maxTaskFailures, int maxStageAttempts, Exclusi
 
     /** @return these limits with other locality waits */
     public SchedulerConfig withLocality(Locality waits) {
-        return new SchedulerConfig(maxTaskFailures, maxStageAttempts, exclusion, speculation, waits);
+        return new SchedulerConfig(maxTaskFailures, maxStageAttempts, exclusion, speculation, waits,
+                tasksInFlightPerCore);
+    }
+
+    /** @return these limits with another number of attempts launched per core */
+    public SchedulerConfig withTasksInFlightPerCore(int perCore) {
+        return new SchedulerConfig(maxTaskFailures, maxStageAttempts, exclusion, speculation, locality, perCore);
     }
 
     /**

@@ -72,7 +72,7 @@ final class TaskScheduler {
         this.clock = clock;
         this.owner = owner;
         this.exclusions = new ExclusionList(config.exclusion());
-        this.executors = new ExecutorPool(topology);
+        this.executors = new ExecutorPool(topology, config.tasksInFlightPerCore());
     }
 
     // ---- task sets, as the DAG layer hands them over ------------------------------------------------------
@@ -229,7 +229,7 @@ final class TaskScheduler {
             while (launched && taskSet.hasPending()) {
                 launched = false;
                 for (Slots slots : free) {
-                    if (slots.free == 0 || excludedFor(taskSet, slots.id)) {
+                    if (!slots.takes(level) || excludedFor(taskSet, slots.id)) {
                         continue;
                     }
                     if (!inputsChecked) {
@@ -261,8 +261,8 @@ final class TaskScheduler {
         while (launched) {
             launched = false;
             for (Slots slots : free) {
-                if (slots.free == 0) {
-                    continue;
+                if (slots.free == 0 || !slots.hasIdleCore()) {
+                    continue; // a copy queued behind other attempts would not catch up
                 }
                 for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
                     if (excludedFor(taskSet, slots.id)) {
@@ -285,7 +285,7 @@ final class TaskScheduler {
             return false;
         }
         for (Slots slots : free) {
-            if (slots.free > 0 && !excludedFor(taskSet, slots.id)) {
+            if (slots.free > 0 && slots.hasIdleCore() && !excludedFor(taskSet, slots.id)) {
                 return true;
             }
         }
