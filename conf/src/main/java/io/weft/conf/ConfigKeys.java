@@ -46,8 +46,8 @@ public final class ConfigKeys {
 
     /** Whether an executor appends its map outputs to a few shared files per shuffle. */
     public static final ConfigKey<Boolean> SHUFFLE_CONSOLIDATE_FILES = bool("weft.shuffle.consolidateFiles", "true",
-            "Each executor appends its map outputs to a few segment files per shuffle (at most one per task thread"
-                    + " committing at once) instead of writing one file per map task, so a shuffle costs the NameNode"
+            "Each executor appends its map outputs to a few segment files per shuffle (at most"
+                    + " weft.shuffle.segmentFilesPerExecutor) instead of writing one file per map task, so a shuffle costs the NameNode"
                     + " about executors x reducers opens, not maps x reducers. A lost segment file costs the map"
                     + " outputs in it. Needs a file system whose streams can hflush (HDFS); elsewhere each map"
                     + " output is a file of its own.");
