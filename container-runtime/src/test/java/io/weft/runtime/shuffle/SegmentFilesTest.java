@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The consolidated layout on the raw local file system, whose streams can {@code hflush} as HDFS's do: map outputs
  * of one store share segment files, read back exactly, each file opened once per reader; failed writes, rolling,
  * idle closing (never while a map task of the shuffle runs, so long tasks keep appending to one file) and the
- * fallback to one file per map where streams cannot flush. What a reader sees of a file whose
+ * fallback to one file per map where streams cannot flush; the cap on open files per shuffle (committers wait,
+ * first come first served and interruptibly, driven with latches and no sleeps). What a reader sees of a file whose
  * writer died is tested on HDFS itself ({@code SegmentFileWriterDeathTest} in integration-tests).
  */
 class SegmentFilesTest {
