@@ -46,8 +46,8 @@ public final class ConfigKeys {
 
     /** Whether an executor appends its map outputs to a few shared files per shuffle. */
     public static final ConfigKey<Boolean> SHUFFLE_CONSOLIDATE_FILES = bool("weft.shuffle.consolidateFiles", "true",
-            "Each executor appends its map outputs to a few segment files per shuffle (at most one per task thread"
-                    + " committing at once) instead of writing one file per map task, so a shuffle costs the NameNode"
+            "Each executor appends its map outputs to a few segment files per shuffle (at most"
+                    + " weft.shuffle.segmentFilesPerExecutor) instead of writing one file per map task, so a shuffle costs the NameNode"
                     + " about executors x reducers opens, not maps x reducers. A lost segment file costs the map"
                     + " outputs in it. Needs a file system whose streams can hflush (HDFS); elsewhere each map"
                     + " output is a file of its own.");
@@ -65,6 +65,19 @@ public final class ConfigKeys {
                     + " while one does, however long it takes) and the file unused. The executor's next map"
                     + " output of that shuffle then starts a new file. 0: closed only when full, when the shuffle"
                     + " is removed or when the executor stops.");
+
+    /** Cap on an executor's open segment files per shuffle. */
+    public static final ConfigKey<Integer> SHUFFLE_SEGMENT_FILES_PER_EXECUTOR = new ConfigKey<>(
+            "weft.shuffle.segmentFilesPerExecutor", "1", "0 or a positive integer", s -> {
+                int v = Integer.parseInt(s.trim());
+                if (v < 0) {
+                    throw new IllegalArgumentException("must be 0 (no cap) or more");
+                }
+                return v;
+            }, "Most segment files an executor keeps open per shuffle. A map task committing when all are in use"
+                    + " waits for one (about one other output's copy and hflush), so a shuffle makes about"
+                    + " executors x this many files and costs the NameNode executors x this x reducers opens."
+                    + " 0: no cap, one file per task committing at the same moment (up to the task threads).");
 
     /** Memory for aggregation and sorting. */
     public static final ConfigKey<Double> MEMORY_FRACTION = new ConfigKey<>("weft.memory.fraction", "0.4",
@@ -305,7 +318,7 @@ public final class ConfigKeys {
     /** All keys. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, TASK_MAX_FAILURES, STAGE_MAX_ATTEMPTS, SHUFFLE_DIR,
             SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, SHUFFLE_CONSOLIDATE_FILES, SHUFFLE_SEGMENT_FILE_SIZE,
-            SHUFFLE_SEGMENT_FILE_IDLE_TIMEOUT, MEMORY_FRACTION, STORAGE_FRACTION, LOCAL_DIR,
+            SHUFFLE_SEGMENT_FILE_IDLE_TIMEOUT, SHUFFLE_SEGMENT_FILES_PER_EXECUTOR, MEMORY_FRACTION, STORAGE_FRACTION, LOCAL_DIR,
             CLOSURE_WARN_SIZE, DEFAULT_PARALLELISM, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, EXIT_REASON_WAIT,
             REGISTRATION_TIMEOUT,
             EXECUTOR_JAVA_OPTIONS, JARS, FILES, UI_ENABLED, UI_PORT, UI_PROGRESS, EVENT_LOG_DIR, EVENT_LOG_GROUP,

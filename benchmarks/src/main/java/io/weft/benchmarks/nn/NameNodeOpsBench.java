@@ -4,6 +4,8 @@ import io.weft.api.Pair;
 import io.weft.api.WeftSession;
 import io.weft.driver.DriverEngine;
 import io.weft.planner.SchedulerListener;
+import io.weft.planner.ShuffleMapStage;
+import io.weft.planner.Stage;
 import io.weft.planner.TaskDescription;
 import io.weft.planner.TaskOutcome;
 import java.io.File;
@@ -74,6 +76,11 @@ public final class NameNodeOpsBench implements Callable<Integer> {
                     + " task slot's segment file survives between its map tasks (default: ${DEFAULT-VALUE})")
     long taskMs;
 
+    @Option(names = "--files-per-executor",
+            description = "weft.shuffle.segmentFilesPerExecutor: most open segment files per executor and shuffle;"
+                    + " 0: no cap (default: Weft's default)")
+    Integer filesPerExecutor;
+
     @Option(names = "--details", description = "Also print every NameNode counter that moved, per job")
     boolean details;
 
@@ -110,20 +117,40 @@ public final class NameNodeOpsBench implements Callable<Integer> {
         String shuffleRoot = dfs.getFileSystem().makeQualified(new org.apache.hadoop.fs.Path("/weft-shuffle"))
                 .toString();
         System.out.printf("master=%s records-per-segment=%d value-bytes=%d consolidate=%s idle-close-ms=%d"
-                + " task-ms=%d shuffle.dir=%s%n", master, recordsPerSegment, valueBytes, consolidate, idleCloseMs,
-                taskMs, shuffleRoot);
+                + " task-ms=%d files-per-executor=%s shuffle.dir=%s%n", master, recordsPerSegment, valueBytes,
+                consolidate, idleCloseMs, taskMs, filesPerExecutor == null ? "default" : filesPerExecutor,
+                shuffleRoot);
         List<Row> rows = new ArrayList<>();
         Map<String, Long> beforeSession = counters.snapshot();
         Map<String, Long> sessionOps;
         Map<String, Long> beforeClose;
-        try (WeftSession weft = WeftSession.builder().appName("namenode-ops").master(master)
+        var builder = WeftSession.builder().appName("namenode-ops").master(master)
                 .config("weft.shuffle.dir", shuffleRoot).config("weft.ui.enabled", "false")
                 .config("weft.shuffle.consolidateFiles", Boolean.toString(consolidate))
                 .config("weft.shuffle.segmentFileIdleTimeout", idleCloseMs + "ms")
-                .config("weft.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10")
-                .getOrCreate()) {
+                .config("weft.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10");
+        if (filesPerExecutor != null) {
+            builder.config("weft.shuffle.segmentFilesPerExecutor", filesPerExecutor.toString());
+        }
+        try (WeftSession weft = builder.getOrCreate()) {
             AtomicLong bytesRead = new AtomicLong();
+            AtomicLong mapStageStart = new AtomicLong();
+            AtomicLong mapStageNanos = new AtomicLong();
             ((DriverEngine) weft.engine()).addSchedulerListener(new SchedulerListener() {
+                @Override
+                public void stageSubmitted(Stage stage, int attempt, int tasks) {
+                    if (stage instanceof ShuffleMapStage) {
+                        mapStageStart.set(System.nanoTime());
+                    }
+                }
+
+                @Override
+                public void stageCompleted(Stage stage) {
+                    if (stage instanceof ShuffleMapStage) {
+                        mapStageNanos.set(System.nanoTime() - mapStageStart.get());
+                    }
+                }
+
                 @Override
                 public void taskEnded(TaskDescription task, String executorId, TaskOutcome outcome) {
                     if (outcome instanceof TaskOutcome.Success s && s.metrics() != null) {
@@ -165,6 +192,7 @@ public final class NameNodeOpsBench implements Callable<Integer> {
                 Row row = new Row(maps, reducers, perShuffle, bytesRead.get());
                 rows.add(row);
                 System.out.println(OpsTable.line(row));
+                System.out.printf("%dx%d map stage: %.1f ms%n", maps, reducers, mapStageNanos.get() / 1e6);
             }
             beforeClose = counters.snapshot();
         }

@@ -69,7 +69,8 @@ public final class ExecutorEnvironments {
             ShuffleStore.Consolidation consolidation = conf.get(ConfigKeys.SHUFFLE_CONSOLIDATE_FILES)
                     ? new ShuffleStore.Consolidation(executorId + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16),
                             conf.get(ConfigKeys.SHUFFLE_SEGMENT_FILE_SIZE),
-                            conf.get(ConfigKeys.SHUFFLE_SEGMENT_FILE_IDLE_TIMEOUT))
+                            conf.get(ConfigKeys.SHUFFLE_SEGMENT_FILE_IDLE_TIMEOUT),
+                            conf.get(ConfigKeys.SHUFFLE_SEGMENT_FILES_PER_EXECUTOR))
                     : null;
             ShuffleStore shuffle = new ShuffleStore(fs, shuffleDir, conf.get(ConfigKeys.SHUFFLE_REPLICATION), kryo,
                     localDir, writeBuffer, consolidation);

@@ -2,6 +2,7 @@ package io.weft.runtime.shuffle;
 
 import io.weft.runtime.files.OwnerOnly;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,12 +25,18 @@ import org.slf4j.LoggerFactory;
  * Consolidated map outputs: the segment files of one executor JVM, {@code shuffle_<id>/seg_<writer>_<n>.data},
  * each holding the outputs of several of its map tasks one after the other, each output followed by its own index
  * footer (format in {@link MapOutputWriter}, offsets absolute in the file). Per shuffle there is a small pool of
- * open streams, at most one per map task committing at the same moment (so at most the executor's task threads).
+ * open streams, at most one per map task committing at the same moment (so at most the executor's task threads),
+ * or at most the cap (below).
  *
  * <h2>Commit</h2>
  * A committing map task borrows a free stream (or creates a file), appends its whole output, calls
  * {@code hflush()} and gives the stream back; its {@code MapStatus} then names the file and the output's absolute
- * offsets. After {@code hflush} the bytes are on the DataNodes and readable by any reader that opens the file
+ * offsets. With a cap ({@code weft.shuffle.segmentFilesPerExecutor}, {@link SegmentCap}) a shuffle has at most that
+ * many files open here: a task committing when all are borrowed waits, first come first served, for one to be
+ * given back (roughly one other output's copy and {@code hflush}: outputs are spilled locally before and only
+ * copied at commit) or for a place freed by a file rolled or discarded. It waits holding no file and releasing the
+ * pool's lock; interrupting it (a killed task) ends the wait at once with an {@link InterruptedIOException}, and
+ * anything handed to it meanwhile passes to the next waiter. After {@code hflush} the bytes are on the DataNodes and readable by any reader that opens the file
  * afterwards, while the file is still being written, and after its writer died without closing it: the NameNode
  * keeps such a file under construction (its lease expires, and recovery closes it, keeping every flushed byte).
  * Reducers only open a file after the outputs they read in it were reported, so they never read past what was
@@ -76,14 +83,9 @@ final class SegmentFiles implements AutoCloseable {
      */
     private static final long SEGMENT_BLOCK_SIZE = 128L << 20;
 
-    /** Makes a shuffle's directory (once) and returns it. */
+    /** Makes a shuffle's directory (once) and returns it; throws {@link IOException} when it cannot. */
     @FunctionalInterface
     interface ShuffleDirs {
-        /**
-         * @param shuffleId the shuffle
-         * @return its directory, made
-         * @throws IOException when it cannot be made
-         */
         Path ensure(int shuffleId) throws IOException;
     }
 
@@ -115,6 +117,8 @@ final class SegmentFiles implements AutoCloseable {
     private final Map<Integer, ArrayDeque<Segment>> free = new HashMap<>();
     /** Live writers per shuffle, only shuffles with at least one; guarded by {@link #lock}. */
     private final Map<Integer, Integer> liveWriters = new HashMap<>();
+    /** Open files and waiters per shuffle; guarded by {@link #lock}. */
+    private final SegmentCap cap;
     /** Guarded by {@link #lock}. */
     private long nextFile;
     /** Guarded by {@link #lock}. */
@@ -133,10 +137,12 @@ final class SegmentFiles implements AutoCloseable {
      * @param idleMillis a free file is closed once unused this long with no live writer of its shuffle (counted
      *     from the later of its last use and the end of the shuffle's last writer); 0 or less: only on roll,
      *     removal and close
+     * @param filesPerShuffle most files open per shuffle, at which committing tasks wait; 0: no cap
      * @param nanoClock {@link System#nanoTime()} outside tests
      */
     SegmentFiles(FileSystem fs, ShuffleDirs dirs, String writerName, short replication, long rollBytes,
-            long idleMillis, LongSupplier nanoClock) {
+            long idleMillis, int filesPerShuffle, LongSupplier nanoClock) {
+        this.cap = new SegmentCap(filesPerShuffle);
         this.fs = fs;
         this.dirs = dirs;
         this.namePrefix = "seg_" + writerName + "_";
@@ -215,6 +221,7 @@ final class SegmentFiles implements AutoCloseable {
                 LOG.info("Discarding segment file {} after a failed write; its committed outputs stay readable",
                         segment.path);
                 closeQuietly(segment);
+                release(segment.shuffleId);
             }
         };
     }
@@ -262,50 +269,136 @@ final class SegmentFiles implements AutoCloseable {
 
     /** @return the shuffle's live writers, for tests */
     int liveWriters(int shuffleId) {
-        synchronized (lock) {
-            return liveWriters.getOrDefault(shuffleId, 0);
-        }
+        synchronized (lock) { return liveWriters.getOrDefault(shuffleId, 0); }
     }
 
     /**
+     * Borrows a free file of the shuffle, or creates one; at the cap, waits (see "Commit"). On the committing
+     * task's thread, which must hold no file of the pool.
+     *
      * @param shuffleId the shuffle
-     * @param fresh whether to open a new file even if a free one exists
+     * @param fresh whether to open a new file even if a free one exists (at the cap a free or handed file is
+     *     closed to make its place)
      * @return a free or new stream, or {@code null} if this file system cannot flush or the pool is closed
-     * @throws IOException if a new file cannot be made
+     * @throws InterruptedIOException if the thread is interrupted while waiting (it stays interrupted; the pool
+     *     keeps nothing for it)
+     * @throws IOException if a new file cannot be made (its place is freed)
      */
     Segment borrow(int shuffleId, boolean fresh) throws IOException {
         long number;
+        Segment replaced = null;
         synchronized (lock) {
-            if (closed || unsupported) {
-                return null;
-            }
-            ArrayDeque<Segment> shuffleFree = free.get(shuffleId);
-            if (!fresh && shuffleFree != null && !shuffleFree.isEmpty()) {
-                return shuffleFree.pollLast();
+            SegmentCap.Waiter me = null;
+            while (true) {
+                if (me != null && me.segment != null) {
+                    if (!fresh) {
+                        return me.segment;
+                    }
+                    replaced = me.segment; // its place is ours: close it and create a file in it
+                    break;
+                }
+                if (closed || unsupported) {
+                    if (me != null && cap.leave(me, freeOf(shuffleId))) {
+                        lock.notifyAll();
+                    }
+                    return null;
+                }
+                if (me != null && me.mayCreate) {
+                    break;
+                }
+                if (me == null) {
+                    ArrayDeque<Segment> shuffleFree = free.get(shuffleId);
+                    boolean anyFree = shuffleFree != null && !shuffleFree.isEmpty();
+                    if (!fresh && anyFree) {
+                        return shuffleFree.pollLast();
+                    }
+                    if (cap.tryReserve(shuffleId)) {
+                        break;
+                    }
+                    if (anyFree) {
+                        replaced = shuffleFree.pollFirst(); // fresh at the cap: the oldest free file makes room
+                        break;
+                    }
+                    me = cap.enqueue(shuffleId);
+                }
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    if (cap.leave(me, freeOf(shuffleId))) {
+                        lock.notifyAll();
+                    }
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("Interrupted (the task was killed) while waiting for a segment"
+                            + " file of shuffle " + shuffleId + " to be given back");
+                }
             }
             number = nextFile++;
-            if (closer == null && idleNanos > 0) {
-                closer = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "weft-shuffle-segment-closer");
-                    t.setDaemon(true);
-                    return t;
-                });
-                long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), idleNanos / 2);
-                closer.scheduleWithFixedDelay(this::closeIdleQuietly, period, period, TimeUnit.NANOSECONDS);
-            }
+            startCloser();
         }
+        if (replaced != null) {
+            closeQuietly(replaced);
+        }
+        try {
+            return create(shuffleId, number);
+        } catch (IOException | RuntimeException e) {
+            release(shuffleId);
+            throw e;
+        }
+    }
+
+    private ArrayDeque<Segment> freeOf(int shuffleId) {
+        return free.computeIfAbsent(shuffleId, id -> new ArrayDeque<>());
+    }
+
+    /** Starts the idle closer with the first file; under {@link #lock}. */
+    private void startCloser() {
+        if (closer == null && idleNanos > 0) {
+            closer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "weft-shuffle-segment-closer");
+                t.setDaemon(true);
+                return t;
+            });
+            long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), idleNanos / 2);
+            closer.scheduleWithFixedDelay(() -> {
+                try {
+                    closeIdle();
+                } catch (RuntimeException e) { // a throwing task would never run again
+                    LOG.warn("Closing idle segment files failed", e);
+                }
+            }, period, period, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Creates file {@code number} of the shuffle in a place already counted; {@code null} if it cannot flush. */
+    private Segment create(int shuffleId, long number) throws IOException {
         Path path = new Path(dirs.ensure(shuffleId), namePrefix + number + ".data");
-        FSDataOutputStream out = OwnerOnly.create(fs, path, false, FS_BUFFER, replication,
-                SEGMENT_BLOCK_SIZE);
+        FSDataOutputStream out = OwnerOnly.create(fs, path, false, FS_BUFFER, replication, SEGMENT_BLOCK_SIZE);
         if (!out.hasCapability(StreamCapabilities.HFLUSH)) {
             unsupported = true;
             LOG.debug("{} cannot hflush, so map outputs are written one file each, not consolidated", fs.getUri());
             out.close();
             fs.delete(path, false);
+            release(shuffleId);
             return null;
         }
         LOG.debug("Opened segment file {}", path);
         return new Segment(shuffleId, path, out);
+    }
+
+    /** Frees the place of a closed (or never created) file of the shuffle; any thread, not under the lock. */
+    private void release(int shuffleId) {
+        synchronized (lock) {
+            if (cap.release(shuffleId) || closed || unsupported) {
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /** @return the shuffle's open files (free, borrowed or being created) and, if {@code waiters}, its waiters */
+    int openFiles(int shuffleId, boolean waiters) {
+        synchronized (lock) {
+            return waiters ? cap.waiting(shuffleId) : cap.openFiles(shuffleId);
+        }
     }
 
     /**
@@ -318,12 +411,17 @@ final class SegmentFiles implements AutoCloseable {
         if (segment.out.getPos() < rollBytes) {
             synchronized (lock) {
                 if (!closed) {
-                    free.computeIfAbsent(segment.shuffleId, id -> new ArrayDeque<>()).addLast(segment);
+                    if (cap.handOver(segment)) {
+                        lock.notifyAll();
+                    } else {
+                        freeOf(segment.shuffleId).addLast(segment);
+                    }
                     return;
                 }
             }
         }
         closeQuietly(segment);
+        release(segment.shuffleId);
         LOG.debug("Closed segment file {} at {} bytes", segment.path, segment.out.getPos());
     }
 
@@ -351,23 +449,13 @@ final class SegmentFiles implements AutoCloseable {
                 }
             }
         }
-        idle.forEach(SegmentFiles::closeQuietly);
+        closeAndRelease(idle);
         return idle.size();
-    }
-
-    private void closeIdleQuietly() {
-        try {
-            closeIdle();
-        } catch (RuntimeException e) {
-            LOG.warn("Closing idle segment files failed", e);
-        }
     }
 
     /** @return the number of free (open, not borrowed) files, for tests */
     int freeFiles() {
-        synchronized (lock) {
-            return free.values().stream().mapToInt(ArrayDeque::size).sum();
-        }
+        synchronized (lock) { return free.values().stream().mapToInt(ArrayDeque::size).sum(); }
     }
 
     /**
@@ -381,7 +469,7 @@ final class SegmentFiles implements AutoCloseable {
             shuffleFree = free.remove(shuffleId);
         }
         if (shuffleFree != null) {
-            shuffleFree.forEach(SegmentFiles::closeQuietly);
+            closeAndRelease(shuffleFree);
         }
     }
 
@@ -392,7 +480,7 @@ final class SegmentFiles implements AutoCloseable {
             free.values().forEach(all::addAll);
             free.clear();
         }
-        all.forEach(SegmentFiles::closeQuietly);
+        closeAndRelease(all);
     }
 
     /**
@@ -409,8 +497,16 @@ final class SegmentFiles implements AutoCloseable {
             if (closer != null) {
                 closer.shutdownNow();
             }
+            lock.notifyAll(); // waiters at the cap give up: their outputs get files of their own
         }
-        all.forEach(SegmentFiles::closeQuietly);
+        closeAndRelease(all);
+    }
+
+    private void closeAndRelease(java.util.Collection<Segment> segments) {
+        for (Segment s : segments) {
+            closeQuietly(s);
+            release(s.shuffleId);
+        }
     }
 
     private static void closeQuietly(Segment segment) {

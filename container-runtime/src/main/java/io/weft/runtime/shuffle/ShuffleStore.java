@@ -57,14 +57,26 @@ public final class ShuffleStore {
      * @param segmentFileBytes roll size: a segment file is closed once it holds this many bytes
      * @param idleCloseMillis a segment file is closed once no map task of its shuffle has run in this JVM for this
      *     long; 0: never for idleness
+     * @param filesPerShuffle most segment files open per shuffle, at which a committing map task waits for one to
+     *     be given back; 0: no cap (one per task committing at the same moment)
      */
-    public record Consolidation(String writerName, long segmentFileBytes, long idleCloseMillis) {
-        /** @throws IllegalArgumentException if the roll size is not positive */
+    public record Consolidation(String writerName, long segmentFileBytes, long idleCloseMillis,
+            int filesPerShuffle) {
+        /** @throws IllegalArgumentException if the roll size is not positive or the cap is negative */
         public Consolidation {
             Objects.requireNonNull(writerName, "writerName");
             if (segmentFileBytes < 1) {
                 throw new IllegalArgumentException("Segment file size must be positive, got " + segmentFileBytes);
             }
+            if (filesPerShuffle < 0) {
+                throw new IllegalArgumentException("Segment files per executor must be 0 (no cap) or more, got "
+                        + filesPerShuffle);
+            }
+        }
+
+        /** Without a cap on open files. */
+        public Consolidation(String writerName, long segmentFileBytes, long idleCloseMillis) {
+            this(writerName, segmentFileBytes, idleCloseMillis, 0);
         }
     }
 
@@ -119,7 +131,7 @@ public final class ShuffleStore {
             ensureShuffleDir(id);
             return shuffleDir(id);
         }, consolidation.writerName(), replication, consolidation.segmentFileBytes(),
-                consolidation.idleCloseMillis(), System::nanoTime);
+                consolidation.idleCloseMillis(), consolidation.filesPerShuffle(), System::nanoTime);
     }
 
     /** @return the qualified application shuffle directory */

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -26,13 +28,15 @@ import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The consolidated layout on the raw local file system, whose streams can {@code hflush} as HDFS's do: map outputs
  * of one store share segment files, read back exactly, each file opened once per reader; failed writes, rolling,
  * idle closing (never while a map task of the shuffle runs, so long tasks keep appending to one file) and the
- * fallback to one file per map where streams cannot flush. What a reader sees of a file whose
+ * fallback to one file per map where streams cannot flush; the cap on open files per shuffle (committers wait,
+ * first come first served and interruptibly, driven with latches and no sleeps). What a reader sees of a file whose
  * writer died is tested on HDFS itself ({@code SegmentFileWriterDeathTest} in integration-tests).
  */
 class SegmentFilesTest {
@@ -44,6 +48,7 @@ class SegmentFilesTest {
     File temp;
 
     private final Map<String, Integer> opens = new ConcurrentHashMap<>();
+    private final AtomicInteger creates = new AtomicInteger();
     private final AtomicBoolean failWrites = new AtomicBoolean();
     /** Files whose streams fail every write from now on, as if their DataNode had died. */
     private final java.util.Set<String> broken = ConcurrentHashMap.newKeySet();
@@ -67,6 +72,7 @@ class SegmentFilesTest {
             @Override
             public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
                     short replication, long blockSize, Progressable progress) throws IOException {
+                creates.incrementAndGet();
                 FSDataOutputStream real = super.create(f, permission, overwrite, bufferSize, replication, blockSize,
                         progress);
                 return new FSDataOutputStream(new FailingStream(real, f.getName()), null) {
@@ -116,23 +122,31 @@ class SegmentFilesTest {
     }
 
     private ShuffleStore store(long rollBytes, long idleMillis) {
-        ShuffleStore store = new ShuffleStore(fs, appDir, (short) 1, KRYO, new File(temp, "spill"), 1 << 20,
-                new ShuffleStore.Consolidation("exec1_test" + stores++, rollBytes, idleMillis));
-        return store;
+        return cappedStore(rollBytes, idleMillis, 0);
+    }
+
+    ShuffleStore cappedStore(long rollBytes, long idleMillis, int filesPerShuffle) {
+        return new ShuffleStore(fs, appDir, (short) 1, KRYO, new File(temp, "spill"), 1 << 20,
+                new ShuffleStore.Consolidation("exec1_test" + stores++, rollBytes, idleMillis, filesPerShuffle));
     }
 
     /** Map {@code m} writes {@code 10 + m} records to every partition. */
     private static MapOutputCommit writeMap(ShuffleStore store, int m) {
+        return filledWriter(store, m).commit();
+    }
+
+    /** Map {@code m}'s writer with its records written, not committed. */
+    static MapOutputWriter filledWriter(ShuffleStore store, int m) {
         MapOutputWriter writer = store.newMapOutputWriter(3, m, 100L + m, PARTITIONS);
         for (int p = 0; p < PARTITIONS; p++) {
             for (int i = 0; i < 10 + m; i++) {
                 writer.write(p, "k" + m + "-" + i, "v" + p);
             }
         }
-        return writer.commit();
+        return writer;
     }
 
-    private static List<Pair<Object, Object>> expected(int m, int p) {
+    static List<Pair<Object, Object>> expected(int m, int p) {
         List<Pair<Object, Object>> records = new ArrayList<>();
         for (int i = 0; i < 10 + m; i++) {
             records.add(Pair.of("k" + m + "-" + i, "v" + p));
@@ -140,7 +154,7 @@ class SegmentFilesTest {
         return records;
     }
 
-    private static List<Pair<Object, Object>> read(ShuffleStore store, List<MapOutputCommit> commits, int p) {
+    static List<Pair<Object, Object>> read(ShuffleStore store, List<MapOutputCommit> commits, int p) {
         List<ShuffleSegment> segments = new ArrayList<>();
         for (int m = 0; m < commits.size(); m++) {
             segments.add(commits.get(m).segment(m, p));
@@ -277,7 +291,7 @@ class SegmentFilesTest {
             Path dir = new Path(appDir, "shuffle_" + id);
             raw.mkdirs(dir);
             return dir;
-        }, "exec1_test", (short) 1, 1L << 30, 60_000, clock::get);
+        }, "exec1_test", (short) 1, 1L << 30, 60_000, 0, clock::get);
         SegmentFiles.Segment a = pool.borrow(3, false);
         SegmentFiles.Segment b = pool.borrow(3, false);
         clock.set(0);
@@ -296,7 +310,7 @@ class SegmentFilesTest {
             Path dir = new Path(appDir, "shuffle_" + id);
             raw.mkdirs(dir);
             return dir;
-        }, "exec1_test", (short) 1, 1L << 30, idleMillis, clock::get);
+        }, "exec1_test", (short) 1, 1L << 30, idleMillis, 0, clock::get);
     }
 
     /** A map task's writer of shuffle 3 on the pool, as {@link ShuffleStore#newMapOutputWriter} makes it. */
@@ -429,5 +443,246 @@ class SegmentFilesTest {
         assertThat(commit.path()).endsWith("/shuffle_3/map_0_100.data");
         assertThat(writeMap(store, 1).path()).endsWith("/shuffle_3/map_1_101.data");
         assertThat(read(store, List.of(commit), 2)).containsExactlyElementsOf(expected(0, 2));
+    }
+
+    // ---- The cap on open files per shuffle (weft.shuffle.segmentFilesPerExecutor) ----
+
+    /** A map task's commit on a thread of its own; its records are written before the thread starts. */
+    private static final class Committer extends Thread {
+        private final MapOutputWriter writer;
+        private final CountDownLatch start;
+        volatile MapOutputCommit commit;
+        volatile Throwable failure;
+
+        Committer(MapOutputWriter writer, CountDownLatch start, int m) {
+            super("committer-" + m);
+            this.writer = writer;
+            this.start = start;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                start.await();
+                commit = writer.commit();
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                writer.abort(); // the task's finally
+            }
+        }
+    }
+
+    private static List<Committer> startCommitters(ShuffleStore store, int first, int count) {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Committer> committers = new ArrayList<>();
+        for (int m = first; m < first + count; m++) {
+            Committer c = new Committer(filledWriter(store, m), start, m);
+            c.start();
+            committers.add(c);
+        }
+        start.countDown();
+        return committers;
+    }
+
+    /** Spins (the class timeout bounds it) until {@code n} tasks wait at the cap for a file of shuffle 3. */
+    private static void awaitWaiters(SegmentFiles pool, int n) {
+        while (pool.openFiles(3, true) < n) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void joinAll(List<Committer> committers) throws InterruptedException {
+        for (Committer c : committers) {
+            c.join();
+            assertThat(c.failure).as(c.getName()).isNull();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void atCapOneFourConcurrentCommittersShareOneFileAndEveryOutputReadsBack() throws Exception {
+        ShuffleStore store = cappedStore(1L << 30, 0, 1);
+        SegmentFiles pool = store.segmentFiles();
+        MapOutputTarget.Slot held = pool.writerTarget(3, null).open(0); // the one file, borrowed by "another task"
+        creates.set(0);
+        List<Committer> committers = startCommitters(store, 0, 4);
+        awaitWaiters(pool, 4);
+        assertThat(pool.openFiles(3, false)).as("all four wait instead of creating files").isEqualTo(1);
+        String path = held.commit();
+        joinAll(committers);
+        assertThat(creates).as("no file created while the one open file was borrowed").hasValue(0);
+        List<MapOutputCommit> commits = committers.stream().map(c -> c.commit).toList();
+        assertThat(commits).allSatisfy(c -> assertThat(c.path()).isEqualTo(path));
+        assertThat(commits.stream().map(c -> c.partitionOffsets()[0]).distinct()).as("disjoint ranges").hasSize(4);
+        for (int p = 0; p < PARTITIONS; p++) {
+            List<Pair<Object, Object>> expected = new ArrayList<>();
+            for (int m = 0; m < 4; m++) {
+                expected.addAll(expected(m, p));
+            }
+            assertThat(read(store, commits, p)).as("partition %d", p).containsExactlyElementsOf(expected);
+        }
+        assertThat(pool.openFiles(3, false)).isEqualTo(1);
+        assertThat(pool.openFiles(3, true)).isZero();
+        store.close();
+    }
+
+    @Test
+    @Timeout(30)
+    void atCapOneConcurrentCommittersFromNothingCreateExactlyOneFile() throws Exception {
+        ShuffleStore store = cappedStore(1L << 30, 0, 1);
+        creates.set(0);
+        List<Committer> committers = startCommitters(store, 0, 4);
+        joinAll(committers);
+        assertThat(creates).as("one segment file, whatever the interleaving").hasValue(1);
+        assertThat(committers).allSatisfy(c -> assertThat(c.commit.path())
+                .isEqualTo(committers.get(0).commit.path()));
+        store.close();
+    }
+
+    @Test
+    @Timeout(30)
+    void aWaiterIsWokenWhenTheFileComesBack() throws Exception {
+        ShuffleStore store = cappedStore(1L << 30, 0, 1);
+        SegmentFiles pool = store.segmentFiles();
+        SegmentFiles.Segment held = pool.borrow(3, false);
+        List<Committer> waiter = startCommitters(store, 0, 1);
+        awaitWaiters(pool, 1);
+        assertThat(waiter.get(0).commit).isNull();
+        pool.giveBack(held);
+        joinAll(waiter);
+        assertThat(waiter.get(0).commit.path()).isEqualTo(held.path.toString());
+        assertThat(pool.freeFiles()).isEqualTo(1);
+        store.close();
+    }
+
+    @Test
+    @Timeout(30)
+    void aFailedWriteFreesItsPlaceAndTheNextCommitterOpensANewFile() throws Exception {
+        ShuffleStore store = cappedStore(1L << 30, 0, 1);
+        SegmentFiles pool = store.segmentFiles();
+        MapOutputTarget target = pool.writerTarget(3, null);
+        MapOutputTarget.Slot failing = target.open(0);
+        org.apache.hadoop.fs.FileStatus[] files = raw.listStatus(new Path(appDir, "shuffle_3"));
+        assertThat(files).hasSize(1);
+        String discarded = files[0].getPath().getName();
+        List<Committer> waiter = startCommitters(store, 0, 1);
+        awaitWaiters(pool, 1);
+        failing.abandon(); // its write failed: the stream is discarded
+        target.writerEnded();
+        joinAll(waiter);
+        MapOutputCommit after = waiter.get(0).commit;
+        assertThat(new Path(after.path()).getName()).as("a new file in the discarded one's place")
+                .isNotEqualTo(discarded);
+        assertThat(after.partitionOffsets()[0]).isZero();
+        assertThat(pool.openFiles(3, false)).isEqualTo(1);
+        // The same through a real failed commit, with nobody waiting: the count drops and the next output
+        // starts another file.
+        failWrites.set(true);
+        MapOutputWriter writer = filledWriter(store, 1);
+        for (int i = 0; i < 50_000; i++) {
+            writer.write(i % PARTITIONS, "key" + i, "a value long enough to pass the stream's buffer " + i);
+        }
+        assertThatThrownBy(writer::commit).isInstanceOf(UncheckedIOException.class);
+        failWrites.set(false);
+        assertThat(pool.openFiles(3, false)).as("both tries' files were discarded").isZero();
+        MapOutputCommit next = writeMap(store, 2);
+        assertThat(next.path()).isNotEqualTo(after.path());
+        for (int p = 0; p < PARTITIONS; p++) {
+            assertThat(read(store, List.of(after, next), p)).containsExactlyElementsOf(
+                    concat(expected(0, p), expected(2, p)));
+        }
+        store.close();
+    }
+
+    @Test
+    @Timeout(30)
+    void anInterruptedWaiterThrowsAndLeavesThePoolConsistent() throws Exception {
+        ShuffleStore store = cappedStore(1L << 30, 0, 1);
+        SegmentFiles pool = store.segmentFiles();
+        SegmentFiles.Segment held = pool.borrow(3, false);
+        List<Committer> committers = startCommitters(store, 0, 2);
+        awaitWaiters(pool, 2);
+        Committer killed = committers.get(0);
+        killed.interrupt();
+        killed.join();
+        assertThat(killed.failure).isInstanceOf(UncheckedIOException.class)
+                .hasCauseInstanceOf(java.io.InterruptedIOException.class)
+                .hasMessageContaining("waiting for a segment file of shuffle 3");
+        assertThat(pool.openFiles(3, true)).as("the killed task left the queue").isEqualTo(1);
+        assertThat(pool.liveWriters(3)).as("its writer ended").isEqualTo(1);
+        pool.giveBack(held);
+        Committer other = committers.get(1);
+        other.join();
+        assertThat(other.failure).isNull();
+        assertThat(other.commit.path()).as("the file went to the task still waiting").isEqualTo(
+                held.path.toString());
+        assertThat(pool.openFiles(3, false)).isEqualTo(1);
+        assertThat(writeMap(store, 2).path()).isEqualTo(held.path.toString());
+        store.close();
+    }
+
+    @Test
+    @Timeout(30)
+    void whatAWaiterWasHandedPassesToTheNextWhenItLeaves() {
+        SegmentCap cap = new SegmentCap(1);
+        assertThat(cap.tryReserve(3)).isTrue();
+        assertThat(cap.tryReserve(3)).as("at the cap").isFalse();
+        SegmentCap.Waiter first = cap.enqueue(3);
+        SegmentCap.Waiter second = cap.enqueue(3);
+        SegmentFiles.Segment segment = new SegmentFiles.Segment(3, new Path("/seg"), null);
+        assertThat(cap.handOver(segment)).isTrue();
+        assertThat(first.segment).as("first come, first served").isSameAs(segment);
+        java.util.ArrayDeque<SegmentFiles.Segment> free = new java.util.ArrayDeque<>();
+        assertThat(cap.leave(first, free)).as("interrupted after being handed the file").isTrue();
+        assertThat(second.segment).isSameAs(segment);
+        assertThat(cap.leave(second, free)).as("nobody else waits").isFalse();
+        assertThat(free).containsExactly(segment);
+        SegmentCap.Waiter third = cap.enqueue(3);
+        SegmentCap.Waiter fourth = cap.enqueue(3);
+        assertThat(cap.release(3)).as("a file closed: leave to create").isTrue();
+        assertThat(third.mayCreate).isTrue();
+        assertThat(cap.leave(third, free)).isTrue();
+        assertThat(fourth.mayCreate).isTrue();
+        assertThat(cap.openFiles(3)).isEqualTo(1);
+        assertThat(cap.leave(fourth, free)).isFalse();
+        assertThat(cap.openFiles(3)).as("the place was given up").isZero();
+        assertThat(cap.waiting(3)).isZero();
+        assertThatThrownBy(() -> new SegmentCap(-1)).hasMessageContaining("0 (no cap)");
+    }
+
+    @Test
+    @Timeout(30)
+    void withoutACapEachConcurrentCommitterGetsAFileOfItsOwn() throws IOException {
+        ShuffleStore store = cappedStore(1L << 30, 0, 0);
+        SegmentFiles pool = store.segmentFiles();
+        List<SegmentFiles.Segment> borrowed = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            borrowed.add(pool.borrow(3, false));
+        }
+        assertThat(borrowed.stream().map(b -> b.path).distinct()).hasSize(4);
+        assertThat(pool.openFiles(3, false)).isEqualTo(4);
+        assertThat(pool.openFiles(3, true)).isZero();
+        borrowed.forEach(pool::giveBack);
+        assertThat(pool.freeFiles()).isEqualTo(4);
+        store.close();
+        assertThat(pool.openFiles(3, false)).as("closing frees every place").isZero();
+    }
+
+    @Test
+    @Timeout(30)
+    void atTheCapAPooledFileThatWentBadIsReplacedInItsPlace() {
+        ShuffleStore store = cappedStore(1L << 30, 0, 1);
+        MapOutputCommit before = writeMap(store, 0);
+        broken.add(new Path(before.path()).getName());
+        MapOutputCommit after = writeMap(store, 1);
+        assertThat(after.path()).isNotEqualTo(before.path());
+        assertThat(store.segmentFiles().openFiles(3, false)).isEqualTo(1);
+        for (int p = 0; p < PARTITIONS; p++) {
+            assertThat(read(store, List.of(before, after), p)).containsExactlyElementsOf(
+                    concat(expected(0, p), expected(1, p)));
+        }
+        store.close();
     }
 }
