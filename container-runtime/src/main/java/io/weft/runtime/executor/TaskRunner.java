@@ -150,7 +150,7 @@ final class TaskRunner implements Runnable {
         // this executor's segment files of it stay open for the next commit however long the task runs. Ended on
         // every path: commit, or abort in the finally (which does nothing after a commit).
         MapOutputWriter writer = env.shuffleStore().newMapOutputWriter(dep.shuffleId(), task.partition(),
-                task.taskId(), partitioner.numPartitions());
+                task.taskId(), partitioner.numPartitions(), task.stageAttempt() > 0);
         long written = 0;
         MapOutputCommit commit;
         long commitStart;

@@ -161,10 +161,32 @@ public final class ShuffleStore {
      * @return a writer for the calling thread
      */
     public MapOutputWriter newMapOutputWriter(int shuffleId, int mapIndex, long taskAttemptId, int numPartitions) {
+        return newMapOutputWriter(shuffleId, mapIndex, taskAttemptId, numPartitions, false);
+    }
+
+    /**
+     * Like {@link #newMapOutputWriter(int, int, long, int)}, for a map task of a given stage attempt.
+     *
+     * <p>A map stage runs again (stage attempt above 0) because reducers could not read some of its outputs, and a
+     * whole segment file is forgotten with any of them. This executor may still hold that file open in its pool
+     * (its map tasks of the shuffle keep it from closing), and appending to a file that was deleted or went bad
+     * can still succeed at the writer's end, so the rerun would report the lost file again. A rerun's output
+     * therefore goes to a file of its own, never to a pooled segment file: reruns are few, and each costs the
+     * NameNode a create and a rename, as before consolidation.
+     *
+     * @param shuffleId the shuffle
+     * @param mapIndex the map partition
+     * @param taskAttemptId the attempt, unique within the application
+     * @param numPartitions the number of reduce partitions
+     * @param rerun whether the task belongs to a resubmitted map stage (stage attempt above 0)
+     * @return a writer for the calling thread
+     */
+    public MapOutputWriter newMapOutputWriter(int shuffleId, int mapIndex, long taskAttemptId, int numPartitions,
+            boolean rerun) {
         String name = "map_" + mapIndex + "_" + taskAttemptId;
         MapOutputTarget target = new PerMapFileTarget(fs, new Path(shuffleDir(shuffleId), name + ".data"),
                 () -> ensureShuffleDir(shuffleId), replication);
-        if (segments != null) {
+        if (segments != null && !rerun) {
             target = segments.writerTarget(shuffleId, target); // a live writer of the shuffle from here on
         }
         try {

@@ -430,6 +430,28 @@ class SegmentFilesTest {
     }
 
     @Test
+    void aRerunOfAMapStageWritesFilesOfItsOwnNotThePooledSegmentFile() throws IOException {
+        ShuffleStore store = store(1L << 30, 60_000);
+        MapOutputCommit first = writeMap(store, 0);
+        assertThat(new Path(first.path()).getName()).startsWith("seg_");
+        // The file is lost (here: deleted) while this executor still holds it open in its pool.
+        fs.delete(new Path(first.path()), false);
+        MapOutputWriter rerun = store.newMapOutputWriter(3, 0, 200, PARTITIONS, true);
+        for (int p = 0; p < PARTITIONS; p++) {
+            for (int i = 0; i < 10; i++) {
+                rerun.write(p, "k0-" + i, "v" + p);
+            }
+        }
+        MapOutputCommit again = rerun.commit();
+        assertThat(again.path()).as("not the lost file").isNotEqualTo(first.path())
+                .endsWith("/shuffle_3/map_0_200.data");
+        assertThat(fs.exists(new Path(again.path()))).isTrue();
+        assertThat(read(store, List.of(again), 2)).containsExactlyElementsOf(expected(0, 2));
+        assertThat(store.segmentFiles().liveWriters(3)).as("a rerun is not a writer of the pool").isZero();
+        store.close();
+    }
+
+    @Test
     void aFileSystemWhoseStreamsCannotFlushGetsOneFilePerMapOutput() {
         FileSystem checksummed = fs;
         try {
