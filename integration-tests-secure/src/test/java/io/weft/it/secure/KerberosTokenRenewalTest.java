@@ -92,9 +92,7 @@ class KerberosTokenRenewalTest {
         // (<local dir>/filecache) or PRIVATE (usercache/<user>/filecache), and linked into the AM's container only.
         List<Path> localized = new ArrayList<>();
         for (Path dir : yarn.localDirs()) {
-            try (var files = Files.walk(dir)) {
-                files.filter(f -> f.getFileName().toString().equals("weft-login.keytab")).forEach(localized::add);
-            }
+            localized.addAll(filesNamed(dir, "weft-login.keytab"));
         }
         LOG.info("keytab copies on the NodeManager: {}", localized);
         String app = result.applicationId();
@@ -103,6 +101,35 @@ class KerberosTokenRenewalTest {
         assertThat(localized).filteredOn(path -> path.toString().contains("/filecache/")).hasSize(1);
         assertThat(localized).filteredOn(path -> !path.toString().contains("/filecache/"))
                 .allSatisfy(link -> assertThat(link.getParent().getFileName().toString()).endsWith("_000001"));
+    }
+
+    /**
+     * Files of the given name under a NodeManager's local directory. The NodeManager may be writing or deleting
+     * other files there at the same time (a container's launch script and its checksum), so a file that vanishes
+     * while the tree is walked is skipped rather than failing the walk.
+     */
+    private static List<Path> filesNamed(Path dir, String name) throws java.io.IOException {
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file,
+                    java.nio.file.attribute.BasicFileAttributes attributes) {
+                if (file.getFileName().toString().equals(name)) {
+                    found.add(file);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, java.io.IOException e)
+                    throws java.io.IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        return found;
     }
 
     /** Client mode: the driver, here, refreshes the tokens from its keytab login and pushes them. */
