@@ -117,10 +117,14 @@ class SegmentFileWriterDeathTest {
         assertReadable(reader, commits);
 
         // The NameNode closes the file on recovering the dead writer's lease, keeping every flushed byte.
-        // (Recovery takes a DataNode round trip; the project's test timeout bounds the wait.)
-        while (!readerFs.recoverLease(segment)) {
-            Thread.sleep(200);
-        }
+        // (Recovery takes a DataNode round trip: poll for it within a deadline.)
+        assertThat(io.weft.driver.Poll.until(() -> {
+            try {
+                return readerFs.recoverLease(segment);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, 60_000, 200)).as("the dead writer's lease is recovered").isTrue();
         assertThat(readerFs.isFileClosed(segment)).isTrue();
         long lastEnd = commits.get(2).partitionOffsets()[PARTITIONS - 1]
                 + commits.get(2).partitionLengths()[PARTITIONS - 1];
