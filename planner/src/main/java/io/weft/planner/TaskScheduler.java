@@ -399,12 +399,14 @@ final class TaskScheduler {
         });
     }
 
+    /**
+     * Kills the newest attempts first: an attempt queued on its executor behind a running one must be marked
+     * killed before the running one frees the thread, or the queued one would start.
+     */
     private void killRunning(TaskSet taskSet) {
-        runningTasks.forEach((id, task) -> {
-            if (task.taskSet == taskSet) {
-                launcher.killTask(task.executorId, id);
-            }
-        });
+        runningTasks.entrySet().stream().filter(e -> e.getValue().taskSet == taskSet)
+                .sorted(Map.Entry.<Long, RunningTask>comparingByKey().reversed())
+                .forEach(e -> launcher.killTask(e.getValue().executorId, e.getKey()));
     }
 
     // ---- exclusion ----------------------------------------------------------------------------------------

@@ -111,4 +111,17 @@ class TasksInFlightTest {
         assertThat(slots.takes(TaskLocality.RACK_LOCAL)).isFalse();
         assertThat(slots.takes(TaskLocality.ANY)).isFalse();
     }
+
+    @Test
+    void cancellingKillsTheQueuedAttemptBeforeTheRunningOneFreesItsThread() {
+        TestingCluster cluster = new TestingCluster(NO_WAIT.withTasksInFlightPerCore(2));
+        cluster.scheduler.executorAdded("e1", "h1", 1);
+        cluster.scheduler.submitJob(lineage.source(2), it -> 1, all(2), "two", new JobProperties("two", "g", true));
+        List<Launched> launched = cluster.take();
+        assertThat(launched).hasSize(2);
+        cluster.scheduler.cancelJobGroup("g");
+        cluster.scheduler.drainForTest();
+        // The later launch waits behind the earlier on the executor's one thread: it must be marked killed first.
+        assertThat(cluster.killed).containsExactly(launched.get(1).task().taskId(), launched.get(0).task().taskId());
+    }
 }
