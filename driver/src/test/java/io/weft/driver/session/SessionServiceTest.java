@@ -257,6 +257,39 @@ class SessionServiceTest {
     }
 
     @Test
+    void aSessionClientCannotSpeakAsAnExecutor() throws Exception {
+        SessionEndpoint endpoint = service.endpoint();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Channels.threads("as-executor"),
+                NioIoHandler.newFactory());
+        try {
+            Channel liar = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .handler(Channels.client(endpoint.clientSecret(), PeerRole.SESSION_CLIENT,
+                            ChannelOptions.forClient().withEncryption(endpoint.encrypt()), ctx -> {
+                                Channels.authenticated(ctx.pipeline(), engine.kryo(),
+                                        new io.netty.channel.ChannelInboundHandlerAdapter());
+                                ctx.channel().writeAndFlush(new io.weft.runtime.channel.Messages.RegisterExecutor(
+                                        "99", "h", 1, 1, null, null));
+                            }))
+                    .connect(endpoint.host(), endpoint.port()).sync().channel();
+            assertThat(liar.closeFuture().await(WAIT_MILLIS)).as("the session closed the connection").isTrue();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        assertThat(((io.weft.driver.backend.RemoteExecutorsBackend) engine.backend()).executorPids().keySet())
+                .containsExactlyInAnyOrder("1", "2");
+    }
+
+    @Test
+    void aLocalEngineHasNoEndpointForASession() {
+        try (io.weft.api.spi.Engine local = new io.weft.driver.backend.LocalEngineFactory().create("local-one",
+                "local[1]", Map.of())) {
+            assertThatThrownBy(() -> SessionService.start((DriverEngine) local,
+                    new UnscopedSessionScopes(((DriverEngine) local).kryo()))).isInstanceOf(WeftException.class)
+                    .hasMessageContaining("local-cluster").hasMessageContaining("yarn");
+        }
+    }
+
+    @Test
     void jarsAndFilesAreShippedOncePerContent() throws Exception {
         Path jar = dir.resolve("lib-" + System.nanoTime() + ".jar");
         byte[] bytes = new byte[(3 << 20) + 17]; // more than one upload piece
