@@ -47,6 +47,8 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
     private volatile boolean closed;
     /** Uploads the session asked for and has not finished: touched only on the control thread. */
     private final Map<String, Pending> pending = new LinkedHashMap<>();
+    /** The attachment's jars, until they have all arrived. Control thread only. */
+    private List<File> attachJars;
 
     private record Pending(long requestId, ShippedJar jar, JarStore.Upload upload) {
     }
@@ -125,9 +127,6 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
             channel.close();
         }
     }
-
-    /** The attachment's jars, until they have all arrived. Control thread only. */
-    private List<File> attachJars;
 
     private void expect(long requestId, ShippedJar jar, List<String> needed) throws IOException {
         if (!service.jars().fileOf(jar).isFile() && !pending.containsKey(jar.sha256())) {

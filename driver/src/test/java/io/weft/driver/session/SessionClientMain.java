@@ -57,6 +57,7 @@ public final class SessionClientMain {
                 case "wordcount" -> wordCount(weft, Integer.parseInt(args[2]));
                 case "accbroadcast" -> accumulatorAndBroadcast(weft);
                 case "fail" -> fail(weft);
+                case "hadoopio" -> hadoopIo(weft, args[2], args[3], args[4]);
                 case "block" -> block(weft, args[2], args[3], args[4], false);
                 case "blockAndCancel" -> block(weft, args[2], args[3], args[4], true);
                 default -> throw new IllegalArgumentException(args[1]);
@@ -93,6 +94,19 @@ public final class SessionClientMain {
         System.out.println("BROADCAST_LOCAL " + factor.value());
         List<Integer> viaBroadcast = weft.parallelize(List.of(1, 2, 3), 3).map(x -> x * factor.value()).collect();
         System.out.println("BROADCAST_REMOTE " + viaBroadcast);
+    }
+
+    private static void hadoopIo(WeftSession weft, String in, String outText, String outSequence) {
+        System.out.println("TEXT_COUNT " + weft.textFile(in, 2).count());
+        System.out.println("HADOOP_COUNT " + weft.hadoopFile(in, org.apache.hadoop.mapred.TextInputFormat.class,
+                org.apache.hadoop.io.LongWritable.class, org.apache.hadoop.io.Text.class)
+                .map(p -> p.value().toString()).filter(l -> l.startsWith("line")).count());
+        weft.textFile(in).map(String::toUpperCase).saveAsTextFile(outText);
+        weft.textFile(in).mapToPair(l -> Pair.of(new org.apache.hadoop.io.Text(l),
+                new org.apache.hadoop.io.IntWritable(l.length()))).saveAsNewAPIHadoopFile(outSequence,
+                org.apache.hadoop.io.Text.class, org.apache.hadoop.io.IntWritable.class,
+                org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat.class);
+        System.out.println("SAVED yes");
     }
 
     private static void fail(WeftSession weft) {

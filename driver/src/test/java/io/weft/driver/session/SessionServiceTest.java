@@ -197,6 +197,49 @@ class SessionServiceTest {
     }
 
     @Test
+    void textAndHadoopInputAndOutputGoThroughTheSession() throws Exception {
+        Path in = dir.resolve("input-" + System.nanoTime() + ".txt");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            lines.add("line " + i);
+        }
+        Files.write(in, lines);
+        Path outText = dir.resolve("out-text-" + System.nanoTime());
+        Path outSequence = dir.resolve("out-seq-" + System.nanoTime());
+        Map<String, String> out = launch("hadoopio", in.toString(), outText.toString(), outSequence.toString())
+                .await();
+        assertThat(out.get("TEXT_COUNT")).isEqualTo("100");
+        assertThat(out.get("HADOOP_COUNT")).isEqualTo("100");
+        assertThat(out.get("SAVED")).isEqualTo("yes");
+        List<String> written = new ArrayList<>();
+        try (var parts = Files.list(outText)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                written.addAll(Files.readAllLines(part));
+            }
+        }
+        assertThat(written).containsExactlyElementsOf(lines.stream().map(String::toUpperCase).toList());
+        assertThat(outSequence.resolve("_SUCCESS")).exists();
+    }
+
+    @Test
+    void manyThreadsOfOneProgramRunJobsAtOnceOnOneConnection() throws Exception {
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try (SessionClientEngine attached = attachHere(List.of())) {
+            List<java.util.concurrent.CompletableFuture<Long>> jobs = new ArrayList<>();
+            for (int t = 1; t <= 6; t++) {
+                int n = t * 10;
+                jobs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> tinyJob(attached, n), threads));
+            }
+            for (int t = 1; t <= 6; t++) {
+                long n = t * 10L;
+                assertThat(jobs.get(t - 1).get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isEqualTo(n * (n + 1));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void aJobFailureCarriesTheRemoteMessage() throws Exception {
         Map<String, String> out = launch("fail").await();
         assertThat(out.get("FAILED")).startsWith("io.weft.api.JobFailedException: ")
