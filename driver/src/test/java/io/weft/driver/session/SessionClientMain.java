@@ -57,6 +57,7 @@ public final class SessionClientMain {
                 case "wordcount" -> wordCount(weft, Integer.parseInt(args[2]));
                 case "accbroadcast" -> accumulatorAndBroadcast(weft);
                 case "fail" -> fail(weft);
+                case "checkpoint" -> checkpoint(weft, args[2]);
                 case "hadoopio" -> hadoopIo(weft, args[2], args[3], args[4]);
                 case "block" -> block(weft, args[2], args[3], args[4], false);
                 case "blockAndCancel" -> block(weft, args[2], args[3], args[4], true);
@@ -107,6 +108,21 @@ public final class SessionClientMain {
                 org.apache.hadoop.io.Text.class, org.apache.hadoop.io.IntWritable.class,
                 org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat.class);
         System.out.println("SAVED yes");
+    }
+
+    private static void checkpoint(WeftSession weft, String dir) {
+        weft.setCheckpointDir(dir);
+        String marks = dir + "-computed";
+        new java.io.File(marks).mkdirs();
+        io.weft.api.Dataset<Integer> doubled = weft.parallelize(List.of(1, 2, 3, 4, 5), 2).map(x -> {
+            Files.writeString(Paths.get(marks, x + "-" + System.nanoTime()), "");
+            return x * 2;
+        });
+        doubled.checkpoint();
+        System.out.println("CHECKPOINT1 " + doubled.collect());
+        System.out.println("COMPUTED1 " + new java.io.File(marks).list().length);
+        System.out.println("CHECKPOINT2 " + doubled.map(x -> x + 1).collect());
+        System.out.println("COMPUTED2 " + new java.io.File(marks).list().length);
     }
 
     private static void fail(WeftSession weft) {

@@ -240,6 +240,20 @@ class SessionServiceTest {
     }
 
     @Test
+    void aCheckpointWrittenByOneJobIsReadByTheNext() throws Exception {
+        Path checkpoints = Files.createTempDirectory(dir, "checkpoints");
+        Map<String, String> out = launch("checkpoint", checkpoints.toString()).await();
+        assertThat(out.get("CHECKPOINT1")).isEqualTo("[2, 4, 6, 8, 10]");
+        assertThat(out.get("CHECKPOINT2")).isEqualTo("[3, 5, 7, 9, 11]");
+        assertThat(out.get("COMPUTED2")).as("the second job reads the checkpoint, it does not recompute")
+                .isEqualTo(out.get("COMPUTED1"));
+        try (var files = Files.walk(checkpoints)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("part-")).count())
+                    .as("the checkpoint's two partitions, written once").isEqualTo(2);
+        }
+    }
+
+    @Test
     void aJobFailureCarriesTheRemoteMessage() throws Exception {
         Map<String, String> out = launch("fail").await();
         assertThat(out.get("FAILED")).startsWith("io.weft.api.JobFailedException: ")
