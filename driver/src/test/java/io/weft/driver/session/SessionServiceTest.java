@@ -381,21 +381,22 @@ class SessionServiceTest {
 
     @Test
     void idleWaitsForNoAttachmentAndNoJob() throws Exception {
+        java.util.concurrent.CompletableFuture<Boolean> idle = new java.util.concurrent.CompletableFuture<>();
         try (SessionClientEngine attached = attachHere(List.of())) {
             assertThat(attached.defaultParallelism()).isEqualTo(2);
-            long start = System.nanoTime();
-            Thread closer = new Thread(() -> {
+            Thread waiter = new Thread(() -> {
                 try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    return;
+                    idle.complete(service.awaitIdle(java.time.Duration.ofMillis(100)));
+                } catch (Throwable t) {
+                    idle.completeExceptionally(t);
                 }
-                attached.close();
-            });
-            closer.start();
-            assertThat(service.awaitIdle(java.time.Duration.ofMillis(200))).isTrue();
-            assertThat(System.nanoTime() - start).as("not idle while attached").isGreaterThan(300_000_000L);
+            }, "await-idle");
+            waiter.start();
+            assertThat(tinyJob(attached, 10)).isEqualTo(110);
+            assertThat(tinyJob(attached, 10)).isEqualTo(110);
+            assertThat(idle).as("not idle while a program is attached").isNotDone();
         }
+        assertThat(idle.get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isTrue();
     }
 
     @Test
