@@ -217,9 +217,13 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
                 LOG.warn("Attachment {}: request {} ({}) failed", id, call.requestId(), call.operation(), t);
             }
             String kind = SessionOps.kindOf(t);
-            byte[] group = SessionOps.CANCELLED.equals(kind)
-                    ? ops.encode(ops.clientGroup(((io.weft.api.JobCancelledException) t).cancelledGroup())) : null;
-            channel.writeAndFlush(new SessionReply(call.requestId(), group, kind, ops.clientMessage(t),
+            byte[] detail = null;
+            if (t instanceof io.weft.api.JobCancelledException cancelled) {
+                detail = ops.encode(ops.clientGroup(cancelled.cancelledGroup()));
+            } else if (t instanceof io.weft.api.JobFailedException failed) {
+                detail = ops.encode(new int[] {failed.stageId(), failed.partition()});
+            }
+            channel.writeAndFlush(new SessionReply(call.requestId(), detail, kind, ops.clientMessage(t),
                     ops.accumulatorsAfter(call.operation())));
         }
     }

@@ -140,8 +140,8 @@ public final class SessionClientEngine implements Engine {
             }
         });
         if (reply.failure() != null) {
-            String group = reply.payload() == null ? null : kryo.deserialize(reply.payload());
-            throw SessionOps.toException(reply.failure(), reply.message(), group);
+            Object detail = reply.payload() == null ? null : kryo.deserialize(reply.payload());
+            throw SessionOps.toException(reply.failure(), reply.message(), detail);
         }
         return reply.payload() == null ? null : kryo.deserialize(reply.payload());
     }

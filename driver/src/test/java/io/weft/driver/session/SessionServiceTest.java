@@ -258,6 +258,7 @@ class SessionServiceTest {
         Map<String, String> out = launch("fail").await();
         assertThat(out.get("FAILED")).startsWith("io.weft.api.JobFailedException: ")
                 .contains("remote boom on record 3").contains("IllegalStateException");
+        assertThat(out.get("FAILED_PARTITION")).as("record 3 is in the second of two partitions").isEqualTo("1");
         assertThat(out.get("AFTER")).isEqualTo("[2, 3, 4]");
     }
 
