@@ -277,6 +277,60 @@ class SessionServiceTest {
         assertThat(a.await().get("OUTCOME")).isEqualTo("ok [1]");
     }
 
+    /** Runs in an executor JVM: waits for the release file, or an interrupt (then marks it). */
+    static Long blockUntilReleased(String markers, String tag, Iterator<Integer> records) throws Exception {
+        Files.writeString(Path.of(markers, "started-" + tag), "");
+        try {
+            while (!Files.exists(Path.of(markers, "release-" + tag))) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Files.writeString(Path.of(markers, "interrupted-" + tag), "");
+            throw e;
+        }
+        long n = 0;
+        while (records.hasNext()) {
+            n += records.next();
+        }
+        return n;
+    }
+
+    private static java.util.concurrent.CompletableFuture<List<Long>> blockingJob(SessionClientEngine client,
+            String markers, String tag) {
+        java.util.concurrent.CompletableFuture<List<Long>> job = new java.util.concurrent.CompletableFuture<>();
+        Thread user = new Thread(() -> {
+            try {
+                SerializableFunction<Iterator<Integer>, Long> block = it -> blockUntilReleased(markers, tag, it);
+                job.complete(client.runJob(new ParallelizeNode<>(client.newNodeId(), "block", List.of(1, 2), 1),
+                        block, null, "block " + tag));
+            } catch (Throwable t) {
+                job.completeExceptionally(t);
+            }
+        }, "user-" + tag);
+        user.start();
+        return job;
+    }
+
+    @Test
+    void cancelAllJobsCancelsOnlyTheCallersJobs() throws Exception {
+        String markers = Files.createTempDirectory(dir, "cancel-all").toString();
+        try (SessionClientEngine one = attachHere(List.of()); SessionClientEngine two = attachHere(List.of())) {
+            var first = blockingJob(one, markers, "one");
+            awaitFile(Path.of(markers, "started-one"));
+            two.cancelAllJobs();
+            assertThat(tinyJob(two, 10)).as("the other program's session still runs jobs").isEqualTo(110);
+            assertThat(first).as("another program's cancelAllJobs does not reach this job").isNotDone();
+            one.cancelAllJobs();
+            assertThatThrownBy(() -> first.get(WAIT_MILLIS, TimeUnit.MILLISECONDS))
+                    .hasCauseInstanceOf(io.weft.api.JobCancelledException.class);
+            awaitFile(Path.of(markers, "interrupted-one"));
+            var again = blockingJob(one, markers, "again");
+            awaitFile(Path.of(markers, "started-again"));
+            Files.writeString(Path.of(markers, "release-again"), "");
+            assertThat(again.get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).containsExactly(3L);
+        }
+    }
+
     @Test
     void aClientThatDiesMidJobHasItsJobCancelledAndTheSessionStaysUsable() throws Exception {
         String markers = Files.createTempDirectory(dir, "dies").toString();
