@@ -210,8 +210,9 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
         }
         try {
             byte[] result = ops.run(call);
-            channel.writeAndFlush(new SessionReply(call.requestId(), result, null, null,
-                    ops.accumulatorsAfter(call.operation())));
+            SessionOperations.Snapshot snapshot = ops.accumulatorsAfter(call.operation());
+            channel.writeAndFlush(new SessionReply(call.requestId(), result, null, null, snapshot.version(),
+                    snapshot.values()));
         } catch (Throwable t) {
             if (!(t instanceof io.weft.api.JobFailedException) && !(t instanceof io.weft.api.WeftException)) {
                 LOG.warn("Attachment {}: request {} ({}) failed", id, call.requestId(), call.operation(), t);
@@ -223,18 +224,19 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
             } else if (t instanceof io.weft.api.JobFailedException failed) {
                 detail = ops.encode(new int[] {failed.stageId(), failed.partition()});
             }
+            SessionOperations.Snapshot snapshot = ops.accumulatorsAfter(call.operation());
             channel.writeAndFlush(new SessionReply(call.requestId(), detail, kind, ops.clientMessage(t),
-                    ops.accumulatorsAfter(call.operation())));
+                    snapshot.version(), snapshot.values()));
         }
     }
 
     private void reply(long requestId, byte[] payload) {
-        channel.writeAndFlush(new SessionReply(requestId, payload, null, null, new LinkedHashMap<>()));
+        channel.writeAndFlush(new SessionReply(requestId, payload, null, null, 0, new LinkedHashMap<>()));
     }
 
     private void fail(long requestId, Throwable t) {
         channel.writeAndFlush(new SessionReply(requestId, null, SessionOps.kindOf(t), String.valueOf(t.getMessage()),
-                new LinkedHashMap<>()));
+                0, new LinkedHashMap<>()));
     }
 
     // ---- end ----

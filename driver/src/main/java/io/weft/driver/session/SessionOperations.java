@@ -48,6 +48,7 @@ final class SessionOperations {
      */
     private final Map<Integer, io.weft.api.lineage.CheckpointedPartitions<?>> checkpoints = new ConcurrentHashMap<>();
     private volatile boolean cancelledAll;
+    private final java.util.concurrent.atomic.AtomicLong snapshots = new java.util.concurrent.atomic.AtomicLong();
 
     SessionOperations(Engine engine, SessionScopes.SessionScope scope, String attachmentId) {
         this.engine = engine;
@@ -256,13 +257,24 @@ final class SessionOperations {
         return fresh.id();
     }
 
-    /** @return after a job, the attachment's accumulators' values; otherwise empty */
-    Map<Long, byte[]> accumulatorsAfter(String operation) {
-        Map<Long, byte[]> values = new LinkedHashMap<>();
-        if (JOBS.contains(operation)) {
-            accumulators.forEach((id, acc) -> values.put(id, AccumulatorValues.write(wire, acc)));
+    /** The attachment's accumulator values at one moment; version 0 and no values when not after a job. */
+    record Snapshot(long version, Map<Long, byte[]> values) {
+        static final Snapshot NONE = new Snapshot(0, new LinkedHashMap<>());
+    }
+
+    /**
+     * @return after a job, the attachment's accumulators' values, numbered in the order they were taken (replies
+     *     of concurrent jobs may reach the client in another order); otherwise {@link Snapshot#NONE}
+     */
+    Snapshot accumulatorsAfter(String operation) {
+        if (!JOBS.contains(operation) || accumulators.isEmpty()) {
+            return Snapshot.NONE;
         }
-        return values;
+        synchronized (accumulators) {
+            Map<Long, byte[]> values = new LinkedHashMap<>();
+            accumulators.forEach((id, acc) -> values.put(id, AccumulatorValues.write(wire, acc)));
+            return new Snapshot(snapshots.incrementAndGet(), values);
+        }
     }
 
     ShippedJar decodeOffer(byte[] payload) {
