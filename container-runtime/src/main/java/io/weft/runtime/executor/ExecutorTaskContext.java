@@ -179,6 +179,26 @@ public final class ExecutorTaskContext implements TaskContext {
     }
 
     @Override
+    public long shuffleBytes(io.weft.api.lineage.ShuffleDependency<?, ?, ?> dependency, int partition) {
+        List<ShuffleBlock> blocks = task.shuffleInputs().get(dependency.shuffleId());
+        if (blocks == null) {
+            return -1;
+        }
+        long bytes = 0;
+        for (ShuffleBlock b : blocks) {
+            bytes += b.length();
+        }
+        return bytes;
+    }
+
+    @Override
+    public <K, V> java.util.Optional<java.util.function.Function<K, List<V>>> hashTable(
+            Iterator<? extends Pair<K, V>> records) {
+        return io.weft.runtime.spill.HashJoinTable.build(records, new MemoryBudget(env.taskMemoryBytes()),
+                env.kryo());
+    }
+
+    @Override
     public <K, V> Iterator<Pair<K, V>> sortByKey(Iterator<Pair<K, V>> records, Comparator<? super K> ordering) {
         ExternalSorter<K, V> sorter = new ExternalSorter<>(ordering, new MemoryBudget(env.taskMemoryBytes()),
                 env.localDir(), env.kryo());

@@ -97,6 +97,26 @@ final class CombineMap<K, C> {
         }
     }
 
+    /**
+     * @param key a key (may be null)
+     * @return its combiner, or {@code null} when the key is absent
+     */
+    C get(K key) {
+        Object stored = key == null ? NULL_KEY : key;
+        int hash = ExternalAggregator.hash(key);
+        int slot = slotOf(hash, mask);
+        while (true) {
+            Object present = keys[slot];
+            if (present == null) {
+                return null;
+            }
+            if (hashes[slot] == hash && (present == stored || present.equals(stored))) {
+                return valueAt(slot);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
     /** Puts a combiner in a slot whose current content is {@code raw}, with as few reference stores as it can. */
     private void store(int slot, Object raw, Object combiner) {
         if (combiner instanceof Long l) {
