@@ -202,4 +202,92 @@ class FairSchedulingTest {
         assertThat(launches(cluster)).as("the freed cores go to b").isEqualTo(Map.of("b", 4));
         assertThat(other).isNotDone();
     }
+
+    @Test
+    void tasksInFlightPerCoreSlotsAreSharedToo() {
+        TestingCluster cluster = cluster(FAIR.withTasksInFlightPerCore(2));
+        submit(cluster, 10, pool("a"));
+        submit(cluster, 10, pool("b"));
+        cluster.scheduler.executorAdded("e1", "h1", 2);
+        assertThat(launches(cluster)).as("2 cores x 2 in flight").isEqualTo(Map.of("a", 2, "b", 2));
+        endOldest(cluster, "b");
+        assertThat(launches(cluster)).isEqualTo(Map.of("b", 1));
+    }
+
+    @Test
+    void aSpeculativeCopyWaitsUntilNoPoolHasAWaitingTaskThatCouldUseTheCore() {
+        SchedulerConfig speculating = new SchedulerConfig(4, 4, SchedulerConfig.Exclusion.OFF,
+                new SchedulerConfig.Speculation(true, 0.5, 1.5, 100), SchedulerConfig.Locality.OFF)
+                .withMode(SchedulerConfig.Mode.FAIR);
+        TestingCluster cluster = cluster(speculating);
+        cluster.scheduler.executorAdded("e1", "h1", 2);
+        cluster.scheduler.executorAdded("e2", "h2", 2);
+        submit(cluster, 4, pool("a"));
+        assertThat(launches(cluster)).isEqualTo(Map.of("a", 4));
+        submit(cluster, 6, pool("b"));
+        cluster.advance(200);
+        for (int i = 0; i < 3; i++) {
+            endOldest(cluster, "a");
+        }
+        assertThat(launches(cluster)).as("a has nothing waiting: the cores go to b").isEqualTo(Map.of("b", 3));
+        Launched slow = running.stream().filter(l -> poolOfStage.get(l.task().stageId()).equals("a")).findFirst()
+                .orElseThrow();
+        cluster.advance(1_000); // a's last task is now slow, but every core is busy
+        assertThat(cluster.take()).isEmpty();
+
+        // b's tasks end one by one: while b has a task waiting, the freed core is b's, though a runs fewer tasks.
+        for (int i = 0; i < 3; i++) {
+            endOldest(cluster, "b");
+            assertThat(launches(cluster)).isEqualTo(Map.of("b", 1));
+        }
+        // Nothing waits any more: a freed core on the other executor than the slow attempt's gets the copy.
+        List<Launched> copies = new ArrayList<>();
+        while (copies.isEmpty() && running.stream().anyMatch(l -> poolOfStage.get(l.task().stageId()).equals("b"))) {
+            endOldest(cluster, "b");
+            copies.addAll(cluster.take());
+        }
+        assertThat(copies).hasSize(1);
+        assertThat(copies.get(0).task().partition()).isEqualTo(slow.task().partition());
+        assertThat(copies.get(0).task().stageId()).isEqualTo(slow.task().stageId());
+        assertThat(copies.get(0).executorId()).isNotEqualTo(slow.executorId());
+    }
+
+    @Test
+    void aCoreOnAnExecutorExcludedForAPoolsStageGoesToTheOtherPool() {
+        SchedulerConfig excluding = new SchedulerConfig(4, 4, new SchedulerConfig.Exclusion(true, 2, 2, 10_000,
+                5_000), SchedulerConfig.Speculation.OFF, SchedulerConfig.Locality.OFF)
+                .withMode(SchedulerConfig.Mode.FAIR);
+        TestingCluster cluster = cluster(excluding);
+        cluster.scheduler.executorAdded("e1", "h1", 3);
+        cluster.scheduler.executorAdded("e2", "h2", 2);
+        submit(cluster, 20, pool("a"));
+        assertThat(launches(cluster)).isEqualTo(Map.of("a", 5));
+        // Two of a's tasks fail on e1, one after the other; the first failure's core is given a's next task.
+        failOldestOn(cluster, "e1");
+        assertThat(launches(cluster)).isEqualTo(Map.of("a", 1));
+        failOldestOn(cluster, "e1");
+        assertThat(cluster.take()).as("e1 now runs no more of a's stage").isEmpty();
+        submit(cluster, 20, pool("b"));
+        assertThat(launches(cluster)).isEqualTo(Map.of("b", 1));
+        // a runs 4 (2 on each executor), b 1. Two of a's tasks end on e1: the first core would be b's anyway; the
+        // second would be a's (2 and 2, a submitted first), but e1 is excluded for a's stage.
+        List<Launched> aOnE1 = running.stream().filter(l -> l.executorId().equals("e1")
+                && poolOfStage.get(l.task().stageId()).equals("a")).toList();
+        assertThat(aOnE1).hasSize(2);
+        for (Launched ending : aOnE1) {
+            running.remove(ending);
+            cluster.succeedResult(ending.task(), 1, Map.of());
+        }
+        List<Launched> next = cluster.take();
+        assertThat(next).extracting(Launched::executorId).containsExactly("e1", "e1");
+        assertThat(byPool(next)).isEqualTo(Map.of("b", 2));
+    }
+
+    private void failOldestOn(TestingCluster cluster, String executorId) {
+        Launched failing = running.stream().filter(l -> l.executorId().equals(executorId)).findFirst()
+                .orElseThrow();
+        running.remove(failing);
+        cluster.scheduler.taskEnded(failing.task().taskId(), new TaskOutcome.Failed(new io.weft.api.RemoteTaskException(
+                "java.lang.IllegalStateException", "boom", new StackTraceElement[0], null)));
+    }
 }
