@@ -309,6 +309,11 @@ public final class WeftSession implements AutoCloseable, SessionHadoopInput, Ses
     public static final String JOB_GROUP_ID = "weft.jobGroup.id";
     /** The local property recording {@code interruptOnCancel} of {@link #setJobGroup(String, String, boolean)}. */
     public static final String JOB_INTERRUPT_ON_CANCEL = "weft.job.interruptOnCancel";
+    /**
+     * The local property naming the scheduler pool of a job ({@code default} when unset). Under
+     * {@code weft.scheduler.mode = FAIR} pools share free cores by their running tasks; under FIFO it has no effect.
+     */
+    public static final String SCHEDULER_POOL = "weft.scheduler.pool";
 
     /**
      * Sets a property of the jobs this thread submits from now on, as Spark's {@code setLocalProperty}. Threads

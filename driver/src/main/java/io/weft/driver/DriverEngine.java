@@ -190,7 +190,8 @@ public final class DriverEngine implements Engine {
      * @param conf validated settings
      * @param backendExcludes whether the cluster backend can use exclusion at all
      * @return the scheduler's limits and policies from {@code weft.task.*}, {@code weft.exclude.*},
-     *     {@code weft.speculation*}, {@code weft.locality.wait*} and {@code weft.scheduler.tasksInFlightPerCore}
+     *     {@code weft.speculation*}, {@code weft.locality.wait*}, {@code weft.scheduler.tasksInFlightPerCore} and
+     *     {@code weft.scheduler.mode}
      */
     static SchedulerConfig schedulerConfig(WeftConf conf, boolean backendExcludes) {
         SchedulerConfig.Exclusion exclusion = backendExcludes && conf.get(ConfigKeys.EXCLUDE_ENABLED)
@@ -207,7 +208,8 @@ public final class DriverEngine implements Engine {
         SchedulerConfig.Locality locality = new SchedulerConfig.Locality(node != null ? node : wait,
                 rack != null ? rack : wait);
         return new SchedulerConfig(conf.get(ConfigKeys.TASK_MAX_FAILURES), conf.get(ConfigKeys.STAGE_MAX_ATTEMPTS),
-                exclusion, speculation, locality, conf.get(ConfigKeys.TASKS_IN_FLIGHT_PER_CORE));
+                exclusion, speculation, locality, conf.get(ConfigKeys.TASKS_IN_FLIGHT_PER_CORE),
+                SchedulerConfig.Mode.valueOf(conf.get(ConfigKeys.SCHEDULER_MODE)));
     }
 
     private static ClassLoader applicationClassLoader() {
