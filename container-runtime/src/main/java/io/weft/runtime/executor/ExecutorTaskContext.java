@@ -120,7 +120,7 @@ public final class ExecutorTaskContext implements TaskContext {
             segments.add(new ShuffleSegment(b.mapIndex(), b.path(), b.offset(), b.length()));
             shuffleBytesRead += b.length();
         }
-        ShuffleReader<K, X> reader = env.shuffleStore().read(dependency.shuffleId(), partition, segments);
+        ShuffleReader<K, X> reader = env.shuffleStore().read(dependency.shuffleId(), partition, segments, env.kryo());
         shuffleReaders.add(reader);
         return counted(reader);
     }
@@ -188,7 +188,7 @@ public final class ExecutorTaskContext implements TaskContext {
 
     @Override
     public <T> Iterator<T> getOrCompute(Node<T> node, int partition) {
-        return env.blockStore().getOrCompute(node, partition, this);
+        return env.blockStore().getOrCompute(node, partition, this, env.kryo());
     }
 
     @Override
