@@ -60,7 +60,7 @@ public final class ExecutorScopes implements AutoCloseable {
     }
 
     private Scope open(String id) {
-        File dir = new File(new File(base.localDir(), "scopes"), directoryName(id));
+        File dir = new File(new File(base.localDir(), "scopes"), StageScope.directoryName(id));
         ShippedClassLoader loader = new ShippedClassLoader(base.kryo().classLoader());
         KryoPool kryo = new KryoPool(loader);
         FileFetcher jars = new FileFetcher(base.hadoopConf(), base.files().filesDir(), new File(dir, "jars"),
@@ -70,11 +70,6 @@ public final class ExecutorScopes implements AutoCloseable {
                 base.files());
         LOG.info("Executor {}: opened class-loader scope {} in {}", base.executorId(), id, dir);
         return new Scope(loader, jars, env, dir);
-    }
-
-    /** A directory name for any id: its safe characters, and a hash so two ids never share one. */
-    static String directoryName(String id) {
-        return id.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + Integer.toHexString(id.hashCode());
     }
 
     /** @return the ids of the scopes open on this executor */

@@ -21,4 +21,12 @@ public record StageScope(String id, List<ShippedFile> jars) {
         Objects.requireNonNull(id, "id");
         jars = List.copyOf(jars);
     }
+
+    /**
+     * @param id a scope's id
+     * @return a directory name for it: its safe characters, and a hash so two ids never share one
+     */
+    public static String directoryName(String id) {
+        return id.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + Integer.toHexString(id.hashCode());
+    }
 }
