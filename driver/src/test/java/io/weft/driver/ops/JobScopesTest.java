@@ -113,6 +113,12 @@ class JobScopesTest {
                 accumulated.add(describe(g));
             }
             seen.add(String.join(",", new java.util.TreeSet<>(accumulated)));
+            // Cached serialized (and on disk) and checkpointed records of the scope's class, read back in tasks.
+            io.weft.api.Dataset<Object> kept = weft.parallelize(List.of(1, 2, 3), 3).map(JobScopesTest::greeter)
+                    .persist(io.weft.api.StorageLevel.DISK_ONLY);
+            kept.checkpoint();
+            assertThat(kept.count()).isEqualTo(3);
+            seen.add(String.join(",", new java.util.TreeSet<>(kept.map(JobScopesTest::describe).collect())));
             // Results of the scope's class, read on the driver with its loader.
             List<Object> results = weft.parallelize(List.of(2, 3), 2).map(JobScopesTest::greeter).collect();
             for (Object g : results) {
@@ -124,7 +130,8 @@ class JobScopesTest {
 
     private static List<String> expected(String v) {
         return List.of("a=" + v + "x3,b=" + v + "x2,c=" + v + "x1", "a=" + v + "x3,b=" + v + "x2,c=" + v + "x1",
-                "a=" + v + "x3,b=" + v + "x2,c=" + v + "x1", v + "x7", v + "x1," + v + "x2," + v + "x3");
+                "a=" + v + "x3,b=" + v + "x2,c=" + v + "x1", v + "x7", v + "x1," + v + "x2," + v + "x3",
+                v + "x1," + v + "x2," + v + "x3");
     }
 
     @ParameterizedTest
@@ -133,6 +140,7 @@ class JobScopesTest {
         Path v1 = greeterJar(dir, "v1");
         Path v2 = greeterJar(dir, "v2");
         try (WeftSession weft = WeftSession.builder().master(master).getOrCreate()) {
+            weft.setCheckpointDir(dir.resolve("checkpoints").toUri().toString());
             DriverEngine engine = (DriverEngine) weft.engine();
             JobScope one = engine.openScope("one", List.of(v1.toFile()));
             JobScope two = engine.openScope("two", List.of(v2.toFile()));
@@ -168,6 +176,15 @@ class JobScopesTest {
 
             File published = new File(engine.shuffleDir().toUri().getPath(), "weft-scopes");
             assertThat(published.list()).hasSize(2);
+            // Published like the application's own files: only its user can read them.
+            for (File scopeDir : published.listFiles()) {
+                assertThat(java.nio.file.Files.getPosixFilePermissions(scopeDir.toPath()))
+                        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                for (File jar : scopeDir.listFiles()) {
+                    assertThat(java.nio.file.Files.getPosixFilePermissions(jar.toPath()))
+                            .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                }
+            }
             one.close();
             one.close(); // idempotent
             assertThat(published.list()).hasSize(1);
