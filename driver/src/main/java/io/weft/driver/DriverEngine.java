@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The driver: an {@link Engine} on any {@link ClusterBackend}. It owns the scheduler, the application's shuffle
  * directory, broadcasts and accumulators; the backend owns the executors. The same class drives local mode,
- * executor JVMs and YARN containers.
+ * executor JVMs and YARN containers. Jobs may run in class-loader scopes of their own ({@link #openScope}).
  *
  * <p>Thread-safe: user threads call it; the scheduler thread calls back into the accumulator registry.
  */

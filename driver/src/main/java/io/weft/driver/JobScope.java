@@ -22,8 +22,12 @@ import org.slf4j.LoggerFactory;
  * and keeps one class loader per scope. Closing the scope drops it on the driver, tells every executor to drop
  * its loader, fetched jars and cached partitions, and deletes the published jars.
  *
- * <p>Thread-safe. Threads that {@link #call} starts itself are outside the scope (the scope is the calling
- * thread's, like a job group).
+ * <p>Datasets made inside the scope belong to it (the stage serializer finds a stage's scope through the nodes and
+ * shuffles made in it, and the partition function submitted in it): use them only inside the scope, and not after it
+ * closes.
+ *
+ * <p>Thread-safe. Threads that the work inside {@link #call} starts are outside the scope (the scope is the calling
+ * thread's, not inherited).
  */
 public final class JobScope implements AutoCloseable {
 
