@@ -61,7 +61,7 @@ public final class ExecutorScopes implements AutoCloseable {
 
     private Scope open(String id) {
         File dir = new File(new File(base.localDir(), "scopes"), StageScope.directoryName(id));
-        ShippedClassLoader loader = new ShippedClassLoader(base.kryo().classLoader());
+        ShippedClassLoader loader = new ShippedClassLoader("weft-scope-" + id, base.kryo().classLoader());
         KryoPool kryo = new KryoPool(loader);
         FileFetcher jars = new FileFetcher(base.hadoopConf(), base.files().filesDir(), new File(dir, "jars"),
                 loader);

@@ -50,14 +50,17 @@ class JobScopesTest {
         if (version.equals("v1")) {
             Path only = TestJars.compile(dir.resolve("only"), "demo.OnlyInV1",
                     "package demo; public class OnlyInV1 { }");
-            return mergeJars(jar, only, dir.resolve("v1-all.jar"));
+            Path boom = TestJars.compile(dir.resolve("boom"), "demo.Boom",
+                    "package demo; public class Boom extends RuntimeException {"
+                    + " public Boom(String m) { super(m); } }");
+            return mergeJars(List.of(jar, only, boom), dir.resolve("v1-all.jar"));
         }
         return jar;
     }
 
-    private static Path mergeJars(Path a, Path b, Path target) throws Exception {
+    private static Path mergeJars(List<Path> jars, Path target) throws Exception {
         try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(target))) {
-            for (Path jar : List.of(a, b)) {
+            for (Path jar : jars) {
                 try (var in = new java.util.jar.JarFile(jar.toFile())) {
                     for (var e : java.util.Collections.list(in.entries())) {
                         out.putNextEntry(new java.util.jar.JarEntry(e.getName()));
@@ -168,6 +171,13 @@ class JobScopesTest {
             assertThatThrownBy(() -> two.call(() -> weft.parallelize(List.of(1), 1).map(i -> Class.forName(
                     "demo.OnlyInV1", true, Thread.currentThread().getContextClassLoader()).getName()).collect()))
                     .isInstanceOf(JobFailedException.class).hasStackTraceContaining("demo.OnlyInV1");
+            // A task's exception of the scope's class reaches the driver by name, message and stack trace.
+            assertThatThrownBy(() -> one.call(() -> weft.parallelize(List.of(1), 1).map(i -> {
+                throw (RuntimeException) Class.forName("demo.Boom", true,
+                        Thread.currentThread().getContextClassLoader()).getConstructor(String.class)
+                        .newInstance("boom in v1");
+            }).collect())).isInstanceOf(JobFailedException.class).hasStackTraceContaining("demo.Boom")
+                    .hasStackTraceContaining("boom in v1");
             // Outside any scope neither version exists.
             assertThatThrownBy(() -> weft.parallelize(List.of(1), 1).map(JobScopesTest::greeter).collect())
                     .isInstanceOf(JobFailedException.class).hasStackTraceContaining("demo.Greeter");
