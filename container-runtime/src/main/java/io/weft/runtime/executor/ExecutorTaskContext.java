@@ -51,7 +51,8 @@ public final class ExecutorTaskContext implements TaskContext {
 
     /**
      * The environment of the task running on this thread, for runtime code called from lineage (text input,
-     * output, broadcasts).
+     * output, broadcasts, checkpoints): the environment of the task's class-loader scope when it has one, whose
+     * serializers can load the scope's classes.
      *
      * @return the environment
      * @throws IllegalStateException outside a task

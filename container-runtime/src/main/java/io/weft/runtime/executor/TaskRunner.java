@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one task attempt on an executor thread: deserializes the stage binary (a fresh copy per task, so
  * functions never share mutable state across threads), computes the partition, writes map output or serializes
- * the result, and reports the outcome exactly once.
+ * the result, and reports the outcome exactly once. A stage of a class-loader scope ({@link StageScope}) is read
+ * and run in the scope's environment ({@link ExecutorScopes}): its loader, and its serializers for every record,
+ * value and result of the task.
  */
 final class TaskRunner implements Runnable {
 
