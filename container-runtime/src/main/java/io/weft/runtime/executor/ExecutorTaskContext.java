@@ -51,7 +51,8 @@ public final class ExecutorTaskContext implements TaskContext {
 
     /**
      * The environment of the task running on this thread, for runtime code called from lineage (text input,
-     * output, broadcasts).
+     * output, broadcasts, checkpoints): the environment of the task's class-loader scope when it has one, whose
+     * serializers can load the scope's classes.
      *
      * @return the environment
      * @throws IllegalStateException outside a task
@@ -120,7 +121,7 @@ public final class ExecutorTaskContext implements TaskContext {
             segments.add(new ShuffleSegment(b.mapIndex(), b.path(), b.offset(), b.length()));
             shuffleBytesRead += b.length();
         }
-        ShuffleReader<K, X> reader = env.shuffleStore().read(dependency.shuffleId(), partition, segments);
+        ShuffleReader<K, X> reader = env.shuffleStore().read(dependency.shuffleId(), partition, segments, env.kryo());
         shuffleReaders.add(reader);
         return counted(reader);
     }
@@ -208,7 +209,7 @@ public final class ExecutorTaskContext implements TaskContext {
 
     @Override
     public <T> Iterator<T> getOrCompute(Node<T> node, int partition) {
-        return env.blockStore().getOrCompute(node, partition, this);
+        return env.blockStore().getOrCompute(node, partition, this, env.kryo());
     }
 
     @Override
