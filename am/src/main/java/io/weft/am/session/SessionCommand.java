@@ -142,6 +142,8 @@ public final class SessionCommand implements Callable<Integer> {
     public static int run(String[] args, PrintStream out, Map<String, String> environment) {
         CommandLine command = new CommandLine(new SessionCommand(out, environment));
         command.setStopAtPositional(true);
+        command.setOut(new java.io.PrintWriter(out, true));
+        command.setErr(new java.io.PrintWriter(out, true));
         command.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof WeftException) {
                 out.println("Error: " + e.getMessage());

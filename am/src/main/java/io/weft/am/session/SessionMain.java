@@ -73,7 +73,9 @@ public final class SessionMain {
         try (WeftSession weft = WeftSession.builder().appName("weft-session").master("yarn")
                 .config(SCHEDULER_MODE, "FAIR").getOrCreate()) {
             DriverEngine engine = (DriverEngine) weft.engine();
-            try (SessionService service = SessionService.start(engine, new UnscopedSessionScopes(engine))) {
+            // Shipped jars in the container's working directory, which YARN removes with the container.
+            try (SessionService service = SessionService.start(engine, new UnscopedSessionScopes(engine.kryo()),
+                    new java.io.File(System.getProperty("user.dir"), "session-jars"))) {
                 publish(fs, staging, service.endpoint());
                 ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "weft-session-stop-watcher");
@@ -112,7 +114,8 @@ public final class SessionMain {
     static final String SCHEDULER_MODE = "weft.scheduler.mode";
 
     /**
-     * Writes the endpoint under a temporary name and renames it, so that a client never reads half a file.
+     * Writes the endpoint (0600; {@link SessionEndpoint#writeTo} writes a temporary file and renames it, so that a
+     * client never reads half a file).
      *
      * @param fs the staging directory's file system
      * @param staging the staging directory (0700)
@@ -121,11 +124,7 @@ public final class SessionMain {
      */
     static void publish(FileSystem fs, Path staging, SessionEndpoint endpoint) throws IOException {
         Path file = new Path(staging, ENDPOINT_FILE);
-        Path temp = new Path(staging, "." + ENDPOINT_FILE + ".tmp");
-        endpoint.writeTo(fs, temp);
-        if (!fs.rename(temp, file)) {
-            throw new IOException("could not rename " + temp + " to " + file);
-        }
+        endpoint.writeTo(fs, file);
         LOG.info("Wrote the session's endpoint to {}", file);
     }
 
