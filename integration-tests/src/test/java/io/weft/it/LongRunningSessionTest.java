@@ -206,13 +206,18 @@ class LongRunningSessionTest {
             }
             String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/session-submit")).toString();
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
-            Future<Integer> submitted = programs.submit(() -> WeftSubmit.run(withCluster("--session", id,
-                    "--class", "io.weft.it.apps.CountWordsApp", appJar(local).toString(), "/data/session-a", output)
-                    .toArray(new String[0]), new PrintStream(printed, true, StandardCharsets.UTF_8)));
-            assertThat(counts.get(0).get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isEqualTo(expectedA);
-            assertThat(counts.get(1).get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isEqualTo(expectedB);
-            assertThat(submitted.get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).as(printed.toString(StandardCharsets.UTF_8))
-                    .isZero();
+            Future<Integer> submitted = programs.submit(() -> WeftSubmit.run(new String[] {"--session", id,
+                "--conf", "weft.yarn.hadoopConfDir=" + clusters.confDir, "--class", "io.weft.it.apps.CountWordsApp",
+                appJar(local).toString(), "/data/session-a", output}, new PrintStream(printed, true, StandardCharsets.UTF_8)));
+            try {
+                assertThat(counts.get(0).get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isEqualTo(expectedA);
+                assertThat(counts.get(1).get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isEqualTo(expectedB);
+                assertThat(submitted.get(WAIT_MILLIS, TimeUnit.MILLISECONDS))
+                        .as(printed.toString(StandardCharsets.UTF_8)).isZero();
+            } catch (Throwable t) {
+                System.err.println("The session's ApplicationMaster log:\n" + clusters.amLog(id));
+                throw t;
+            }
             assertThat(readCounts(output)).isEqualTo(expectedA);
         } finally {
             programs.shutdownNow();
@@ -235,8 +240,12 @@ class LongRunningSessionTest {
                 "weft.dynamicAllocation.minExecutors=0", "weft.dynamicAllocation.initialExecutors=2",
                 "weft.dynamicAllocation.executorIdleTimeout=2s", "weft.executor.maxFailures=1");
         try (WeftSession weft = attach(id, "one job").create()) {
-            assertThat(weft.parallelize(List.of(1, 2, 3, 4), 2).map(x -> x * 2).collect())
-                    .containsExactly(2, 4, 6, 8);
+            fs.mkdirs(new org.apache.hadoop.fs.Path("/data/session-elastic"));
+            try (var out = fs.create(new org.apache.hadoop.fs.Path("/data/session-elastic/numbers.txt"), true)) {
+                out.write("1\n2\n3\n4\n".getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(weft.textFile("/data/session-elastic").map(x -> Integer.parseInt(x) * 2).collect())
+                    .containsExactlyInAnyOrder(2, 4, 6, 8);
         }
         assertThat(Poll.until(() -> runningExecutorContainers(id) == 0, WAIT_MILLIS, 200))
                 .as("idle executors are released").isTrue();
