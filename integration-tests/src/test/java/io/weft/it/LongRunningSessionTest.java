@@ -262,6 +262,57 @@ class LongRunningSessionTest {
         assertThat(Poll.until(() -> !exists(staging(id)) && !exists(shuffle(id)), 10_000, 100)).isTrue();
     }
 
+    /**
+     * Figures for docs/benchmarks.md, run on demand ({@code -Dweft.it.sessionBench=true}): the time to start a
+     * session, an attached program's first, second and third WordCount, {@code WeftSubmit --session} running
+     * CountWordsApp, and the same program as a fresh cluster-mode submission. Prints; asserts only results.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "weft.it.sessionBench", matches = "true")
+    void benchmarkAgainstAFreshSubmission(@TempDir Path local) throws Exception {
+        Map<String, Long> expected = corpus(local, "/data/session-bench", 3);
+        String id = startSession("bench session");
+        try {
+            for (int program = 1; program <= 2; program++) {
+                long attachStart = System.nanoTime();
+                try (WeftSession weft = attach(id, "bench program").create()) {
+                    long attached = System.nanoTime();
+                    StringBuilder line = new StringBuilder(String.format("Bench: program %d attached in %.3f s;"
+                            + " jobs", program, (attached - attachStart) / 1e9));
+                    for (int job = 1; job <= 3; job++) {
+                        long start = System.nanoTime();
+                        assertThat(WordCount.count(weft, "/data/session-bench").collectAsMap()).isEqualTo(expected);
+                        line.append(String.format(" %.3f", (System.nanoTime() - start) / 1e9));
+                    }
+                    System.out.println(line.append(" s"));
+                }
+            }
+            for (int run = 1; run <= 2; run++) {
+                String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/session-bench-" + run)).toString();
+                long start = System.nanoTime();
+                assertThat(WeftSubmit.run(new String[] {"--session", id, "--conf", "weft.yarn.hadoopConfDir="
+                        + clusters.confDir, "--class", "io.weft.it.apps.CountWordsApp", appJar(local).toString(),
+                        "/data/session-bench", output}, new PrintStream(new ByteArrayOutputStream(), true,
+                        StandardCharsets.UTF_8))).isZero();
+                System.out.printf("Bench: WeftSubmit --session CountWordsApp %.3f s%n", (System.nanoTime() - start) / 1e9);
+                assertThat(readCounts(output)).isEqualTo(expected);
+            }
+        } finally {
+            WeftSubmit.run(withCluster("--stop-session", id).toArray(new String[0]), System.out);
+        }
+        for (int run = 1; run <= 2; run++) {
+            String output = fs.makeQualified(new org.apache.hadoop.fs.Path("/out/fresh-bench-" + run)).toString();
+            long start = System.nanoTime();
+            assertThat(WeftSubmit.run(new String[] {"--num-executors", "2", "--executor-memory", "256m",
+                "--driver-memory", "256m", "--conf", "weft.yarn.javaHome=" + System.getProperty("java.home"),
+                "--conf", "weft.yarn.hadoopConfDir=" + clusters.confDir, "--conf", "weft.ui.progress=false",
+                "io.weft.it.apps.CountWordsApp", "/data/session-bench", output}, System.out)).isZero();
+            System.out.printf("Bench: fresh cluster-mode submission of CountWordsApp %.3f s%n",
+                    (System.nanoTime() - start) / 1e9);
+            assertThat(readCounts(output)).isEqualTo(expected);
+        }
+    }
+
     private static boolean exists(org.apache.hadoop.fs.Path path) {
         try {
             return fs.exists(path);
