@@ -179,6 +179,13 @@ class LongRunningSessionTest {
                 return theirs.open(endpoint).read();
             }
         })).isInstanceOf(AccessControlException.class);
+        // Nor can they ask it to stop (WeftSubmit --stop-session creates a file in the staging directory).
+        assertThatThrownBy(() -> mallory.doAs((PrivilegedExceptionAction<Object>) () -> {
+            try (FileSystem theirs = FileSystem.newInstance(fs.getUri(), clusters.conf)) {
+                theirs.create(new org.apache.hadoop.fs.Path(staging(id), "session-stop")).close();
+                return null;
+            }
+        })).isInstanceOf(AccessControlException.class);
         assertThatThrownBy(() -> mallory.doAs((PrivilegedExceptionAction<WeftSession>) () ->
                 attach(id, "intruder").create()))
                 .isInstanceOf(WeftException.class)
