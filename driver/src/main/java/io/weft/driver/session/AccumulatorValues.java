@@ -23,7 +23,7 @@ final class AccumulatorValues {
             Output out = new Output(256, -1);
             out.writeString(accumulator.getClass().getName());
             synchronized (accumulator) {
-                fields(kryo, accumulator.getClass()).write(kryo, out, accumulator);
+                kryo.writeObject(out, accumulator, fields(kryo, accumulator.getClass()));
             }
             return out.toBytes();
         });
@@ -44,7 +44,7 @@ final class AccumulatorValues {
                 throw new IllegalArgumentException(name + " is not an accumulator");
             }
             @SuppressWarnings({"unchecked", "rawtypes"})
-            Accumulator<?, ?> value = (Accumulator<?, ?>) fields(kryo, type).read(kryo, in, (Class) type);
+            Accumulator<?, ?> value = (Accumulator<?, ?>) kryo.readObject(in, (Class) type, fields(kryo, type));
             return value;
         });
     }

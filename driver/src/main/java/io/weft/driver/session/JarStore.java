@@ -24,6 +24,7 @@ final class JarStore {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private final File dir;
+    private final java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param dir the store's directory, created 0700 if missing
@@ -42,6 +43,11 @@ final class JarStore {
     File fileOf(ShippedJar jar) {
         check(jar);
         return new File(new File(dir, jar.sha256()), jar.name());
+    }
+
+    /** @return how many uploads this store has received and kept (for tests and logs) */
+    int stored() {
+        return stored.get();
     }
 
     /** @return those of {@code offered} that the store does not hold, by digest */
@@ -113,6 +119,7 @@ final class JarStore {
             OwnerOnly.createLocalDirectory(target.getParentFile());
             Files.move(tmp.toPath(), target.toPath(), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
+            stored.incrementAndGet();
             return target;
         }
 

@@ -214,8 +214,8 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
             channel.writeAndFlush(new SessionReply(call.requestId(), result, null, null,
                     ops.accumulatorsAfter(call.operation())));
         } catch (Throwable t) {
-            if (!(t instanceof io.weft.api.JobFailedException)) {
-                LOG.debug("Attachment {}: request {} ({}) failed", id, call.requestId(), call.operation(), t);
+            if (!(t instanceof io.weft.api.JobFailedException) && !(t instanceof io.weft.api.WeftException)) {
+                LOG.warn("Attachment {}: request {} ({}) failed", id, call.requestId(), call.operation(), t);
             }
             String kind = SessionOps.kindOf(t);
             byte[] group = SessionOps.CANCELLED.equals(kind)

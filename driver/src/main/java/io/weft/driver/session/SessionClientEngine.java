@@ -90,7 +90,7 @@ public final class SessionClientEngine implements Engine {
     public static SessionClientEngine connect(SessionEndpoint endpoint, String appName, Map<String, String> settings,
             List<File> jars) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        KryoPool kryo = new KryoPool(loader != null ? loader : SessionClientEngine.class.getClassLoader());
+        KryoPool kryo = SessionWire.pool(loader != null ? loader : SessionClientEngine.class.getClassLoader());
         List<ShippedJar> offered = new ArrayList<>();
         Map<String, File> bySha = new HashMap<>();
         for (File jar : jars) {

@@ -56,6 +56,7 @@ final class SessionConnection implements AutoCloseable {
     private final Object uploading = new Object();
     private volatile Channel channel;
     private volatile String closedBecause;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     SessionConnection(SessionEndpoint endpoint) {
         this.endpoint = endpoint;
@@ -203,6 +204,9 @@ final class SessionConnection implements AutoCloseable {
     /** Closes the connection: the session cancels this program's running jobs. Idempotent. */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         Channel c = channel;
         if (c != null) {
             c.close().syncUninterruptibly();

@@ -35,6 +35,8 @@ final class SessionOperations {
 
     private final Engine engine;
     private final SessionScopes.SessionScope scope;
+    /** The wire's serializers, over the scope's class loader. */
+    private final KryoPool wire;
     private final String attachmentId;
     /** Running requests' job groups (namespaced), by request id. */
     private final Map<Long, String> running = new ConcurrentHashMap<>();
@@ -45,6 +47,7 @@ final class SessionOperations {
     SessionOperations(Engine engine, SessionScopes.SessionScope scope, String attachmentId) {
         this.engine = engine;
         this.scope = scope;
+        this.wire = SessionWire.pool(scope.kryo().classLoader());
         this.attachmentId = attachmentId;
     }
 
@@ -59,7 +62,7 @@ final class SessionOperations {
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     byte[] run(SessionCall call) throws Exception {
-        KryoPool kryo = scope.kryo();
+        KryoPool kryo = wire;
         Object[] a = call.payload() == null ? new Object[0] : kryo.deserialize(call.payload());
         String op = call.operation();
         boolean job = JOBS.contains(op);
@@ -159,7 +162,8 @@ final class SessionOperations {
 
     /** @return the failure's message, with the attachment's group prefix removed so the program sees its own */
     String clientMessage(Throwable t) {
-        String message = String.valueOf(t.getMessage());
+        String message = t instanceof io.weft.api.WeftException || t instanceof IllegalArgumentException
+                || t instanceof IllegalStateException ? String.valueOf(t.getMessage()) : t.toString();
         return message.replace(attachmentId + "/#", "#").replace(attachmentId + "/", "");
     }
 
@@ -202,7 +206,7 @@ final class SessionOperations {
     }
 
     private long register(byte[] accumulator, String name) {
-        Accumulator<?, ?> fresh = AccumulatorValues.read(scope.kryo(), accumulator);
+        Accumulator<?, ?> fresh = AccumulatorValues.read(wire, accumulator);
         engine.register(fresh, name);
         accumulators.put(fresh.id(), fresh);
         return fresh.id();
@@ -212,18 +216,18 @@ final class SessionOperations {
     Map<Long, byte[]> accumulatorsAfter(String operation) {
         Map<Long, byte[]> values = new LinkedHashMap<>();
         if (JOBS.contains(operation)) {
-            accumulators.forEach((id, acc) -> values.put(id, AccumulatorValues.write(scope.kryo(), acc)));
+            accumulators.forEach((id, acc) -> values.put(id, AccumulatorValues.write(wire, acc)));
         }
         return values;
     }
 
     ShippedJar decodeOffer(byte[] payload) {
-        Object[] a = scope.kryo().deserialize(payload);
+        Object[] a = wire.deserialize(payload);
         return new ShippedJar((String) a[0], (Long) a[1], (String) a[2]);
     }
 
     byte[] encode(Object value) {
-        return scope.kryo().serialize(value);
+        return wire.serialize(value);
     }
 
     int runningJobs() {
