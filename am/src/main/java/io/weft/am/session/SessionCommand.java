@@ -1,5 +1,6 @@
 package io.weft.am.session;
 
+import io.weft.am.kerberos.KerberosLogin;
 import io.weft.am.submit.ApplicationStates;
 import io.weft.am.submit.ResourceManagerConnection;
 import io.weft.am.submit.SubmitCommand;
@@ -14,13 +15,16 @@ import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.security.PrivilegedExceptionAction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
@@ -184,6 +188,17 @@ public final class SessionCommand implements Callable<Integer> {
         ApplicationId appId = command.submittedApplication().get();
         WeftConf validated = WeftConf.validate(conf);
         YarnConfiguration yarn = HadoopConfigurations.load(validated, environment);
+        return asLogin(validated, yarn, () -> awaitReady(appId, validated, yarn));
+    }
+
+    /** Runs {@code work} as the Kerberos login on a secure cluster (as {@link SubmitCommand} submits). */
+    private static int asLogin(WeftConf conf, YarnConfiguration yarn, PrivilegedExceptionAction<Integer> work)
+            throws Exception {
+        Optional<UserGroupInformation> login = KerberosLogin.login(conf, yarn, false);
+        return login.isPresent() ? login.get().doAs(work) : work.run();
+    }
+
+    private int awaitReady(ApplicationId appId, WeftConf validated, YarnConfiguration yarn) throws Exception {
         FileSystem fs = FileSystem.get(yarn);
         Path endpoint = new Path(new Path(ApplicationDirs.stagingRoot(validated, fs), appId.toString()),
                 SessionMain.ENDPOINT_FILE);
@@ -271,6 +286,10 @@ public final class SessionCommand implements Callable<Integer> {
         }
         WeftConf validated = WeftConf.validate(conf);
         YarnConfiguration yarn = HadoopConfigurations.load(validated, environment);
+        return asLogin(validated, yarn, () -> stop(appId, validated, yarn));
+    }
+
+    private int stop(ApplicationId appId, WeftConf validated, YarnConfiguration yarn) throws Exception {
         FileSystem fs = FileSystem.get(yarn);
         Path staging = new Path(ApplicationDirs.stagingRoot(validated, fs), appId.toString());
         YarnClient client = ResourceManagerConnection.open(yarn, validated, environment, line -> { });
