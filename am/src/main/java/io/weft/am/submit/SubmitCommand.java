@@ -53,7 +53,9 @@ import picocli.CommandLine;
 @Command(name = "WeftSubmit", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a Weft program on YARN.",
             "Also: 'history <event log dir> [--port N]' serves finished applications' status pages;",
-            "'janitor' deletes staging and shuffle directories of finished applications."})
+            "'janitor' deletes staging and shuffle directories of finished applications;",
+            "'--start-session', '--session <id> --class <main> <jar>' and '--stop-session <id>' start, use and stop a",
+            "long-running session ('--start-session --help')."})
 public final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--deploy-mode", description = "cluster (default: the driver runs in the ApplicationMaster) or"
