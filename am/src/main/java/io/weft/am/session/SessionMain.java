@@ -70,6 +70,9 @@ public final class SessionMain {
         Duration idleTimeout = Duration.ofMillis(conf.get(YarnConfigKeys.SESSION_IDLE_TIMEOUT));
         Path staging = ClusterModeEngines.stagingDirectory();
         FileSystem fs = staging.getFileSystem(new YarnConfiguration());
+        // A later attempt of the ApplicationMaster: the earlier attempt's endpoint names a driver that is gone, so
+        // that no program attaches to it, it goes before this attempt's driver starts.
+        fs.delete(new Path(staging, ENDPOINT_FILE), false);
         try (WeftSession weft = WeftSession.builder().appName("weft-session").master("yarn")
                 .config(SCHEDULER_MODE, "FAIR").getOrCreate()) {
             DriverEngine engine = (DriverEngine) weft.engine();
