@@ -35,6 +35,9 @@ class SessionCommandTest {
                 Map.of())).isNotZero();
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("mutually exclusive");
         printed.reset();
+        assertThat(SessionCommand.run(new String[] {"--start-session", "--help"}, out, Map.of())).isZero();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("--stop-session=ID").contains("--class=MAIN");
+        printed.reset();
         assertThat(SessionCommand.run(new String[] {"--session", "application_1_2", "--class", "Main"}, out,
                 Map.of())).isEqualTo(1);
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("--session needs --class MAIN and the"
