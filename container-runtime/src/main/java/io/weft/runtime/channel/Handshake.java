@@ -121,6 +121,7 @@ abstract class Handshake extends ChannelInboundHandlerAdapter {
     abstract static class Server extends Handshake {
         private final byte[] executorSecret;
         private final byte[] amSecret;
+        private final byte[] sessionClientSecret;
         private final Runnable release;
         private boolean done;
         private boolean released;
@@ -136,6 +137,7 @@ abstract class Handshake extends ChannelInboundHandlerAdapter {
             super(options);
             this.executorSecret = ApplicationSecrets.forRole(applicationSecret, PeerRole.EXECUTOR);
             this.amSecret = ApplicationSecrets.forRole(applicationSecret, PeerRole.APPLICATION_MASTER);
+            this.sessionClientSecret = ApplicationSecrets.forRole(applicationSecret, PeerRole.SESSION_CLIENT);
             this.release = release;
         }
 
@@ -189,7 +191,8 @@ abstract class Handshake extends ChannelInboundHandlerAdapter {
                 }
                 PeerRole role = PeerRole.of(reply[0]);
                 byte[] secret = role == PeerRole.EXECUTOR ? executorSecret
-                        : role == PeerRole.APPLICATION_MASTER ? amSecret : null;
+                        : role == PeerRole.APPLICATION_MASTER ? amSecret
+                        : role == PeerRole.SESSION_CLIENT ? sessionClientSecret : null;
                 if (secret == null) {
                     reject(ctx, "unknown role " + reply[0]);
                     return;

@@ -41,14 +41,17 @@ public final class Messages {
             TaskOutcome.Failed.class, TaskOutcome.FetchFailed.class, TaskOutcome.ExecutorLost.class,
             TaskOutcome.Killed.class, MapStatus.class, TaskMetrics.class,
             byte[].class, long[].class, ArrayList.class, LinkedHashSet.class, LinkedHashMap.class,
-            TokensUpdated.class, DropScope.class);
+            TokensUpdated.class, DropScope.class,
+            ShippedJar.class, SessionAttach.class, SessionNeeds.class, SessionUpload.class, SessionAttached.class,
+            SessionCall.class, SessionReply.class);
 
     private Messages() {
     }
 
     /** Any protocol message. */
     public sealed interface Message permits RegisterExecutor, Registered, LaunchTask, KillTask, StatusUpdate,
-            Heartbeat, Unpersist, UnpersistBroadcast, Shutdown, ExecutorExited, TokensUpdated, DropScope {
+            Heartbeat, Unpersist, UnpersistBroadcast, Shutdown, ExecutorExited, TokensUpdated, DropScope,
+            SessionAttach, SessionNeeds, SessionUpload, SessionAttached, SessionCall, SessionReply {
     }
 
     /**
@@ -171,5 +174,87 @@ public final class Messages {
 
     /** Driver to executor: stop. */
     public record Shutdown() implements Message {
+    }
+
+    // ---- a program attached to a long-running session (PeerRole.SESSION_CLIENT) ----
+
+    /**
+     * A file a session client ships (a jar of its class path, or one given to {@code addJar}/{@code addFile}),
+     * identified by content so that the session keeps one copy per SHA-256 whoever ships it.
+     *
+     * @param name its file name (no directory)
+     * @param length its length in bytes
+     * @param sha256 its SHA-256, lower-case hex
+     */
+    public record ShippedJar(String name, long length, String sha256) {
+    }
+
+    /**
+     * Session client to session, the first message after authentication; answered with {@link SessionNeeds}.
+     *
+     * @param appName the attached program's name, for logs
+     * @param settings the program's settings (informational: the session's own settings govern its engine)
+     * @param jars the program's jars
+     */
+    public record SessionAttach(String appName, Map<String, String> settings, List<ShippedJar> jars)
+            implements Message {
+    }
+
+    /**
+     * Session to client: which of the files just offered (by {@link SessionAttach}, or by an {@code offer} call)
+     * the session does not hold yet; the client sends each with {@link SessionUpload}s, in this order.
+     *
+     * @param requestId 0 for the attachment's jars, else the {@code offer} call's id
+     * @param sha256s the files to upload
+     */
+    public record SessionNeeds(long requestId, List<String> sha256s) implements Message {
+    }
+
+    /**
+     * Client to session: a piece of a file the session asked for. Pieces of one file arrive in order; the last
+     * one has {@code last} set, after which the session checks the length and SHA-256 it was offered.
+     *
+     * @param sha256 the file
+     * @param bytes the next bytes
+     * @param last whether this is its final piece
+     */
+    public record SessionUpload(String sha256, byte[] bytes, boolean last) implements Message {
+    }
+
+    /**
+     * Session to client: the attachment is ready (its jars are all present and its scope open).
+     *
+     * @param attachmentId the attachment's id, which is also its scheduler pool
+     * @param defaultParallelism the session's default parallelism
+     */
+    public record SessionAttached(String attachmentId, int defaultParallelism) implements Message {
+    }
+
+    /**
+     * Client to session: one request. Requests of one connection may be in flight concurrently; each is answered
+     * by one {@link SessionReply} with its id.
+     *
+     * @param requestId unique within the connection, positive
+     * @param operation what to do (the session's operation names)
+     * @param properties the calling thread's job properties (job group, description, ...)
+     * @param payload the operation's arguments, serialized with the attachment's serializers (opaque here)
+     */
+    public record SessionCall(long requestId, String operation, Map<String, String> properties, byte[] payload)
+            implements Message {
+    }
+
+    /**
+     * Session to client: the outcome of one {@link SessionCall}.
+     *
+     * @param requestId the call answered
+     * @param payload the result, serialized with the attachment's serializers, or null on failure
+     * @param failure null on success; else the kind of failure ({@code failed}, {@code cancelled}, {@code closure},
+     *     {@code argument}, {@code state} or {@code error})
+     * @param message the failure's message, intact
+     * @param accumulators the current values of the attachment's accumulators after a job (by id, serialized
+     *     with the attachment's serializers); empty otherwise
+     */
+    public record SessionReply(long requestId, byte[] payload, String failure, String message,
+            Map<Long, byte[]> accumulators) implements Message {
     }
 }

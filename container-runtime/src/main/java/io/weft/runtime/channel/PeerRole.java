@@ -9,7 +9,12 @@ public enum PeerRole {
     /** An executor: may register once and report on its own tasks. */
     EXECUTOR((byte) 'E'),
     /** The ApplicationMaster of a client-mode application: may only report why executors' containers ended. */
-    APPLICATION_MASTER((byte) 'A');
+    APPLICATION_MASTER((byte) 'A'),
+    /**
+     * A program attached to a long-running session ({@code weft-session://}): may attach once, ship its jars and
+     * make session requests for its own attachment; may not register an executor or report exits.
+     */
+    SESSION_CLIENT((byte) 'S');
 
     final byte code;
 

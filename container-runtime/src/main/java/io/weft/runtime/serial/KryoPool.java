@@ -19,11 +19,24 @@ public final class KryoPool {
      * @param classLoader the application's class loader, used by every instance
      */
     public KryoPool(ClassLoader classLoader) {
+        this(classLoader, kryo -> {
+        });
+    }
+
+    /**
+     * A pool whose instances are adjusted once when made (for a wire format that differs from the task one).
+     *
+     * @param classLoader the application's class loader, used by every instance
+     * @param customizer called on each new instance, on the thread that first borrows it
+     */
+    public KryoPool(ClassLoader classLoader, java.util.function.Consumer<Kryo> customizer) {
         this.classLoader = classLoader;
         this.pool = new Pool<>(true, false, 64) {
             @Override
             protected Kryo create() {
-                return new WeftKryo(classLoader);
+                Kryo kryo = new WeftKryo(classLoader);
+                customizer.accept(kryo);
+                return kryo;
             }
         };
     }

@@ -61,6 +61,29 @@ class MessageRegistrationTest {
     }
 
     @Test
+    void sessionMessagesRoundTripWithTheirOpaquePayloads() {
+        Messages.ShippedJar jar = new Messages.ShippedJar("app.jar", 10, "ab".repeat(32));
+        assertThat(roundTrip(new Messages.SessionAttach("p", new LinkedHashMap<>(Map.of("weft.a", "1")), List.of(jar))))
+                .isEqualTo(new Messages.SessionAttach("p", Map.of("weft.a", "1"), List.of(jar)));
+        assertThat(roundTrip(new Messages.SessionNeeds(0, List.of(jar.sha256()))))
+                .isEqualTo(new Messages.SessionNeeds(0, List.of(jar.sha256())));
+        assertThat(roundTrip(new Messages.SessionAttached("attachment-1", 4)))
+                .isEqualTo(new Messages.SessionAttached("attachment-1", 4));
+        Messages.SessionUpload upload = (Messages.SessionUpload) roundTrip(
+                new Messages.SessionUpload(jar.sha256(), new byte[] {1, 2, 3}, true));
+        assertThat(upload.bytes()).containsExactly(1, 2, 3);
+        assertThat(upload.last()).isTrue();
+        Messages.SessionCall call = (Messages.SessionCall) roundTrip(new Messages.SessionCall(7, "runJob",
+                Map.of("weft.jobGroup.id", "g"), new byte[] {9}));
+        assertThat(call.properties()).isEqualTo(Map.of("weft.jobGroup.id", "g"));
+        assertThat(call.payload()).containsExactly(9);
+        Messages.SessionReply reply = (Messages.SessionReply) roundTrip(new Messages.SessionReply(7, null, "failed",
+                "Job for collect failed: boom", Map.of(3L, new byte[] {4})));
+        assertThat(reply.message()).isEqualTo("Job for collect failed: boom");
+        assertThat(reply.accumulators().get(3L)).containsExactly(4);
+    }
+
+    @Test
     void everyKindOfMessageRoundTripsWithTheCollectionsRealMessagesHold() {
         TaskDescription task = new TaskDescription(9, 1, 0, 3, 0, new StageBinary(5, new byte[] {1, 2}),
                 Collections.unmodifiableMap(new TreeMap<>(Map.of(0, List.of(new ShuffleBlock(0, "/p", 0, 10))))),

@@ -99,6 +99,15 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
     }
 
     /**
+     * The endpoint executors (and, in a long-running session, attached programs) connect to. Any thread.
+     *
+     * @return the started endpoint, or empty before {@code start} and after closing
+     */
+    public Optional<DriverEndpoint> driverEndpoint() {
+        return Optional.ofNullable(endpoint);
+    }
+
+    /**
      * @param context the application
      * @return the application's secret, which executors prove they hold before the endpoint reads anything else
      * @throws Exception when it cannot be had
@@ -115,7 +124,7 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
     }
 
     /** @return the host name executors connect to (set before {@code startExecutors} is called) */
-    protected String advertisedHost() {
+    public String advertisedHost() {
         return advertisedHost;
     }
 

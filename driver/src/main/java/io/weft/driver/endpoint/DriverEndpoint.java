@@ -83,6 +83,8 @@ public final class DriverEndpoint implements AutoCloseable {
     private final Map<String, ExecutorExited> earlyExits = new ConcurrentHashMap<>();
     private final long exitReasonWaitMillis;
     private Channel server;
+    /** Makes the handler of each session client's connection; null while no session service accepts them. */
+    private volatile java.util.function.Supplier<ChannelInboundHandlerAdapter> sessionClients;
 
     /**
      * @param scheduler receives executor and task events
@@ -148,14 +150,46 @@ public final class DriverEndpoint implements AutoCloseable {
      */
     public int start(String host, int port) throws InterruptedException {
         server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
-                .childHandler(Channels.server(secret, options, kryo, role -> role == PeerRole.EXECUTOR
-                        ? new ExecutorHandler() : new ApplicationMasterHandler()))
+                .childHandler(Channels.server(secret, options, kryo, this::handlerFor))
                 .bind(host, port).sync().channel();
         long period = Math.max(100, heartbeatTimeoutMillis / 4);
         monitor.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
         int bound = ((InetSocketAddress) server.localAddress()).getPort();
         LOG.info("Driver endpoint listening on {}:{}", host, bound);
         return bound;
+    }
+
+    private ChannelInboundHandlerAdapter handlerFor(PeerRole role) {
+        switch (role) {
+            case EXECUTOR:
+                return new ExecutorHandler();
+            case APPLICATION_MASTER:
+                return new ApplicationMasterHandler();
+            default:
+                java.util.function.Supplier<ChannelInboundHandlerAdapter> clients = sessionClients;
+                return clients != null ? clients.get() : new NoSessionHandler();
+        }
+    }
+
+    /**
+     * Hands connections that authenticate as {@link PeerRole#SESSION_CLIENT} to a session service from now on
+     * (before this, or after {@code null}, they are closed once authenticated). Any thread.
+     *
+     * @param handlers makes the handler of one session client's connection; called on that connection's event
+     *     loop, once it has authenticated; {@code null} to stop accepting session clients
+     */
+    public void acceptSessionClients(java.util.function.Supplier<ChannelInboundHandlerAdapter> handlers) {
+        sessionClients = handlers;
+    }
+
+    /** @return the secret a session client proves (derived from the application's; executors cannot derive it) */
+    public byte[] sessionClientSecret() {
+        return io.weft.runtime.channel.ApplicationSecrets.forRole(secret, PeerRole.SESSION_CLIENT);
+    }
+
+    /** @return whether this endpoint encrypts its connections (clients must do the same) */
+    public boolean encrypts() {
+        return options.encrypt();
     }
 
     /** @return the address and port the endpoint listens on (after {@link #start}) */
@@ -450,6 +484,16 @@ public final class DriverEndpoint implements AutoCloseable {
                         + " exits", ctx.channel().remoteAddress(), msg.getClass().getSimpleName());
                 ctx.close();
             }
+        }
+    }
+
+    /** A session client's connection while no session service accepts them: closed at once. */
+    private static final class NoSessionHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            LOG.warn("Closing connection from {}: it authenticated as a session client, but this application runs"
+                    + " no session service (start one with WeftSubmit --start-session)", ctx.channel().remoteAddress());
+            ctx.close();
         }
     }
 }

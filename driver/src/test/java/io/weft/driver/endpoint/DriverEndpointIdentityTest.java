@@ -191,6 +191,22 @@ class DriverEndpointIdentityTest {
     }
 
     @Test
+    void aSessionClientIsClosedWhenNoSessionServiceRunsAndItsSecretIsNoExecutors() throws Exception {
+        byte[] clientSecret = ApplicationSecrets.forRole(SECRET, PeerRole.SESSION_CLIENT);
+        Peer client = connect(PeerRole.SESSION_CLIENT, clientSecret);
+        client.authenticated().get(10, TimeUnit.SECONDS);
+        assertThat(client.closed()).as("no session service: closed once authenticated").isTrue();
+
+        Peer impostor = connect(PeerRole.EXECUTOR, clientSecret);
+        assertThat(impostor.closed()).isTrue();
+        assertThat(impostor.authenticated()).isNotDone();
+        Peer executorAsClient = connect(PeerRole.SESSION_CLIENT, ApplicationSecrets.forRole(SECRET, PeerRole.EXECUTOR));
+        assertThat(executorAsClient.closed()).isTrue();
+        assertThat(executorAsClient.authenticated()).isNotDone();
+        assertThat(endpoint.executorIds()).isEmpty();
+    }
+
+    @Test
     void anExecutorsSecretCannotAuthenticateAsTheApplicationMaster() throws Exception {
         Peer impostor = connect(PeerRole.APPLICATION_MASTER, ApplicationSecrets.forRole(SECRET, PeerRole.EXECUTOR));
         assertThat(impostor.closed()).isTrue();

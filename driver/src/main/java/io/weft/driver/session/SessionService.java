@@ -1,0 +1,199 @@
+package io.weft.driver.session;
+
+import io.weft.api.WeftException;
+import io.weft.driver.DriverEngine;
+import io.weft.driver.backend.RemoteExecutorsBackend;
+import io.weft.driver.endpoint.DriverEndpoint;
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session side of a long-running session: accepts programs that authenticate as
+ * {@link io.weft.runtime.channel.PeerRole#SESSION_CLIENT} on the engine's driver endpoint (local-cluster and YARN
+ * backends; local[N] has no endpoint and is refused), and runs their requests on the engine.
+ *
+ * <p>One connection is one <em>attachment</em>: one scope ({@link SessionScopes}), one scheduler pool (job property
+ * {@code weft.scheduler.pool} = the attachment id), and job groups of its own (a group name is namespaced by the
+ * attachment, so one program can never cancel another's jobs; {@code cancelAllJobs} cancels only its own). Jars
+ * are kept by SHA-256 in a local directory, so a program re-attaching with the same jars ships nothing. Each job
+ * runs on a thread of its own inside the scope; a connection's requests may be in flight concurrently.
+ *
+ * <p>When a connection closes (the program exited or died), its running jobs are cancelled and its scope closed;
+ * a malformed message closes that connection only. Thread-safe.
+ */
+public final class SessionService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
+
+    private final DriverEngine engine;
+    private final SessionScopes scopes;
+    private final JarStore jars;
+    private final DriverEndpoint driverEndpoint;
+    private final SessionEndpoint endpoint;
+    private final Set<SessionAttachment> attachments = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger ids = new AtomicInteger();
+    /** Guards the idle clock; notified on every attach, detach, job start and job end, and on close. */
+    private final Object idle = new Object();
+    private volatile boolean closed;
+
+    private SessionService(DriverEngine engine, SessionScopes scopes, JarStore jars, DriverEndpoint driverEndpoint,
+            String host) {
+        this.engine = engine;
+        this.scopes = scopes;
+        this.jars = jars;
+        this.driverEndpoint = driverEndpoint;
+        this.endpoint = new SessionEndpoint(engine.applicationId(), host, driverEndpoint.boundAddress().getPort(),
+                driverEndpoint.encrypts(), driverEndpoint.sessionClientSecret());
+    }
+
+    /**
+     * Starts accepting session clients on the engine's driver endpoint, keeping shipped jars in a new 0700
+     * directory under {@code java.io.tmpdir}.
+     *
+     * @param engine a started engine whose backend has a driver endpoint (local-cluster, YARN)
+     * @param scopes how each attachment's scope is opened
+     * @return the running service
+     * @throws WeftException when the engine has no driver endpoint (local[N]), naming the fix
+     */
+    public static SessionService start(DriverEngine engine, SessionScopes scopes) {
+        try {
+            File dir = java.nio.file.Files.createTempDirectory("weft-session-jars-").toFile();
+            return start(engine, scopes, dir);
+        } catch (IOException e) {
+            throw new WeftException("Cannot create the session's jar directory under " + System.getProperty(
+                    "java.io.tmpdir") + ": " + e.getMessage() + "; set java.io.tmpdir to a writable directory", e);
+        }
+    }
+
+    /**
+     * As {@link #start(DriverEngine, SessionScopes)}, keeping shipped jars in {@code jarCache} (created 0700 if
+     * missing; jars already there are reused by SHA-256).
+     *
+     * @param engine a started engine whose backend has a driver endpoint
+     * @param scopes how each attachment's scope is opened
+     * @param jarCache a local directory
+     * @return the running service
+     * @throws WeftException when the engine has no driver endpoint, or the directory cannot be created
+     */
+    public static SessionService start(DriverEngine engine, SessionScopes scopes, File jarCache) {
+        if (!(engine.backend() instanceof RemoteExecutorsBackend remote) || remote.driverEndpoint().isEmpty()) {
+            throw new WeftException("A session service needs a driver endpoint for programs to attach to, and this"
+                    + " engine (" + engine.backend().getClass().getSimpleName() + ") has none: local[N] runs"
+                    + " executors as threads. Start the session with master local-cluster[E,C,M] or yarn");
+        }
+        JarStore store;
+        try {
+            store = new JarStore(jarCache);
+        } catch (IOException e) {
+            throw new WeftException("Cannot create the session's jar directory " + jarCache + ": " + e.getMessage(), e);
+        }
+        SessionService service = new SessionService(engine, scopes, store, remote.driverEndpoint().get(),
+                remote.advertisedHost());
+        service.driverEndpoint.acceptSessionClients(
+                () -> new SessionAttachment(service, "attachment-" + service.ids.incrementAndGet()));
+        LOG.info("Session service accepting programs on {}:{} (jars kept in {})", service.endpoint.host(),
+                service.endpoint.port(), jarCache);
+        return service;
+    }
+
+    /** @return how programs attach: the endpoint's advertised host and port, encryption, the client secret */
+    public SessionEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** @return the connections attached now */
+    public int attachedPrograms() {
+        return attachments.size();
+    }
+
+    /** @return the jobs of attached programs running now */
+    public int runningJobs() {
+        int n = 0;
+        for (SessionAttachment a : attachments) {
+            n += a.runningJobs();
+        }
+        return n;
+    }
+
+    /**
+     * Blocks until the session has had no attachment and no running job for {@code idleTimeout}, or until
+     * {@link #close()}. Polls the job count (jobs start and end without notifying) every 100 ms at most.
+     *
+     * @param idleTimeout how long the session must stay idle
+     * @return true if it became idle, false if closed first
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitIdle(Duration idleTimeout) throws InterruptedException {
+        long timeout = idleTimeout.toNanos();
+        long idleSince = -1;
+        synchronized (idle) {
+            while (!closed) {
+                long now = System.nanoTime();
+                if (attachedPrograms() > 0 || runningJobs() > 0) {
+                    idleSince = -1;
+                } else if (idleSince < 0) {
+                    idleSince = now;
+                }
+                long left = idleSince < 0 ? timeout : timeout - (now - idleSince);
+                if (idleSince >= 0 && left <= 0) {
+                    return true;
+                }
+                idle.wait(Math.max(1, Math.min(100, left / 1_000_000)));
+            }
+            return false;
+        }
+    }
+
+    /** Stops accepting clients and closes every attachment (cancelling its jobs). Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        driverEndpoint.acceptSessionClients(null);
+        attachments.forEach(SessionAttachment::close);
+        synchronized (idle) {
+            idle.notifyAll();
+        }
+        LOG.info("Session service closed");
+    }
+
+    // ---- for attachments ----
+
+    DriverEngine engine() {
+        return engine;
+    }
+
+    SessionScopes scopes() {
+        return scopes;
+    }
+
+    JarStore jars() {
+        return jars;
+    }
+
+    void attached(SessionAttachment attachment) {
+        if (closed) {
+            attachment.close();
+            return;
+        }
+        attachments.add(attachment);
+        synchronized (idle) {
+            idle.notifyAll();
+        }
+    }
+
+    void detached(SessionAttachment attachment) {
+        attachments.remove(attachment);
+        synchronized (idle) {
+            idle.notifyAll();
+        }
+    }
+}

@@ -1,0 +1,368 @@
+package io.weft.driver.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.weft.api.SerializableFunction;
+import io.weft.api.WeftException;
+import io.weft.api.WeftSession;
+import io.weft.api.lineage.ParallelizeNode;
+import io.weft.conf.JvmOptions;
+import io.weft.driver.DriverEngine;
+import io.weft.driver.Poll;
+import io.weft.runtime.channel.ChannelOptions;
+import io.weft.runtime.channel.Channels;
+import io.weft.runtime.channel.PeerRole;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A long-running session on {@code local-cluster[2,1,512]} (real executor JVMs, started once for the class) with
+ * its {@link SessionService}, and programs attached over real sockets: most in JVMs of their own
+ * ({@link SessionClientMain}), some in this JVM through {@link SessionClientEngine} directly.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class SessionServiceTest {
+
+    private static final long WAIT_MILLIS = 120_000;
+
+    @TempDir
+    static Path dir;
+
+    private static WeftSession weft;
+    private static DriverEngine engine;
+    private static SessionService service;
+    private static Path endpointFile;
+
+    @BeforeAll
+    static void start() throws Exception {
+        weft = WeftSession.builder().appName("session-service-test").master("local-cluster[2,1,512]").getOrCreate();
+        engine = (DriverEngine) weft.engine();
+        service = SessionService.start(engine, new UnscopedSessionScopes(engine.kryo()), dir.resolve("jars").toFile());
+        endpointFile = dir.resolve("session");
+        service.endpoint().writeTo(FileSystem.getLocal(new Configuration()),
+                new org.apache.hadoop.fs.Path(endpointFile.toString()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+        if (weft != null) {
+            weft.close();
+        }
+    }
+
+    // ---- helpers ----
+
+    /** An attached program in a JVM of its own, its output in a file. */
+    private record Client(Process process, Path output) {
+        Map<String, String> lines() throws Exception {
+            Map<String, String> values = new HashMap<>();
+            for (String line : Files.readAllLines(output)) {
+                int space = line.indexOf(' ');
+                if (space > 0 && line.substring(0, space).matches("[A-Z0-9_]+")) {
+                    values.put(line.substring(0, space), line.substring(space + 1));
+                }
+            }
+            return values;
+        }
+
+        Map<String, String> await() throws Exception {
+            assertThat(process.waitFor(WAIT_MILLIS, TimeUnit.MILLISECONDS)).as("client exited").isTrue();
+            assertThat(process.exitValue()).as("client exit code; output:\n" + Files.readString(output)).isZero();
+            return lines();
+        }
+    }
+
+    private static Client launch(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.addAll(JvmOptions.ADD_OPENS);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(SessionClientMain.class.getName());
+        command.add(endpointFile.toString());
+        command.addAll(List.of(args));
+        Path output = Files.createTempFile(dir, "client-", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                .start();
+        return new Client(process, output);
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        assertThat(Poll.until(() -> Files.exists(file), WAIT_MILLIS, 20)).as(file + " appears").isTrue();
+    }
+
+    /** A tiny job through an in-JVM attached engine: sums 1..n doubled over 2 partitions. */
+    static long tinyJob(io.weft.api.spi.Engine client, int n) {
+        List<Integer> data = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            data.add(i);
+        }
+        SerializableFunction<Iterator<Integer>, Long> sum = it -> {
+            long s = 0;
+            while (it.hasNext()) {
+                s += 2L * it.next();
+            }
+            return s;
+        };
+        List<Long> parts = client.runJob(new ParallelizeNode<>(client.newNodeId(), "tiny", data, 2), sum, null,
+                "tinyJob");
+        return parts.stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static SessionClientEngine attachHere(List<File> jars) {
+        return SessionClientEngine.connect(service.endpoint(), "in-jvm", Map.of(), jars);
+    }
+
+    // ---- tests ----
+
+    @Test
+    void twoClientsAttachedConcurrentlyCountWordsExactly() throws Exception {
+        Client one = launch("wordcount", "1");
+        Client two = launch("wordcount", "2");
+        Map<String, String> a = one.await();
+        Map<String, String> b = two.await();
+        assertThat(a.get("ATTACHED")).isNotEqualTo(b.get("ATTACHED"));
+        for (int job = 1; job <= 3; job++) {
+            assertThat(a.get("COUNTS" + job)).isEqualTo(SessionClientMain.countLocally(SessionClientMain.lines(1))
+                    .toString());
+            assertThat(b.get("COUNTS" + job)).isEqualTo(SessionClientMain.countLocally(SessionClientMain.lines(2))
+                    .toString());
+        }
+        // Figures only (no assertion on time): the first job pays for the closure classes' first use.
+        System.out.printf("Session WordCount (4 partitions, shuffle to 3): client 1 jobs %s / %s / %s ms, client 2"
+                + " jobs %s / %s / %s ms%n", a.get("JOB1_MS"), a.get("JOB2_MS"), a.get("JOB3_MS"), b.get("JOB1_MS"),
+                b.get("JOB2_MS"), b.get("JOB3_MS"));
+    }
+
+    @Test
+    void aWrongSecretOrTheExecutorSecretIsRefusedAndNothingElseIsAffected() throws Exception {
+        try (SessionClientEngine good = attachHere(List.of())) {
+            SessionEndpoint real = service.endpoint();
+            SessionEndpoint wrong = new SessionEndpoint(real.applicationId(), real.host(), real.port(), real.encrypt(),
+                    io.weft.runtime.channel.ApplicationSecrets.random());
+            assertThatThrownBy(() -> SessionClientEngine.connect(wrong, "intruder", Map.of(), List.of()))
+                    .isInstanceOf(WeftException.class).hasMessageContaining("secret was refused");
+            SessionEndpoint executorSecret = new SessionEndpoint(real.applicationId(), real.host(), real.port(),
+                    real.encrypt(), executorSecret());
+            assertThatThrownBy(() -> SessionClientEngine.connect(executorSecret, "executor", Map.of(), List.of()))
+                    .isInstanceOf(WeftException.class).hasMessageContaining("secret was refused");
+            assertThat(tinyJob(good, 10)).isEqualTo(110);
+            assertThat(((io.weft.driver.backend.RemoteExecutorsBackend) engine.backend()).executorPids()).hasSize(2);
+            assertThat(service.attachedPrograms()).isEqualTo(1);
+        }
+    }
+
+    /** What an executor holds: its role's secret, from the file local-cluster gives it (its last argument). */
+    private static byte[] executorSecret() throws Exception {
+        long pid = ((io.weft.driver.backend.RemoteExecutorsBackend) engine.backend()).executorPids().values().iterator().next();
+        String[] arguments = Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0");
+        byte[] secret = Files.readAllBytes(Path.of(arguments[arguments.length - 1]));
+        assertThat(secret).hasSize(32);
+        return secret;
+    }
+
+    @Test
+    void anAccumulatorAndABroadcastWorkAcrossTheWire() throws Exception {
+        Map<String, String> out = launch("accbroadcast").await();
+        assertThat(out.get("ACC1")).isEqualTo(String.valueOf(5050 * 7));
+        assertThat(out.get("ACC2")).isEqualTo(String.valueOf(5050 * 7 + 100));
+        assertThat(out.get("BROADCAST_LOCAL")).isEqualTo("7");
+        assertThat(out.get("BROADCAST_REMOTE")).isEqualTo("[7, 14, 21]");
+    }
+
+    @Test
+    void aJobFailureCarriesTheRemoteMessage() throws Exception {
+        Map<String, String> out = launch("fail").await();
+        assertThat(out.get("FAILED")).startsWith("io.weft.api.JobFailedException: ")
+                .contains("remote boom on record 3").contains("IllegalStateException");
+        assertThat(out.get("AFTER")).isEqualTo("[2, 3, 4]");
+    }
+
+    @Test
+    void cancellingAGroupOfOneClientLeavesTheOthersGroupOfTheSameName() throws Exception {
+        String markers = Files.createTempDirectory(dir, "cancel").toString();
+        Client a = launch("block", "g", markers, "A");
+        awaitFile(Path.of(markers, "started-A"));
+        Map<String, String> b = launch("blockAndCancel", "g", markers, "B").await();
+        assertThat(b.get("OUTCOME")).startsWith("JobCancelledException");
+        awaitFile(Path.of(markers, "interrupted-B"));
+        assertThat(Path.of(markers, "interrupted-A")).doesNotExist();
+        assertThat(a.process().isAlive()).isTrue();
+        Files.writeString(Path.of(markers, "release-A"), "");
+        assertThat(a.await().get("OUTCOME")).isEqualTo("ok [1]");
+    }
+
+    @Test
+    void aClientThatDiesMidJobHasItsJobCancelledAndTheSessionStaysUsable() throws Exception {
+        String markers = Files.createTempDirectory(dir, "dies").toString();
+        Client c = launch("block", "g", markers, "C");
+        awaitFile(Path.of(markers, "started-C"));
+        assertThat(service.runningJobs()).isGreaterThanOrEqualTo(1);
+        c.process().destroyForcibly().waitFor();
+        awaitFile(Path.of(markers, "interrupted-C"));
+        assertThat(Poll.until(() -> service.runningJobs() == 0 && service.attachedPrograms() == 0, WAIT_MILLIS, 20))
+                .as("the dead client's job and attachment are gone").isTrue();
+        try (SessionClientEngine after = attachHere(List.of())) {
+            assertThat(tinyJob(after, 100)).isEqualTo(10100);
+        }
+    }
+
+    @Test
+    void aMalformedFrameClosesOnlyThatConnection() throws Exception {
+        try (SessionClientEngine good = attachHere(List.of())) {
+            SessionEndpoint endpoint = service.endpoint();
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Channels.threads("malformed"),
+                    NioIoHandler.newFactory());
+            try {
+                byte[] garbage = {(byte) 0xEE, (byte) 0x7F, 0x01, 0x02, 0x03, (byte) 0xFF, 0x00, 0x11};
+                Channel bad = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                        .handler(Channels.client(endpoint.clientSecret(), PeerRole.SESSION_CLIENT,
+                                ChannelOptions.forClient().withEncryption(endpoint.encrypt()),
+                                ctx -> ctx.channel().writeAndFlush(Unpooled.wrappedBuffer(garbage))))
+                        .connect(endpoint.host(), endpoint.port()).sync().channel();
+                assertThat(bad.closeFuture().await(WAIT_MILLIS)).as("the session closed the bad connection").isTrue();
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+            assertThat(tinyJob(good, 10)).isEqualTo(110);
+            assertThat(Poll.until(() -> service.attachedPrograms() == 1, WAIT_MILLIS, 20)).isTrue();
+        }
+    }
+
+    @Test
+    void aSessionClientCannotSpeakAsAnExecutor() throws Exception {
+        SessionEndpoint endpoint = service.endpoint();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Channels.threads("as-executor"),
+                NioIoHandler.newFactory());
+        try {
+            Channel liar = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .handler(Channels.client(endpoint.clientSecret(), PeerRole.SESSION_CLIENT,
+                            ChannelOptions.forClient().withEncryption(endpoint.encrypt()), ctx -> {
+                                Channels.authenticated(ctx.pipeline(), engine.kryo(),
+                                        new io.netty.channel.ChannelInboundHandlerAdapter());
+                                ctx.channel().writeAndFlush(new io.weft.runtime.channel.Messages.RegisterExecutor(
+                                        "99", "h", 1, 1, null, null));
+                            }))
+                    .connect(endpoint.host(), endpoint.port()).sync().channel();
+            assertThat(liar.closeFuture().await(WAIT_MILLIS)).as("the session closed the connection").isTrue();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        assertThat(((io.weft.driver.backend.RemoteExecutorsBackend) engine.backend()).executorPids().keySet())
+                .containsExactlyInAnyOrder("1", "2");
+    }
+
+    @Test
+    void aLocalEngineHasNoEndpointForASession() {
+        try (io.weft.api.spi.Engine local = new io.weft.driver.backend.LocalEngineFactory().create("local-one",
+                "local[1]", Map.of())) {
+            assertThatThrownBy(() -> SessionService.start((DriverEngine) local,
+                    new UnscopedSessionScopes(((DriverEngine) local).kryo()))).isInstanceOf(WeftException.class)
+                    .hasMessageContaining("local-cluster").hasMessageContaining("yarn");
+        }
+    }
+
+    @Test
+    void jarsAndFilesAreShippedOncePerContent() throws Exception {
+        Path jar = dir.resolve("lib-" + System.nanoTime() + ".jar");
+        byte[] bytes = new byte[(3 << 20) + 17]; // more than one upload piece
+        new java.util.Random(7).nextBytes(bytes);
+        Files.write(jar, bytes);
+        int before = service.jars().stored();
+        try (SessionClientEngine first = attachHere(List.of(jar.toFile()))) {
+            assertThat(service.jars().stored()).isEqualTo(before + 1);
+            assertThat(tinyJob(first, 10)).isEqualTo(110);
+        }
+        try (SessionClientEngine second = attachHere(List.of(jar.toFile()))) {
+            assertThat(service.jars().stored()).as("same bytes: nothing shipped").isEqualTo(before + 1);
+            Path file = dir.resolve("data-" + System.nanoTime() + ".txt");
+            Files.writeString(file, "shipped");
+            second.addFile(file.toString());
+            assertThat(service.jars().stored()).isEqualTo(before + 2);
+            assertThat(tinyJob(second, 10)).isEqualTo(110);
+        }
+    }
+
+    @Test
+    void theEndpointFileIsTheOwnersOnlyAndKeepsItsSecretOutOfLogs() throws Exception {
+        Path file = dir.resolve("endpoint-copy");
+        SessionEndpoint endpoint = service.endpoint();
+        endpoint.writeTo(FileSystem.getLocal(new Configuration()), new org.apache.hadoop.fs.Path(file.toString()));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(SessionEndpoint.readFrom(FileSystem.getLocal(new Configuration()),
+                new org.apache.hadoop.fs.Path(file.toString()))).isEqualTo(endpoint);
+        assertThat(endpoint.toString()).doesNotContain(java.util.Base64.getEncoder()
+                .encodeToString(endpoint.clientSecret())).contains("redacted");
+    }
+
+    @Test
+    void idleWaitsForNoAttachmentAndNoJob() throws Exception {
+        try (SessionClientEngine attached = attachHere(List.of())) {
+            assertThat(attached.defaultParallelism()).isEqualTo(2);
+            long start = System.nanoTime();
+            Thread closer = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                attached.close();
+            });
+            closer.start();
+            assertThat(service.awaitIdle(java.time.Duration.ofMillis(200))).isTrue();
+            assertThat(System.nanoTime() - start).as("not idle while attached").isGreaterThan(300_000_000L);
+        }
+    }
+
+    @Test
+    void tinyJobLatencyThroughTheSessionVersusAFreshLocalClusterSession() throws Exception {
+        long[] session = new long[20];
+        try (SessionClientEngine attached = attachHere(List.of())) {
+            tinyJob(attached, 10);
+            for (int i = 0; i < session.length; i++) {
+                long start = System.nanoTime();
+                tinyJob(attached, 10);
+                session[i] = System.nanoTime() - start;
+            }
+        }
+        long start = System.nanoTime();
+        long firstResult;
+        try (io.weft.api.spi.Engine local = new io.weft.driver.backend.LocalEngineFactory().create("fresh",
+                "local-cluster[2,1,512]", Map.of())) {
+            assertThat(tinyJob(local, 10)).isEqualTo(110);
+            firstResult = System.nanoTime() - start;
+        }
+        long fresh = System.nanoTime() - start;
+        java.util.Arrays.sort(session);
+        System.out.printf("Tiny job (2 partitions): through the session median %.1f ms (min %.1f, max %.1f, 20 runs);"
+                + " fresh local-cluster[2,1,512] session: start to first result %.0f ms, with close %.0f ms%n",
+                session[10] / 1e6, session[0] / 1e6, session[19] / 1e6, firstResult / 1e6, fresh / 1e6);
+    }
+}
