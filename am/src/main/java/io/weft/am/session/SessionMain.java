@@ -9,7 +9,7 @@ import io.weft.conf.WeftConf;
 import io.weft.driver.DriverEngine;
 import io.weft.driver.session.SessionEndpoint;
 import io.weft.driver.session.SessionService;
-import io.weft.driver.session.UnscopedSessionScopes;
+import io.weft.driver.session.EngineSessionScopes;
 import io.weft.yarnconf.YarnConfigKeys;
 import java.io.IOException;
 import java.time.Duration;
@@ -77,7 +77,7 @@ public final class SessionMain {
                 .config(SCHEDULER_MODE, "FAIR").getOrCreate()) {
             DriverEngine engine = (DriverEngine) weft.engine();
             // Shipped jars in the container's working directory, which YARN removes with the container.
-            try (SessionService service = SessionService.start(engine, new UnscopedSessionScopes(engine.kryo()),
+            try (SessionService service = SessionService.start(engine, new EngineSessionScopes(engine),
                     new java.io.File(System.getProperty("user.dir"), "session-jars"))) {
                 publish(fs, staging, service.endpoint());
                 ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -113,8 +113,8 @@ public final class SessionMain {
         }
     }
 
-    /** The FAIR scheduler key of the fair-pools work; a plain string until that key class is merged. */
-    static final String SCHEDULER_MODE = "weft.scheduler.mode";
+    /** The scheduler mode key: a session shares its cores between attached programs fairly. */
+    static final String SCHEDULER_MODE = io.weft.conf.ConfigKeys.SCHEDULER_MODE.name();
 
     /**
      * Writes the endpoint (0600; {@link SessionEndpoint#writeTo} writes a temporary file and renames it, so that a
