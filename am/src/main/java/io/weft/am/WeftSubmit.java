@@ -1,5 +1,6 @@
 package io.weft.am;
 
+import io.weft.am.session.SessionCommand;
 import io.weft.am.submit.HistoryCommand;
 import io.weft.am.submit.JanitorCommand;
 import io.weft.am.submit.SubmitCommand;
@@ -12,7 +13,9 @@ import picocli.CommandLine;
  * The command line a user types, and the application jar's {@code Main-Class}:
  * {@code yarn jar app.jar io.weft.am.WeftSubmit [options] <main class> [args]} submits a program
  * ({@link SubmitCommand}); {@code history <dir>} serves finished applications' pages ({@link HistoryCommand});
- * {@code janitor} deletes what finished applications left behind ({@link JanitorCommand}). Its name is the
+ * {@code janitor} deletes what finished applications left behind ({@link JanitorCommand});
+ * {@code --start-session}, {@code --session <id>} and {@code --stop-session <id>} start, use and stop a
+ * long-running session ({@link SessionCommand}). Its name is the
  * documented entry point and stays put; the work lives in {@code io.weft.am.submit}.
  */
 public final class WeftSubmit {
@@ -42,6 +45,9 @@ public final class WeftSubmit {
         if (args.length > 0 && (args[0].equals("janitor") || args[0].equals(JanitorCommand.class.getName())
                 || args[0].equals("io.weft.am.JanitorCommand"))) {
             return new CommandLine(new JanitorCommand()).execute(Arrays.copyOfRange(args, 1, args.length));
+        }
+        if (SessionCommand.isSessionCommand(args)) {
+            return SessionCommand.run(args, out, System.getenv());
         }
         return SubmitCommand.run(args, out);
     }

@@ -224,7 +224,13 @@ public class PairDataset<K, V> extends PairDatasetJoins<K, V> implements PairHad
      * @return a pair for every combination of a key's values in both
      */
     public <W> PairDataset<K, Pair<V, W>> join(PairDataset<K, W> other, Partitioner partitioner) {
-        return cogroup(other, partitioner).flatMapValues(g -> product(g.key(), g.value()));
+        requireSameSession(other);
+        // A hash join: each task builds a table of the smaller side's partition and streams the other past it.
+        List<Node<? extends Pair<K, ?>>> parents = List.of(node, other.node);
+        int shuffles = CoGroupedNode.shufflesNeeded(parents, partitioner);
+        int firstShuffle = shuffles == 0 ? -1 : session.engine().newShuffleIds(shuffles);
+        return new PairDataset<>(session, new io.weft.api.lineage.HashJoinNode<>(session.engine().newNodeId(),
+                CallSites.of("join"), node, other.node, partitioner, firstShuffle));
     }
 
     /**

@@ -309,6 +309,11 @@ public final class WeftSession implements AutoCloseable, SessionHadoopInput, Ses
     public static final String JOB_GROUP_ID = "weft.jobGroup.id";
     /** The local property recording {@code interruptOnCancel} of {@link #setJobGroup(String, String, boolean)}. */
     public static final String JOB_INTERRUPT_ON_CANCEL = "weft.job.interruptOnCancel";
+    /**
+     * The local property naming the scheduler pool of a job ({@code default} when unset). Under
+     * {@code weft.scheduler.mode = FAIR} pools share free cores by their running tasks; under FIFO it has no effect.
+     */
+    public static final String SCHEDULER_POOL = "weft.scheduler.pool";
 
     /**
      * Sets a property of the jobs this thread submits from now on, as Spark's {@code setLocalProperty}. Threads
@@ -464,28 +469,44 @@ public final class WeftSession implements AutoCloseable, SessionHadoopInput, Ses
                 if (active != null) {
                     return active;
                 }
-                // weft.* system properties are defaults (WeftSubmit and the ApplicationMaster pass settings so);
-                // what the program sets wins.
-                Map<String, String> settings = new LinkedHashMap<>();
-                System.getProperties().forEach((k, v) -> {
-                    if (k instanceof String key && key.startsWith("weft.")) {
-                        settings.put(key, String.valueOf(v));
-                    }
-                });
-                settings.putAll(config);
-                String resolvedMaster = master != null ? master
-                        : settings.getOrDefault("weft.master", "local[*]");
-                for (EngineFactory factory : ServiceLoader.load(EngineFactory.class, classLoader())) {
-                    if (factory.accepts(resolvedMaster)) {
-                        Engine engine = factory.create(appName, resolvedMaster, settings);
-                        active = new WeftSession(engine, appName, resolvedMaster, settings);
-                        return active;
-                    }
-                }
-                throw new WeftException("No Weft engine accepts master '" + resolvedMaster
-                        + "'. Use local, local[N], local[*] or local-cluster[E,C,M] (weft-container-runtime on the"
-                        + " classpath), or yarn (weft-am on the classpath).");
+                active = open();
+                return active;
             }
+        }
+
+        /**
+         * A new session even when one is open in this JVM; it does not become the {@linkplain #active() active}
+         * one. For several independent programs in one JVM, e.g. each attached to a long-running session
+         * ({@code weft-session://<application id>}) as an attachment of its own. Closing it is the caller's job.
+         *
+         * @return the new session
+         * @throws WeftException when no engine accepts the master or the configuration is invalid
+         */
+        public WeftSession create() {
+            return open();
+        }
+
+        private WeftSession open() {
+            // weft.* system properties are defaults (WeftSubmit and the ApplicationMaster pass settings so);
+            // what the program sets wins.
+            Map<String, String> settings = new LinkedHashMap<>();
+            System.getProperties().forEach((k, v) -> {
+                if (k instanceof String key && key.startsWith("weft.")) {
+                    settings.put(key, String.valueOf(v));
+                }
+            });
+            settings.putAll(config);
+            String resolvedMaster = master != null ? master
+                    : settings.getOrDefault("weft.master", "local[*]");
+            for (EngineFactory factory : ServiceLoader.load(EngineFactory.class, classLoader())) {
+                if (factory.accepts(resolvedMaster)) {
+                    Engine engine = factory.create(appName, resolvedMaster, settings);
+                    return new WeftSession(engine, appName, resolvedMaster, settings);
+                }
+            }
+            throw new WeftException("No Weft engine accepts master '" + resolvedMaster
+                    + "'. Use local, local[N], local[*] or local-cluster[E,C,M] (weft-container-runtime on the"
+                    + " classpath), or yarn (weft-am on the classpath).");
         }
 
         private static ClassLoader classLoader() {

@@ -315,6 +315,19 @@ public final class ConfigKeys {
                     + " tasks on their input host or without a preferred host, never speculative copies. 1 (Spark's"
                     + " behaviour) keeps a task from queueing behind a long one while another executor idles.");
 
+    /** How free cores are shared between jobs: FIFO or FAIR between pools. */
+    public static final ConfigKey<String> SCHEDULER_MODE = new ConfigKey<>("weft.scheduler.mode", "FIFO",
+            "FIFO or FAIR", s -> {
+                String mode = s.trim().toUpperCase(Locale.ROOT);
+                if (!mode.equals("FIFO") && !mode.equals("FAIR")) {
+                    throw new IllegalArgumentException("must be FIFO or FAIR");
+                }
+                return mode;
+            }, "How free cores are shared between concurrent jobs. FIFO: stages in the order they were submitted."
+                    + " FAIR: each free core goes to the pool (the job property weft.scheduler.pool, set with"
+                    + " setLocalProperty; default 'default') with the fewest running tasks, FIFO within a pool;"
+                    + " nothing running is killed to make room.");
+
     /** All keys. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, TASK_MAX_FAILURES, STAGE_MAX_ATTEMPTS, SHUFFLE_DIR,
             SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, SHUFFLE_CONSOLIDATE_FILES, SHUFFLE_SEGMENT_FILE_SIZE,
@@ -326,7 +339,7 @@ public final class ConfigKeys {
             EXCLUDE_MAX_FAILURES_PER_EXECUTOR, EXCLUDE_MAX_EXECUTORS_PER_NODE, EXCLUDE_TIMEOUT,
             EXCLUDE_UNSCHEDULABLE_TIMEOUT, SPECULATION, SPECULATION_QUANTILE, SPECULATION_MULTIPLIER,
             SPECULATION_MIN_RUNTIME, LOCALITY_WAIT, LOCALITY_WAIT_NODE, LOCALITY_WAIT_RACK, TASKS_IN_FLIGHT_PER_CORE,
-            CHECKPOINT_CLEAN_ON_CLOSE);
+            SCHEDULER_MODE, CHECKPOINT_CLEAN_ON_CLOSE);
 
     /** Prefix of settings passed to the Hadoop configuration with the prefix removed. */
     public static final String HADOOP_PREFIX = "weft.hadoop.";

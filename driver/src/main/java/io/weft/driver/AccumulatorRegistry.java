@@ -19,6 +19,12 @@ final class AccumulatorRegistry implements AccumulatorSink {
 
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Accumulator<?, ?>> accumulators = new ConcurrentHashMap<>();
+    private final java.util.function.Function<String, io.weft.runtime.serial.KryoPool> scopes;
+
+    /** @param scopes an open class-loader scope's serializers by key (null when closed), for scoped tasks' updates */
+    AccumulatorRegistry(java.util.function.Function<String, io.weft.runtime.serial.KryoPool> scopes) {
+        this.scopes = scopes;
+    }
 
     /**
      * @param accumulator a new driver-side accumulator
@@ -36,7 +42,7 @@ final class AccumulatorRegistry implements AccumulatorSink {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void apply(Map<Long, ?> updates) {
-        updates.forEach((id, update) -> {
+        io.weft.runtime.executor.ScopedAccumulatorUpdates.unwrap(updates, scopes).forEach((id, update) -> {
             Accumulator target = accumulators.get(id);
             if (target == null || !(update instanceof Accumulator<?, ?> taskCopy)) {
                 LOG.warn("Dropping an update for unknown accumulator {}: {}", id, update);

@@ -58,6 +58,15 @@ public interface ClusterBackend extends TaskLauncher, AutoCloseable {
     default void unpersistBroadcast(long broadcastId) {
     }
 
+    /**
+     * Drops a closed class-loader scope on every executor (its loader, fetched jars and cached partitions); a task
+     * of it that arrives later fails. Executors that never ran a task of it have nothing to drop. Any thread.
+     *
+     * @param scopeKey the scope's key, as stage binaries carry it
+     */
+    default void dropScope(String scopeKey) {
+    }
+
     /** Stops every executor. Idempotent. */
     @Override
     void close();

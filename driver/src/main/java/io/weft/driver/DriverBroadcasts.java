@@ -36,6 +36,16 @@ final class DriverBroadcasts implements BroadcastLifecycle {
     }
 
     <T> Broadcast<T> create(T value) {
+        return create(value, kryo);
+    }
+
+    /**
+     * @param value the value
+     * @param serializers the serializers of the calling thread's class-loader scope (which executors read it with)
+     * @param <T> its type
+     * @return the broadcast
+     */
+    <T> Broadcast<T> create(T value, KryoPool serializers) {
         long id = ids.getAndIncrement();
         Path file = new Path(dir, "broadcast_" + id);
         try {
@@ -43,7 +53,7 @@ final class DriverBroadcasts implements BroadcastLifecycle {
                 io.weft.runtime.files.OwnerOnly.mkdirs(fs, dir);
                 dirMade = true;
             }
-            BroadcastStore.write(fs, file, kryo.serialize(value));
+            BroadcastStore.write(fs, file, serializers.serialize(value));
         } catch (IOException e) {
             throw new WeftException("Could not write broadcast " + id + " to " + file + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -1,8 +1,6 @@
 package io.weft.driver;
 
 import io.weft.api.Broadcast;
-import io.weft.api.JobCancelledException;
-import io.weft.api.JobFailedException;
 import io.weft.api.Accumulator;
 import io.weft.api.SerializableFunction;
 import io.weft.api.WeftException;
@@ -15,14 +13,12 @@ import io.weft.planner.SchedulerListener;
 import io.weft.conf.ConfigKeys;
 import io.weft.conf.WeftConf;
 import io.weft.runtime.io.TextFileNode;
-import io.weft.driver.ClosureChecker;
 import io.weft.runtime.serial.KryoPool;
 import io.weft.status.DriverUi;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
@@ -34,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The driver: an {@link Engine} on any {@link ClusterBackend}. It owns the scheduler, the application's shuffle
  * directory, broadcasts and accumulators; the backend owns the executors. The same class drives local mode,
- * executor JVMs and YARN containers.
+ * executor JVMs and YARN containers. Jobs may run in class-loader scopes of their own ({@link #openScope}).
  *
  * <p>Thread-safe: user threads call it; the scheduler thread calls back into the accumulator registry.
  */
@@ -47,13 +43,13 @@ public final class DriverEngine implements Engine {
     private final Configuration hadoopConf;
     private final ClusterBackend backend;
     private final KryoPool kryo;
-    private final ClosureChecker closures;
+    private final DriverScopes scopes;
     private final DagScheduler scheduler;
     private final Path shuffleDir;
     private final FileSystem shuffleFs;
     private final AtomicInteger nodeIds = new AtomicInteger();
     private final AtomicInteger shuffleIds = new AtomicInteger();
-    private final AccumulatorRegistry accumulators = new AccumulatorRegistry();
+    private final AccumulatorRegistry accumulators;
     private final DriverBroadcasts broadcasts;
     private final Checkpoints checkpoints;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -120,7 +116,6 @@ public final class DriverEngine implements Engine {
         this.hadoopConf = hadoopConf;
         this.backend = backend;
         this.kryo = new KryoPool(new io.weft.runtime.files.ShippedClassLoader(applicationClassLoader()));
-        this.closures = new ClosureChecker(kryo);
         String root = conf.get(ConfigKeys.SHUFFLE_DIR);
         if (root == null) {
             root = new Path("file://" + System.getProperty("java.io.tmpdir"), "weft-shuffle").toString();
@@ -139,16 +134,19 @@ public final class DriverEngine implements Engine {
         this.shutdownHook = new Thread(attempt.mayBeRetried() ? () -> { } : this::deleteShuffleDir,
                 "weft-shuffle-cleanup-" + applicationId);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.scopes = new DriverScopes(kryo, hadoopConf, shuffleDir, backend::dropScope);
+        this.accumulators = new AccumulatorRegistry(scopes::kryoOf);
         this.broadcasts = new DriverBroadcasts(shuffleFs, shuffleDir, kryo, backend);
         this.checkpoints = new Checkpoints(applicationId, hadoopConf, this::runJobOnly, backend::unpersist,
                 conf.get(ConfigKeys.CHECKPOINT_CLEAN_ON_CLOSE));
         this.files = new DriverFiles(applicationId, conf, hadoopConf, shuffleDir,
                 (io.weft.runtime.files.ShippedClassLoader) kryo.classLoader());
         this.journal = attempt.journaled() ? new FileMapOutputJournal(shuffleFs, shuffleDir, attempt.number()) : null;
-        this.textOutputs = new TextOutputs(hadoopConf, kryo, journal, this::runWriteJob);
+        this.textOutputs = new TextOutputs(hadoopConf, scopes::kryo, journal, this::runWriteJob);
         SchedulerConfig limits = schedulerConfig(conf, backend.excludesFailingExecutors());
         this.scheduler = new DagScheduler(limits, backend,
-                new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE), files::current), accumulators,
+                new KryoStageSerializer(kryo, conf.get(ConfigKeys.CLOSURE_WARN_SIZE), files::current, scopes),
+                accumulators,
                 listeners, journal != null ? journal : MapOutputJournal.NONE, System::currentTimeMillis,
                 backend.topology(), r -> {
                     Thread t = new Thread(r, "weft-scheduler");
@@ -190,7 +188,8 @@ public final class DriverEngine implements Engine {
      * @param conf validated settings
      * @param backendExcludes whether the cluster backend can use exclusion at all
      * @return the scheduler's limits and policies from {@code weft.task.*}, {@code weft.exclude.*},
-     *     {@code weft.speculation*}, {@code weft.locality.wait*} and {@code weft.scheduler.tasksInFlightPerCore}
+     *     {@code weft.speculation*}, {@code weft.locality.wait*}, {@code weft.scheduler.tasksInFlightPerCore} and
+     *     {@code weft.scheduler.mode}
      */
     static SchedulerConfig schedulerConfig(WeftConf conf, boolean backendExcludes) {
         SchedulerConfig.Exclusion exclusion = backendExcludes && conf.get(ConfigKeys.EXCLUDE_ENABLED)
@@ -207,7 +206,8 @@ public final class DriverEngine implements Engine {
         SchedulerConfig.Locality locality = new SchedulerConfig.Locality(node != null ? node : wait,
                 rack != null ? rack : wait);
         return new SchedulerConfig(conf.get(ConfigKeys.TASK_MAX_FAILURES), conf.get(ConfigKeys.STAGE_MAX_ATTEMPTS),
-                exclusion, speculation, locality, conf.get(ConfigKeys.TASKS_IN_FLIGHT_PER_CORE));
+                exclusion, speculation, locality, conf.get(ConfigKeys.TASKS_IN_FLIGHT_PER_CORE),
+                SchedulerConfig.Mode.valueOf(conf.get(ConfigKeys.SCHEDULER_MODE)));
     }
 
     private static ClassLoader applicationClassLoader() {
@@ -294,17 +294,35 @@ public final class DriverEngine implements Engine {
 
     @Override
     public int newNodeId() {
-        return nodeIds.getAndIncrement();
+        int id = nodeIds.getAndIncrement();
+        scopes.nodeMade(id);
+        return id;
     }
 
     @Override
     public int newShuffleIds(int count) {
-        return shuffleIds.getAndAdd(count);
+        int first = shuffleIds.getAndAdd(count);
+        scopes.shufflesMade(first, count);
+        return first;
     }
 
     @Override
     public void checkClosure(String operator, Object function) {
-        closures.check(operator, function);
+        scopes.closures().check(operator, function);
+    }
+
+    /**
+     * Opens a class-loader scope: jobs submitted inside its {@link JobScope#call} load classes from the given jars
+     * too, on the driver and on the executors. Any thread.
+     *
+     * @param id the scope's id, unique among open scopes (an attachment's id, say)
+     * @param jars local jar files on the driver
+     * @return the scope, which the caller closes
+     * @throws IllegalArgumentException when a jar is not a readable file or a scope of the id is open
+     */
+    public JobScope openScope(String id, List<java.io.File> jars) {
+        checkOpen();
+        return scopes.open(id, jars);
     }
 
     @Override
@@ -335,30 +353,9 @@ public final class DriverEngine implements Engine {
         if (selected.length == 0) {
             return new ArrayList<>();
         }
-        List<byte[]> raw;
-        try {
-            raw = scheduler.submitJob(node, partitionFunction, selected, callSite, jobProperties.current()).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WeftException("Interrupted while waiting for " + callSite, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof JobCancelledException cancelled) {
-                // A new exception so the stack trace shows the user's action.
-                throw new JobCancelledException(cancelled.getMessage(), cancelled.cancelledGroup());
-            }
-            if (cause instanceof JobFailedException failed) {
-                // A new exception so the stack trace shows the user's action, with the task's failure as cause.
-                throw new JobFailedException("Job for " + callSite + " failed: " + failed.getMessage(),
-                        failed.stageId(), failed.partition(), failed.getCause());
-            }
-            throw new JobFailedException("Job for " + callSite + " failed: " + cause, -1, -1, cause);
-        }
-        List<U> results = new ArrayList<>(raw.size());
-        for (byte[] bytes : raw) {
-            results.add(kryo.deserialize(bytes));
-        }
-        return results;
+        // Results are read with the serializers of the thread's scope, whose classes they may hold.
+        return JobResults.await(scheduler.submitJob(node, scopes.tag(partitionFunction), selected, callSite,
+                jobProperties.current()), callSite, scopes.kryo());
     }
 
     @Override
@@ -397,7 +394,7 @@ public final class DriverEngine implements Engine {
     @Override
     public <T> Broadcast<T> broadcast(T value) {
         checkOpen();
-        return broadcasts.create(value);
+        return broadcasts.create(value, scopes.kryo());
     }
 
     // ---- accumulators and checkpoints ----
@@ -451,6 +448,7 @@ public final class DriverEngine implements Engine {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        scopes.closeAll();
         scheduler.close();
         backend.close();
         if (journal != null) {

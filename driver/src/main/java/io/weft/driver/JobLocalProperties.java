@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Each user thread's job properties (Spark's local properties): set by {@code setJobGroup},
- * {@code setJobDescription} and {@code setLocalProperty}, read when the thread submits a job, so they travel with
- * the submission to the scheduler thread.
+ * {@code setJobDescription} and {@code setLocalProperty} (the scheduler pool, {@code weft.scheduler.pool}, too),
+ * read when the thread submits a job, so they travel with the submission to the scheduler thread.
  *
  * <p>As in Spark, an {@link InheritableThreadLocal}: a thread starts with a copy of the properties of the thread
  * that created it, and later changes in either thread do not reach the other. (A thread pool's thread therefore
@@ -55,6 +55,7 @@ final class JobLocalProperties {
             return JobProperties.NONE;
         }
         return new JobProperties(map.get(WeftSession.JOB_DESCRIPTION), map.get(WeftSession.JOB_GROUP_ID),
-                Boolean.parseBoolean(map.get(WeftSession.JOB_INTERRUPT_ON_CANCEL)));
+                Boolean.parseBoolean(map.get(WeftSession.JOB_INTERRUPT_ON_CANCEL)),
+                map.get(WeftSession.SCHEDULER_POOL));
     }
 }

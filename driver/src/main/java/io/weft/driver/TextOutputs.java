@@ -32,17 +32,18 @@ final class TextOutputs {
     }
 
     private final Configuration hadoopConf;
-    private final KryoPool kryo;
+    private final java.util.function.Supplier<KryoPool> kryo;
     private final FileMapOutputJournal journal;
     private final WriteJob writeJob;
 
     /**
      * @param hadoopConf the driver's Hadoop configuration
-     * @param kryo serializes the lineage for the output's fingerprint
+     * @param kryo serializes the lineage for the output's fingerprint (the calling thread's scope's serializers)
      * @param journal the attempt's journal, or {@code null} when the driver is not retried
      * @param writeJob runs the job
      */
-    TextOutputs(Configuration hadoopConf, KryoPool kryo, FileMapOutputJournal journal, WriteJob writeJob) {
+    TextOutputs(Configuration hadoopConf, java.util.function.Supplier<KryoPool> kryo, FileMapOutputJournal journal,
+            WriteJob writeJob) {
         this.hadoopConf = hadoopConf;
         this.kryo = kryo;
         this.journal = journal;
@@ -106,7 +107,7 @@ final class TextOutputs {
     /** The saved lineage and destination, as a digest; null when the lineage cannot be serialized. */
     private String fingerprint(Node<?> node, String path) {
         try {
-            return Digests.sha256Hex(path.getBytes(StandardCharsets.UTF_8), kryo.serialize(node));
+            return Digests.sha256Hex(path.getBytes(StandardCharsets.UTF_8), kryo.get().serialize(node));
         } catch (RuntimeException e) {
             LOG.debug("No fingerprint for the output {}: {}", path, e.toString());
             return null;

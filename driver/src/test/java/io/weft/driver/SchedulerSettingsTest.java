@@ -68,4 +68,14 @@ class SchedulerSettingsTest {
         assertThatThrownBy(() -> WeftConf.validate(Map.of("weft.scheduler.tasksInFlightPerCore", "0")))
                 .hasMessageContaining("weft.scheduler.tasksInFlightPerCore");
     }
+
+    @Test
+    void fifoUnlessFairIsSetAndNothingElse() {
+        assertThat(DriverEngine.schedulerConfig(WeftConf.validate(Map.of()), true).mode())
+                .isEqualTo(io.weft.planner.SchedulerConfig.Mode.FIFO);
+        assertThat(DriverEngine.schedulerConfig(WeftConf.validate(Map.of("weft.scheduler.mode", "fair")), true)
+                .mode()).isEqualTo(io.weft.planner.SchedulerConfig.Mode.FAIR);
+        assertThatThrownBy(() -> WeftConf.validate(Map.of("weft.scheduler.mode", "ROUND_ROBIN")))
+                .hasMessageContaining("weft.scheduler.mode").hasMessageContaining("FIFO or FAIR");
+    }
 }

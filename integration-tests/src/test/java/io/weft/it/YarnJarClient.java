@@ -115,7 +115,7 @@ final class YarnJarClient {
         String classPath = String.join(File.pathSeparator, clientJars);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx512m", "-cp", classPath, "org.apache.hadoop.util.RunJar",
-                System.getProperty("weft.appJar"),
+                System.getProperty("weftit.appJar"),
                 "--conf", "weft.yarn.hadoopConfDir=" + clusters.confDir,
                 "--conf", "weft.yarn.javaHome=" + System.getProperty("java.home")));
         command.addAll(args);

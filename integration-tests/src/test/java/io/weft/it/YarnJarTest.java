@@ -106,7 +106,7 @@ class YarnJarTest {
 
         assertThat(pairs(lines(fs, output))).isEqualTo(expected);
         // The application jar (which RunJar ran) went to the private jar cache, owner-only, never the public one.
-        String appJar = new File(System.getProperty("weft.appJar")).getName();
+        String appJar = new File(System.getProperty("weftit.appJar")).getName();
         org.apache.hadoop.fs.Path home = fs.getHomeDirectory();
         assertThat(jarsNamed(fs, new org.apache.hadoop.fs.Path(home, ".weft/staging/_jars"), appJar))
                 .isNotEmpty().allSatisfy(s -> assertThat(s.getPermission().toString()).isEqualTo("rw-------"));

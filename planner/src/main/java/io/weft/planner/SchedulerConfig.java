@@ -13,16 +13,36 @@ package io.weft.planner;
  * @param tasksInFlightPerCore attempts launched per core of an executor ({@code weft.scheduler.tasksInFlightPerCore});
  *     those beyond its cores queue on it, and only tasks on their input host or without a preferred host take such
  *     a queued slot
+ * @param mode how free cores are shared between the jobs' pools ({@code weft.scheduler.mode})
  */
 public record SchedulerConfig(int maxTaskFailures, int maxStageAttempts, Exclusion exclusion,
-        Speculation speculation, Locality locality, int tasksInFlightPerCore) {
+        Speculation speculation, Locality locality, int tasksInFlightPerCore, Mode mode) {
 
-    /** @throws IllegalArgumentException when {@code tasksInFlightPerCore} is below 1 */
+    /**
+     * @throws IllegalArgumentException when {@code tasksInFlightPerCore} is below 1
+     * @throws NullPointerException when {@code mode} is null
+     */
     public SchedulerConfig {
         if (tasksInFlightPerCore < 1) {
             throw new IllegalArgumentException("Tasks in flight per core must be at least 1, not "
                     + tasksInFlightPerCore + "; fix weft.scheduler.tasksInFlightPerCore");
         }
+        java.util.Objects.requireNonNull(mode, "mode");
+    }
+
+    /**
+     * Limits and policies under FIFO scheduling.
+     *
+     * @param maxTaskFailures see the record
+     * @param maxStageAttempts see the record
+     * @param exclusion see the record
+     * @param speculation see the record
+     * @param locality see the record
+     * @param tasksInFlightPerCore see the record
+     */
+    public SchedulerConfig(int maxTaskFailures, int maxStageAttempts, Exclusion exclusion, Speculation speculation,
+            Locality locality, int tasksInFlightPerCore) {
+        this(maxTaskFailures, maxStageAttempts, exclusion, speculation, locality, tasksInFlightPerCore, Mode.FIFO);
     }
 
     /**
@@ -67,12 +87,30 @@ public record SchedulerConfig(int maxTaskFailures, int maxStageAttempts, Exclusi
     /** @return these limits with other locality waits */
     public SchedulerConfig withLocality(Locality waits) {
         return new SchedulerConfig(maxTaskFailures, maxStageAttempts, exclusion, speculation, waits,
-                tasksInFlightPerCore);
+                tasksInFlightPerCore, mode);
     }
 
     /** @return these limits with another number of attempts launched per core */
     public SchedulerConfig withTasksInFlightPerCore(int perCore) {
-        return new SchedulerConfig(maxTaskFailures, maxStageAttempts, exclusion, speculation, locality, perCore);
+        return new SchedulerConfig(maxTaskFailures, maxStageAttempts, exclusion, speculation, locality, perCore,
+                mode);
+    }
+
+    /** @return these limits with another way of sharing cores between pools */
+    public SchedulerConfig withMode(Mode sharing) {
+        return new SchedulerConfig(maxTaskFailures, maxStageAttempts, exclusion, speculation, locality,
+                tasksInFlightPerCore, sharing);
+    }
+
+    /** How free cores are shared between jobs ({@code weft.scheduler.mode}). */
+    public enum Mode {
+        /** Task sets in the order their stages were submitted, whatever their jobs' pools. */
+        FIFO,
+        /**
+         * Each free core to the pool ({@link JobProperties#pool()}) with the fewest running tasks, ties to the pool
+         * whose waiting task set was submitted first; within a pool, FIFO. Nothing running is ever killed for it.
+         */
+        FAIR
     }
 
     /**

@@ -204,9 +204,16 @@ final class StageScheduler implements TaskScheduler.Owner {
         }
         int attempt = stage.nextAttempt();
         running.add(stage);
-        tasks.submit(new TaskSet(stage, attempt, indexes));
+        tasks.submit(new TaskSet(stage, attempt, indexes, poolOf(stage)));
         LOG.info("Submitting {} attempt {} with {} tasks", stage, attempt, indexes.size());
         listener.stageSubmitted(stage, attempt, indexes.size());
+    }
+
+    /** @return the pool of the earliest job that needs the stage (a stage shared by pools runs in the first's) */
+    private String poolOf(Stage stage) {
+        int first = stage.jobIds().stream().mapToInt(Integer::intValue).min().orElse(-1);
+        ActiveJob job = jobs.get(first);
+        return job == null ? JobProperties.DEFAULT_POOL : job.properties.pool();
     }
 
     private void serialize(Stage stage) {

@@ -4,11 +4,9 @@ import io.weft.api.RemoteTaskException;
 import io.weft.planner.ExecutorPool.Slots;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * stage, and every running attempt. It offers free cores to task sets, with delay scheduling: a task runs on a host
  * holding its input, else on that host's rack, else anywhere, each level allowed only after the task set has waited
  * {@link SchedulerConfig#locality()} for the more local one ({@link PendingTasks}; racks from the {@link Topology}).
+ * Which task set a free core goes to first is the {@link SchedulingPools}' policy (FIFO, or FAIR between pools).
  * It launches attempts through the {@link TaskLauncher}, and sorts out how they end: a success or a fetch failure goes to
  * the {@link Owner} (the DAG layer); a failure is retried, elsewhere when possible, up to
  * {@link SchedulerConfig#maxTaskFailures()}; a lost executor's attempts run again. It also runs the policies that
@@ -62,6 +61,8 @@ final class TaskScheduler {
     private final Map<Stage, TaskSet> activeTaskSets = new LinkedHashMap<>();
     private final Map<Long, RunningTask> runningTasks = new HashMap<>();
     private final Map<TaskSet, Long> unschedulableSince = new HashMap<>();
+    private final SchedulingPools pools;
+    private final Ports ports = new Ports();
     private long nextTaskId;
 
     TaskScheduler(SchedulerConfig config, TaskLauncher launcher, SchedulerListener listener, LongSupplier clock,
@@ -73,6 +74,7 @@ final class TaskScheduler {
         this.owner = owner;
         this.exclusions = new ExclusionList(config.exclusion());
         this.executors = new ExecutorPool(topology, config.tasksInFlightPerCore());
+        this.pools = new SchedulingPools(config.mode());
     }
 
     // ---- task sets, as the DAG layer hands them over ------------------------------------------------------
@@ -179,12 +181,13 @@ final class TaskScheduler {
     // ---- offers and launches ------------------------------------------------------------------------------
 
     /**
-     * Gives free cores of usable executors tasks, until no task set has one to run on them. Each task set in turn
-     * (in submission order) is offered the free cores level by level (input host, no preference, rack, any), up
-     * to the level its delay scheduling allows now, so a core near a task's input takes it before a core
-     * elsewhere does. Speculative copies come last, on cores no waiting task could use. Costs about
-     * O(task sets x free executors x levels) plus O(1) amortized per launched task: busy executors are not looked
-     * at, and waiting tasks are found through {@link PendingTasks}' index, never by a scan.
+     * Gives free cores of usable executors tasks, until no task set has one to run on them, one core at a time to
+     * the task set {@link SchedulingPools} picks (FIFO: submission order; FAIR: the pool with the fewest running
+     * attempts, FIFO within it). Each task set is offered the free cores level by level (input host, no preference,
+     * rack, any), up to the level its delay scheduling allows now ({@link OfferRound}). Speculative copies come
+     * last, on cores no waiting task could use. Costs about O(task sets x free executors x levels) plus O(log
+     * pools) per launched task (O(1) under FIFO): busy executors are not looked at, and waiting tasks are found
+     * through {@link PendingTasks}' index, never by a scan.
      */
     void offer() {
         long now = clock.getAsLong();
@@ -192,104 +195,31 @@ final class TaskScheduler {
         if (free.isEmpty()) {
             return;
         }
-        Map<TaskSet, TaskLocality> bestLaunched = new LinkedHashMap<>();
-        // A task set whose input went missing resubmits the stage that makes it (inputsReady): the new task set
-        // is offered in the same call, as the old one would have been.
-        Set<TaskSet> offered = new HashSet<>();
-        boolean newTaskSets = true;
-        while (newTaskSets) {
-            newTaskSets = false;
-            for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
-                if (offered.add(taskSet)) {
-                    newTaskSets = true;
-                    if (taskSet.hasPending()) {
-                        offerTo(taskSet, free, now, bestLaunched);
-                    }
-                }
-            }
-        }
-        offerSpeculative(free, now);
-        // Delay scheduling's wait restarts after local launches only when no free core was turned away: a task
-        // set that keeps launching locally on some executors must not leave others idle for ever.
-        bestLaunched.forEach((taskSet, best) -> {
-            if (!turnsAwayFreeCores(taskSet, free, now)) {
-                taskSet.resetLocalityWait(best, now);
-            }
-        });
+        new OfferRound(free, now, ports).run(activeTaskSets::values, pools, config.speculation().enabled());
     }
 
-    private void offerTo(TaskSet taskSet, List<Slots> free, long now, Map<TaskSet, TaskLocality> best) {
-        boolean inputsChecked = false;
-        for (TaskLocality level : TaskLocality.values()) {
-            // Asked again at each level: the launches so far may have taken the last task a level waited for.
-            if (level != TaskLocality.NO_PREF && !level.allowedUnder(taskSet.allowedLocality(now))) {
-                return;
-            }
-            boolean launched = true;
-            while (launched && taskSet.hasPending()) {
-                launched = false;
-                for (Slots slots : free) {
-                    if (!slots.takes(level) || excludedFor(taskSet, slots.id)) {
-                        continue;
-                    }
-                    if (!inputsChecked) {
-                        if (!owner.inputsReady(taskSet)) {
-                            return;
-                        }
-                        inputsChecked = true;
-                    }
-                    PendingTasks.Taken taken = taskSet.poll(slots.id, slots.host, slots.rack, level,
-                            () -> usableExecutors(taskSet, now) > 1);
-                    if (taken != null) {
-                        launch(slots, taskSet, taken.index(), taken.locality(), now);
-                        if (taken.waited()) {
-                            best.merge(taskSet, taken.locality(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
-                        }
-                        launched = true;
-                    }
-                }
-            }
-        }
-    }
+    /** The task layer as an offer round uses it. */
+    private final class Ports implements OfferRound.Ports {
 
-    /** Speculative copies only go to cores that no task waiting for its first attempt could use. */
-    private void offerSpeculative(List<Slots> free, long now) {
-        if (!config.speculation().enabled()) {
-            return;
+        @Override
+        public boolean excludedFor(TaskSet taskSet, String executorId) {
+            return TaskScheduler.this.excludedFor(taskSet, executorId);
         }
-        boolean launched = true;
-        while (launched) {
-            launched = false;
-            for (Slots slots : free) {
-                if (slots.free == 0 || !slots.hasIdleCore()) {
-                    continue; // a copy queued behind other attempts would not catch up
-                }
-                for (TaskSet taskSet : new ArrayList<>(activeTaskSets.values())) {
-                    if (excludedFor(taskSet, slots.id)) {
-                        continue;
-                    }
-                    Integer index = taskSet.pollSpeculative(slots.id);
-                    if (index != null) {
-                        launch(slots, taskSet, index, null, now);
-                        launched = true;
-                        break;
-                    }
-                }
-            }
-        }
-    }
 
-    /** @return whether the task set still waits for locality while a usable executor has a free core */
-    private boolean turnsAwayFreeCores(TaskSet taskSet, List<Slots> free, long now) {
-        if (!taskSet.hasPending() || taskSet.allowedLocality(now) == TaskLocality.ANY) {
-            return false;
+        @Override
+        public boolean inputsReady(TaskSet taskSet) {
+            return owner.inputsReady(taskSet);
         }
-        for (Slots slots : free) {
-            if (slots.free > 0 && slots.hasIdleCore() && !excludedFor(taskSet, slots.id)) {
-                return true;
-            }
+
+        @Override
+        public int usableExecutors(TaskSet taskSet, long now) {
+            return TaskScheduler.this.usableExecutors(taskSet, now);
         }
-        return false;
+
+        @Override
+        public void launch(Slots slots, TaskSet taskSet, int index, TaskLocality locality, long now) {
+            TaskScheduler.this.launch(slots, taskSet, index, locality, now);
+        }
     }
 
     /** @param locality how local the launch is, or null for a speculative copy */
@@ -310,6 +240,7 @@ final class TaskScheduler {
         // Only the executor reads the blocks and slices; the driver's record of the attempt drops them.
         runningTasks.put(task.taskId(), new RunningTask(task.withoutInputs(), taskSet, index, executorId, now));
         executors.occupy(slots);
+        pools.launched(taskSet);
         if (speculative) {
             LOG.info("Speculating {} on executor {}", task, executorId);
         }
@@ -331,6 +262,7 @@ final class TaskScheduler {
             executors.release(slots);
         }
         task.taskSet.attemptEnded(task.index, task.executorId);
+        pools.ended(task.taskSet);
         listener.taskEnded(task.description, task.executorId, outcome);
         if (outcome instanceof TaskOutcome.Success success) {
             task.taskSet.succeeded(task.index, clock.getAsLong() - task.startMillis);

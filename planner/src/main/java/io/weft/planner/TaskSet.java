@@ -25,6 +25,8 @@ final class TaskSet {
 
     final Stage stage;
     final int stageAttempt;
+    /** The scheduler pool its cores are counted in under FAIR scheduling. */
+    final String pool;
     private final int total;
     private final List<Integer> initial;
     private PendingTasks pending;
@@ -47,8 +49,13 @@ final class TaskSet {
     private boolean zombie;
 
     TaskSet(Stage stage, int stageAttempt, List<Integer> partitions) {
+        this(stage, stageAttempt, partitions, JobProperties.DEFAULT_POOL);
+    }
+
+    TaskSet(Stage stage, int stageAttempt, List<Integer> partitions, String pool) {
         this.stage = stage;
         this.stageAttempt = stageAttempt;
+        this.pool = pool;
         initial = partitions;
         remaining = partitions.size();
         total = partitions.size();

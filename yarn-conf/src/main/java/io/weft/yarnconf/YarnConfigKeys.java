@@ -192,6 +192,13 @@ public final class YarnConfigKeys {
             }, "With a keytab (or, in client mode, a Kerberos login): fraction of the delegation tokens' renewal"
                     + " interval after which the driver obtains fresh tokens and sends them to the executors.");
 
+    // ---- long-running sessions ----
+
+    /** How long a session application waits with nothing attached and nothing running before it ends. */
+    public static final ConfigKey<Long> SESSION_IDLE_TIMEOUT = ConfigKeys.duration("weft.session.idleTimeout", "30min",
+            "A long-running session (WeftSubmit --start-session) ends, SUCCEEDED, once no program has been attached"
+                    + " and no job has run for this long; its staging and shuffle directories are deleted then.");
+
     /** All YARN keys. */
     public static final List<ConfigKey<?>> ALL = List.of(DEPLOY_MODE, WAIT_APP_COMPLETION, EXECUTOR_INSTANCES,
             EXECUTOR_MEMORY,
@@ -199,5 +206,5 @@ public final class YarnConfigKeys {
             NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, CONNECT_TIMEOUT, JAVA_HOME, JAR_CACHE_DIR,
             JANITOR_UNKNOWN_APP_GRACE, EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY,
             EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, QUICK_START_JVMS, SHIP_HADOOP_JARS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
-            KERBEROS_ACCESS_FILESYSTEMS, KERBEROS_RENEWAL_RATIO);
+            KERBEROS_ACCESS_FILESYSTEMS, KERBEROS_RENEWAL_RATIO, SESSION_IDLE_TIMEOUT);
 }

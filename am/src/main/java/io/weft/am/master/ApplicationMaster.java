@@ -45,6 +45,8 @@ public final class ApplicationMaster {
     public static final String STAGING = "weft.internal.stagingDir";
     public static final String APP_NAME = "weft.internal.appName";
     private static final int MAX_DIAGNOSTICS = 16_000;
+    /** What the program asked to report when it ends normally ({@link #reportOnSuccess}). */
+    private static volatile String successDiagnostics = "";
 
     private ApplicationMaster() {
     }
@@ -100,6 +102,7 @@ public final class ApplicationMaster {
         String diagnostics = "";
         try {
             runMain(app.getProperty(MAIN_CLASS), decodeArgs(app.getProperty(ARGS, "")));
+            diagnostics = successDiagnostics;
         } catch (Throwable t) {
             status = FinalApplicationStatus.FAILED;
             diagnostics = "The driver failed: " + stackTrace(t);
@@ -123,6 +126,17 @@ public final class ApplicationMaster {
                 history == null || conf.get(ConfigKeys.EVENT_LOG_DIR) == null ? ""
                         : history.replaceAll("/+$", "") + "/history/" + uiId + "/");
         System.exit(status == FinalApplicationStatus.SUCCEEDED ? 0 : 1);
+    }
+
+    /**
+     * Sets the diagnostics the ApplicationMaster unregisters with when the program's {@code main} returns normally
+     * (YARN shows them as the application's diagnostics; {@code WeftSubmit} prints them). Any thread; the last call
+     * wins. A program that fails reports its exception instead.
+     *
+     * @param diagnostics one or a few lines, e.g. why a long-running session ended
+     */
+    public static void reportOnSuccess(String diagnostics) {
+        successDiagnostics = diagnostics == null ? "" : diagnostics;
     }
 
     /**

@@ -27,6 +27,28 @@ public final class ClusterModeEngines {
     }
 
     /**
+     * @return the application's staging directory (permissions 700; the ApplicationMaster deletes it when the
+     *     program's {@code main} has returned), in the ApplicationMaster only
+     * @throws IllegalStateException outside a cluster-mode ApplicationMaster
+     */
+    public static org.apache.hadoop.fs.Path stagingDirectory() {
+        AmContext am = AmContext.current();
+        if (am == null) {
+            throw new IllegalStateException("not in a cluster-mode ApplicationMaster");
+        }
+        return am.stagingDir();
+    }
+
+    /** @return this application's id, in the ApplicationMaster only */
+    public static String applicationId() {
+        AmContext am = AmContext.current();
+        if (am == null) {
+            throw new IllegalStateException("not in a cluster-mode ApplicationMaster");
+        }
+        return am.applicationId();
+    }
+
+    /**
      * Called on the thread creating the session, in the ApplicationMaster only.
      *
      * @param conf the session's validated settings

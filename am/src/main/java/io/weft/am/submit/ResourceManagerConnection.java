@@ -26,7 +26,7 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
  * it returns also gives up within that time if the ResourceManager goes away later; the configuration shipped to
  * containers keeps Hadoop's own retry settings.
  */
-final class ResourceManagerConnection {
+public final class ResourceManagerConnection {
 
     private static final long PROBE_INTERVAL_MILLIS = 500;
 
@@ -43,7 +43,7 @@ final class ResourceManagerConnection {
      * @return a started client
      * @throws WeftException when no ResourceManager answers in time
      */
-    static YarnClient open(YarnConfiguration yarn, WeftConf conf, Map<String, String> environment,
+    public static YarnClient open(YarnConfiguration yarn, WeftConf conf, Map<String, String> environment,
             Consumer<String> say) {
         long timeoutMillis = conf.get(YarnConfigKeys.CONNECT_TIMEOUT);
         List<String> addresses = addresses(yarn);

@@ -40,6 +40,14 @@ public final class Staging {
     }
 
     /**
+     * @param entry a class path entry
+     * @return whether staging ships it: false for test and mini-cluster tooling, which containers must not get
+     */
+    public static boolean shippable(File entry) {
+        return NOT_SHIPPED.stream().noneMatch(entry.getName()::contains);
+    }
+
+    /**
      * What an upload did.
      *
      * @param uploaded jars copied to the cluster by this upload
@@ -82,7 +90,7 @@ public final class Staging {
             int index = 0;
             for (String entry : classPath) {
                 File file = new File(entry);
-                if (!file.exists() || NOT_SHIPPED.stream().anyMatch(file.getName()::contains)) {
+                if (!file.exists() || !shippable(file)) {
                     continue;
                 }
                 String link = String.format("%03d-%s", index++, file.isDirectory()

@@ -53,7 +53,9 @@ import picocli.CommandLine;
 @Command(name = "WeftSubmit", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a Weft program on YARN.",
             "Also: 'history <event log dir> [--port N]' serves finished applications' status pages;",
-            "'janitor' deletes staging and shuffle directories of finished applications."})
+            "'janitor' deletes staging and shuffle directories of finished applications;",
+            "'--start-session', '--session <id> --class <main> <jar>' and '--stop-session <id>' start, use and stop a",
+            "long-running session ('--start-session --help')."})
 public final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--deploy-mode", description = "cluster (default: the driver runs in the ApplicationMaster) or"
@@ -116,6 +118,8 @@ public final class SubmitCommand implements Callable<Integer> {
 
     private final PrintStream out;
     private final Map<String, String> environment;
+    /** Cluster mode: the application submitted, once it is. */
+    private volatile ApplicationId submittedApp;
     /** Cluster mode: this client's start (its JVM's), submission and end, and what the AM reports. */
     private final StartupTimeline timeline = new StartupTimeline();
 
@@ -128,7 +132,7 @@ public final class SubmitCommand implements Callable<Integer> {
      * @param out where progress and results are printed
      * @param environment the process environment, where HADOOP_CONF_DIR and YARN_CONF_DIR are looked up
      */
-    SubmitCommand(PrintStream out, Map<String, String> environment) {
+    public SubmitCommand(PrintStream out, Map<String, String> environment) {
         this.out = out;
         this.environment = environment;
     }
@@ -151,7 +155,20 @@ public final class SubmitCommand implements Callable<Integer> {
      * @return the exit code: 0 only when the application succeeded
      */
     static int run(String[] args, PrintStream out, Map<String, String> environment) {
-        CommandLine command = new CommandLine(new SubmitCommand(out, environment));
+        return execute(new SubmitCommand(out, environment), args);
+    }
+
+    /**
+     * Parses the options into {@code submit} and runs it; after a cluster-mode submission,
+     * {@link #submittedApplication()} says which application it made.
+     *
+     * @param submit the command, printing where it was made to print
+     * @param args see --help
+     * @return the exit code: 0 only when the application succeeded (or, not waiting for it, was submitted)
+     */
+    public static int execute(SubmitCommand submit, String[] args) {
+        PrintStream out = submit.out;
+        CommandLine command = new CommandLine(submit);
         command.setStopAtPositional(true);
         // A Weft error is a message for the user: print it, not a stack trace.
         command.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -164,6 +181,11 @@ public final class SubmitCommand implements Callable<Integer> {
             return 1;
         });
         return command.execute(args);
+    }
+
+    /** @return the application a cluster-mode run submitted, if it got that far */
+    public Optional<ApplicationId> submittedApplication() {
+        return Optional.ofNullable(submittedApp);
     }
 
     Map<String, String> settings() {
@@ -284,6 +306,7 @@ public final class SubmitCommand implements Callable<Integer> {
             client.submitApplication(submission);
             timeline.mark(StartupTimeline.Phase.SUBMITTED);
             submitted = true;
+            submittedApp = appId;
             out.println("Submitted application " + appId);
             if (!conf.get(YarnConfigKeys.WAIT_APP_COMPLETION)) {
                 out.println("Not waiting for it to end (" + YarnConfigKeys.WAIT_APP_COMPLETION.name() + "=false):"

@@ -3,6 +3,7 @@ package io.weft.api.lineage;
 import io.weft.api.Pair;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * What a running task offers the lineage it computes: shuffle input, external (spilling) aggregation and
@@ -89,6 +90,32 @@ public interface TaskContext {
      * @return the records in key order (stable for equal keys within a run)
      */
     <K, V> Iterator<Pair<K, V>> sortByKey(Iterator<Pair<K, V>> records, Comparator<? super K> ordering);
+
+    /**
+     * The bytes this task reads from one shuffle input, as the map outputs recorded them (encoded, compressed).
+     *
+     * @param dependency a shuffle this task reads
+     * @param partition the reduce partition
+     * @return the bytes, or {@code -1} when not known
+     */
+    default long shuffleBytes(ShuffleDependency<?, ?, ?> dependency, int partition) {
+        return -1;
+    }
+
+    /**
+     * Groups records by key in memory, for the build side of a hash join, if they fit in the task's memory budget.
+     * Either way the records are consumed.
+     *
+     * @param records the records
+     * @param <K> key type
+     * @param <V> value type
+     * @return a lookup from a key to its values in input order ({@code null} for a key without records), or empty
+     *     when the records did not fit: the caller must then read them again for a plan that can spill
+     */
+    default <K, V> java.util.Optional<java.util.function.Function<K, List<V>>> hashTable(
+            Iterator<? extends Pair<K, V>> records) {
+        return java.util.Optional.empty();
+    }
 
     /**
      * A persisted node's partition from the executor's cache, computing and storing it if absent.

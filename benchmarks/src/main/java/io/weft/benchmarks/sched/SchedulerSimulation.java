@@ -4,6 +4,7 @@ import io.weft.api.RemoteTaskException;
 import io.weft.api.SerializableFunction;
 import io.weft.benchmarks.sched.SimulatedCluster.Launch;
 import io.weft.planner.DagScheduler;
+import io.weft.planner.JobProperties;
 import io.weft.planner.MapOutputJournal;
 import io.weft.planner.SchedulerConfig;
 import io.weft.planner.SchedulerListener;
@@ -24,6 +25,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,6 +82,13 @@ public final class SchedulerSimulation implements Callable<Integer> {
     @Option(names = "--speculation", description = "Turn speculative execution on (defaults otherwise)")
     boolean speculation;
 
+    @Option(names = "--mode", defaultValue = "FIFO", description = "weft.scheduler.mode: FIFO or FAIR")
+    SchedulerConfig.Mode mode;
+
+    @Option(names = "--pools", defaultValue = "1",
+            description = "Jobs submitted at once, each in a pool of its own, sharing the --tasks between them")
+    int pools;
+
     private static final long TICK_MILLIS = 100;
 
     public static void main(String[] args) {
@@ -89,10 +99,10 @@ public final class SchedulerSimulation implements Callable<Integer> {
     public Integer call() throws Exception {
         inputHosts = Math.max(inputHosts, executors);
         System.out.printf("%d executors x %d cores on %d racks; %d tasks, input on %d of %d hosts each; median task"
-                + " %d ms; failure rate %.4f%n", executors, cores, racks, tasks, replicas, inputHosts, taskMillis,
-                failureRate);
+                + " %d ms; failure rate %.4f; %s, %d pools%n", executors, cores, racks, tasks, replicas, inputHosts,
+                taskMillis, failureRate, mode, pools);
         System.out.println("wait ms | sched CPU us/task | ready->launch ms p50/p99/max | idle while waiting %"
-                + " | node/rack/any % | attempts | simulated s | wall s");
+                + " | node/rack/any % | attempts | simulated s | wall s | each pool's end s");
         for (long wait : waits) {
             run(wait);
         }
@@ -117,7 +127,7 @@ public final class SchedulerSimulation implements Callable<Integer> {
         }
         SchedulerConfig base = speculation ? new SchedulerConfig(4, 4, SchedulerConfig.Exclusion.DEFAULTS,
                 new SchedulerConfig.Speculation(true, 0.75, 1.5, 1_000)) : SchedulerConfig.DEFAULTS;
-        SchedulerConfig config = base.withLocality(new SchedulerConfig.Locality(wait, wait));
+        SchedulerConfig config = base.withLocality(new SchedulerConfig.Locality(wait, wait)).withMode(mode);
         AtomicReference<Thread> schedulerThread = new AtomicReference<>();
         DagScheduler scheduler = newScheduler(config, cluster, r -> {
             Thread t = new Thread(r, "weft-scheduler");
@@ -135,13 +145,25 @@ public final class SchedulerSimulation implements Callable<Integer> {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long cpuStart = threads.getThreadCpuTime(schedulerThread.get().getId());
             SerializableFunction<Iterator<Integer>, Integer> count = it -> 1;
-            int[] partitions = new int[tasks];
-            Arrays.setAll(partitions, i -> i);
-            CompletableFuture<List<byte[]>> job = scheduler.submitJob(new SimulatedInput(0, inputHosts), count,
-                    partitions, "simulated count");
-            Stats stats = loop(scheduler, cluster, job, random);
+            List<CompletableFuture<List<byte[]>>> jobs = new ArrayList<>();
+            Stats stats = new Stats();
+            for (int j = 0; j < pools; j++) {
+                // Job j takes tasks j, j + pools, ...: equal shares of the same input placement.
+                int first = j;
+                @SuppressWarnings("unchecked")
+                List<String>[] share = IntStream.range(0, tasks).filter(p -> p % pools == first)
+                        .mapToObj(p -> inputHosts[p]).toArray(List[]::new);
+                int[] partitions = IntStream.range(0, share.length).toArray();
+                CompletableFuture<List<byte[]>> job = scheduler.submitJob(new SimulatedInput(j, share), count,
+                        partitions, "simulated count " + j, new JobProperties(null, null, false, "pool-" + j));
+                int index = j;
+                job.thenRun(() -> stats.poolEnds[index] = cluster.clock.get());
+                jobs.add(job);
+            }
+            CompletableFuture<Void> all = CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new));
+            loop(scheduler, cluster, all, random, stats);
             long cpu = threads.getThreadCpuTime(schedulerThread.get().getId()) - cpuStart;
-            job.get(1, TimeUnit.MINUTES);
+            all.get(1, TimeUnit.MINUTES);
             stats.print(wait, cpu, (System.nanoTime() - wallStart) / 1e9);
         } finally {
             scheduler.close();
@@ -159,10 +181,9 @@ public final class SchedulerSimulation implements Callable<Integer> {
     private record End(long atMillis, long taskId, String executorId, boolean fails) {
     }
 
-    private Stats loop(DagScheduler scheduler, SimulatedCluster cluster, CompletableFuture<List<byte[]>> job,
-            Random random) throws Exception {
-        Stats stats = new Stats();
-        long[] readyAt = new long[tasks];
+    private void loop(DagScheduler scheduler, SimulatedCluster cluster, CompletableFuture<?> job,
+            Random random, Stats stats) throws Exception {
+        Map<Long, Long> readyAt = new HashMap<>();
         PriorityQueue<End> ends = new PriorityQueue<>((a, b) -> Long.compare(a.atMillis, b.atMillis));
         long nextTick = TICK_MILLIS;
         long now = 0;
@@ -174,7 +195,7 @@ public final class SchedulerSimulation implements Callable<Integer> {
                 TaskDescription task = launch.task();
                 running++;
                 waiting--;
-                stats.launched(task, launch, cluster, readyAt[task.partition()]);
+                stats.launched(task, launch, cluster, readyAt.getOrDefault(Stats.key(task), 0L));
                 long duration = Math.max(1, (long) (taskMillis * Math.exp(0.5 * random.nextGaussian())));
                 boolean fails = random.nextDouble() < failureRate;
                 ends.add(new End(launch.atMillis() + (fails ? duration / 2 : duration), task.taskId(),
@@ -210,7 +231,6 @@ public final class SchedulerSimulation implements Callable<Integer> {
             idle(scheduler);
         }
         stats.endMillis = cluster.clock.get();
-        return stats;
     }
 
     /** Waits until the scheduler has handled every event posted so far. */
@@ -220,7 +240,8 @@ public final class SchedulerSimulation implements Callable<Integer> {
 
     /** What the runs measure. */
     private final class Stats {
-        private final Map<Long, Integer> partitionOfTask = new HashMap<>();
+        private final Map<Long, Long> partitionOfTask = new HashMap<>();
+        final long[] poolEnds = new long[pools];
         private final long[] readyToLaunch = new long[tasks * 2];
         private int launches;
         long idleCoreMillis;
@@ -230,7 +251,7 @@ public final class SchedulerSimulation implements Callable<Integer> {
         long endMillis;
 
         void launched(TaskDescription task, Launch launch, SimulatedCluster cluster, long readyAt) {
-            partitionOfTask.put(task.taskId(), task.partition());
+            partitionOfTask.put(task.taskId(), key(task));
             if (launches < readyToLaunch.length) {
                 readyToLaunch[launches] = launch.atMillis() - readyAt;
             }
@@ -245,8 +266,13 @@ public final class SchedulerSimulation implements Callable<Integer> {
             }
         }
 
-        void failed(long taskId, long now, long[] readyAt) {
-            readyAt[partitionOfTask.get(taskId)] = now;
+        /** @return the task's partition of its job's stage, as one number */
+        static long key(TaskDescription task) {
+            return ((long) task.stageId() << 32) | task.partition();
+        }
+
+        void failed(long taskId, long now, Map<Long, Long> readyAt) {
+            readyAt.put(partitionOfTask.get(taskId), now);
         }
 
         void print(long wait, long cpuNanos, double wallSeconds) {
@@ -255,10 +281,11 @@ public final class SchedulerSimulation implements Callable<Integer> {
             Arrays.sort(ready);
             double coreMillis = (double) executors * cores * endMillis;
             System.out.printf("%7d | %17.1f | %8d / %6d / %6d | %20.2f | %5.1f / %4.1f / %4.1f | %8d | %11.1f"
-                    + " | %6.1f%n", wait, cpuNanos / 1e3 / launches, ready[n / 2], ready[(int) (n * 0.99)],
+                    + " | %6.1f | %s%n", wait, cpuNanos / 1e3 / launches, ready[n / 2], ready[(int) (n * 0.99)],
                     ready[n - 1], 100.0 * idleCoreMillis / coreMillis,
                     100.0 * nodeLocal / launches, 100.0 * rackLocal / launches, 100.0 * anywhere / launches,
-                    launches, endMillis / 1e3, wallSeconds);
+                    launches, endMillis / 1e3, wallSeconds, Arrays.stream(poolEnds)
+                            .mapToObj(e -> String.format("%.1f", e / 1e3)).collect(Collectors.joining(" ")));
         }
     }
 }

@@ -39,10 +39,25 @@ public final class BroadcastStore {
      */
     @SuppressWarnings("unchecked")
     public <T> T get(long id, String path) {
-        return (T) values.computeIfAbsent(id, k -> fetch(path));
+        return get(id, path, kryo);
     }
 
-    private Object fetch(String path) {
+    /**
+     * {@link #get(long, String)} read with other serializers: those of the task's class-loader scope, whose
+     * classes the value may hold. Broadcast ids are unique within the application, so scopes never share one.
+     *
+     * @param id the broadcast
+     * @param path its file
+     * @param serializers the serializers that read the value on first use
+     * @param <T> value type
+     * @return the value, fetched on first use
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T get(long id, String path, KryoPool serializers) {
+        return (T) values.computeIfAbsent(id, k -> fetch(path, serializers));
+    }
+
+    private Object fetch(String path, KryoPool kryo) {
         fetches.incrementAndGet();
         Path file = new Path(path);
         try (InputStream in = file.getFileSystem(hadoopConf).open(file)) {

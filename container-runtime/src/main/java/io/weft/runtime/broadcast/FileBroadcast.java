@@ -43,7 +43,9 @@ public final class FileBroadcast<T> implements Broadcast<T> {
         if (local != null) {
             return local;
         }
-        return ExecutorTaskContext.currentEnvironment().broadcasts().get(id, path);
+        // The environment of the task's scope: its serializers can load the value's classes.
+        io.weft.runtime.executor.ExecutorEnvironment env = ExecutorTaskContext.currentEnvironment();
+        return env.broadcasts().get(id, path, env.kryo());
     }
 
     @Override

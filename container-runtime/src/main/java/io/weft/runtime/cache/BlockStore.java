@@ -64,8 +64,23 @@ public final class BlockStore {
      * @param <T> record type
      * @return the records
      */
-    @SuppressWarnings("unchecked")
     public <T> Iterator<T> getOrCompute(Node<T> node, int partition, TaskContext context) {
+        return getOrCompute(node, partition, context, kryo);
+    }
+
+    /**
+     * {@link #getOrCompute(Node, int, TaskContext)} storing serialized levels with other serializers: those of
+     * the task's class-loader scope. The stored block keeps them for its readers.
+     *
+     * @param node the node
+     * @param partition the partition
+     * @param context the running task
+     * @param kryo serializers that can load the records' classes
+     * @param <T> record type
+     * @return the records
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Iterator<T> getOrCompute(Node<T> node, int partition, TaskContext context, KryoPool kryo) {
         Iterator<T> cached = getIfPresent(node, partition);
         if (cached != null) {
             return cached;
@@ -74,10 +89,10 @@ public final class BlockStore {
         Iterator<T> computed = node.computeUncached(partition, context);
         StorageLevel level = node.storageLevel() == null ? StorageLevel.MEMORY_ONLY : node.storageLevel();
         if (!level.useMemory()) {
-            return (Iterator<T>) toDisk(id, computed);
+            return (Iterator<T>) toDisk(id, computed, kryo);
         }
         if (!level.deserialized()) {
-            return (Iterator<T>) storeSerialized(id, level, computed);
+            return (Iterator<T>) storeSerialized(id, level, computed, kryo);
         }
         List<T> values = new ArrayList<>();
         long estimate = 0;
@@ -85,17 +100,18 @@ public final class BlockStore {
         while (computed.hasNext()) {
             values.add(computed.next());
             if (values.size() % SIZE_SAMPLE_EVERY == 1) {
-                perRecord = estimateRecordSize(values.get(values.size() - 1));
+                perRecord = estimateRecordSize(values.get(values.size() - 1), kryo);
             }
             estimate = perRecord * values.size();
             if (memoryUsed.get() + estimate > memoryBudget) {
-                return (Iterator<T>) overflow(id, level, values.iterator(), computed);
+                return (Iterator<T>) overflow(id, level, values.iterator(), computed, kryo);
             }
         }
         if (!reserve(estimate)) {
-            return (Iterator<T>) overflow(id, level, values.iterator(), Iterators.toList(computed).iterator());
+            return (Iterator<T>) overflow(id, level, values.iterator(), Iterators.toList(computed).iterator(),
+                    kryo);
         }
-        return (Iterator<T>) store(id, new MemoryBlock(values, estimate));
+        return (Iterator<T>) store(id, new MemoryBlock(values, estimate, kryo));
     }
 
     /**
@@ -117,15 +133,15 @@ public final class BlockStore {
     }
 
     /** Serialized levels: the whole partition as Kryo bytes, kept in memory if they fit, else on disk or not. */
-    private Iterator<?> storeSerialized(BlockId id, StorageLevel level, Iterator<?> computed) {
+    private Iterator<?> storeSerialized(BlockId id, StorageLevel level, Iterator<?> computed, KryoPool kryo) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         RecordStreams.write(kryo, bytes, computed);
         byte[] data = bytes.toByteArray();
         if (reserve(data.length)) {
-            return store(id, new SerializedBlock(data));
+            return store(id, new SerializedBlock(data, kryo));
         }
         Iterator<?> records = RecordStreams.read(kryo, new ByteArrayInputStream(data));
-        return overflow(id, level, records, java.util.Collections.emptyIterator());
+        return overflow(id, level, records, java.util.Collections.emptyIterator(), kryo);
     }
 
     private boolean reserve(long bytes) {
@@ -136,16 +152,17 @@ public final class BlockStore {
         return true;
     }
 
-    private Iterator<?> overflow(BlockId id, StorageLevel level, Iterator<?> soFar, Iterator<?> rest) {
+    private Iterator<?> overflow(BlockId id, StorageLevel level, Iterator<?> soFar, Iterator<?> rest,
+            KryoPool kryo) {
         if (!level.useDisk()) {
             LOG.debug("Partition {} of node {} does not fit in the cache's memory; not cached", id.partition(),
                     id.nodeId());
             return Iterators.concat(List.of(soFar, rest).iterator());
         }
-        return toDisk(id, Iterators.concat(List.of(soFar, rest).iterator()));
+        return toDisk(id, Iterators.concat(List.of(soFar, rest).iterator()), kryo);
     }
 
-    private Iterator<?> toDisk(BlockId id, Iterator<?> records) {
+    private Iterator<?> toDisk(BlockId id, Iterator<?> records, KryoPool kryo) {
         File file = null;
         try {
             file = io.weft.runtime.files.OwnerOnly.createLocalTempFile(diskDir,
@@ -159,7 +176,7 @@ public final class BlockStore {
             file.delete();
             throw new UncheckedIOException("Could not write cached partition to " + file, e);
         }
-        return store(id, new DiskBlock(file));
+        return store(id, new DiskBlock(file, kryo));
     }
 
     /** Keeps a block unless another task stored the partition first; either way returns the stored records. */
@@ -172,7 +189,7 @@ public final class BlockStore {
         return block.iterator();
     }
 
-    private long estimateRecordSize(Object value) {
+    private static long estimateRecordSize(Object value, KryoPool kryo) {
         // Serialized size times two approximates the object graph's heap footprint; cheap enough every N records.
         return kryo.serialize(value).length * 2L + 16;
     }
@@ -185,6 +202,22 @@ public final class BlockStore {
     public void remove(int nodeId) {
         blocks.entrySet().removeIf(e -> {
             if (e.getKey().nodeId() == nodeId) {
+                e.getValue().free();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /**
+     * Drops the partitions tasks stored with the given serializers: those of a class-loader scope that closed,
+     * whose records nothing can read any more (and which would keep its class loader alive). Any thread.
+     *
+     * @param serializers the scope's serializers
+     */
+    public void removeStoredWith(KryoPool serializers) {
+        blocks.entrySet().removeIf(e -> {
+            if (e.getValue().kryo() == serializers) {
                 e.getValue().free();
                 return true;
             }
@@ -229,16 +262,26 @@ public final class BlockStore {
     private interface Block {
         Iterator<?> iterator();
 
+        /** @return the serializers of the task that stored it (its scope's) */
+        KryoPool kryo();
+
         void free();
     }
 
     private final class MemoryBlock implements Block {
         private final List<?> values;
         private final long size;
+        private final KryoPool kryo;
 
-        MemoryBlock(List<?> values, long size) {
+        MemoryBlock(List<?> values, long size, KryoPool kryo) {
             this.values = values;
             this.size = size;
+            this.kryo = kryo;
+        }
+
+        @Override
+        public KryoPool kryo() {
+            return kryo;
         }
 
         @Override
@@ -254,9 +297,16 @@ public final class BlockStore {
 
     private final class SerializedBlock implements Block {
         private final byte[] data;
+        private final KryoPool kryo;
 
-        SerializedBlock(byte[] data) {
+        SerializedBlock(byte[] data, KryoPool kryo) {
             this.data = data;
+            this.kryo = kryo;
+        }
+
+        @Override
+        public KryoPool kryo() {
+            return kryo;
         }
 
         @Override
@@ -272,9 +322,16 @@ public final class BlockStore {
 
     private final class DiskBlock implements Block {
         private final File file;
+        private final KryoPool kryo;
 
-        DiskBlock(File file) {
+        DiskBlock(File file, KryoPool kryo) {
             this.file = file;
+            this.kryo = kryo;
+        }
+
+        @Override
+        public KryoPool kryo() {
+            return kryo;
         }
 
         @Override

@@ -41,7 +41,7 @@ public final class Messages {
             TaskOutcome.Failed.class, TaskOutcome.FetchFailed.class, TaskOutcome.ExecutorLost.class,
             TaskOutcome.Killed.class, MapStatus.class, TaskMetrics.class,
             byte[].class, long[].class, ArrayList.class, LinkedHashSet.class, LinkedHashMap.class,
-            TokensUpdated.class,
+            TokensUpdated.class, DropScope.class,
             ShippedJar.class, SessionAttach.class, SessionNeeds.class, SessionUpload.class, SessionAttached.class,
             SessionCall.class, SessionReply.class);
 
@@ -50,8 +50,8 @@ public final class Messages {
 
     /** Any protocol message. */
     public sealed interface Message permits RegisterExecutor, Registered, LaunchTask, KillTask, StatusUpdate,
-            Heartbeat, Unpersist, UnpersistBroadcast, Shutdown, ExecutorExited, TokensUpdated, SessionAttach,
-            SessionNeeds, SessionUpload, SessionAttached, SessionCall, SessionReply {
+            Heartbeat, Unpersist, UnpersistBroadcast, Shutdown, ExecutorExited, TokensUpdated, DropScope,
+            SessionAttach, SessionNeeds, SessionUpload, SessionAttached, SessionCall, SessionReply {
     }
 
     /**
@@ -161,6 +161,15 @@ public final class Messages {
      * @param credentials the tokens in Hadoop's token storage format ({@code Credentials.writeTokenStorageToStream})
      */
     public record TokensUpdated(byte[] credentials) implements Message {
+    }
+
+    /**
+     * Driver to executor: a class-loader scope closed; drop its class loader, fetched jars and cached partitions
+     * (a later task of it fails).
+     *
+     * @param scopeId the scope's key, as stage binaries carry it
+     */
+    public record DropScope(String scopeId) implements Message {
     }
 
     /** Driver to executor: stop. */

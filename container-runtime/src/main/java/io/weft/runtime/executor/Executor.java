@@ -20,6 +20,7 @@ public final class Executor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
 
     private final ExecutorEnvironment env;
+    private final ExecutorScopes scopes;
     private final TaskStatusReporter reporter;
     private final ExecutorService threads;
     private final Map<Long, TaskRunner> running = new ConcurrentHashMap<>();
@@ -31,6 +32,7 @@ public final class Executor implements AutoCloseable {
      */
     public Executor(ExecutorEnvironment env, int cores, TaskStatusReporter reporter) {
         this.env = env;
+        this.scopes = new ExecutorScopes(env);
         this.reporter = reporter;
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(cores, r -> {
@@ -45,6 +47,11 @@ public final class Executor implements AutoCloseable {
         return env;
     }
 
+    /** @return the class-loader scopes of the jobs this executor has run tasks of */
+    public ExecutorScopes scopes() {
+        return scopes;
+    }
+
     /**
      * Queues an attempt; it starts when a thread is free.
      *
@@ -52,7 +59,7 @@ public final class Executor implements AutoCloseable {
      */
     public void launch(TaskDescription task) {
         long id = task.taskId();
-        TaskRunner runner = new TaskRunner(env, task, reporter, () -> running.remove(id));
+        TaskRunner runner = new TaskRunner(env, scopes, task, reporter, () -> running.remove(id));
         running.put(id, runner);
         try {
             threads.execute(runner);
@@ -94,6 +101,7 @@ public final class Executor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        scopes.close();
         env.blockStore().clear();
         env.shuffleStore().close();
         if (!io.weft.runtime.io.LocalFiles.deleteRecursively(env.localDir())) {

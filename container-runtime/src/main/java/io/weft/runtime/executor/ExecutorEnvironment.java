@@ -13,7 +13,8 @@ import org.apache.hadoop.conf.Configuration;
  *
  * @param executorId the executor's id
  * @param host the executor's host
- * @param kryo serializers with the application's class loader
+ * @param kryo serializers with the application's class loader (in a class-loader scope's environment, with the
+ *     scope's: see {@link ExecutorScopes}; the stores then take them per call)
  * @param shuffleStore map output files on the shuffle file system
  * @param blockStore cached partitions
  * @param broadcasts broadcast values fetched by this executor

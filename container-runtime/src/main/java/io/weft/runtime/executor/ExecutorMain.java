@@ -236,6 +236,8 @@ public final class ExecutorMain {
                 executor.environment().blockStore().remove(unpersist.nodeId());
             } else if (msg instanceof Messages.UnpersistBroadcast unpersist) {
                 executor.environment().broadcasts().remove(unpersist.broadcastId());
+            } else if (msg instanceof Messages.DropScope drop) {
+                executor.scopes().drop(drop.scopeId());
             } else if (msg instanceof Messages.TokensUpdated update) {
                 addTokens(update.credentials());
             } else if (msg instanceof Shutdown) {

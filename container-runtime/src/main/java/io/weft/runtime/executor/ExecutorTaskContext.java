@@ -51,7 +51,8 @@ public final class ExecutorTaskContext implements TaskContext {
 
     /**
      * The environment of the task running on this thread, for runtime code called from lineage (text input,
-     * output, broadcasts).
+     * output, broadcasts, checkpoints): the environment of the task's class-loader scope when it has one, whose
+     * serializers can load the scope's classes.
      *
      * @return the environment
      * @throws IllegalStateException outside a task
@@ -120,7 +121,7 @@ public final class ExecutorTaskContext implements TaskContext {
             segments.add(new ShuffleSegment(b.mapIndex(), b.path(), b.offset(), b.length()));
             shuffleBytesRead += b.length();
         }
-        ShuffleReader<K, X> reader = env.shuffleStore().read(dependency.shuffleId(), partition, segments);
+        ShuffleReader<K, X> reader = env.shuffleStore().read(dependency.shuffleId(), partition, segments, env.kryo());
         shuffleReaders.add(reader);
         return counted(reader);
     }
@@ -179,6 +180,26 @@ public final class ExecutorTaskContext implements TaskContext {
     }
 
     @Override
+    public long shuffleBytes(io.weft.api.lineage.ShuffleDependency<?, ?, ?> dependency, int partition) {
+        List<ShuffleBlock> blocks = task.shuffleInputs().get(dependency.shuffleId());
+        if (blocks == null) {
+            return -1;
+        }
+        long bytes = 0;
+        for (ShuffleBlock b : blocks) {
+            bytes += b.length();
+        }
+        return bytes;
+    }
+
+    @Override
+    public <K, V> java.util.Optional<java.util.function.Function<K, List<V>>> hashTable(
+            Iterator<? extends Pair<K, V>> records) {
+        return io.weft.runtime.spill.HashJoinTable.build(records, new MemoryBudget(env.taskMemoryBytes()),
+                env.kryo());
+    }
+
+    @Override
     public <K, V> Iterator<Pair<K, V>> sortByKey(Iterator<Pair<K, V>> records, Comparator<? super K> ordering) {
         ExternalSorter<K, V> sorter = new ExternalSorter<>(ordering, new MemoryBudget(env.taskMemoryBytes()),
                 env.localDir(), env.kryo());
@@ -188,7 +209,7 @@ public final class ExecutorTaskContext implements TaskContext {
 
     @Override
     public <T> Iterator<T> getOrCompute(Node<T> node, int partition) {
-        return env.blockStore().getOrCompute(node, partition, this);
+        return env.blockStore().getOrCompute(node, partition, this, env.kryo());
     }
 
     @Override

@@ -20,19 +20,28 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one task attempt on an executor thread: deserializes the stage binary (a fresh copy per task, so
  * functions never share mutable state across threads), computes the partition, writes map output or serializes
- * the result, and reports the outcome exactly once.
+ * the result, and reports the outcome exactly once. A stage of a class-loader scope ({@link StageScope}) is read
+ * and run in the scope's environment ({@link ExecutorScopes}): its loader, and its serializers for every record,
+ * value and result of the task.
  */
 final class TaskRunner implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
 
-    private final ExecutorEnvironment env;
+    private final ExecutorEnvironment base;
+    private final ExecutorScopes scopes;
     private final TaskDescription task;
     private final TaskStatusReporter reporter;
     private final Runnable onEnd;
+    /** The environment of the stage's scope (the executor's own without one); set on the task's thread. */
+    private ExecutorEnvironment env;
+    private StageScope scope;
 
-    TaskRunner(ExecutorEnvironment env, TaskDescription task, TaskStatusReporter reporter, Runnable onEnd) {
+    TaskRunner(ExecutorEnvironment env, ExecutorScopes scopes, TaskDescription task, TaskStatusReporter reporter,
+            Runnable onEnd) {
+        this.base = env;
         this.env = env;
+        this.scopes = scopes;
         this.task = task;
         this.reporter = reporter;
         this.onEnd = onEnd;
@@ -59,12 +68,19 @@ final class TaskRunner implements Runnable {
             return;
         }
         long start = System.nanoTime();
-        ExecutorTaskContext context = new ExecutorTaskContext(env, task);
-        TaskContexts.set(context);
-        Thread.currentThread().setContextClassLoader(env.kryo().classLoader());
+        ExecutorTaskContext context = null;
         TaskOutcome outcome;
         try {
-            Object payload = StageBinaries.deserialize(env.kryo(), task.binary().bytes(), env.files()::fetch);
+            // The header names the added files and the stage's scope; the payload is read with the scope's loader.
+            byte[] bytes = task.binary().bytes();
+            StageBinaries.Header header = StageBinaries.readHeader(base.kryo(), bytes);
+            base.files().fetch(header.files());
+            scope = header.scope();
+            env = scope == null ? base : scopes.environment(scope);
+            context = new ExecutorTaskContext(env, task);
+            TaskContexts.set(context);
+            Thread.currentThread().setContextClassLoader(env.kryo().classLoader());
+            Object payload = StageBinaries.readPayload(env.kryo(), bytes, header);
             long deserializeNanos = System.nanoTime() - start;
             if (payload instanceof MapStagePayload map) {
                 outcome = runMapTask(map, context, start, deserializeNanos);
@@ -74,7 +90,9 @@ final class TaskRunner implements Runnable {
         } catch (Throwable t) {
             outcome = failure(t);
         } finally {
-            context.close();
+            if (context != null) {
+                context.close();
+            }
             TaskContexts.clear();
             thread = null;
             Thread.interrupted();
@@ -150,7 +168,7 @@ final class TaskRunner implements Runnable {
         // this executor's segment files of it stay open for the next commit however long the task runs. Ended on
         // every path: commit, or abort in the finally (which does nothing after a commit).
         MapOutputWriter writer = env.shuffleStore().newMapOutputWriter(dep.shuffleId(), task.partition(),
-                task.taskId(), partitioner.numPartitions(), task.stageAttempt() > 0);
+                task.taskId(), partitioner.numPartitions(), task.stageAttempt() > 0, env.kryo());
         long written = 0;
         MapOutputCommit commit;
         long commitStart;
@@ -180,7 +198,7 @@ final class TaskRunner implements Runnable {
         TaskMetrics metrics = new TaskMetrics(end - start, written, bytes, context.shuffleBytesRead(),
                 context.spills() + writer.spillCount(), gcMillisSince(gcAtStart), 0, context.recordsRead(),
                 context.inputBytes(), deserializeNanos, context.shuffleReadNanos(), end - commitStart, 0);
-        return new TaskOutcome.Success(null, status, context.accumulatorUpdates(), metrics);
+        return new TaskOutcome.Success(null, status, accumulatorUpdates(context), metrics);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -196,6 +214,11 @@ final class TaskRunner implements Runnable {
         TaskMetrics metrics = new TaskMetrics(end - start, 0, 0, context.shuffleBytesRead(),
                 context.spills(), gcMillisSince(gcAtStart), bytes.length, context.recordsRead(),
                 context.inputBytes(), deserializeNanos, context.shuffleReadNanos(), 0, end - serializeStart);
-        return new TaskOutcome.Success(bytes, null, context.accumulatorUpdates(), metrics);
+        return new TaskOutcome.Success(bytes, null, accumulatorUpdates(context), metrics);
+    }
+
+    /** A scoped task's updates travel serialized with its scope's serializers, which alone can read them. */
+    private java.util.Map<Long, Object> accumulatorUpdates(ExecutorTaskContext context) {
+        return ScopedAccumulatorUpdates.wrap(scope, env.kryo(), context.accumulatorUpdates());
     }
 }

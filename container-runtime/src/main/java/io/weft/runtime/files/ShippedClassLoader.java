@@ -19,7 +19,15 @@ public final class ShippedClassLoader extends URLClassLoader {
 
     /** @param parent the application's class loader */
     public ShippedClassLoader(ClassLoader parent) {
-        super("weft-tasks", new URL[0], parent);
+        this("weft-tasks", parent);
+    }
+
+    /**
+     * @param name the loader's name, shown in stack traces (a class-loader scope's, say)
+     * @param parent the class loader it delegates to first
+     */
+    public ShippedClassLoader(String name, ClassLoader parent) {
+        super(name, new URL[0], parent);
     }
 
     /**

@@ -183,6 +183,23 @@ public final class ShuffleStore {
      */
     public MapOutputWriter newMapOutputWriter(int shuffleId, int mapIndex, long taskAttemptId, int numPartitions,
             boolean rerun) {
+        return newMapOutputWriter(shuffleId, mapIndex, taskAttemptId, numPartitions, rerun, kryoPool);
+    }
+
+    /**
+     * {@link #newMapOutputWriter(int, int, long, int, boolean)} writing records with other serializers: those of
+     * the task's class-loader scope, whose classes the store's own serializers cannot load.
+     *
+     * @param shuffleId the shuffle
+     * @param mapIndex the map partition
+     * @param taskAttemptId the attempt, unique within the application
+     * @param numPartitions the number of reduce partitions
+     * @param rerun whether the task belongs to a resubmitted map stage (stage attempt above 0)
+     * @param kryo the serializers for the records
+     * @return a writer for the calling thread
+     */
+    public MapOutputWriter newMapOutputWriter(int shuffleId, int mapIndex, long taskAttemptId, int numPartitions,
+            boolean rerun, KryoPool kryo) {
         String name = "map_" + mapIndex + "_" + taskAttemptId;
         MapOutputTarget target = new PerMapFileTarget(fs, new Path(shuffleDir(shuffleId), name + ".data"),
                 () -> ensureShuffleDir(shuffleId), replication);
@@ -190,7 +207,7 @@ public final class ShuffleStore {
             target = segments.writerTarget(shuffleId, target); // a live writer of the shuffle from here on
         }
         try {
-            return new MapOutputWriter(target, kryoPool,
+            return new MapOutputWriter(target, kryo,
                     localSpillDir, "shuffle_" + shuffleId + "_" + name + "-", writeBufferBytes, numPartitions);
         } catch (RuntimeException | Error e) {
             target.writerEnded();
@@ -233,7 +250,24 @@ public final class ShuffleStore {
      * @return the records; throws {@link FetchFailedException} while iterating if a map output is unreadable
      */
     public <K, V> ShuffleReader<K, V> read(int shuffleId, int reducePartition, List<ShuffleSegment> segments) {
-        return new ShuffleReader<>(fs, kryoPool, shuffleId, reducePartition, segments);
+        return read(shuffleId, reducePartition, segments, kryoPool);
+    }
+
+    /**
+     * {@link #read(int, int, List)} with other serializers: those of the task's class-loader scope, which wrote
+     * the records.
+     *
+     * @param shuffleId the shuffle (for error reports)
+     * @param reducePartition the reduce partition (for error reports)
+     * @param segments the byte ranges to read
+     * @param kryo the serializers the records were written with
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the records
+     */
+    public <K, V> ShuffleReader<K, V> read(int shuffleId, int reducePartition, List<ShuffleSegment> segments,
+            KryoPool kryo) {
+        return new ShuffleReader<>(fs, kryo, shuffleId, reducePartition, segments);
     }
 
     /**

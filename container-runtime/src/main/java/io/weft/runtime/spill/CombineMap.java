@@ -8,7 +8,10 @@ import java.util.NoSuchElementException;
 
 /**
  * An open-addressing hash map for combining values by key: one probe per record (a {@code HashMap} needs a
- * get and a put), keys, combiners and hashes in flat arrays (no entry objects to chase), linear probing.
+ * get and a put), keys, combiners and hashes in flat arrays (no entry objects to chase), linear probing. A slot's
+ * hash, its state and an unboxed {@code Long} combiner sit side by side in one {@code long[]} (two longs a slot),
+ * so a probe reads one cache line of it before it touches a key, and a {@code Long} combiner's update touches
+ * nothing else: with a large map every array touched is a cache miss.
  * Hashes are {@link ExternalAggregator#hash(Object)}, stored so spills can sort by them without rehashing.
  * Not thread-safe: one task's thread.
  *
@@ -16,8 +19,8 @@ import java.util.NoSuchElementException;
  * Once the map is large its arrays live in the old generation, and every store of a young object's reference
  * into them costs a garbage-collector write barrier (with G1: a memory fence and a dirty card to process
  * later). That was most of the time of a {@code reduceByKey(Long::sum)} over a million keys, because every
- * merge made a new {@code Long} and stored it. So: a {@code Long} combiner is kept unboxed in a parallel
- * {@code long[]} (the slot's reference is a marker, stored once) and boxed again when the aggregator or a reader
+ * merge made a new {@code Long} and stored it. So: a {@code Long} combiner is kept unboxed in its slot's second
+ * word (a state bit says so; the slot's value reference stays null) and boxed again when the aggregator or a reader
  * asks for it, which gives an equal {@code Long} (its identity is not kept, as boxing never promised one); and a
  * combiner the aggregator returns unchanged (a list or set merged in place) is not stored again.
  *
@@ -27,15 +30,17 @@ import java.util.NoSuchElementException;
 final class CombineMap<K, C> {
 
     private static final Object NULL_KEY = new Object();
-    /** In {@link #values}: the slot's combiner is the {@code Long} whose value is in {@link #longs}. */
-    private static final Object LONG_COMBINER = new Object();
+    /** In a slot's state word: the slot holds an entry. */
+    private static final long OCCUPIED = 1L << 32;
+    /** In a slot's state word: the combiner is the {@code Long} in the slot's second word, not in {@link #values}. */
+    private static final long LONG_COMBINER = 1L << 33;
+    private static final long HASH_BITS = 0xFFFF_FFFFL;
     private static final double LOAD = 0.7;
 
     private Object[] keys;
     private Object[] values;
-    private int[] hashes;
-    /** Unboxed {@code Long} combiners, where {@link #values} holds {@link #LONG_COMBINER}; made on first use. */
-    private long[] longs;
+    /** Per slot: {@code [2s]} = state bits and hash, {@code [2s + 1]} = the unboxed {@code Long} combiner. */
+    private long[] meta;
     private int mask;
     private int size;
     private int growAt;
@@ -47,8 +52,7 @@ final class CombineMap<K, C> {
     private void allocate(int capacity) {
         keys = new Object[capacity];
         values = new Object[capacity];
-        hashes = new int[capacity];
-        longs = null;
+        meta = new long[2 * capacity];
         mask = capacity - 1;
         growAt = (int) (capacity * LOAD);
     }
@@ -72,42 +76,76 @@ final class CombineMap<K, C> {
     <V> C combine(K key, Object value, Aggregator<V, C> aggregator, boolean valueIsCombiner) {
         Object stored = key == null ? NULL_KEY : key;
         int hash = ExternalAggregator.hash(key);
+        long wanted = OCCUPIED | (hash & HASH_BITS);
         int slot = slotOf(hash, mask);
         while (true) {
-            Object present = keys[slot];
-            if (present == null) {
+            long state = meta[2 * slot];
+            if (state == 0) {
                 C created = valueIsCombiner ? (C) value : aggregator.createCombiner().apply((V) value);
                 keys[slot] = stored;
-                hashes[slot] = hash;
-                store(slot, null, created);
+                meta[2 * slot] = wanted;
+                store(slot, wanted, created);
                 if (++size > growAt) {
                     grow();
                 }
                 return created;
             }
-            if (hashes[slot] == hash && (present == stored || present.equals(stored))) {
-                Object raw = values[slot];
-                C old = (C) (raw == LONG_COMBINER ? Long.valueOf(longs[slot]) : raw);
-                C merged = valueIsCombiner ? aggregator.mergeCombiners().apply(old, (C) value)
-                        : aggregator.mergeValue().apply(old, (V) value);
-                store(slot, raw, merged);
-                return merged;
+            if ((state & ~LONG_COMBINER) == wanted) {
+                Object present = keys[slot];
+                if (present == stored || present.equals(stored)) {
+                    C old = valueAt(slot, state);
+                    C merged = valueIsCombiner ? aggregator.mergeCombiners().apply(old, (C) value)
+                            : aggregator.mergeValue().apply(old, (V) value);
+                    if (merged != old || (state & LONG_COMBINER) != 0) {
+                        store(slot, state, merged);
+                    }
+                    return merged;
+                }
             }
             slot = (slot + 1) & mask;
         }
     }
 
-    /** Puts a combiner in a slot whose current content is {@code raw}, with as few reference stores as it can. */
-    private void store(int slot, Object raw, Object combiner) {
+    /**
+     * @param key a key (may be null)
+     * @return its combiner, or {@code null} when the key is absent
+     */
+    C get(K key) {
+        Object stored = key == null ? NULL_KEY : key;
+        int hash = ExternalAggregator.hash(key);
+        long wanted = OCCUPIED | (hash & HASH_BITS);
+        int slot = slotOf(hash, mask);
+        while (true) {
+            long state = meta[2 * slot];
+            if (state == 0) {
+                return null;
+            }
+            if ((state & ~LONG_COMBINER) == wanted) {
+                Object present = keys[slot];
+                if (present == stored || present.equals(stored)) {
+                    return valueAt(slot, state);
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /**
+     * Puts a combiner in a slot whose state word is {@code state}, with as few reference stores as it can: a
+     * {@code Long} goes unboxed into the slot's second word (an old-generation reference store costs a GC write
+     * barrier; a long store does not).
+     */
+    private void store(int slot, long state, Object combiner) {
         if (combiner instanceof Long l) {
-            if (longs == null) {
-                longs = new long[keys.length];
+            meta[2 * slot + 1] = l;
+            if ((state & LONG_COMBINER) == 0) {
+                meta[2 * slot] = state | LONG_COMBINER;
+                values[slot] = null;
             }
-            longs[slot] = l;
-            if (raw != LONG_COMBINER) {
-                values[slot] = LONG_COMBINER;
+        } else {
+            if ((state & LONG_COMBINER) != 0) {
+                meta[2 * slot] = state & ~LONG_COMBINER;
             }
-        } else if (combiner != raw) {
             values[slot] = combiner;
         }
     }
@@ -115,24 +153,19 @@ final class CombineMap<K, C> {
     private void grow() {
         Object[] oldKeys = keys;
         Object[] oldValues = values;
-        int[] oldHashes = hashes;
-        long[] oldLongs = longs;
+        long[] oldMeta = meta;
         allocate(oldKeys.length * 2);
-        if (oldLongs != null) {
-            longs = new long[keys.length];
-        }
         for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != null) {
-                int slot = slotOf(oldHashes[i], mask);
-                while (keys[slot] != null) {
+            long state = oldMeta[2 * i];
+            if (state != 0) {
+                int slot = slotOf((int) state, mask);
+                while (meta[2 * slot] != 0) {
                     slot = (slot + 1) & mask;
                 }
                 keys[slot] = oldKeys[i];
                 values[slot] = oldValues[i];
-                hashes[slot] = oldHashes[i];
-                if (oldValues[i] == LONG_COMBINER) {
-                    longs[slot] = oldLongs[i];
-                }
+                meta[2 * slot] = state;
+                meta[2 * slot + 1] = oldMeta[2 * i + 1];
             }
         }
     }
@@ -142,9 +175,8 @@ final class CombineMap<K, C> {
     }
 
     @SuppressWarnings("unchecked")
-    private C valueAt(int slot) {
-        Object raw = values[slot];
-        return (C) (raw == LONG_COMBINER ? Long.valueOf(longs[slot]) : raw);
+    private C valueAt(int slot, long state) {
+        return (C) ((state & LONG_COMBINER) != 0 ? Long.valueOf(meta[2 * slot + 1]) : values[slot]);
     }
 
     @SuppressWarnings("unchecked")
@@ -154,14 +186,13 @@ final class CombineMap<K, C> {
     }
 
     /** @return the entries in no particular order; the map must not change while iterating */
-    @SuppressWarnings("unchecked")
     Iterator<Pair<K, C>> iterator() {
         return new Iterator<>() {
             private int slot = advance(0);
 
             private int advance(int from) {
                 int s = from;
-                while (s < keys.length && keys[s] == null) {
+                while (s < keys.length && meta[2 * s] == 0) {
                     s++;
                 }
                 return s;
@@ -177,7 +208,7 @@ final class CombineMap<K, C> {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                Pair<K, C> out = new Pair<>(keyAt(slot), valueAt(slot));
+                Pair<K, C> out = new Pair<>(keyAt(slot), valueAt(slot, meta[2 * slot]));
                 slot = advance(slot + 1);
                 return out;
             }
@@ -193,8 +224,9 @@ final class CombineMap<K, C> {
         long[] order = new long[size];
         int n = 0;
         for (int slot = 0; slot < keys.length; slot++) {
-            if (keys[slot] != null) {
-                order[n++] = ((long) hashes[slot] << 32) | slot;
+            long state = meta[2 * slot];
+            if (state != 0) {
+                order[n++] = ((long) (int) state << 32) | slot;
             }
         }
         Arrays.sort(order);
@@ -203,7 +235,7 @@ final class CombineMap<K, C> {
         for (int i = 0; i < n; i++) {
             int slot = (int) order[i];
             sortedKeys[i] = keyAt(slot);
-            sortedValues[i] = valueAt(slot);
+            sortedValues[i] = valueAt(slot, meta[2 * slot]);
         }
         allocate(64);
         size = 0;

@@ -87,7 +87,7 @@ public final class ExternalSorter<K, V> implements AutoCloseable {
                     estimator.reset();
                 }
             }
-            buffer.sort(recordOrdering);
+            sortInMemory(buffer);
             if (runs.isEmpty()) {
                 releaseKryo();
                 return buffer.iterator();
@@ -97,6 +97,13 @@ public final class ExternalSorter<K, V> implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             close();
             throw e;
+        }
+    }
+
+    /** Sorts a buffer: by key prefixes where {@link PrefixSort} applies, else with the ordering (both stable). */
+    private void sortInMemory(List<Pair<K, V>> buffer) {
+        if (!PrefixSort.trySort(buffer, ordering)) {
+            buffer.sort(recordOrdering);
         }
     }
 
@@ -124,7 +131,7 @@ public final class ExternalSorter<K, V> implements AutoCloseable {
     }
 
     private void spill(List<Pair<K, V>> buffer) {
-        buffer.sort(recordOrdering);
+        sortInMemory(buffer);
         SpillFile.Writer writer = SpillFile.create(spillDir, "weft-sort-", SpillFile.bufferSize(budget, 1));
         for (Pair<K, V> record : buffer) {
             writer.append(kryo, record.key(), record.value());

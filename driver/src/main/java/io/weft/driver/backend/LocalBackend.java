@@ -63,6 +63,13 @@ public final class LocalBackend implements ClusterBackend {
     }
 
     @Override
+    public void dropScope(String scopeKey) {
+        if (executor != null) {
+            executor.scopes().drop(scopeKey);
+        }
+    }
+
+    @Override
     public void close() {
         if (executor != null) {
             executor.close();

@@ -203,6 +203,14 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
         }
     }
 
+    @Override
+    public void dropScope(String scopeKey) {
+        DriverEndpoint current = endpoint;
+        if (current != null) {
+            current.dropScope(scopeKey);
+        }
+    }
+
     /** @return each registered executor's process id, as it reported on registering */
     public Map<String, Long> executorPids() {
         DriverEndpoint current = endpoint;

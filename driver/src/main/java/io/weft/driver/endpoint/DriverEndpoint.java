@@ -262,6 +262,15 @@ public final class DriverEndpoint implements AutoCloseable {
     }
 
     /**
+     * Tells every registered executor that a class-loader scope closed. Any thread.
+     *
+     * @param scopeKey the scope's key
+     */
+    public void dropScope(String scopeKey) {
+        executors.keySet().forEach(id -> send(id, new io.weft.runtime.channel.Messages.DropScope(scopeKey)));
+    }
+
+    /**
      * Sends fresh delegation tokens to every registered executor, and to each executor that registers later (right
      * after its registration). Any thread.
      *
