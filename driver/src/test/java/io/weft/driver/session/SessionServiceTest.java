@@ -14,7 +14,6 @@ import io.weft.api.SerializableFunction;
 import io.weft.api.WeftException;
 import io.weft.api.WeftSession;
 import io.weft.api.lineage.ParallelizeNode;
-import io.weft.conf.JvmOptions;
 import io.weft.driver.DriverEngine;
 import io.weft.driver.Poll;
 import io.weft.runtime.channel.ChannelOptions;
@@ -24,7 +23,6 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SessionServiceTest {
 
-    private static final long WAIT_MILLIS = 120_000;
+    private static final long WAIT_MILLIS = SessionClients.WAIT_MILLIS;
 
     @TempDir
     static Path dir;
@@ -77,40 +75,8 @@ class SessionServiceTest {
 
     // ---- helpers ----
 
-    /** An attached program in a JVM of its own, its output in a file. */
-    private record Client(Process process, Path output) {
-        Map<String, String> lines() throws Exception {
-            Map<String, String> values = new HashMap<>();
-            for (String line : Files.readAllLines(output)) {
-                int space = line.indexOf(' ');
-                if (space > 0 && line.substring(0, space).matches("[A-Z0-9_]+")) {
-                    values.put(line.substring(0, space), line.substring(space + 1));
-                }
-            }
-            return values;
-        }
-
-        Map<String, String> await() throws Exception {
-            assertThat(process.waitFor(WAIT_MILLIS, TimeUnit.MILLISECONDS)).as("client exited").isTrue();
-            assertThat(process.exitValue()).as("client exit code; output:\n" + Files.readString(output)).isZero();
-            return lines();
-        }
-    }
-
-    private static Client launch(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.addAll(JvmOptions.ADD_OPENS);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(SessionClientMain.class.getName());
-        command.add(endpointFile.toString());
-        command.addAll(List.of(args));
-        Path output = Files.createTempFile(dir, "client-", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .start();
-        return new Client(process, output);
+    private static SessionClients.Client launch(String... args) throws Exception {
+        return SessionClients.launch(endpointFile, dir, args);
     }
 
     private static void awaitFile(Path file) throws InterruptedException {
@@ -143,8 +109,8 @@ class SessionServiceTest {
 
     @Test
     void twoClientsAttachedConcurrentlyCountWordsExactly() throws Exception {
-        Client one = launch("wordcount", "1");
-        Client two = launch("wordcount", "2");
+        SessionClients.Client one = launch("wordcount", "1");
+        SessionClients.Client two = launch("wordcount", "2");
         Map<String, String> a = one.await();
         Map<String, String> b = two.await();
         assertThat(a.get("ATTACHED")).isNotEqualTo(b.get("ATTACHED"));
@@ -266,7 +232,7 @@ class SessionServiceTest {
     @Test
     void cancellingAGroupOfOneClientLeavesTheOthersGroupOfTheSameName() throws Exception {
         String markers = Files.createTempDirectory(dir, "cancel").toString();
-        Client a = launch("block", "g", markers, "A");
+        SessionClients.Client a = launch("block", "g", markers, "A");
         awaitFile(Path.of(markers, "started-A"));
         Map<String, String> b = launch("blockAndCancel", "g", markers, "B").await();
         assertThat(b.get("OUTCOME")).startsWith("JobCancelledException");
@@ -334,7 +300,7 @@ class SessionServiceTest {
     @Test
     void aClientThatDiesMidJobHasItsJobCancelledAndTheSessionStaysUsable() throws Exception {
         String markers = Files.createTempDirectory(dir, "dies").toString();
-        Client c = launch("block", "g", markers, "C");
+        SessionClients.Client c = launch("block", "g", markers, "C");
         awaitFile(Path.of(markers, "started-C"));
         assertThat(service.runningJobs()).isGreaterThanOrEqualTo(1);
         c.process().destroyForcibly().waitFor();
