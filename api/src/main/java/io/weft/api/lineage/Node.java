@@ -156,6 +156,16 @@ public abstract class Node<T> implements Serializable {
         return checkpointed != null;
     }
 
+    /**
+     * Engine-facing: where this node's partitions were written, so that another copy of the same node (a
+     * long-running session receives a fresh copy of a program's lineage with each job) can be marked written too.
+     *
+     * @return the written partitions, or {@code null} before the checkpoint is written
+     */
+    public final CheckpointedPartitions<T> checkpointedPartitions() {
+        return checkpointed;
+    }
+
     /** @return the checkpoint's directory, for a reliable checkpoint once written */
     public final Optional<String> checkpointLocation() {
         CheckpointedPartitions<T> written = checkpointed;

@@ -251,10 +251,12 @@ public final class Messages {
      * @param failure null on success; else the kind of failure ({@code failed}, {@code cancelled}, {@code closure},
      *     {@code argument}, {@code state} or {@code error})
      * @param message the failure's message, intact
+     * @param snapshot orders the accumulator values of concurrent jobs' replies: the client keeps the values of
+     *     the highest snapshot it has seen (0: no values)
      * @param accumulators the current values of the attachment's accumulators after a job (by id, serialized
      *     with the attachment's serializers); empty otherwise
      */
-    public record SessionReply(long requestId, byte[] payload, String failure, String message,
+    public record SessionReply(long requestId, byte[] payload, String failure, String message, long snapshot,
             Map<Long, byte[]> accumulators) implements Message {
     }
 }

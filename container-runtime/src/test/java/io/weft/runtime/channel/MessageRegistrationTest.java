@@ -78,9 +78,10 @@ class MessageRegistrationTest {
         assertThat(call.properties()).isEqualTo(Map.of("weft.jobGroup.id", "g"));
         assertThat(call.payload()).containsExactly(9);
         Messages.SessionReply reply = (Messages.SessionReply) roundTrip(new Messages.SessionReply(7, null, "failed",
-                "Job for collect failed: boom", Map.of(3L, new byte[] {4})));
+                "Job for collect failed: boom", 5, Map.of(3L, new byte[] {4})));
         assertThat(reply.message()).isEqualTo("Job for collect failed: boom");
         assertThat(reply.accumulators().get(3L)).containsExactly(4);
+        assertThat(reply.snapshot()).isEqualTo(5);
     }
 
     @Test

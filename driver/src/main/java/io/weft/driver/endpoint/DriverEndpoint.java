@@ -57,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * or a heartbeat under another id is logged and closes that connection (its executor is then lost and its tasks
  * run elsewhere), since only a broken or hostile executor sends one. Exit reports are accepted only from the
  * ApplicationMaster's connection ({@link PeerRole#APPLICATION_MASTER}, which proves a secret executors do not
- * hold: they get only their own role's), and that connection may send nothing else.
+ * hold: they get only their own role's), and that connection may send nothing else. A program attached to a
+ * long-running session ({@link PeerRole#SESSION_CLIENT}, its own derived secret) is handed to the session service
+ * set with {@link #acceptSessionClients}, or closed when there is none.
  */
 public final class DriverEndpoint implements AutoCloseable {
 

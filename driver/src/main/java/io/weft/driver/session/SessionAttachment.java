@@ -47,6 +47,8 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
     private volatile boolean closed;
     /** Uploads the session asked for and has not finished: touched only on the control thread. */
     private final Map<String, Pending> pending = new LinkedHashMap<>();
+    /** The attachment's jars, until they have all arrived. Control thread only. */
+    private List<File> attachJars;
 
     private record Pending(long requestId, ShippedJar jar, JarStore.Upload upload) {
     }
@@ -125,9 +127,6 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
             channel.close();
         }
     }
-
-    /** The attachment's jars, until they have all arrived. Control thread only. */
-    private List<File> attachJars;
 
     private void expect(long requestId, ShippedJar jar, List<String> needed) throws IOException {
         if (!service.jars().fileOf(jar).isFile() && !pending.containsKey(jar.sha256())) {
@@ -211,27 +210,33 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
         }
         try {
             byte[] result = ops.run(call);
-            channel.writeAndFlush(new SessionReply(call.requestId(), result, null, null,
-                    ops.accumulatorsAfter(call.operation())));
+            SessionOperations.Snapshot snapshot = ops.accumulatorsAfter(call.operation());
+            channel.writeAndFlush(new SessionReply(call.requestId(), result, null, null, snapshot.version(),
+                    snapshot.values()));
         } catch (Throwable t) {
             if (!(t instanceof io.weft.api.JobFailedException) && !(t instanceof io.weft.api.WeftException)) {
                 LOG.warn("Attachment {}: request {} ({}) failed", id, call.requestId(), call.operation(), t);
             }
             String kind = SessionOps.kindOf(t);
-            byte[] group = SessionOps.CANCELLED.equals(kind)
-                    ? ops.encode(ops.clientGroup(((io.weft.api.JobCancelledException) t).cancelledGroup())) : null;
-            channel.writeAndFlush(new SessionReply(call.requestId(), group, kind, ops.clientMessage(t),
-                    ops.accumulatorsAfter(call.operation())));
+            byte[] detail = null;
+            if (t instanceof io.weft.api.JobCancelledException cancelled) {
+                detail = ops.encode(ops.clientGroup(cancelled.cancelledGroup()));
+            } else if (t instanceof io.weft.api.JobFailedException failed) {
+                detail = ops.encode(new int[] {failed.stageId(), failed.partition()});
+            }
+            SessionOperations.Snapshot snapshot = ops.accumulatorsAfter(call.operation());
+            channel.writeAndFlush(new SessionReply(call.requestId(), detail, kind, ops.clientMessage(t),
+                    snapshot.version(), snapshot.values()));
         }
     }
 
     private void reply(long requestId, byte[] payload) {
-        channel.writeAndFlush(new SessionReply(requestId, payload, null, null, new LinkedHashMap<>()));
+        channel.writeAndFlush(new SessionReply(requestId, payload, null, null, 0, new LinkedHashMap<>()));
     }
 
     private void fail(long requestId, Throwable t) {
         channel.writeAndFlush(new SessionReply(requestId, null, SessionOps.kindOf(t), String.valueOf(t.getMessage()),
-                new LinkedHashMap<>()));
+                0, new LinkedHashMap<>()));
     }
 
     // ---- end ----

@@ -54,6 +54,8 @@ public final class SessionClientEngine implements Engine {
     private final ClosureChecker closures;
     private final SessionAttached attachment;
     private final Map<Long, Accumulator<?, ?>> accumulators = new ConcurrentHashMap<>();
+    /** The highest accumulator snapshot applied; guarded by {@link #accumulators}. */
+    private long appliedSnapshot;
     private final InheritableThreadLocal<Map<String, String>> properties = new InheritableThreadLocal<>() {
         @Override
         protected Map<String, String> initialValue() {
@@ -133,15 +135,22 @@ public final class SessionClientEngine implements Engine {
     }
 
     private <R> R decode(SessionReply reply) {
-        reply.accumulators().forEach((id, bytes) -> {
-            Accumulator<?, ?> local = accumulators.get(id);
-            if (local != null) {
-                AccumulatorValues.assign(local, AccumulatorValues.read(kryo, bytes));
+        if (reply.snapshot() > 0) {
+            synchronized (accumulators) {
+                if (reply.snapshot() > appliedSnapshot) { // an older snapshot than one applied: stale, skip it
+                    appliedSnapshot = reply.snapshot();
+                    reply.accumulators().forEach((id, bytes) -> {
+                        Accumulator<?, ?> local = accumulators.get(id);
+                        if (local != null) {
+                            AccumulatorValues.assign(local, AccumulatorValues.read(kryo, bytes));
+                        }
+                    });
+                }
             }
-        });
+        }
         if (reply.failure() != null) {
-            String group = reply.payload() == null ? null : kryo.deserialize(reply.payload());
-            throw SessionOps.toException(reply.failure(), reply.message(), group);
+            Object detail = reply.payload() == null ? null : kryo.deserialize(reply.payload());
+            throw SessionOps.toException(reply.failure(), reply.message(), detail);
         }
         return reply.payload() == null ? null : kryo.deserialize(reply.payload());
     }

@@ -169,6 +169,11 @@ final class SessionConnection implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new WeftException("Interrupted while shipping " + file + " to the session", e);
+                } catch (WeftException e) {
+                    throw e;
+                } catch (RuntimeException e) { // the write failed: the connection is gone
+                    throw new WeftException("Could not ship " + file + " to the session: " + (closedBecause != null
+                            ? closedBecause : e.toString()), e);
                 }
             }
         }

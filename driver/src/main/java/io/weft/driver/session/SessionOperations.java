@@ -42,7 +42,13 @@ final class SessionOperations {
     private final Map<Long, String> running = new ConcurrentHashMap<>();
     private final Map<Long, Accumulator<?, ?>> accumulators = new ConcurrentHashMap<>();
     private final Map<Long, Broadcast<?>> broadcasts = new ConcurrentHashMap<>();
+    /**
+     * Checkpoints written by this attachment's jobs, by node id: each job brings a fresh copy of the program's
+     * lineage, whose nodes do not know that an earlier job wrote them, so they are marked written before the job.
+     */
+    private final Map<Integer, io.weft.api.lineage.CheckpointedPartitions<?>> checkpoints = new ConcurrentHashMap<>();
     private volatile boolean cancelledAll;
+    private final java.util.concurrent.atomic.AtomicLong snapshots = new java.util.concurrent.atomic.AtomicLong();
 
     SessionOperations(Engine engine, SessionScopes.SessionScope scope, String attachmentId) {
         this.engine = engine;
@@ -67,6 +73,7 @@ final class SessionOperations {
         String op = call.operation();
         boolean job = JOBS.contains(op);
         if (job) {
+            restoreCheckpoints((Node<?>) a[0]);
             if (cancelledAll) {
                 throw new io.weft.api.JobCancelledException("Attachment " + attachmentId + " has detached", null);
             }
@@ -137,10 +144,48 @@ final class SessionOperations {
                     set.forEach(key -> engine.setLocalProperty(key, null));
                 }
             });
+            if (job) {
+                recordCheckpoints((Node<?>) a[0]);
+            }
             return kryo.serialize(result);
         } finally {
             if (job) {
                 running.remove(call.requestId());
+            }
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void restoreCheckpoints(Node<?> root) {
+        walk(root, node -> {
+            io.weft.api.lineage.CheckpointedPartitions written = checkpoints.get(node.id());
+            if (written != null && !node.isCheckpointed()) {
+                ((Node) node).checkpointWritten(written);
+            }
+        });
+    }
+
+    private void recordCheckpoints(Node<?> root) {
+        walk(root, node -> {
+            if (node.isCheckpointed()) {
+                checkpoints.put(node.id(), node.checkpointedPartitions());
+            }
+        });
+    }
+
+    /** Visits every node of a lineage once, across shuffles and through checkpointed nodes. */
+    private static void walk(Node<?> root, java.util.function.Consumer<Node<?>> visit) {
+        java.util.Set<Node<?>> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Node<?>> todo = new java.util.ArrayDeque<>();
+        todo.add(root);
+        while (!todo.isEmpty()) {
+            Node<?> node = todo.poll();
+            if (node == null || !seen.add(node)) {
+                continue;
+            }
+            visit.accept(node);
+            for (io.weft.api.lineage.Dependency<?> dependency : node.dependencies()) {
+                todo.add(dependency.parent());
             }
         }
     }
@@ -212,13 +257,24 @@ final class SessionOperations {
         return fresh.id();
     }
 
-    /** @return after a job, the attachment's accumulators' values; otherwise empty */
-    Map<Long, byte[]> accumulatorsAfter(String operation) {
-        Map<Long, byte[]> values = new LinkedHashMap<>();
-        if (JOBS.contains(operation)) {
-            accumulators.forEach((id, acc) -> values.put(id, AccumulatorValues.write(wire, acc)));
+    /** The attachment's accumulator values at one moment; version 0 and no values when not after a job. */
+    record Snapshot(long version, Map<Long, byte[]> values) {
+        static final Snapshot NONE = new Snapshot(0, new LinkedHashMap<>());
+    }
+
+    /**
+     * @return after a job, the attachment's accumulators' values, numbered in the order they were taken (replies
+     *     of concurrent jobs may reach the client in another order); otherwise {@link Snapshot#NONE}
+     */
+    Snapshot accumulatorsAfter(String operation) {
+        if (!JOBS.contains(operation) || accumulators.isEmpty()) {
+            return Snapshot.NONE;
         }
-        return values;
+        synchronized (accumulators) {
+            Map<Long, byte[]> values = new LinkedHashMap<>();
+            accumulators.forEach((id, acc) -> values.put(id, AccumulatorValues.write(wire, acc)));
+            return new Snapshot(snapshots.incrementAndGet(), values);
+        }
     }
 
     ShippedJar decodeOffer(byte[] payload) {

@@ -69,13 +69,16 @@ final class SessionOps {
     /**
      * @param kind a failure kind
      * @param message its message
-     * @param cancelledGroup for {@link #CANCELLED}: the group the program set, or null
+     * @param detail for {@link #CANCELLED}: the group the program set (a {@code String}, or null); for
+     *     {@link #FAILED}: {@code int[] {stageId, partition}}, or null
      * @return the exception the client throws for it
      */
-    static RuntimeException toException(String kind, String message, String cancelledGroup) {
+    static RuntimeException toException(String kind, String message, Object detail) {
         return switch (kind) {
-            case CANCELLED -> new JobCancelledException(message, cancelledGroup);
-            case FAILED -> new JobFailedException(message, -1, -1, null);
+            case CANCELLED -> new JobCancelledException(message, detail instanceof String group ? group : null);
+            case FAILED -> detail instanceof int[] where && where.length == 2
+                    ? new JobFailedException(message, where[0], where[1], null)
+                    : new JobFailedException(message, -1, -1, null);
             case CLOSURE -> new ClosureSerializationException(message, null);
             case ARGUMENT -> new IllegalArgumentException(message);
             case STATE -> new IllegalStateException(message);

@@ -41,6 +41,8 @@ public final class SessionService implements AutoCloseable {
     /** Guards the idle clock; notified on every attach, detach, job start and job end, and on close. */
     private final Object idle = new Object();
     private volatile boolean closed;
+    /** A jar directory this service made itself (and deletes on close), or null. */
+    private volatile File ownJarDir;
 
     private SessionService(DriverEngine engine, SessionScopes scopes, JarStore jars, DriverEndpoint driverEndpoint,
             String host) {
@@ -54,7 +56,7 @@ public final class SessionService implements AutoCloseable {
 
     /**
      * Starts accepting session clients on the engine's driver endpoint, keeping shipped jars in a new 0700
-     * directory under {@code java.io.tmpdir}.
+     * directory under {@code java.io.tmpdir}, deleted by {@link #close()}.
      *
      * @param engine a started engine whose backend has a driver endpoint (local-cluster, YARN)
      * @param scopes how each attachment's scope is opened
@@ -62,9 +64,12 @@ public final class SessionService implements AutoCloseable {
      * @throws WeftException when the engine has no driver endpoint (local[N]), naming the fix
      */
     public static SessionService start(DriverEngine engine, SessionScopes scopes) {
+        endpointOf(engine); // refuses local[N] before making a directory
         try {
             File dir = java.nio.file.Files.createTempDirectory("weft-session-jars-").toFile();
-            return start(engine, scopes, dir);
+            SessionService service = start(engine, scopes, dir);
+            service.ownJarDir = dir;
+            return service;
         } catch (IOException e) {
             throw new WeftException("Cannot create the session's jar directory under " + System.getProperty(
                     "java.io.tmpdir") + ": " + e.getMessage() + "; set java.io.tmpdir to a writable directory", e);
@@ -82,11 +87,7 @@ public final class SessionService implements AutoCloseable {
      * @throws WeftException when the engine has no driver endpoint, or the directory cannot be created
      */
     public static SessionService start(DriverEngine engine, SessionScopes scopes, File jarCache) {
-        if (!(engine.backend() instanceof RemoteExecutorsBackend remote) || remote.driverEndpoint().isEmpty()) {
-            throw new WeftException("A session service needs a driver endpoint for programs to attach to, and this"
-                    + " engine (" + engine.backend().getClass().getSimpleName() + ") has none: local[N] runs"
-                    + " executors as threads. Start the session with master local-cluster[E,C,M] or yarn");
-        }
+        RemoteExecutorsBackend remote = endpointOf(engine);
         JarStore store;
         try {
             store = new JarStore(jarCache);
@@ -100,6 +101,15 @@ public final class SessionService implements AutoCloseable {
         LOG.info("Session service accepting programs on {}:{} (jars kept in {})", service.endpoint.host(),
                 service.endpoint.port(), jarCache);
         return service;
+    }
+
+    private static RemoteExecutorsBackend endpointOf(DriverEngine engine) {
+        if (!(engine.backend() instanceof RemoteExecutorsBackend remote) || remote.driverEndpoint().isEmpty()) {
+            throw new WeftException("A session service needs a driver endpoint for programs to attach to, and this"
+                    + " engine (" + engine.backend().getClass().getSimpleName() + ") has none: local[N] runs"
+                    + " executors as threads. Start the session with master local-cluster[E,C,M] or yarn");
+        }
+        return remote;
     }
 
     /** @return how programs attach: the endpoint's advertised host and port, encryption, the client secret */
@@ -161,6 +171,10 @@ public final class SessionService implements AutoCloseable {
         attachments.forEach(SessionAttachment::close);
         synchronized (idle) {
             idle.notifyAll();
+        }
+        File own = ownJarDir;
+        if (own != null) {
+            org.apache.hadoop.fs.FileUtil.fullyDelete(own);
         }
         LOG.info("Session service closed");
     }

@@ -57,6 +57,8 @@ public final class SessionClientMain {
                 case "wordcount" -> wordCount(weft, Integer.parseInt(args[2]));
                 case "accbroadcast" -> accumulatorAndBroadcast(weft);
                 case "fail" -> fail(weft);
+                case "checkpoint" -> checkpoint(weft, args[2]);
+                case "hadoopio" -> hadoopIo(weft, args[2], args[3], args[4]);
                 case "block" -> block(weft, args[2], args[3], args[4], false);
                 case "blockAndCancel" -> block(weft, args[2], args[3], args[4], true);
                 default -> throw new IllegalArgumentException(args[1]);
@@ -95,6 +97,34 @@ public final class SessionClientMain {
         System.out.println("BROADCAST_REMOTE " + viaBroadcast);
     }
 
+    private static void hadoopIo(WeftSession weft, String in, String outText, String outSequence) {
+        System.out.println("TEXT_COUNT " + weft.textFile(in, 2).count());
+        System.out.println("HADOOP_COUNT " + weft.hadoopFile(in, org.apache.hadoop.mapred.TextInputFormat.class,
+                org.apache.hadoop.io.LongWritable.class, org.apache.hadoop.io.Text.class)
+                .map(p -> p.value().toString()).filter(l -> l.startsWith("line")).count());
+        weft.textFile(in).map(String::toUpperCase).saveAsTextFile(outText);
+        weft.textFile(in).mapToPair(l -> Pair.of(new org.apache.hadoop.io.Text(l),
+                new org.apache.hadoop.io.IntWritable(l.length()))).saveAsNewAPIHadoopFile(outSequence,
+                org.apache.hadoop.io.Text.class, org.apache.hadoop.io.IntWritable.class,
+                org.apache.hadoop.mapreduce.lib.output.SequenceFileOutputFormat.class);
+        System.out.println("SAVED yes");
+    }
+
+    private static void checkpoint(WeftSession weft, String dir) {
+        weft.setCheckpointDir(dir);
+        String marks = dir + "-computed";
+        new java.io.File(marks).mkdirs();
+        io.weft.api.Dataset<Integer> doubled = weft.parallelize(List.of(1, 2, 3, 4, 5), 2).map(x -> {
+            Files.writeString(Paths.get(marks, x + "-" + System.nanoTime()), "");
+            return x * 2;
+        });
+        doubled.checkpoint();
+        System.out.println("CHECKPOINT1 " + doubled.collect());
+        System.out.println("COMPUTED1 " + new java.io.File(marks).list().length);
+        System.out.println("CHECKPOINT2 " + doubled.map(x -> x + 1).collect());
+        System.out.println("COMPUTED2 " + new java.io.File(marks).list().length);
+    }
+
     private static void fail(WeftSession weft) {
         try {
             weft.parallelize(List.of(1, 2, 3, 4), 2).map(x -> {
@@ -106,6 +136,7 @@ public final class SessionClientMain {
             System.out.println("FAILED none");
         } catch (JobFailedException e) {
             System.out.println("FAILED " + e.getClass().getName() + ": " + e.getMessage().replace('\n', ' '));
+            System.out.println("FAILED_PARTITION " + e.partition());
         }
         System.out.println("AFTER " + weft.parallelize(List.of(1, 2, 3), 3).map(x -> x + 1).collect());
     }

@@ -14,7 +14,6 @@ import io.weft.api.SerializableFunction;
 import io.weft.api.WeftException;
 import io.weft.api.WeftSession;
 import io.weft.api.lineage.ParallelizeNode;
-import io.weft.conf.JvmOptions;
 import io.weft.driver.DriverEngine;
 import io.weft.driver.Poll;
 import io.weft.runtime.channel.ChannelOptions;
@@ -24,7 +23,6 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SessionServiceTest {
 
-    private static final long WAIT_MILLIS = 120_000;
+    private static final long WAIT_MILLIS = SessionClients.WAIT_MILLIS;
 
     @TempDir
     static Path dir;
@@ -77,40 +75,8 @@ class SessionServiceTest {
 
     // ---- helpers ----
 
-    /** An attached program in a JVM of its own, its output in a file. */
-    private record Client(Process process, Path output) {
-        Map<String, String> lines() throws Exception {
-            Map<String, String> values = new HashMap<>();
-            for (String line : Files.readAllLines(output)) {
-                int space = line.indexOf(' ');
-                if (space > 0 && line.substring(0, space).matches("[A-Z0-9_]+")) {
-                    values.put(line.substring(0, space), line.substring(space + 1));
-                }
-            }
-            return values;
-        }
-
-        Map<String, String> await() throws Exception {
-            assertThat(process.waitFor(WAIT_MILLIS, TimeUnit.MILLISECONDS)).as("client exited").isTrue();
-            assertThat(process.exitValue()).as("client exit code; output:\n" + Files.readString(output)).isZero();
-            return lines();
-        }
-    }
-
-    private static Client launch(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.addAll(JvmOptions.ADD_OPENS);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(SessionClientMain.class.getName());
-        command.add(endpointFile.toString());
-        command.addAll(List.of(args));
-        Path output = Files.createTempFile(dir, "client-", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .start();
-        return new Client(process, output);
+    private static SessionClients.Client launch(String... args) throws Exception {
+        return SessionClients.launch(endpointFile, dir, args);
     }
 
     private static void awaitFile(Path file) throws InterruptedException {
@@ -143,8 +109,8 @@ class SessionServiceTest {
 
     @Test
     void twoClientsAttachedConcurrentlyCountWordsExactly() throws Exception {
-        Client one = launch("wordcount", "1");
-        Client two = launch("wordcount", "2");
+        SessionClients.Client one = launch("wordcount", "1");
+        SessionClients.Client two = launch("wordcount", "2");
         Map<String, String> a = one.await();
         Map<String, String> b = two.await();
         assertThat(a.get("ATTACHED")).isNotEqualTo(b.get("ATTACHED"));
@@ -174,7 +140,8 @@ class SessionServiceTest {
                     .isInstanceOf(WeftException.class).hasMessageContaining("secret was refused");
             assertThat(tinyJob(good, 10)).isEqualTo(110);
             assertThat(((io.weft.driver.backend.RemoteExecutorsBackend) engine.backend()).executorPids()).hasSize(2);
-            assertThat(service.attachedPrograms()).isEqualTo(1);
+            // Earlier tests' attachments detach asynchronously; the refused ones never attached.
+            assertThat(Poll.until(() -> service.attachedPrograms() == 1, WAIT_MILLIS, 20)).isTrue();
         }
     }
 
@@ -197,17 +164,75 @@ class SessionServiceTest {
     }
 
     @Test
+    void textAndHadoopInputAndOutputGoThroughTheSession() throws Exception {
+        Path in = dir.resolve("input-" + System.nanoTime() + ".txt");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            lines.add("line " + i);
+        }
+        Files.write(in, lines);
+        Path outText = dir.resolve("out-text-" + System.nanoTime());
+        Path outSequence = dir.resolve("out-seq-" + System.nanoTime());
+        Map<String, String> out = launch("hadoopio", in.toString(), outText.toString(), outSequence.toString())
+                .await();
+        assertThat(out.get("TEXT_COUNT")).isEqualTo("100");
+        assertThat(out.get("HADOOP_COUNT")).isEqualTo("100");
+        assertThat(out.get("SAVED")).isEqualTo("yes");
+        List<String> written = new ArrayList<>();
+        try (var parts = Files.list(outText)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                written.addAll(Files.readAllLines(part));
+            }
+        }
+        assertThat(written).containsExactlyElementsOf(lines.stream().map(String::toUpperCase).toList());
+        assertThat(outSequence.resolve("_SUCCESS")).exists();
+    }
+
+    @Test
+    void manyThreadsOfOneProgramRunJobsAtOnceOnOneConnection() throws Exception {
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try (SessionClientEngine attached = attachHere(List.of())) {
+            List<java.util.concurrent.CompletableFuture<Long>> jobs = new ArrayList<>();
+            for (int t = 1; t <= 6; t++) {
+                int n = t * 10;
+                jobs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> tinyJob(attached, n), threads));
+            }
+            for (int t = 1; t <= 6; t++) {
+                long n = t * 10L;
+                assertThat(jobs.get(t - 1).get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isEqualTo(n * (n + 1));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCheckpointWrittenByOneJobIsReadByTheNext() throws Exception {
+        Path checkpoints = Files.createTempDirectory(dir, "checkpoints");
+        Map<String, String> out = launch("checkpoint", checkpoints.toString()).await();
+        assertThat(out.get("CHECKPOINT1")).isEqualTo("[2, 4, 6, 8, 10]");
+        assertThat(out.get("CHECKPOINT2")).isEqualTo("[3, 5, 7, 9, 11]");
+        assertThat(out.get("COMPUTED2")).as("the second job reads the checkpoint, it does not recompute")
+                .isEqualTo(out.get("COMPUTED1"));
+        try (var files = Files.walk(checkpoints)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("part-")).count())
+                    .as("the checkpoint's two partitions, written once").isEqualTo(2);
+        }
+    }
+
+    @Test
     void aJobFailureCarriesTheRemoteMessage() throws Exception {
         Map<String, String> out = launch("fail").await();
         assertThat(out.get("FAILED")).startsWith("io.weft.api.JobFailedException: ")
                 .contains("remote boom on record 3").contains("IllegalStateException");
+        assertThat(out.get("FAILED_PARTITION")).as("record 3 is in the second of two partitions").isEqualTo("1");
         assertThat(out.get("AFTER")).isEqualTo("[2, 3, 4]");
     }
 
     @Test
     void cancellingAGroupOfOneClientLeavesTheOthersGroupOfTheSameName() throws Exception {
         String markers = Files.createTempDirectory(dir, "cancel").toString();
-        Client a = launch("block", "g", markers, "A");
+        SessionClients.Client a = launch("block", "g", markers, "A");
         awaitFile(Path.of(markers, "started-A"));
         Map<String, String> b = launch("blockAndCancel", "g", markers, "B").await();
         assertThat(b.get("OUTCOME")).startsWith("JobCancelledException");
@@ -218,10 +243,64 @@ class SessionServiceTest {
         assertThat(a.await().get("OUTCOME")).isEqualTo("ok [1]");
     }
 
+    /** Runs in an executor JVM: waits for the release file, or an interrupt (then marks it). */
+    static Long blockUntilReleased(String markers, String tag, Iterator<Integer> records) throws Exception {
+        Files.writeString(Path.of(markers, "started-" + tag), "");
+        try {
+            while (!Files.exists(Path.of(markers, "release-" + tag))) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Files.writeString(Path.of(markers, "interrupted-" + tag), "");
+            throw e;
+        }
+        long n = 0;
+        while (records.hasNext()) {
+            n += records.next();
+        }
+        return n;
+    }
+
+    private static java.util.concurrent.CompletableFuture<List<Long>> blockingJob(SessionClientEngine client,
+            String markers, String tag) {
+        java.util.concurrent.CompletableFuture<List<Long>> job = new java.util.concurrent.CompletableFuture<>();
+        Thread user = new Thread(() -> {
+            try {
+                SerializableFunction<Iterator<Integer>, Long> block = it -> blockUntilReleased(markers, tag, it);
+                job.complete(client.runJob(new ParallelizeNode<>(client.newNodeId(), "block", List.of(1, 2), 1),
+                        block, null, "block " + tag));
+            } catch (Throwable t) {
+                job.completeExceptionally(t);
+            }
+        }, "user-" + tag);
+        user.start();
+        return job;
+    }
+
+    @Test
+    void cancelAllJobsCancelsOnlyTheCallersJobs() throws Exception {
+        String markers = Files.createTempDirectory(dir, "cancel-all").toString();
+        try (SessionClientEngine one = attachHere(List.of()); SessionClientEngine two = attachHere(List.of())) {
+            var first = blockingJob(one, markers, "one");
+            awaitFile(Path.of(markers, "started-one"));
+            two.cancelAllJobs();
+            assertThat(tinyJob(two, 10)).as("the other program's session still runs jobs").isEqualTo(110);
+            assertThat(first).as("another program's cancelAllJobs does not reach this job").isNotDone();
+            one.cancelAllJobs();
+            assertThatThrownBy(() -> first.get(WAIT_MILLIS, TimeUnit.MILLISECONDS))
+                    .hasCauseInstanceOf(io.weft.api.JobCancelledException.class);
+            awaitFile(Path.of(markers, "interrupted-one"));
+            var again = blockingJob(one, markers, "again");
+            awaitFile(Path.of(markers, "started-again"));
+            Files.writeString(Path.of(markers, "release-again"), "");
+            assertThat(again.get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).containsExactly(3L);
+        }
+    }
+
     @Test
     void aClientThatDiesMidJobHasItsJobCancelledAndTheSessionStaysUsable() throws Exception {
         String markers = Files.createTempDirectory(dir, "dies").toString();
-        Client c = launch("block", "g", markers, "C");
+        SessionClients.Client c = launch("block", "g", markers, "C");
         awaitFile(Path.of(markers, "started-C"));
         assertThat(service.runningJobs()).isGreaterThanOrEqualTo(1);
         c.process().destroyForcibly().waitFor();
@@ -324,21 +403,22 @@ class SessionServiceTest {
 
     @Test
     void idleWaitsForNoAttachmentAndNoJob() throws Exception {
+        java.util.concurrent.CompletableFuture<Boolean> idle = new java.util.concurrent.CompletableFuture<>();
         try (SessionClientEngine attached = attachHere(List.of())) {
             assertThat(attached.defaultParallelism()).isEqualTo(2);
-            long start = System.nanoTime();
-            Thread closer = new Thread(() -> {
+            Thread waiter = new Thread(() -> {
                 try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    return;
+                    idle.complete(service.awaitIdle(java.time.Duration.ofMillis(100)));
+                } catch (Throwable t) {
+                    idle.completeExceptionally(t);
                 }
-                attached.close();
-            });
-            closer.start();
-            assertThat(service.awaitIdle(java.time.Duration.ofMillis(200))).isTrue();
-            assertThat(System.nanoTime() - start).as("not idle while attached").isGreaterThan(300_000_000L);
+            }, "await-idle");
+            waiter.start();
+            assertThat(tinyJob(attached, 10)).isEqualTo(110);
+            assertThat(tinyJob(attached, 10)).isEqualTo(110);
+            assertThat(idle).as("not idle while a program is attached").isNotDone();
         }
+        assertThat(idle.get(WAIT_MILLIS, TimeUnit.MILLISECONDS)).isTrue();
     }
 
     @Test
