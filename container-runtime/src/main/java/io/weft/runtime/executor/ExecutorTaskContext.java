@@ -179,6 +179,23 @@ public final class ExecutorTaskContext implements TaskContext {
         return combiner.aggregate(records);
     }
 
+    /**
+     * A map task's combining before its shuffle write: as {@link #combineByKey}, but off when the task's first
+     * records show few repeated keys ({@link io.weft.runtime.spill.MapSideCombine}).
+     *
+     * @param records the task's records
+     * @param aggregator the shuffle's aggregator
+     * @param <K> key type
+     * @param <V> value type
+     * @param <C> combiner type
+     * @return the combiners to write
+     */
+    public <K, V, C> Iterator<Pair<K, C>> combineBeforeShuffle(Iterator<? extends Pair<K, ?>> records,
+            Aggregator<V, C> aggregator) {
+        return io.weft.runtime.spill.MapSideCombine.combine(records, aggregator,
+                new MemoryBudget(env.taskMemoryBytes()), env.kryo(), all -> combineByKey(all, aggregator, false));
+    }
+
     @Override
     public long shuffleBytes(io.weft.api.lineage.ShuffleDependency<?, ?, ?> dependency, int partition) {
         List<ShuffleBlock> blocks = task.shuffleInputs().get(dependency.shuffleId());

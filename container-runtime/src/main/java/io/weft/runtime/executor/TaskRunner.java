@@ -176,7 +176,7 @@ final class TaskRunner implements Runnable {
             Node<Pair<Object, Object>> node = (Node<Pair<Object, Object>>) payload.node();
             Iterator<Pair<Object, Object>> records = node.iterator(task.partition(), context);
             if (dep.mapSideCombine()) {
-                records = context.combineByKey(records, dep.aggregator(), false);
+                records = context.combineBeforeShuffle(records, dep.aggregator());
             }
             while (records.hasNext()) {
                 Pair<Object, Object> record = records.next();

@@ -1,0 +1,84 @@
+package io.weft.runtime.spill;
+
+import com.esotericsoftware.kryo.Kryo;
+import io.weft.api.Pair;
+import io.weft.api.lineage.Aggregator;
+import io.weft.api.lineage.Iterators;
+import io.weft.runtime.serial.KryoPool;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Map-side combining that steps aside when keys do not repeat. Combining before a shuffle pays when a map task's
+ * keys repeat; with mostly distinct keys it costs a hash-map insert per record (a cache miss or two each once the
+ * map is large) and saves almost nothing, while the reduce side combines anyway. So the first
+ * {@value #PROBE_RECORDS} records are combined in a probe map; if more than {@value #UNIQUE_RATIO} of them had
+ * distinct keys, the task writes the probe's combiners and then each further record as a combiner of its own
+ * (partial aggregation off, as Trino's adaptive partial aggregation does with the same defaults); otherwise it
+ * combines everything within its memory budget as before, the probe's records again first. A probe that outgrows
+ * half the memory budget, or an input that ends within the probe, decides early: combine.
+ *
+ * <p>The cost of a wrong guess is bounded: a task whose keys repeat only later in its input (say a million keys
+ * each seen ten times, in no order) shuffles up to ten times the records it would have after combining, and
+ * the reduce side combines them. One task's thread.
+ */
+public final class MapSideCombine {
+
+    /** Records looked at before deciding. */
+    static final int PROBE_RECORDS = 100_000;
+    /** Distinct keys per record in the probe above which the task stops combining. */
+    static final double UNIQUE_RATIO = 0.8;
+
+    private MapSideCombine() {
+    }
+
+    /**
+     * @param records the map task's records
+     * @param aggregator the shuffle's aggregator
+     * @param budget the task's memory budget
+     * @param kryoPool for sampling the probe's size
+     * @param combineAll combines records by key within the budget (the task's external aggregator)
+     * @param <K> key type
+     * @param <V> value type
+     * @param <C> combiner type
+     * @return combiners to write: one per key when combining pays, else about one per record
+     */
+    @SuppressWarnings("unchecked")
+    public static <K, V, C> Iterator<Pair<K, C>> combine(Iterator<? extends Pair<K, ?>> records,
+            Aggregator<V, C> aggregator, MemoryBudget budget, KryoPool kryoPool,
+            Function<Iterator<? extends Pair<K, ?>>, Iterator<Pair<K, C>>> combineAll) {
+        List<Pair<K, ?>> probed = new ArrayList<>();
+        CombineMap<K, C> probe = new CombineMap<>();
+        SizeEstimator estimator = new SizeEstimator();
+        long limit = budget.bytes() / 2;
+        boolean tooBig = false;
+        Kryo kryo = kryoPool.borrow();
+        try {
+            while (probed.size() < PROBE_RECORDS && records.hasNext()) {
+                Pair<K, ?> record = records.next();
+                probed.add(record);
+                C combined = probe.combine(record.key(), record.value(), aggregator, false);
+                estimator.update(kryo, record.key(), combined);
+                if (estimator.estimate(probe.size()) > limit) {
+                    tooBig = true;
+                    break;
+                }
+            }
+        } finally {
+            kryoPool.release(kryo);
+        }
+        if (!tooBig && !records.hasNext()) {
+            return probe.iterator(); // the whole input, combined
+        }
+        if (tooBig || probe.size() <= UNIQUE_RATIO * probed.size()) {
+            Iterator<? extends Pair<K, ?>> all = Iterators.concat(List.of(probed.iterator(), records).iterator());
+            return combineAll.apply(all);
+        }
+        Function<V, C> create = aggregator.createCombiner();
+        Iterator<Pair<K, C>> rest = Iterators.map((Iterator<Pair<K, V>>) records,
+                r -> new Pair<>(r.key(), create.apply(r.value())));
+        return Iterators.concat(List.of(probe.iterator(), rest).iterator());
+    }
+}

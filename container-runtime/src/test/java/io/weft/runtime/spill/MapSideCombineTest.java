@@ -1,0 +1,90 @@
+package io.weft.runtime.spill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.weft.api.Pair;
+import io.weft.api.lineage.Aggregator;
+import io.weft.runtime.serial.KryoPool;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Map-side combining on, or off when the first records' keys barely repeat; the sums come out the same. */
+@Timeout(60)
+class MapSideCombineTest {
+
+    private static final KryoPool KRYO = new KryoPool(MapSideCombineTest.class.getClassLoader());
+    private static final Aggregator<Long, Long> SUM = new Aggregator<>(v -> v, Long::sum, Long::sum);
+    private static final MemoryBudget ROOMY = new MemoryBudget(256L << 20);
+
+    private final AtomicInteger fullCombines = new AtomicInteger();
+
+    private List<Pair<Long, Long>> run(List<Pair<Long, Long>> in, MemoryBudget budget) {
+        Function<Iterator<? extends Pair<Long, ?>>, Iterator<Pair<Long, Long>>> combineAll = all -> {
+            fullCombines.incrementAndGet();
+            ExternalAggregator<Long, Long, Long> aggregator = new ExternalAggregator<>(SUM, false, ROOMY,
+                    new java.io.File(System.getProperty("java.io.tmpdir")), KRYO);
+            return aggregator.aggregate(all);
+        };
+        List<Pair<Long, Long>> out = new ArrayList<>();
+        MapSideCombine.combine(in.iterator(), SUM, budget, KRYO, combineAll).forEachRemaining(out::add);
+        return out;
+    }
+
+    private static Map<Long, Long> sums(List<Pair<Long, Long>> records) {
+        Map<Long, Long> sums = new HashMap<>();
+        records.forEach(p -> sums.merge(p.key(), p.value(), Long::sum));
+        return sums;
+    }
+
+    private static List<Pair<Long, Long>> records(int n, long keys) {
+        List<Pair<Long, Long>> in = new ArrayList<>(n);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(n);
+        for (int i = 0; i < n; i++) {
+            in.add(Pair.of(random.nextLong(keys), (long) i));
+        }
+        return in;
+    }
+
+    @Test
+    void repeatedKeysAreCombinedToOneRecordPerKey() {
+        List<Pair<Long, Long>> in = records(300_000, 1_000);
+        List<Pair<Long, Long>> out = run(in, ROOMY);
+        assertThat(fullCombines).hasValue(1);
+        assertThat(out).hasSize(1_000);
+        assertThat(sums(out)).isEqualTo(sums(in));
+    }
+
+    @Test
+    void mostlyDistinctKeysStopCombiningAfterTheProbeAndGiveTheSameSums() {
+        List<Pair<Long, Long>> in = records(300_000, 100_000_000L);
+        List<Pair<Long, Long>> out = run(in, ROOMY);
+        assertThat(fullCombines).hasValue(0);
+        // The probe's records combined (a few collide), every later record passed on as its own combiner.
+        assertThat(out.size()).isGreaterThan(299_000).isLessThanOrEqualTo(300_000);
+        assertThat(sums(out)).isEqualTo(sums(in));
+    }
+
+    @Test
+    void anInputThatEndsWithinTheProbeIsCombinedInIt() {
+        List<Pair<Long, Long>> in = records(5_000, 100_000_000L);
+        List<Pair<Long, Long>> out = run(in, ROOMY);
+        assertThat(fullCombines).hasValue(0);
+        assertThat(sums(out)).isEqualTo(sums(in));
+        assertThat(out).hasSameSizeAs(sums(in).entrySet());
+    }
+
+    @Test
+    void aProbeThatOutgrowsHalfTheBudgetCombinesEverythingWithinTheBudget() {
+        List<Pair<Long, Long>> in = records(300_000, 100_000_000L);
+        List<Pair<Long, Long>> out = run(in, new MemoryBudget(64 << 10));
+        assertThat(fullCombines).hasValue(1);
+        assertThat(sums(out)).isEqualTo(sums(in));
+    }
+}
