@@ -37,7 +37,10 @@ class FlushConsolidationTest {
         assertThat(client.awaitAuthenticated()).isTrue();
         assertThat(client.channel.pipeline().get("flushes")).isNotNull();
         Channel server = fixture.serverAuthenticated.poll(10, TimeUnit.SECONDS);
-        assertThat(server.pipeline().get("flushes")).isNotNull();
+        // The server's message pipeline is installed on its event loop right after the handler is made (which is
+        // when the fixture hears of the channel): look from a task queued behind that.
+        assertThat(server.eventLoop().submit(() -> server.pipeline().get("flushes")).get(10, TimeUnit.SECONDS))
+                .isNotNull();
         CompletableFuture<Long> pendingAfterWrites = new CompletableFuture<>();
         client.channel.eventLoop().execute(() -> {
             for (int i = 0; i < 10; i++) {
