@@ -14,7 +14,7 @@ import java.util.Map;
  * that created it, and later changes in either thread do not reach the other. (A thread pool's thread therefore
  * keeps whatever its creator had set when the pool made it.) Thread-safe: each thread sees only its own map.
  */
-final class JobLocalProperties {
+public final class JobLocalProperties {
 
     private final InheritableThreadLocal<Map<String, String>> properties = new InheritableThreadLocal<>() {
         @Override
@@ -32,7 +32,7 @@ final class JobLocalProperties {
      * @param key the property
      * @param value its value for the calling thread, or null to remove it
      */
-    void set(String key, String value) {
+    public void set(String key, String value) {
         if (key == null) {
             throw new IllegalArgumentException("setLocalProperty: the key is null");
         }
@@ -44,8 +44,13 @@ final class JobLocalProperties {
     }
 
     /** @return the calling thread's value, or null */
-    String get(String key) {
+    public String get(String key) {
         return properties.get().get(key);
+    }
+
+    /** @return a copy of the calling thread's properties */
+    public Map<String, String> snapshot() {
+        return new HashMap<>(properties.get());
     }
 
     /** @return what the calling thread's next job carries */

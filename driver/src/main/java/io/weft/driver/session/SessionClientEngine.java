@@ -56,17 +56,7 @@ public final class SessionClientEngine implements Engine {
     private final Map<Long, Accumulator<?, ?>> accumulators = new ConcurrentHashMap<>();
     /** The highest accumulator snapshot applied; guarded by {@link #accumulators}. */
     private long appliedSnapshot;
-    private final InheritableThreadLocal<Map<String, String>> properties = new InheritableThreadLocal<>() {
-        @Override
-        protected Map<String, String> initialValue() {
-            return new HashMap<>();
-        }
-
-        @Override
-        protected Map<String, String> childValue(Map<String, String> parent) {
-            return new HashMap<>(parent);
-        }
-    };
+    private final io.weft.driver.JobLocalProperties properties = new io.weft.driver.JobLocalProperties();
 
     private SessionClientEngine(SessionEndpoint endpoint, SessionConnection connection, KryoPool kryo,
             SessionAttached attachment) {
@@ -130,7 +120,7 @@ public final class SessionClientEngine implements Engine {
     private <R> R call(String operation, Object... args) {
         long id = connection.newRequestId();
         SessionReply reply = SessionConnection.await(connection.call(id, operation,
-                new HashMap<>(properties.get()), kryo.serialize(args)), 0, operation + " on the session");
+                properties.snapshot(), kryo.serialize(args)), 0, operation + " on the session");
         return decode(reply);
     }
 
@@ -253,19 +243,12 @@ public final class SessionClientEngine implements Engine {
 
     @Override
     public void setLocalProperty(String key, String value) {
-        if (key == null) {
-            throw new IllegalArgumentException("setLocalProperty: the key is null");
-        }
-        if (value == null) {
-            properties.get().remove(key);
-        } else {
-            properties.get().put(key, value);
-        }
+        properties.set(key, value);
     }
 
     @Override
     public String getLocalProperty(String key) {
-        return properties.get().get(key);
+        return properties.get(key);
     }
 
     /** Cancels this program's jobs of the group; another program's group of the same name is not touched. */
