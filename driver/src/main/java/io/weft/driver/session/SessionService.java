@@ -177,7 +177,8 @@ public final class SessionService implements AutoCloseable {
 
     /**
      * Blocks until the session has had no attached program ({@link #attachedPrograms()}) and no running job for
-     * {@code idleTimeout}, or until {@link #close()}. Polls the job count (jobs start and end without notifying) every 100 ms at most.
+     * {@code idleTimeout}, or until {@link #close()}. Polls the job count (jobs start and end without notifying)
+     * every 100 ms at most.
      *
      * @param idleTimeout how long the session must stay idle
      * @return true if it became idle, false if closed first
@@ -241,7 +242,7 @@ public final class SessionService implements AutoCloseable {
         return attachLimit;
     }
 
-    /** A connection authenticated (it does not count as attached yet). */
+    /** A connection authenticated (it does not count as attached yet). On its event loop. */
     void connected(SessionAttachment connection) {
         connections.add(connection);
         if (closed) {
@@ -249,7 +250,7 @@ public final class SessionService implements AutoCloseable {
         }
     }
 
-    /** A connection sent its attach message: it counts from now on. */
+    /** A connection sent its attach message: it counts from now on. On its event loop. */
     void attached(SessionAttachment attachment) {
         synchronized (idle) {
             idle.notifyAll();
