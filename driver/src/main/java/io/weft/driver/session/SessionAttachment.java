@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * attachment, uploads and offers go, in arrival order, to the attachment's one control thread (they touch the
  * disk and open the scope); every other request to a thread of its own from the attachment's pool, so a program's
  * threads run jobs concurrently. A message out of place (anything before {@link SessionAttach}, a second attach,
- * an upload nobody asked for) closes this connection only. When the connection closes, for whatever reason, the
- * attachment's running jobs are cancelled and, once they have ended, its scope closed.
+ * an upload nobody asked for) closes this connection only, and so does not being ready (attach message received,
+ * jars all arrived) within the service's attach limit of authenticating; the connection counts as an attached
+ * program only from its attach message on. When the connection closes, for whatever reason, the attachment's
+ * running jobs are cancelled and, once they have ended, its scope closed.
  */
 final class SessionAttachment extends ChannelInboundHandlerAdapter {
 
@@ -45,6 +47,8 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
     private volatile SessionOperations operations;
     private volatile boolean attachSeen;
     private volatile boolean closed;
+    /** Closes the connection if it is not ready in time; cancelled once it is. Set on the event loop. */
+    private volatile java.util.concurrent.ScheduledFuture<?> deadline;
     /** Uploads the session asked for and has not finished: touched only on the control thread. */
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     /** The attachment's jars, until they have all arrived. Control thread only. */
@@ -64,11 +68,29 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
         return id;
     }
 
+    /** @return whether the program has sent its attach message (from then on it counts as attached) */
+    boolean hasAttached() {
+        return attachSeen;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        service.attached(this);
+        service.connected(this);
+        long limit = service.attachLimit().toMillis();
+        deadline = ctx.executor().schedule(() -> overdue(limit), limit, java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info("Session client connected from {} as attachment {}", channel.remoteAddress(), id);
+    }
+
+    /** On the event loop, {@code limit} ms after authenticating: closes the connection unless it is ready. */
+    private void overdue(long limit) {
+        if (operations == null && !closed) {
+            LOG.warn("Closing session client connection {} from {}: it authenticated but was not attached {} ms later"
+                    + " ({}); a Weft program attaches right after connecting, so this is a stalled client or not a"
+                    + " Weft program", id, channel.remoteAddress(), limit, attachSeen ? "its jars had not all arrived"
+                    : "it sent no attach message");
+            channel.close();
+        }
     }
 
     @Override
@@ -76,6 +98,7 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
         try {
             if (msg instanceof SessionAttach attach && !attachSeen) {
                 attachSeen = true;
+                service.attached(this);
                 control.execute(() -> attach(attach));
             } else if (msg instanceof SessionUpload upload && attachSeen) {
                 control.execute(() -> received(upload));
@@ -138,6 +161,7 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
     private void ready(List<File> jars) {
         SessionScopes.SessionScope scope = service.scopes().open(id, jars);
         operations = new SessionOperations(service.engine(), scope, id);
+        cancelDeadline();
         if (closed) {
             operations.close(service.engine());
             return;
@@ -241,6 +265,13 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
 
     // ---- end ----
 
+    private void cancelDeadline() {
+        java.util.concurrent.ScheduledFuture<?> d = deadline;
+        if (d != null) {
+            d.cancel(false);
+        }
+    }
+
     /** @return the attachment's running jobs */
     int runningJobs() {
         SessionOperations ops = operations;
@@ -261,6 +292,7 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
             return;
         }
         closed = true;
+        cancelDeadline();
         SessionOperations ops = operations;
         if (ops != null) {
             ops.cancelAll(service.engine());

@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * are kept by SHA-256 in a local directory, so a program re-attaching with the same jars ships nothing. Each job
  * runs on a thread of its own inside the scope; a connection's requests may be in flight concurrently.
  *
+ * <p>A connection counts as an attached program ({@link #attachedPrograms()}, and so keeps the session from going
+ * idle) from the moment it sends its attach message, not when it merely authenticates; one that has not finished
+ * attaching (attach message received and its jars all arrived) within the attach limit (by default the client's
+ * own limit for connecting and attaching, 300 s) is closed, so a silent connection neither holds the session up
+ * nor lingers.
+ *
  * <p>When a connection closes (the program exited or died), its running jobs are cancelled and its scope closed;
  * a malformed message closes that connection only. Thread-safe.
  */
@@ -31,12 +37,17 @@ public final class SessionService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
 
+    /** How long a connection may take from authenticating to being attached (its jars all arrived). */
+    static final Duration DEFAULT_ATTACH_LIMIT = Duration.ofMillis(SessionClientEngine.ATTACH_TIMEOUT_MILLIS);
+
     private final DriverEngine engine;
     private final SessionScopes scopes;
     private final JarStore jars;
     private final DriverEndpoint driverEndpoint;
     private final SessionEndpoint endpoint;
-    private final Set<SessionAttachment> attachments = ConcurrentHashMap.newKeySet();
+    private final Duration attachLimit;
+    /** Every authenticated connection, attached or not; removed once it has detached. */
+    private final Set<SessionAttachment> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger ids = new AtomicInteger();
     /** Guards the idle clock; notified on every attach, detach, job start and job end, and on close. */
     private final Object idle = new Object();
@@ -45,8 +56,9 @@ public final class SessionService implements AutoCloseable {
     private volatile File ownJarDir;
 
     private SessionService(DriverEngine engine, SessionScopes scopes, JarStore jars, DriverEndpoint driverEndpoint,
-            String host) {
+            String host, Duration attachLimit) {
         this.engine = engine;
+        this.attachLimit = attachLimit;
         this.scopes = scopes;
         this.jars = jars;
         this.driverEndpoint = driverEndpoint;
@@ -87,6 +99,24 @@ public final class SessionService implements AutoCloseable {
      * @throws WeftException when the engine has no driver endpoint, or the directory cannot be created
      */
     public static SessionService start(DriverEngine engine, SessionScopes scopes, File jarCache) {
+        return start(engine, scopes, jarCache, DEFAULT_ATTACH_LIMIT);
+    }
+
+    /**
+     * As {@link #start(DriverEngine, SessionScopes, File)}, closing a connection that has not attached within
+     * {@code attachLimit} of authenticating (tests shorten it).
+     *
+     * @param engine a started engine whose backend has a driver endpoint
+     * @param scopes how each attachment's scope is opened
+     * @param jarCache a local directory
+     * @param attachLimit how long a connection may take to send its attach message and ship its jars
+     * @return the running service
+     * @throws WeftException when the engine has no driver endpoint, or the directory cannot be created
+     */
+    static SessionService start(DriverEngine engine, SessionScopes scopes, File jarCache, Duration attachLimit) {
+        if (attachLimit.isNegative() || attachLimit.isZero()) {
+            throw new IllegalArgumentException("The attach limit must be positive, not " + attachLimit);
+        }
         RemoteExecutorsBackend remote = endpointOf(engine);
         JarStore store;
         try {
@@ -95,7 +125,7 @@ public final class SessionService implements AutoCloseable {
             throw new WeftException("Cannot create the session's jar directory " + jarCache + ": " + e.getMessage(), e);
         }
         SessionService service = new SessionService(engine, scopes, store, remote.driverEndpoint().get(),
-                remote.advertisedHost());
+                remote.advertisedHost(), attachLimit);
         service.driverEndpoint.acceptSessionClients(
                 () -> new SessionAttachment(service, "attachment-" + service.ids.incrementAndGet()));
         LOG.info("Session service accepting programs on {}:{} (jars kept in {})", service.endpoint.host(),
@@ -117,23 +147,38 @@ public final class SessionService implements AutoCloseable {
         return endpoint;
     }
 
-    /** @return the connections attached now */
+    /**
+     * @return the programs attached now: connections that have sent their attach message and not yet detached (a
+     *     connection that has only authenticated does not count)
+     */
     public int attachedPrograms() {
-        return attachments.size();
+        int n = 0;
+        for (SessionAttachment a : connections) {
+            if (a.hasAttached()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** @return every authenticated connection not yet detached, attached or not (for tests) */
+    int connections() {
+        return connections.size();
     }
 
     /** @return the jobs of attached programs running now */
     public int runningJobs() {
         int n = 0;
-        for (SessionAttachment a : attachments) {
+        for (SessionAttachment a : connections) {
             n += a.runningJobs();
         }
         return n;
     }
 
     /**
-     * Blocks until the session has had no attachment and no running job for {@code idleTimeout}, or until
-     * {@link #close()}. Polls the job count (jobs start and end without notifying) every 100 ms at most.
+     * Blocks until the session has had no attached program ({@link #attachedPrograms()}) and no running job for
+     * {@code idleTimeout}, or until {@link #close()}. Polls the job count (jobs start and end without notifying)
+     * every 100 ms at most.
      *
      * @param idleTimeout how long the session must stay idle
      * @return true if it became idle, false if closed first
@@ -160,7 +205,7 @@ public final class SessionService implements AutoCloseable {
         }
     }
 
-    /** Stops accepting clients and closes every attachment (cancelling its jobs). Idempotent. */
+    /** Stops accepting clients and closes every connection, attached or not (cancelling its jobs). Idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -168,7 +213,7 @@ public final class SessionService implements AutoCloseable {
         }
         closed = true;
         driverEndpoint.acceptSessionClients(null);
-        attachments.forEach(SessionAttachment::close);
+        connections.forEach(SessionAttachment::close);
         synchronized (idle) {
             idle.notifyAll();
         }
@@ -193,19 +238,27 @@ public final class SessionService implements AutoCloseable {
         return jars;
     }
 
-    void attached(SessionAttachment attachment) {
+    Duration attachLimit() {
+        return attachLimit;
+    }
+
+    /** A connection authenticated (it does not count as attached yet). On its event loop. */
+    void connected(SessionAttachment connection) {
+        connections.add(connection);
         if (closed) {
-            attachment.close();
-            return;
+            connection.close();
         }
-        attachments.add(attachment);
+    }
+
+    /** A connection sent its attach message: it counts from now on. On its event loop. */
+    void attached(SessionAttachment attachment) {
         synchronized (idle) {
             idle.notifyAll();
         }
     }
 
     void detached(SessionAttachment attachment) {
-        attachments.remove(attachment);
+        connections.remove(attachment);
         synchronized (idle) {
             idle.notifyAll();
         }

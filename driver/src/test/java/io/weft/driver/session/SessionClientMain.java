@@ -61,6 +61,7 @@ public final class SessionClientMain {
                 case "hadoopio" -> hadoopIo(weft, args[2], args[3], args[4]);
                 case "block" -> block(weft, args[2], args[3], args[4], false);
                 case "blockAndCancel" -> block(weft, args[2], args[3], args[4], true);
+                case "pool" -> namesItsPool(weft, args[2], args[3]);
                 default -> throw new IllegalArgumentException(args[1]);
             }
         } finally {
@@ -95,6 +96,32 @@ public final class SessionClientMain {
         System.out.println("BROADCAST_LOCAL " + factor.value());
         List<Integer> viaBroadcast = weft.parallelize(List.of(1, 2, 3), 3).map(x -> x * factor.value()).collect();
         System.out.println("BROADCAST_REMOTE " + viaBroadcast);
+    }
+
+    /**
+     * Names a pool of its own choosing, then runs a shuffle job on this thread and a job on a thread it starts
+     * (which inherits the pool), both described {@code description}.
+     */
+    private static void namesItsPool(WeftSession weft, String pool, String description) throws Exception {
+        weft.setLocalProperty(WeftSession.SCHEDULER_POOL, pool);
+        weft.setJobDescription(description);
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            numbers.add(i);
+        }
+        System.out.println("SUMS " + new TreeMap<>(weft.parallelize(numbers, 4).mapToPair(x -> Pair.of(x % 3, x))
+                .reduceByKey(Integer::sum, 2).collectAsMap()));
+        CompletableFuture<Long> counted = new CompletableFuture<>();
+        Thread child = new Thread(() -> {
+            try {
+                counted.complete(weft.parallelize(numbers, 2).filter(x -> x % 2 == 0).count());
+            } catch (Throwable t) {
+                counted.completeExceptionally(t);
+            }
+        }, "pool-child");
+        child.start();
+        System.out.println("COUNT " + counted.get());
+        System.out.println("POOL_AS_SET " + weft.getLocalProperty(WeftSession.SCHEDULER_POOL));
     }
 
     private static void hadoopIo(WeftSession weft, String in, String outText, String outSequence) {
