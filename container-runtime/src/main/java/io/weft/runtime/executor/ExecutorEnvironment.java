@@ -22,8 +22,10 @@ import org.apache.hadoop.conf.Configuration;
  * @param localDir scratch directory for spills
  * @param taskMemoryBytes the aggregation/sort budget of one running task
  * @param files fetches files and jars added to the application before a task runs
+ * @param mapSideCombineUniqueRatio distinct keys per record in a map task's first records above which it stops
+ *     combining before the shuffle ({@code weft.shuffle.mapSideCombine.uniqueRatio}; 1: always combine)
  */
 public record ExecutorEnvironment(String executorId, String host, KryoPool kryo, ShuffleStore shuffleStore,
         BlockStore blockStore, BroadcastStore broadcasts, Configuration hadoopConf, File localDir,
-        long taskMemoryBytes, io.weft.runtime.files.FileFetcher files) {
+        long taskMemoryBytes, io.weft.runtime.files.FileFetcher files, double mapSideCombineUniqueRatio) {
 }

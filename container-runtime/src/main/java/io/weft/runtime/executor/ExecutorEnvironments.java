@@ -76,7 +76,8 @@ public final class ExecutorEnvironments {
                     localDir, writeBuffer, consolidation);
             return new ExecutorEnvironment(executorId, host, kryo, shuffle,
                     new BlockStore(kryo, localDir, storageMemory), new BroadcastStore(kryo, hadoopConf), hadoopConf,
-                    localDir, taskMemory, fileFetcher(hadoopConf, localDir, kryo));
+                    localDir, taskMemory, fileFetcher(hadoopConf, localDir, kryo),
+                    conf.get(io.weft.conf.ShuffleTuningKeys.MAP_SIDE_COMBINE_UNIQUE_RATIO));
         } catch (IOException e) {
             throw new WeftException("Could not set up executor " + executorId + " scratch space under "
                     + (localRoot != null ? localRoot : "java.io.tmpdir") + ": " + e.getMessage()

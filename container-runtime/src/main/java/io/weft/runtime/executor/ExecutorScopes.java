@@ -67,7 +67,7 @@ public final class ExecutorScopes implements AutoCloseable {
                 loader);
         ExecutorEnvironment env = new ExecutorEnvironment(base.executorId(), base.host(), kryo, base.shuffleStore(),
                 base.blockStore(), base.broadcasts(), base.hadoopConf(), base.localDir(), base.taskMemoryBytes(),
-                base.files());
+                base.files(), base.mapSideCombineUniqueRatio());
         LOG.info("Executor {}: opened class-loader scope {} in {}", base.executorId(), id, dir);
         return new Scope(loader, jars, env, dir);
     }

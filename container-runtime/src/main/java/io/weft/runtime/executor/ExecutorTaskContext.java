@@ -192,7 +192,7 @@ public final class ExecutorTaskContext implements TaskContext {
      */
     public <K, V, C> Iterator<Pair<K, C>> combineBeforeShuffle(Iterator<? extends Pair<K, ?>> records,
             Aggregator<V, C> aggregator) {
-        return io.weft.runtime.spill.MapSideCombine.combine(records, aggregator,
+        return io.weft.runtime.spill.MapSideCombine.combine(records, aggregator, env.mapSideCombineUniqueRatio(),
                 new MemoryBudget(env.taskMemoryBytes()), env.kryo(), all -> combineByKey(all, aggregator, false));
     }
 

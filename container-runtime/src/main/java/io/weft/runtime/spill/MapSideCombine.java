@@ -14,8 +14,8 @@ import java.util.function.Function;
  * Map-side combining that steps aside when keys do not repeat. Combining before a shuffle pays when a map task's
  * keys repeat; with mostly distinct keys it costs a hash-map insert per record (a cache miss or two each once the
  * map is large) and saves almost nothing, while the reduce side combines anyway. So the first
- * {@value #PROBE_RECORDS} records are combined in a probe map; if more than {@value #UNIQUE_RATIO} of them had
- * distinct keys, the task writes the probe's combiners and then each further record as a combiner of its own
+ * {@value #PROBE_RECORDS} records are combined in a probe map; if more than a given fraction of them had
+ * distinct keys ({@code weft.shuffle.mapSideCombine.uniqueRatio}, 0.8), the task writes the probe's combiners and then each further record as a combiner of its own
  * (partial aggregation off, as Trino's adaptive partial aggregation does with the same defaults); otherwise it
  * combines everything within its memory budget as before, the probe's records again first. A probe that outgrows
  * half the memory budget, or an input that ends within the probe, decides early: combine.
@@ -28,15 +28,13 @@ public final class MapSideCombine {
 
     /** Records looked at before deciding. */
     static final int PROBE_RECORDS = 100_000;
-    /** Distinct keys per record in the probe above which the task stops combining. */
-    static final double UNIQUE_RATIO = 0.8;
-
     private MapSideCombine() {
     }
 
     /**
      * @param records the map task's records
      * @param aggregator the shuffle's aggregator
+     * @param uniqueRatio distinct keys per probed record above which the task stops combining; 1: never stops
      * @param budget the task's memory budget
      * @param kryoPool for sampling the probe's size
      * @param combineAll combines records by key within the budget (the task's external aggregator)
@@ -47,7 +45,7 @@ public final class MapSideCombine {
      */
     @SuppressWarnings("unchecked")
     public static <K, V, C> Iterator<Pair<K, C>> combine(Iterator<? extends Pair<K, ?>> records,
-            Aggregator<V, C> aggregator, MemoryBudget budget, KryoPool kryoPool,
+            Aggregator<V, C> aggregator, double uniqueRatio, MemoryBudget budget, KryoPool kryoPool,
             Function<Iterator<? extends Pair<K, ?>>, Iterator<Pair<K, C>>> combineAll) {
         List<Pair<K, ?>> probed = new ArrayList<>();
         CombineMap<K, C> probe = new CombineMap<>();
@@ -72,7 +70,7 @@ public final class MapSideCombine {
         if (!tooBig && !records.hasNext()) {
             return probe.iterator(); // the whole input, combined
         }
-        if (tooBig || probe.size() <= UNIQUE_RATIO * probed.size()) {
+        if (tooBig || probe.size() <= uniqueRatio * probed.size()) {
             Iterator<? extends Pair<K, ?>> all = Iterators.concat(List.of(probed.iterator(), records).iterator());
             return combineAll.apply(all);
         }

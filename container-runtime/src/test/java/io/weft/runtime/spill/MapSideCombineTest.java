@@ -26,6 +26,10 @@ class MapSideCombineTest {
     private final AtomicInteger fullCombines = new AtomicInteger();
 
     private List<Pair<Long, Long>> run(List<Pair<Long, Long>> in, MemoryBudget budget) {
+        return run(in, budget, 0.8);
+    }
+
+    private List<Pair<Long, Long>> run(List<Pair<Long, Long>> in, MemoryBudget budget, double uniqueRatio) {
         Function<Iterator<? extends Pair<Long, ?>>, Iterator<Pair<Long, Long>>> combineAll = all -> {
             fullCombines.incrementAndGet();
             ExternalAggregator<Long, Long, Long> aggregator = new ExternalAggregator<>(SUM, false, ROOMY,
@@ -33,7 +37,7 @@ class MapSideCombineTest {
             return aggregator.aggregate(all);
         };
         List<Pair<Long, Long>> out = new ArrayList<>();
-        MapSideCombine.combine(in.iterator(), SUM, budget, KRYO, combineAll).forEachRemaining(out::add);
+        MapSideCombine.combine(in.iterator(), SUM, uniqueRatio, budget, KRYO, combineAll).forEachRemaining(out::add);
         return out;
     }
 
@@ -85,6 +89,15 @@ class MapSideCombineTest {
         List<Pair<Long, Long>> in = records(300_000, 100_000_000L);
         List<Pair<Long, Long>> out = run(in, new MemoryBudget(64 << 10));
         assertThat(fullCombines).hasValue(1);
+        assertThat(sums(out)).isEqualTo(sums(in));
+    }
+
+    @Test
+    void aRatioOfOneAlwaysCombines() {
+        List<Pair<Long, Long>> in = records(300_000, 100_000_000L);
+        List<Pair<Long, Long>> out = run(in, ROOMY, 1.0);
+        assertThat(fullCombines).hasValue(1);
+        assertThat(out).hasSameSizeAs(sums(in).entrySet());
         assertThat(sums(out)).isEqualTo(sums(in));
     }
 }
