@@ -34,7 +34,8 @@ class AmBackendTest {
 
     private AmContext context(ExecutorLauncher launcher) {
         return new AmContext(launcher, YarnSettings.from(WeftConf.validate(Map.of("weft.executor.instances", "2"))),
-                new Path("/staging"), "application_1_0001", null, DriverAttempt.ONLY, new StartupTimeline());
+                new Path("/staging"), "application_1_0001", null, DriverAttempt.ONLY, new StartupTimeline(),
+                null);
     }
 
     @Test
