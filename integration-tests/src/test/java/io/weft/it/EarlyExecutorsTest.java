@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Cluster mode with {@code weft.yarn.earlyExecutors} (the default): the ApplicationMaster asks for the executors
  * when it registers, before the program's {@code main} creates its session. {@code EarlyExecutorsApp} proves it from
- * inside {@code main}: it waits, before creating any session, until the ResourceManager lists executor containers
- * for its attempt, and fails otherwise. A program that then creates no session ends cleanly, its executors given
+ * inside {@code main}: it waits, before creating any session, until the ResourceManager has allocated the
+ * executors' containers to its attempt, and fails otherwise. A program that then creates no session ends cleanly, its executors given
  * back. No wall-time assertions: presence and order only.
  */
 class EarlyExecutorsTest {
@@ -56,7 +56,7 @@ class EarlyExecutorsTest {
         MiniClusters clusters = MiniClusters.get();
         String text = submit(clusters, "none");
         String line = timeline(text);
-        assertThat(line).contains("containers launched").doesNotContain("session created")
+        assertThat(line).contains("executors requested").doesNotContain("session created")
                 .doesNotContain("first task");
         assertThat(text).contains("The program created no session: 2 executor containers asked for when the"
                 + " ApplicationMaster registered were given back");

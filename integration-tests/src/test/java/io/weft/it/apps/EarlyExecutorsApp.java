@@ -9,9 +9,9 @@ import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 /**
- * Cluster mode only. Before creating any session, waits until the ResourceManager lists executor containers for
- * this ApplicationMaster's attempt (besides the AM's own), and fails if none come within two minutes: so it only
- * succeeds when executors are asked for before the program's session exists. Then, with argument {@code session},
+ * Cluster mode only. Before creating any session, waits until the ResourceManager has allocated the executors'
+ * containers to this ApplicationMaster's attempt (besides the AM's own), and fails if it has not within two
+ * minutes: so it only succeeds when executors are asked for before the program's session exists. Then, with argument {@code session},
  * creates a session and runs a job on them; with {@code none}, returns without ever creating one.
  */
 public final class EarlyExecutorsApp {
@@ -33,13 +33,14 @@ public final class EarlyExecutorsApp {
         try {
             boolean seen = Poll.until(() -> {
                 try {
+                    // The attempt's live containers (allocated or running), the AM's own among them.
                     return yarn.getContainers(attempt).size() >= 1 + executors;
                 } catch (Exception e) {
                     throw new IllegalStateException("Cannot list this attempt's containers: " + e, e);
                 }
             }, 120_000, 100);
             if (!seen) {
-                throw new IllegalStateException("No executor container was allocated before the session existed");
+                throw new IllegalStateException("The executors' containers were not allocated before the session existed");
             }
         } finally {
             yarn.stop();
