@@ -33,6 +33,13 @@ public final class YarnConfigKeys {
                     + " in long tasks. For small, short applications. weft.executor.extraJavaOptions and"
                     + " weft.am.extraJavaOptions come after these and win.");
 
+    /** Cluster mode: executors asked for while the program's main starts. */
+    public static final ConfigKey<Boolean> EARLY_EXECUTORS = ConfigKeys.bool("weft.yarn.earlyExecutors", "true",
+            "YARN cluster mode only: the ApplicationMaster asks for the executors right after it registers, while"
+                    + " the program's main is still starting, and they wait for the session; a program that opens"
+                    + " no session gives them back when main returns. false: executors are asked for when main"
+                    + " creates its session.");
+
     /** Executor containers. */
     public static final ConfigKey<Integer> EXECUTOR_INSTANCES = ConfigKeys.positiveInt("weft.executor.instances", "2",
             "Executor containers requested from YARN.");
@@ -205,6 +212,6 @@ public final class YarnConfigKeys {
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
             NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, CONNECT_TIMEOUT, JAVA_HOME, JAR_CACHE_DIR,
             JANITOR_UNKNOWN_APP_GRACE, EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY,
-            EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, QUICK_START_JVMS, SHIP_HADOOP_JARS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
+            EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, QUICK_START_JVMS, EARLY_EXECUTORS, SHIP_HADOOP_JARS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
             KERBEROS_ACCESS_FILESYSTEMS, KERBEROS_RENEWAL_RATIO, SESSION_IDLE_TIMEOUT);
 }

@@ -1,6 +1,7 @@
 package io.weft.am.master;
 
 import io.weft.api.WeftException;
+import io.weft.conf.WeftConf;
 import io.weft.driver.DriverContext;
 import io.weft.driver.DynamicAllocationSettings;
 import io.weft.driver.backend.RemoteExecutorsBackend;
@@ -8,7 +9,9 @@ import io.weft.driver.endpoint.DriverEndpoint;
 import io.weft.planner.ClusterEvents;
 import io.weft.planner.Topology;
 import io.weft.runtime.channel.ApplicationSecrets;
+import io.weft.runtime.channel.ChannelOptions;
 import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,6 +27,8 @@ final class AmBackend extends RemoteExecutorsBackend {
     private final Topology topology;
     private volatile int expected;
     private volatile int parallelism;
+    /** Whether the endpoint took the socket of executors asked for before the session ({@link EarlyExecutors}). */
+    private volatile boolean early;
 
     AmBackend(AmContext am) {
         this(am, Topology.SINGLE_RACK);
@@ -61,7 +66,26 @@ final class AmBackend extends RemoteExecutorsBackend {
         am.launcher().onExecutorExit(endpoint::executorExited);
         // Fresh delegation tokens go to running executors; later ones get them with their registration.
         AmContext.tokens().ifPresent(refresher -> refresher.onRefresh(endpoint::updateTokens));
-        am.launcher().requestExecutors(advertisedHost(), port);
+        if (early) {
+            // Asked for at registration, from the submission's settings. The session's own number wins: more are
+            // asked for, outstanding requests beyond it withdrawn; running extras stay (dynamic allocation gives
+            // idle ones back). Their size is the submission's either way, as in the late path.
+            am.launcher().setTargetExecutors(expected);
+        } else {
+            am.launcher().requestExecutors(advertisedHost(), port);
+        }
+    }
+
+    /** Takes the socket the executors asked for early wait on, when they were told this session's address. */
+    @Override
+    protected int listen(DriverEndpoint endpoint, String bind, WeftConf conf) throws Exception {
+        Optional<ServerSocketChannel> waiting = am.early() == null ? Optional.empty()
+                : am.early().take(bind, ChannelOptions.from(conf).encrypt());
+        if (waiting.isEmpty()) {
+            return super.listen(endpoint, bind, conf);
+        }
+        early = true;
+        return endpoint.adopt(waiting.get());
     }
 
     /** Marks the executors' JVM starts and registrations on the AM's timeline. */

@@ -15,9 +15,11 @@ import org.apache.hadoop.fs.Path;
  * @param ui the status UI the AM registered as its tracking URL; the driver's scheduler events feed its store
  * @param attempt which attempt of the ApplicationMaster (and so of the driver) this is
  * @param timeline where the driver marks executors' registrations, the first task and the result
+ * @param early the executors asked for before the program's session existed, or null
+ *     ({@code weft.yarn.earlyExecutors=false})
  */
 record AmContext(ExecutorLauncher launcher, YarnSettings settings, Path stagingDir, String applicationId,
-        DriverUi ui, io.weft.driver.DriverAttempt attempt, StartupTimeline timeline) {
+        DriverUi ui, io.weft.driver.DriverAttempt attempt, StartupTimeline timeline, EarlyExecutors early) {
 
     private static volatile AmContext current;
     private static volatile io.weft.am.kerberos.TokenRefresher tokens;

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ApplicationMaster in cluster mode: registers with the ResourceManager, then runs the user's {@code main}
- * as the driver. The session the program creates asks this AM for executor containers ({@link AmBackend}).
+ * as the driver. This AM asks for the executor containers right after registering ({@link EarlyExecutors}; or,
+ * with {@code weft.yarn.earlyExecutors=false}, when the program creates its session), and the session drives them
+ * ({@link AmBackend}); a program that creates no session ends without them.
  * When {@code main} returns the AM unregisters SUCCEEDED; when it throws, FAILED with the exception's class,
  * message and stack trace as diagnostics, which {@code WeftSubmit} prints. The staging directory is deleted on
  * every path this process sees.
@@ -85,14 +87,17 @@ public final class ApplicationMaster {
         StartupTimeline timeline = new StartupTimeline();
         timeline.mark(StartupTimeline.Phase.AM_START,
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
-        ExecutorLauncher launcher = ExecutorLauncher.create(ExecutorSpec.from(yarnSettings, conf),
+        ExecutorSpec spec = ExecutorSpec.from(yarnSettings, conf);
+        ExecutorLauncher launcher = ExecutorLauncher.create(spec,
                 LaunchPolicy.from(conf, yarnSettings.executorInstances()), stagingDir, new YarnConfiguration(),
                 timeline);
         DriverUi ui = DriverUi.start(uiId, app.getProperty(APP_NAME, app.getProperty(MAIN_CLASS)), conf,
                 new YarnConfiguration(), false, WebProxies.access(new YarnConfiguration(), appId));
         launcher.register(ui.url().orElse(""));
         launcher.startEventThread();
-        AmContext.set(new AmContext(launcher, yarnSettings, stagingDir, appId, ui, attempt, timeline));
+        // Executors start while main does, and wait for its session (or are given back if it creates none).
+        EarlyExecutors early = EarlyExecutors.start(conf, launcher, spec.instances(), System.getenv()).orElse(null);
+        AmContext.set(new AmContext(launcher, yarnSettings, stagingDir, appId, ui, attempt, timeline, early));
         YarnConfiguration yarn = new YarnConfiguration();
         AmShutdownCleanup cleanup = AmShutdownCleanup.install(yarn, attemptId, attempt.mayBeRetried(),
                 List.of(stagingDir, new Path(ApplicationDirs.shuffleRoot(conf, FileSystem.get(yarn)), appId)));
@@ -109,6 +114,10 @@ public final class ApplicationMaster {
             LOG.error("The driver failed", t);
         } finally {
             WeftSession.active().ifPresent(WeftSession::close);
+            if (early != null) {
+                String given = early.releaseUnused().orElse("");
+                diagnostics = given.isEmpty() || diagnostics.isEmpty() ? diagnostics + given : diagnostics + "\n" + given;
+            }
             try {
                 FileSystem.get(new YarnConfiguration()).delete(stagingDir, true);
             } catch (Exception e) {

@@ -57,6 +57,7 @@ public final class ClusterModeEngines {
      */
     public static Engine create(WeftConf conf) {
         AmContext am = AmContext.current();
+        am.timeline().mark(StartupTimeline.Phase.SESSION_CREATED);
         YarnConfiguration yarn = new YarnConfiguration(conf.hadoopConfiguration(new YarnConfiguration()));
         FileSystem fs;
         try {

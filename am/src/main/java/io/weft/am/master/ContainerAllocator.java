@@ -150,6 +150,20 @@ final class ContainerAllocator {
         }
     }
 
+    /**
+     * Withdraws every outstanding request and gives back every executor's container ({@link #release}): nothing
+     * will use them.
+     *
+     * @param reason the exit reason the driver hears, if one listens
+     * @return how many containers were given back (running or starting) and requests withdrawn
+     */
+    int releaseAll(String reason) {
+        int given = runningContainers() + outstanding.size();
+        setTarget(0);
+        release(List.copyOf(executorOf.values()), reason);
+        return given;
+    }
+
     private void reconcile() {
         int wanted = target - runningContainers();
         while (outstanding.size() > Math.max(0, wanted)) {

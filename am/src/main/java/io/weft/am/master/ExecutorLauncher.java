@@ -163,6 +163,20 @@ public final class ExecutorLauncher implements YarnAmClient.Callbacks {
         events.add(() -> allocator.release(ids, reason));
     }
 
+    /**
+     * Withdraws every request and gives back every executor container (their ends are no failures and are not
+     * replaced), for an application that will not use them. Any thread.
+     *
+     * @param reason why, for the log
+     * @return completes on the event thread once the releases are issued, with how many containers and requests
+     *     were given back
+     */
+    java.util.concurrent.CompletableFuture<Integer> releaseAll(String reason) {
+        java.util.concurrent.CompletableFuture<Integer> done = new java.util.concurrent.CompletableFuture<>();
+        events.add(() -> done.complete(allocator.releaseAll(reason)));
+        return done;
+    }
+
     /** @return executors running (not being released) and requests outstanding; on the event thread, for tests */
     int[] runningAndOutstanding() {
         return new int[] {allocator.runningContainers(), allocator.outstandingRequests()};

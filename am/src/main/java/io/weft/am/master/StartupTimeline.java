@@ -33,6 +33,8 @@ public final class StartupTimeline {
         AM_START("AM JVM start", false),
         AM_REGISTERED("AM registered", false),
         EXECUTORS_REQUESTED("executors requested", false),
+        /** Cluster mode: the program's {@code main} asks for its session (executors may be asked for before). */
+        SESSION_CREATED("session created", false),
         ALLOCATED("containers allocated", true),
         LAUNCHED("containers launched", true),
         EXECUTOR_JVM_START("executor JVMs started", true),

@@ -413,8 +413,12 @@ public final class SubmitCommand implements Callable<Integer> {
                         out.println(io.weft.status.ConsoleProgress.summary(withStatus(lastSeen, status,
                                 report.getFinishTime()), log, "yarn logs -applicationId " + appId));
                     }
+                    String diagnostics = StartupTimeline.strip(report.getDiagnostics());
+                    if (status == FinalApplicationStatus.SUCCEEDED && diagnostics != null && !diagnostics.isBlank()) {
+                        out.println("Diagnostics: " + diagnostics); // what the program or the AM reported on success
+                    }
                     if (status != FinalApplicationStatus.SUCCEEDED) {
-                        out.println("Diagnostics: " + StartupTimeline.strip(report.getDiagnostics()));
+                        out.println("Diagnostics: " + diagnostics);
                         out.println("Logs: yarn logs -applicationId " + appId);
                         return 1;
                     }

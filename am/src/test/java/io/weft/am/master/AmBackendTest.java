@@ -34,7 +34,8 @@ class AmBackendTest {
 
     private AmContext context(ExecutorLauncher launcher) {
         return new AmContext(launcher, YarnSettings.from(WeftConf.validate(Map.of("weft.executor.instances", "2"))),
-                new Path("/staging"), "application_1_0001", null, DriverAttempt.ONLY, new StartupTimeline());
+                new Path("/staging"), "application_1_0001", null, DriverAttempt.ONLY, new StartupTimeline(),
+                null);
     }
 
     @Test
@@ -51,6 +52,61 @@ class AmBackendTest {
         backend.excludedNodesChanged(Set.of("shared"));
         yarn.drain(launcher);
         assertThat(yarn.blacklist).containsExactly("shared:1", "shared:2");
+    }
+
+    @Test
+    void aSessionWantingMoreThanTheEarlyExecutorsTakesTheirSocketAndAsksForTheRest() throws Exception {
+        Credentials credentials = new Credentials();
+        ApplicationSecrets.addTo(credentials, new byte[32]);
+        UserGroupInformation.getCurrentUser().addCredentials(credentials);
+        ExecutorLauncher launcher = yarn.launcher(2, new LaunchPolicy(10, 0, true, 2, 60_000));
+        launcher.startEventThread();
+        EarlyExecutors early = EarlyExecutors.start(WeftConf.validate(Map.of("weft.driver.bindAddress",
+                "127.0.0.1")), launcher, 2, Map.of()).orElseThrow();
+        Poll.until(() -> yarn.outstanding().size() == 2, 10_000, 10);
+        AmContext base = context(launcher);
+        AmBackend backend = new AmBackend(new AmContext(launcher, base.settings(), base.stagingDir(),
+                base.applicationId(), null, DriverAttempt.ONLY, base.timeline(), early));
+        // The program's own settings ask for three executors at first; none registers, so the start times out.
+        WeftConf session = WeftConf.validate(Map.of("weft.driver.bindAddress", "127.0.0.1",
+                "weft.dynamicAllocation.enabled", "true", "weft.dynamicAllocation.initialExecutors", "3",
+                "weft.executor.registrationTimeout", "2s"));
+        try {
+            assertThatThrownBy(() -> backend.start(new NoEvents(), new DriverContext("application_1_0001", session,
+                    new Configuration(false), new Path("/shuffle"), new KryoPool(getClass().getClassLoader()))))
+                    .isInstanceOf(WeftException.class).hasMessageContaining("0 of 3 executors registered");
+            assertThat(yarn.outstanding()).as("the two asked for early and one more").hasSize(3);
+            assertThat(early.take("127.0.0.1", true)).as("the session took the socket").isEmpty();
+        } finally {
+            backend.close();
+        }
+    }
+
+    /** A scheduler that ignores every event. */
+    private static final class NoEvents implements ClusterEvents {
+        @Override
+        public void executorAdded(String executorId, String host, int cores, String containerId, String logUrl) {
+        }
+
+        @Override
+        public void executorHeartbeat(String executorId, ExecutorJvmMetrics metrics) {
+        }
+
+        @Override
+        public void executorDisconnected(String executorId) {
+        }
+
+        @Override
+        public void executorLost(String executorId, String reason, boolean causedByTasks) {
+        }
+
+        @Override
+        public void taskEnded(long taskId, TaskOutcome outcome) {
+        }
+
+        @Override
+        public void abort(String reason) {
+        }
     }
 
     @Test

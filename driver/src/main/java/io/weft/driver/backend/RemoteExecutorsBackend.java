@@ -51,7 +51,7 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
                     conf.get(ConfigKeys.EXIT_REASON_WAIT));
             endpoint = started;
             String bind = bindAddress(conf);
-            int port = started.start(bind, 0);
+            int port = listen(started, bind, conf);
             advertisedHost = NetworkConfigKeys.advertised(bind);
             startExecutors(scheduler, context, secret, started, port);
         } catch (InterruptedException e) {
@@ -121,6 +121,21 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
      */
     protected String bindAddress(WeftConf conf) {
         return NetworkConfigKeys.bindAddress(conf, System.getenv());
+    }
+
+    /**
+     * Starts the endpoint listening. By default on any free port of {@code bind}; a backend whose executors were
+     * asked for before the session existed hands it the socket they connect to ({@link DriverEndpoint#adopt}).
+     * Called once, on the thread creating the session.
+     *
+     * @param endpoint the endpoint
+     * @param bind the address from {@link #bindAddress}
+     * @param conf the session's settings
+     * @return the port executors connect to
+     * @throws Exception when it cannot listen; the session fails with the message
+     */
+    protected int listen(DriverEndpoint endpoint, String bind, WeftConf conf) throws Exception {
+        return endpoint.start(bind, 0);
     }
 
     /** @return the host name executors connect to (set before {@code startExecutors} is called) */

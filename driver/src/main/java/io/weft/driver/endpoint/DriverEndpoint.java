@@ -154,11 +154,29 @@ public final class DriverEndpoint implements AutoCloseable {
         server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childHandler(Channels.server(secret, options, kryo, this::handlerFor))
                 .bind(host, port).sync().channel();
+        return monitor(host);
+    }
+
+    /**
+     * Instead of {@link #start}: accepts on a socket bound earlier, whose backlog may hold executors' connections.
+     *
+     * @param bound a bound server socket; this endpoint owns it from now on
+     * @return its port
+     * @throws InterruptedException if interrupted while registering it
+     */
+    public int adopt(java.nio.channels.ServerSocketChannel bound) throws InterruptedException {
+        server = new ServerBootstrap().group(boss, workers).channelFactory(() -> new NioServerSocketChannel(bound))
+                .option(io.netty.channel.ChannelOption.AUTO_READ, false) // accept once the acceptor is in place
+                .childHandler(Channels.server(secret, options, kryo, this::handlerFor)).register().sync().channel();
+        server.config().setAutoRead(true);
+        return monitor(boundAddress().getHostString());
+    }
+
+    private int monitor(String host) {
         long period = Math.max(100, heartbeatTimeoutMillis / 4);
         monitor.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
-        int bound = ((InetSocketAddress) server.localAddress()).getPort();
-        LOG.info("Driver endpoint listening on {}:{}", host, bound);
-        return bound;
+        LOG.info("Driver endpoint listening on {}:{}", host, boundAddress().getPort());
+        return boundAddress().getPort();
     }
 
     private ChannelInboundHandlerAdapter handlerFor(PeerRole role) {
