@@ -4,11 +4,9 @@ import io.weft.api.lineage.EmptyNode;
 import io.weft.api.lineage.ParallelizeNode;
 import io.weft.api.lineage.RangeNode;
 import io.weft.api.spi.Engine;
-import io.weft.api.spi.EngineFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * The entry point of a Weft program: creates datasets, broadcasts and accumulators, and owns the engine that
@@ -487,31 +485,10 @@ public final class WeftSession implements AutoCloseable, SessionHadoopInput, Ses
         }
 
         private WeftSession open() {
-            // weft.* system properties are defaults (WeftSubmit and the ApplicationMaster pass settings so);
-            // what the program sets wins.
-            Map<String, String> settings = new LinkedHashMap<>();
-            System.getProperties().forEach((k, v) -> {
-                if (k instanceof String key && key.startsWith("weft.")) {
-                    settings.put(key, String.valueOf(v));
-                }
-            });
-            settings.putAll(config);
-            String resolvedMaster = master != null ? master
-                    : settings.getOrDefault("weft.master", "local[*]");
-            for (EngineFactory factory : ServiceLoader.load(EngineFactory.class, classLoader())) {
-                if (factory.accepts(resolvedMaster)) {
-                    Engine engine = factory.create(appName, resolvedMaster, settings);
-                    return new WeftSession(engine, appName, resolvedMaster, settings);
-                }
-            }
-            throw new WeftException("No Weft engine accepts master '" + resolvedMaster
-                    + "'. Use local, local[N], local[*] or local-cluster[E,C,M] (weft-container-runtime on the"
-                    + " classpath), or yarn (weft-am on the classpath).");
-        }
-
-        private static ClassLoader classLoader() {
-            ClassLoader context = Thread.currentThread().getContextClassLoader();
-            return context != null ? context : WeftSession.class.getClassLoader();
+            Map<String, String> settings = EngineLookup.settings(config);
+            String resolvedMaster = master != null ? master : settings.getOrDefault("weft.master", "local[*]");
+            return new WeftSession(EngineLookup.create(appName, resolvedMaster, settings), appName, resolvedMaster,
+                    settings);
         }
     }
 }

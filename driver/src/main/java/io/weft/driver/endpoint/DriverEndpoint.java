@@ -78,7 +78,7 @@ public final class DriverEndpoint implements AutoCloseable {
             NioIoHandler.newFactory());
     private final ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(
             Channels.threads("weft-heartbeat-monitor"));
-    private final Map<String, Connection> executors = new ConcurrentHashMap<>();
+    private final Map<String, ExecutorConnection> executors = new ConcurrentHashMap<>();
     /** The last delegation tokens the driver refreshed, for executors that register later; null before any. */
     private volatile byte[] latestTokens;
     /** Exit reasons that arrived while their executor's connection was still open. */
@@ -247,7 +247,7 @@ public final class DriverEndpoint implements AutoCloseable {
      * @param task the attempt; its binary's bytes are sent only if this executor has not had them
      */
     public void launch(String executorId, TaskDescription task) {
-        Connection connection = executors.get(executorId);
+        ExecutorConnection connection = executors.get(executorId);
         if (connection == null) {
             scheduler.taskEnded(task.taskId(), new TaskOutcome.ExecutorLost("executor " + executorId + " is gone"));
             return;
@@ -301,7 +301,7 @@ public final class DriverEndpoint implements AutoCloseable {
     }
 
     private void send(String executorId, Message message) {
-        Connection connection = executors.get(executorId);
+        ExecutorConnection connection = executors.get(executorId);
         if (connection != null) {
             connection.channel.writeAndFlush(message);
         }
@@ -317,7 +317,7 @@ public final class DriverEndpoint implements AutoCloseable {
         });
     }
 
-    private void lose(String executorId, Connection connection, String reason, boolean causedByTasks) {
+    private void lose(String executorId, ExecutorConnection connection, String reason, boolean causedByTasks) {
         if (executors.remove(executorId, connection)) {
             earlyExits.remove(executorId);
             LOG.warn("Executor {} lost: {}", executorId, reason);
@@ -335,7 +335,7 @@ public final class DriverEndpoint implements AutoCloseable {
      * @param causedByTasks whether the loss counts against the tasks that were running there
      */
     public void executorExited(String executorId, String reason, boolean causedByTasks) {
-        Connection connection = executors.get(executorId);
+        ExecutorConnection connection = executors.get(executorId);
         if (connection == null) {
             return;
         }
@@ -354,7 +354,7 @@ public final class DriverEndpoint implements AutoCloseable {
     }
 
     /** Runs on the connection's event loop when it closes. */
-    private void disconnected(String executorId, Connection connection) {
+    private void disconnected(String executorId, ExecutorConnection connection) {
         ExecutorExited early = earlyExits.remove(executorId);
         if (early != null) {
             lose(executorId, connection, early.reason(), early.causedByTasks());
@@ -382,7 +382,7 @@ public final class DriverEndpoint implements AutoCloseable {
     @Override
     public void close() {
         monitor.shutdownNow();
-        for (Connection connection : executors.values()) {
+        for (ExecutorConnection connection : executors.values()) {
             connection.channel.writeAndFlush(new Shutdown());
         }
         executors.clear();
@@ -393,43 +393,10 @@ public final class DriverEndpoint implements AutoCloseable {
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
-    private static final class Connection {
-        final Channel channel;
-        /** Attempts launched here and not yet reported: the only ones this executor may report on. */
-        final Set<Long> launched = ConcurrentHashMap.newKeySet();
-        /** Mirrors the executor's binary cache: same capacity, same first-in eviction, same message order. */
-        private final Map<Long, Boolean> binariesSent = new java.util.LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-                return size() > Messages.BINARY_CACHE;
-            }
-        };
-        volatile long lastHeartbeat;
-        volatile long pid;
-        volatile long jvmStartMillis;
-        volatile long registeredMillis;
-        /** The connection dropped; the executor's exit reason is awaited. */
-        volatile boolean disconnected;
-
-        /** @return true if the binary was not held by the executor, and is now recorded as sent */
-        synchronized boolean markSent(long binaryId) {
-            if (binariesSent.containsKey(binaryId)) {
-                return false;
-            }
-            binariesSent.put(binaryId, Boolean.TRUE);
-            return true;
-        }
-
-        Connection(Channel channel, long now) {
-            this.channel = channel;
-            this.lastHeartbeat = now;
-        }
-    }
-
     /** One authenticated executor connection. Runs on its event loop. */
     private final class ExecutorHandler extends ChannelInboundHandlerAdapter {
         private String executorId;
-        private Connection connection;
+        private ExecutorConnection connection;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -440,7 +407,7 @@ public final class DriverEndpoint implements AutoCloseable {
                     return;
                 }
                 executorId = register.executorId();
-                connection = new Connection(ctx.channel(), clock.getAsLong());
+                connection = new ExecutorConnection(ctx.channel(), clock.getAsLong());
                 connection.pid = register.pid();
                 connection.jvmStartMillis = register.jvmStartMillis();
                 connection.registeredMillis = System.currentTimeMillis();
