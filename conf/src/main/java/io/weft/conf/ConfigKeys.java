@@ -307,27 +307,6 @@ public final class ConfigKeys {
     public static final ConfigKey<Long> LOCALITY_WAIT_RACK = duration("weft.locality.wait.rack", null,
             "How long a stage waits, without a rack-local launch, before it runs tasks on any host.");
 
-    /** Attempts launched per executor core; those beyond the cores queue on the executor. */
-    public static final ConfigKey<Integer> TASKS_IN_FLIGHT_PER_CORE = positiveInt(
-            "weft.scheduler.tasksInFlightPerCore", "1",
-            "Tasks the scheduler launches per executor core; an executor runs as many as it has cores and queues the"
-                    + " rest, which hides the round trip to the driver between short tasks. Queued slots only take"
-                    + " tasks on their input host or without a preferred host, never speculative copies. 1 (Spark's"
-                    + " behaviour) keeps a task from queueing behind a long one while another executor idles.");
-
-    /** How free cores are shared between jobs: FIFO or FAIR between pools. */
-    public static final ConfigKey<String> SCHEDULER_MODE = new ConfigKey<>("weft.scheduler.mode", "FIFO",
-            "FIFO or FAIR", s -> {
-                String mode = s.trim().toUpperCase(Locale.ROOT);
-                if (!mode.equals("FIFO") && !mode.equals("FAIR")) {
-                    throw new IllegalArgumentException("must be FIFO or FAIR");
-                }
-                return mode;
-            }, "How free cores are shared between concurrent jobs. FIFO: stages in the order they were submitted."
-                    + " FAIR: each free core goes to the pool (the job property weft.scheduler.pool, set with"
-                    + " setLocalProperty; default 'default') with the fewest running tasks, FIFO within a pool;"
-                    + " nothing running is killed to make room.");
-
     /** All keys. */
     public static final List<ConfigKey<?>> ALL = List.of(MASTER, TASK_MAX_FAILURES, STAGE_MAX_ATTEMPTS, SHUFFLE_DIR,
             SHUFFLE_REPLICATION, SHUFFLE_WRITE_BUFFER, SHUFFLE_CONSOLIDATE_FILES, SHUFFLE_SEGMENT_FILE_SIZE,
@@ -338,8 +317,8 @@ public final class ConfigKeys {
             HISTORY_ADDRESS, EXCLUDE_ENABLED,
             EXCLUDE_MAX_FAILURES_PER_EXECUTOR, EXCLUDE_MAX_EXECUTORS_PER_NODE, EXCLUDE_TIMEOUT,
             EXCLUDE_UNSCHEDULABLE_TIMEOUT, SPECULATION, SPECULATION_QUANTILE, SPECULATION_MULTIPLIER,
-            SPECULATION_MIN_RUNTIME, LOCALITY_WAIT, LOCALITY_WAIT_NODE, LOCALITY_WAIT_RACK, TASKS_IN_FLIGHT_PER_CORE,
-            SCHEDULER_MODE, CHECKPOINT_CLEAN_ON_CLOSE);
+            SPECULATION_MIN_RUNTIME, LOCALITY_WAIT, LOCALITY_WAIT_NODE, LOCALITY_WAIT_RACK,
+            CHECKPOINT_CLEAN_ON_CLOSE);
 
     /** Prefix of settings passed to the Hadoop configuration with the prefix removed. */
     public static final String HADOOP_PREFIX = "weft.hadoop.";

@@ -11,6 +11,7 @@ import io.weft.planner.MapOutputJournal;
 import io.weft.planner.SchedulerConfig;
 import io.weft.planner.SchedulerListener;
 import io.weft.conf.ConfigKeys;
+import io.weft.conf.SchedulerConfigKeys;
 import io.weft.conf.WeftConf;
 import io.weft.runtime.io.TextFileNode;
 import io.weft.runtime.serial.KryoPool;
@@ -206,8 +207,8 @@ public final class DriverEngine implements Engine {
         SchedulerConfig.Locality locality = new SchedulerConfig.Locality(node != null ? node : wait,
                 rack != null ? rack : wait);
         return new SchedulerConfig(conf.get(ConfigKeys.TASK_MAX_FAILURES), conf.get(ConfigKeys.STAGE_MAX_ATTEMPTS),
-                exclusion, speculation, locality, conf.get(ConfigKeys.TASKS_IN_FLIGHT_PER_CORE),
-                SchedulerConfig.Mode.valueOf(conf.get(ConfigKeys.SCHEDULER_MODE)));
+                exclusion, speculation, locality, conf.get(SchedulerConfigKeys.TASKS_IN_FLIGHT_PER_CORE),
+                SchedulerConfig.Mode.valueOf(conf.get(SchedulerConfigKeys.SCHEDULER_MODE)));
     }
 
     private static ClassLoader applicationClassLoader() {

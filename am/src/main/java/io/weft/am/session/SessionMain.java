@@ -114,7 +114,7 @@ public final class SessionMain {
     }
 
     /** The scheduler mode key: a session shares its cores between attached programs fairly. */
-    static final String SCHEDULER_MODE = io.weft.conf.ConfigKeys.SCHEDULER_MODE.name();
+    static final String SCHEDULER_MODE = io.weft.conf.SchedulerConfigKeys.SCHEDULER_MODE.name();
 
     /**
      * Writes the endpoint (0600; {@link SessionEndpoint#writeTo} writes a temporary file and renames it, so that a
