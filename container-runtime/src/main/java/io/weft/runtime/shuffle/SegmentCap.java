@@ -23,7 +23,7 @@ final class SegmentCap {
     static final class Waiter {
         final int shuffleId;
         /** A file handed to it, now its own. */
-        SegmentFiles.Segment segment;
+        Segment segment;
         /** Leave to create a file: a place was counted for it. */
         boolean mayCreate;
 
@@ -77,7 +77,7 @@ final class SegmentCap {
      *
      * @return whether it was handed over (the caller then notifies the lock)
      */
-    boolean handOver(SegmentFiles.Segment segment) {
+    boolean handOver(Segment segment) {
         Waiter first = poll(segment.shuffleId);
         if (first == null) {
             return false;
@@ -110,13 +110,13 @@ final class SegmentCap {
      * @param free the shuffle's free files, where a handed file goes if nobody else waits
      * @return whether another waiter was served (the caller then notifies the lock)
      */
-    boolean leave(Waiter w, ArrayDeque<SegmentFiles.Segment> free) {
+    boolean leave(Waiter w, ArrayDeque<Segment> free) {
         ArrayDeque<Waiter> queue = waiting.get(w.shuffleId);
         if (queue != null && queue.remove(w) && queue.isEmpty()) {
             waiting.remove(w.shuffleId);
         }
         if (w.segment != null) {
-            SegmentFiles.Segment s = w.segment;
+            Segment s = w.segment;
             w.segment = null;
             if (handOver(s)) {
                 return true;

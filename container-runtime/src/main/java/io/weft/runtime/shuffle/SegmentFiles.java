@@ -89,22 +89,6 @@ final class SegmentFiles implements AutoCloseable {
         Path ensure(int shuffleId) throws IOException;
     }
 
-    /** One open segment file; owned by the pool while free, by one task while borrowed. */
-    static final class Segment {
-        final int shuffleId;
-        final Path path;
-        final FSDataOutputStream out;
-        long lastUsedNanos;
-        /** Times it was given back to the pool: 0 for a stream just created. */
-        int givenBack;
-
-        Segment(int shuffleId, Path path, FSDataOutputStream out) {
-            this.shuffleId = shuffleId;
-            this.path = path;
-            this.out = out;
-        }
-    }
-
     private final FileSystem fs;
     private final ShuffleDirs dirs;
     private final String namePrefix;
@@ -220,7 +204,7 @@ final class SegmentFiles implements AutoCloseable {
             public void abandon() {
                 LOG.info("Discarding segment file {} after a failed write; its committed outputs stay readable",
                         segment.path);
-                closeQuietly(segment);
+                segment.closeQuietly();
                 release(segment.shuffleId);
             }
         };
@@ -336,7 +320,7 @@ final class SegmentFiles implements AutoCloseable {
             startCloser();
         }
         if (replaced != null) {
-            closeQuietly(replaced);
+            replaced.closeQuietly();
         }
         try {
             return create(shuffleId, number);
@@ -420,7 +404,7 @@ final class SegmentFiles implements AutoCloseable {
                 }
             }
         }
-        closeQuietly(segment);
+        segment.closeQuietly();
         release(segment.shuffleId);
         LOG.debug("Closed segment file {} at {} bytes", segment.path, segment.out.getPos());
     }
@@ -504,17 +488,8 @@ final class SegmentFiles implements AutoCloseable {
 
     private void closeAndRelease(java.util.Collection<Segment> segments) {
         for (Segment s : segments) {
-            closeQuietly(s);
+            s.closeQuietly();
             release(s.shuffleId);
-        }
-    }
-
-    private static void closeQuietly(Segment segment) {
-        try {
-            segment.out.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.info("Could not close segment file {} (its flushed outputs stay readable; the NameNode recovers"
-                    + " it): {}", segment.path, e.toString());
         }
     }
 }

@@ -207,8 +207,8 @@ class SegmentFilesTest {
     void twoTasksCommittingAtOnceGetAFileEachAndFreeFilesAreReused() throws IOException {
         ShuffleStore store = store(1L << 30, 0);
         SegmentFiles pool = store.segmentFiles();
-        SegmentFiles.Segment a = pool.borrow(3, false);
-        SegmentFiles.Segment b = pool.borrow(3, false);
+        Segment a = pool.borrow(3, false);
+        Segment b = pool.borrow(3, false);
         assertThat(a.path).isNotEqualTo(b.path);
         pool.giveBack(a);
         pool.giveBack(b);
@@ -248,7 +248,7 @@ class SegmentFilesTest {
         ShuffleStore store = store(1L << 30, 0);
         MapOutputCommit before = writeMap(store, 0);
         // Two free files, both on a DataNode that died since: the second try goes to a new file, not the other.
-        SegmentFiles.Segment other = store.segmentFiles().borrow(3, true);
+        Segment other = store.segmentFiles().borrow(3, true);
         store.segmentFiles().giveBack(other);
         broken.add(new Path(before.path()).getName());
         broken.add(other.path.getName());
@@ -292,8 +292,8 @@ class SegmentFilesTest {
             raw.mkdirs(dir);
             return dir;
         }, "exec1_test", (short) 1, 1L << 30, 60_000, 0, clock::get);
-        SegmentFiles.Segment a = pool.borrow(3, false);
-        SegmentFiles.Segment b = pool.borrow(3, false);
+        Segment a = pool.borrow(3, false);
+        Segment b = pool.borrow(3, false);
         clock.set(0);
         pool.giveBack(a);
         clock.set(50_000_000_000L);
@@ -361,10 +361,10 @@ class SegmentFilesTest {
         clock.set(0);
         pool.writerOpened(3);
         pool.writerOpened(3);
-        SegmentFiles.Segment busy = pool.borrow(3, false);
+        Segment busy = pool.borrow(3, false);
         pool.giveBack(busy);
         pool.writerOpened(4);
-        SegmentFiles.Segment other = pool.borrow(4, false);
+        Segment other = pool.borrow(4, false);
         pool.giveBack(other);
         pool.writerClosed(4);
         clock.set(100 * SECOND);
@@ -568,7 +568,7 @@ class SegmentFilesTest {
     void aWaiterIsWokenWhenTheFileComesBack() throws Exception {
         ShuffleStore store = cappedStore(1L << 30, 0, 1);
         SegmentFiles pool = store.segmentFiles();
-        SegmentFiles.Segment held = pool.borrow(3, false);
+        Segment held = pool.borrow(3, false);
         List<Committer> waiter = startCommitters(store, 0, 1);
         awaitWaiters(pool, 1);
         assertThat(waiter.get(0).commit).isNull();
@@ -623,7 +623,7 @@ class SegmentFilesTest {
     void anInterruptedWaiterThrowsAndLeavesThePoolConsistent() throws Exception {
         ShuffleStore store = cappedStore(1L << 30, 0, 1);
         SegmentFiles pool = store.segmentFiles();
-        SegmentFiles.Segment held = pool.borrow(3, false);
+        Segment held = pool.borrow(3, false);
         List<Committer> committers = startCommitters(store, 0, 2);
         awaitWaiters(pool, 2);
         Committer killed = committers.get(0);
@@ -653,10 +653,10 @@ class SegmentFilesTest {
         assertThat(cap.tryReserve(3)).as("at the cap").isFalse();
         SegmentCap.Waiter first = cap.enqueue(3);
         SegmentCap.Waiter second = cap.enqueue(3);
-        SegmentFiles.Segment segment = new SegmentFiles.Segment(3, new Path("/seg"), null);
+        Segment segment = new Segment(3, new Path("/seg"), null);
         assertThat(cap.handOver(segment)).isTrue();
         assertThat(first.segment).as("first come, first served").isSameAs(segment);
-        java.util.ArrayDeque<SegmentFiles.Segment> free = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Segment> free = new java.util.ArrayDeque<>();
         assertThat(cap.leave(first, free)).as("interrupted after being handed the file").isTrue();
         assertThat(second.segment).isSameAs(segment);
         assertThat(cap.leave(second, free)).as("nobody else waits").isFalse();
@@ -679,7 +679,7 @@ class SegmentFilesTest {
     void withoutACapEachConcurrentCommitterGetsAFileOfItsOwn() throws IOException {
         ShuffleStore store = cappedStore(1L << 30, 0, 0);
         SegmentFiles pool = store.segmentFiles();
-        List<SegmentFiles.Segment> borrowed = new ArrayList<>();
+        List<Segment> borrowed = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             borrowed.add(pool.borrow(3, false));
         }
