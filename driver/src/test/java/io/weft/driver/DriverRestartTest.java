@@ -46,7 +46,7 @@ class DriverRestartTest {
     }
 
     private Run attempt(DriverAttempt attempt, java.util.function.BiConsumer<WeftSession, String> program,
-            String output, boolean crash) throws IOException {
+            String output, boolean crash) throws IOException, InterruptedException {
         RetriedDriverEngineFactory.attempt = attempt;
         Map<Integer, Integer> mapTasks = new ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicInteger resultTasks = new java.util.concurrent.atomic.AtomicInteger();
@@ -70,6 +70,11 @@ class DriverRestartTest {
             program.accept(weft, output);
             keys = weft.parallelize(DATA, 2).map(x -> x % 97).distinct().count();
             if (crash) {
+                // Map outputs reach the journal on its writer thread: wait for all six (four maps of the
+                // program's shuffle, two of distinct's) before taking the copy, as a driver killed later would.
+                Path journal = shuffleRoot.resolve(RetriedDriverEngineFactory.applicationId).resolve("_journal")
+                        .resolve("attempt-1.jsonl");
+                assertThat(Poll.until(() -> mapLines(journal) >= 6, 30_000, 20)).as("journal lines written").isTrue();
                 // What a killed driver leaves: its shuffle directory as it was (closing would delete it).
                 copy(shuffleRoot.resolve(RetriedDriverEngineFactory.applicationId), backup);
             }
@@ -78,6 +83,15 @@ class DriverRestartTest {
             copy(backup, shuffleRoot.resolve(RetriedDriverEngineFactory.applicationId));
         }
         return new Run(keys, mapTasks, resultTasks.get());
+    }
+
+    private static long mapLines(Path journal) {
+        try {
+            return Files.readAllLines(journal, StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains("\"kind\":\"map\"")).count();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static void copy(Path from, Path to) throws IOException {
