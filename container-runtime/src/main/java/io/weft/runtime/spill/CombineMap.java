@@ -24,6 +24,14 @@ import java.util.NoSuchElementException;
  * asks for it, which gives an equal {@code Long} (its identity is not kept, as boxing never promised one); and a
  * combiner the aggregator returns unchanged (a list or set merged in place) is not stored again.
  *
+ * <h2>Short string keys inline</h2>
+ * A {@code String} key of at most {@value #INLINE_CHARS} Latin-1 characters (most words, most short ids) is packed
+ * into its slot's state word in place of the hash, so a probe decides equality by comparing that word: it never
+ * follows the key reference to the key's bytes, which with a large map are two cache misses per record (the
+ * {@code String}, then its array). The packing is a function of the string's value, so equal strings always pack
+ * equally and a packed key never equals an unpacked one; the hash is recomputed from the packed characters (it is
+ * {@code String.hashCode()}'s) when the map grows or spills.
+ *
  * @param <K> key type
  * @param <C> combiner type
  */
@@ -31,15 +39,25 @@ final class CombineMap<K, C> {
 
     private static final Object NULL_KEY = new Object();
     /** In a slot's state word: the slot holds an entry. */
-    private static final long OCCUPIED = 1L << 32;
+    private static final long OCCUPIED = 1L << 63;
     /** In a slot's state word: the combiner is the {@code Long} in the slot's second word, not in {@link #values}. */
-    private static final long LONG_COMBINER = 1L << 33;
+    private static final long LONG_COMBINER = 1L << 62;
+    /**
+     * In a slot's state word: the key is a short Latin-1 string packed into the word (bits 56-58 its length, bits
+     * 0-55 its characters, the first highest) instead of its hash.
+     */
+    private static final long INLINE = 1L << 61;
+    private static final int INLINE_CHARS = 7;
+    private static final int LENGTH_SHIFT = 56;
     private static final long HASH_BITS = 0xFFFF_FFFFL;
     private static final double LOAD = 0.7;
 
     private Object[] keys;
     private Object[] values;
-    /** Per slot: {@code [2s]} = state bits and hash, {@code [2s + 1]} = the unboxed {@code Long} combiner. */
+    /**
+     * Per slot: {@code [2s]} = state bits and hash (or a packed short key), {@code [2s + 1]} = the unboxed
+     * {@code Long} combiner.
+     */
     private long[] meta;
     private int mask;
     private int size;
@@ -64,6 +82,41 @@ final class CombineMap<K, C> {
     }
 
     /**
+     * The state word an entry for {@code key} has (without {@link #LONG_COMBINER}): the key packed when it is a
+     * short Latin-1 string, else its {@link ExternalAggregator#hash(Object) hash}.
+     */
+    private static long stateOf(Object key) {
+        if (key instanceof String s) {
+            int length = s.length();
+            if (length <= INLINE_CHARS) {
+                long packed = 0;
+                for (int i = 0; i < length; i++) {
+                    char c = s.charAt(i);
+                    if (c > 0xFF) {
+                        return OCCUPIED | (s.hashCode() & HASH_BITS);
+                    }
+                    packed = (packed << 8) | c;
+                }
+                return OCCUPIED | INLINE | ((long) length << LENGTH_SHIFT) | packed;
+            }
+        }
+        return OCCUPIED | (ExternalAggregator.hash(key) & HASH_BITS);
+    }
+
+    /** @return the key's hash for a state word: stored, or {@code String.hashCode()} of the packed characters */
+    private static int hashOf(long state) {
+        if ((state & INLINE) == 0) {
+            return (int) state;
+        }
+        int length = (int) (state >>> LENGTH_SHIFT) & 7;
+        int h = 0;
+        for (int shift = 8 * (length - 1); shift >= 0; shift -= 8) {
+            h = 31 * h + (int) ((state >>> shift) & 0xFF);
+        }
+        return h;
+    }
+
+    /**
      * Folds a value (or a combiner) into the key's combiner, creating it on the key's first record.
      *
      * @param key the key (may be null)
@@ -75,9 +128,8 @@ final class CombineMap<K, C> {
     @SuppressWarnings("unchecked")
     <V> C combine(K key, Object value, Aggregator<V, C> aggregator, boolean valueIsCombiner) {
         Object stored = key == null ? NULL_KEY : key;
-        int hash = ExternalAggregator.hash(key);
-        long wanted = OCCUPIED | (hash & HASH_BITS);
-        int slot = slotOf(hash, mask);
+        long wanted = stateOf(key);
+        int slot = slotOf(hashOf(wanted), mask);
         while (true) {
             long state = meta[2 * slot];
             if (state == 0) {
@@ -91,8 +143,8 @@ final class CombineMap<K, C> {
                 return created;
             }
             if ((state & ~LONG_COMBINER) == wanted) {
-                Object present = keys[slot];
-                if (present == stored || present.equals(stored)) {
+                Object present;
+                if ((wanted & INLINE) != 0 || (present = keys[slot]) == stored || present.equals(stored)) {
                     C old = valueAt(slot, state);
                     C merged = valueIsCombiner ? aggregator.mergeCombiners().apply(old, (C) value)
                             : aggregator.mergeValue().apply(old, (V) value);
@@ -112,17 +164,16 @@ final class CombineMap<K, C> {
      */
     C get(K key) {
         Object stored = key == null ? NULL_KEY : key;
-        int hash = ExternalAggregator.hash(key);
-        long wanted = OCCUPIED | (hash & HASH_BITS);
-        int slot = slotOf(hash, mask);
+        long wanted = stateOf(key);
+        int slot = slotOf(hashOf(wanted), mask);
         while (true) {
             long state = meta[2 * slot];
             if (state == 0) {
                 return null;
             }
             if ((state & ~LONG_COMBINER) == wanted) {
-                Object present = keys[slot];
-                if (present == stored || present.equals(stored)) {
+                Object present;
+                if ((wanted & INLINE) != 0 || (present = keys[slot]) == stored || present.equals(stored)) {
                     return valueAt(slot, state);
                 }
             }
@@ -158,7 +209,7 @@ final class CombineMap<K, C> {
         for (int i = 0; i < oldKeys.length; i++) {
             long state = oldMeta[2 * i];
             if (state != 0) {
-                int slot = slotOf((int) state, mask);
+                int slot = slotOf(hashOf(state), mask);
                 while (meta[2 * slot] != 0) {
                     slot = (slot + 1) & mask;
                 }
@@ -226,7 +277,7 @@ final class CombineMap<K, C> {
         for (int slot = 0; slot < keys.length; slot++) {
             long state = meta[2 * slot];
             if (state != 0) {
-                order[n++] = ((long) (int) state << 32) | slot;
+                order[n++] = ((long) hashOf(state) << 32) | slot;
             }
         }
         Arrays.sort(order);
