@@ -9,7 +9,7 @@ import java.util.NoSuchElementException;
 /**
  * An open-addressing hash map for combining values by key: one probe per record (a {@code HashMap} needs a
  * get and a put), keys, combiners and hashes in flat arrays (no entry objects to chase), linear probing. A slot's
- * hash, its state and an unboxed {@code Long} combiner sit side by side in one {@code long[]} (two longs a slot),
+ * hash, its state and an unboxed {@code Long} combiner sit side by side in one {@code long[]} (three longs a slot),
  * so a probe reads one cache line of it before it touches a key, and a {@code Long} combiner's update touches
  * nothing else: with a large map every array touched is a cache miss.
  * Hashes are {@link ExternalAggregator#hash(Object)}, stored so spills can sort by them without rehashing.
@@ -19,18 +19,19 @@ import java.util.NoSuchElementException;
  * Once the map is large its arrays live in the old generation, and every store of a young object's reference
  * into them costs a garbage-collector write barrier (with G1: a memory fence and a dirty card to process
  * later). That was most of the time of a {@code reduceByKey(Long::sum)} over a million keys, because every
- * merge made a new {@code Long} and stored it. So: a {@code Long} combiner is kept unboxed in its slot's second
+ * merge made a new {@code Long} and stored it. So: a {@code Long} combiner is kept unboxed in its slot's third
  * word (a state bit says so; the slot's value reference stays null) and boxed again when the aggregator or a reader
  * asks for it, which gives an equal {@code Long} (its identity is not kept, as boxing never promised one); and a
  * combiner the aggregator returns unchanged (a list or set merged in place) is not stored again.
  *
  * <h2>Short string keys inline</h2>
  * A {@code String} key of at most {@value #INLINE_CHARS} Latin-1 characters (most words, most short ids) is packed
- * into its slot's state word in place of the hash, so a probe decides equality by comparing that word: it never
- * follows the key reference to the key's bytes, which with a large map are two cache misses per record (the
- * {@code String}, then its array). The packing is a function of the string's value, so equal strings always pack
- * equally and a packed key never equals an unpacked one; the hash is recomputed from the packed characters (it is
- * {@code String.hashCode()}'s) when the map grows or spills.
+ * into its slot's state word (its length and first 7 characters, in place of the hash) and tail word (the next 8),
+ * so a probe decides equality by comparing those two adjacent words: it never follows the key reference to the
+ * key's bytes, which with a large map are two cache misses per record (the {@code String}, then its array). The
+ * packing is a function of the string's value, so equal strings always pack equally and a packed key never equals
+ * an unpacked one; the hash is recomputed from the packed characters (it is {@code String.hashCode()}'s) when the
+ * map grows or spills. It costs a third long per slot.
  *
  * @param <K> key type
  * @param <C> combiner type
@@ -43,22 +44,27 @@ final class CombineMap<K, C> {
     /** In a slot's state word: the combiner is the {@code Long} in the slot's second word, not in {@link #values}. */
     private static final long LONG_COMBINER = 1L << 62;
     /**
-     * In a slot's state word: the key is a short Latin-1 string packed into the word (bits 56-58 its length, bits
-     * 0-55 its characters, the first highest) instead of its hash.
+     * In a slot's state word: the key is a short Latin-1 string packed into the word (bits 56-59 its length, bits
+     * 0-55 its first 7 characters, the first highest) and the slot's tail word (the next 8) instead of its hash.
      */
     private static final long INLINE = 1L << 61;
-    private static final int INLINE_CHARS = 7;
+    /** The longest string packed: 7 characters in the state word, 8 more in the slot's tail word. */
+    private static final int INLINE_CHARS = 15;
+    private static final int HEAD_CHARS = 7;
     private static final int LENGTH_SHIFT = 56;
+    private static final int STRIDE = 3;
     private static final long HASH_BITS = 0xFFFF_FFFFL;
     private static final double LOAD = 0.7;
 
     private Object[] keys;
     private Object[] values;
     /**
-     * Per slot: {@code [2s]} = state bits and hash (or a packed short key), {@code [2s + 1]} = the unboxed
-     * {@code Long} combiner.
+     * Per slot: {@code [3s]} = state bits and hash (or a packed short key's length and first characters),
+     * {@code [3s + 1]} = a packed key's further characters, {@code [3s + 2]} = the unboxed {@code Long} combiner.
      */
     private long[] meta;
+    /** The tail word of the key {@link #stateOf} last packed (0 when it packed none, or 7 characters or fewer). */
+    private long probeTail;
     private int mask;
     private int size;
     private int growAt;
@@ -70,7 +76,7 @@ final class CombineMap<K, C> {
     private void allocate(int capacity) {
         keys = new Object[capacity];
         values = new Object[capacity];
-        meta = new long[2 * capacity];
+        meta = new long[STRIDE * capacity];
         mask = capacity - 1;
         growAt = (int) (capacity * LOAD);
     }
@@ -83,35 +89,50 @@ final class CombineMap<K, C> {
 
     /**
      * The state word an entry for {@code key} has (without {@link #LONG_COMBINER}): the key packed when it is a
-     * short Latin-1 string, else its {@link ExternalAggregator#hash(Object) hash}.
+     * short Latin-1 string, else its {@link ExternalAggregator#hash(Object) hash}. Leaves the packed key's tail
+     * word in {@link #probeTail}.
      */
-    private static long stateOf(Object key) {
+    private long stateOf(Object key) {
+        probeTail = 0;
         if (key instanceof String s) {
             int length = s.length();
             if (length <= INLINE_CHARS) {
-                long packed = 0;
+                long head = 0;
+                long tail = 0;
                 for (int i = 0; i < length; i++) {
                     char c = s.charAt(i);
                     if (c > 0xFF) {
                         return OCCUPIED | (s.hashCode() & HASH_BITS);
                     }
-                    packed = (packed << 8) | c;
+                    if (i < HEAD_CHARS) {
+                        head = (head << 8) | c;
+                    } else {
+                        tail = (tail << 8) | c;
+                    }
                 }
-                return OCCUPIED | INLINE | ((long) length << LENGTH_SHIFT) | packed;
+                probeTail = tail;
+                return OCCUPIED | INLINE | ((long) length << LENGTH_SHIFT) | head;
             }
         }
         return OCCUPIED | (ExternalAggregator.hash(key) & HASH_BITS);
     }
 
-    /** @return the key's hash for a state word: stored, or {@code String.hashCode()} of the packed characters */
-    private static int hashOf(long state) {
+    /**
+     * @param state a slot's state word
+     * @param tail the slot's tail word
+     * @return the key's hash: stored, or {@code String.hashCode()} of the packed characters
+     */
+    private static int hashOf(long state, long tail) {
         if ((state & INLINE) == 0) {
             return (int) state;
         }
-        int length = (int) (state >>> LENGTH_SHIFT) & 7;
+        int length = (int) (state >>> LENGTH_SHIFT) & 0xF;
         int h = 0;
-        for (int shift = 8 * (length - 1); shift >= 0; shift -= 8) {
+        for (int shift = 8 * (Math.min(length, HEAD_CHARS) - 1); shift >= 0; shift -= 8) {
             h = 31 * h + (int) ((state >>> shift) & 0xFF);
+        }
+        for (int shift = 8 * (length - HEAD_CHARS - 1); shift >= 0; shift -= 8) {
+            h = 31 * h + (int) ((tail >>> shift) & 0xFF);
         }
         return h;
     }
@@ -129,13 +150,15 @@ final class CombineMap<K, C> {
     <V> C combine(K key, Object value, Aggregator<V, C> aggregator, boolean valueIsCombiner) {
         Object stored = key == null ? NULL_KEY : key;
         long wanted = stateOf(key);
-        int slot = slotOf(hashOf(wanted), mask);
+        long tail = probeTail;
+        int slot = slotOf(hashOf(wanted, tail), mask);
         while (true) {
-            long state = meta[2 * slot];
+            long state = meta[STRIDE * slot];
             if (state == 0) {
                 C created = valueIsCombiner ? (C) value : aggregator.createCombiner().apply((V) value);
                 keys[slot] = stored;
-                meta[2 * slot] = wanted;
+                meta[STRIDE * slot] = wanted;
+                meta[STRIDE * slot + 1] = tail;
                 store(slot, wanted, created);
                 if (++size > growAt) {
                     grow();
@@ -144,7 +167,8 @@ final class CombineMap<K, C> {
             }
             if ((state & ~LONG_COMBINER) == wanted) {
                 Object present;
-                if ((wanted & INLINE) != 0 || (present = keys[slot]) == stored || present.equals(stored)) {
+                if ((wanted & INLINE) != 0 ? meta[STRIDE * slot + 1] == tail
+                        : (present = keys[slot]) == stored || present.equals(stored)) {
                     C old = valueAt(slot, state);
                     C merged = valueIsCombiner ? aggregator.mergeCombiners().apply(old, (C) value)
                             : aggregator.mergeValue().apply(old, (V) value);
@@ -165,15 +189,17 @@ final class CombineMap<K, C> {
     C get(K key) {
         Object stored = key == null ? NULL_KEY : key;
         long wanted = stateOf(key);
-        int slot = slotOf(hashOf(wanted), mask);
+        long tail = probeTail;
+        int slot = slotOf(hashOf(wanted, tail), mask);
         while (true) {
-            long state = meta[2 * slot];
+            long state = meta[STRIDE * slot];
             if (state == 0) {
                 return null;
             }
             if ((state & ~LONG_COMBINER) == wanted) {
                 Object present;
-                if ((wanted & INLINE) != 0 || (present = keys[slot]) == stored || present.equals(stored)) {
+                if ((wanted & INLINE) != 0 ? meta[STRIDE * slot + 1] == tail
+                        : (present = keys[slot]) == stored || present.equals(stored)) {
                     return valueAt(slot, state);
                 }
             }
@@ -188,14 +214,14 @@ final class CombineMap<K, C> {
      */
     private void store(int slot, long state, Object combiner) {
         if (combiner instanceof Long l) {
-            meta[2 * slot + 1] = l;
+            meta[STRIDE * slot + 2] = l;
             if ((state & LONG_COMBINER) == 0) {
-                meta[2 * slot] = state | LONG_COMBINER;
+                meta[STRIDE * slot] = state | LONG_COMBINER;
                 values[slot] = null;
             }
         } else {
             if ((state & LONG_COMBINER) != 0) {
-                meta[2 * slot] = state & ~LONG_COMBINER;
+                meta[STRIDE * slot] = state & ~LONG_COMBINER;
             }
             values[slot] = combiner;
         }
@@ -207,16 +233,17 @@ final class CombineMap<K, C> {
         long[] oldMeta = meta;
         allocate(oldKeys.length * 2);
         for (int i = 0; i < oldKeys.length; i++) {
-            long state = oldMeta[2 * i];
+            long state = oldMeta[STRIDE * i];
             if (state != 0) {
-                int slot = slotOf(hashOf(state), mask);
-                while (meta[2 * slot] != 0) {
+                int slot = slotOf(hashOf(state, oldMeta[STRIDE * i + 1]), mask);
+                while (meta[STRIDE * slot] != 0) {
                     slot = (slot + 1) & mask;
                 }
                 keys[slot] = oldKeys[i];
                 values[slot] = oldValues[i];
-                meta[2 * slot] = state;
-                meta[2 * slot + 1] = oldMeta[2 * i + 1];
+                meta[STRIDE * slot] = state;
+                meta[STRIDE * slot + 1] = oldMeta[STRIDE * i + 1];
+                meta[STRIDE * slot + 2] = oldMeta[STRIDE * i + 2];
             }
         }
     }
@@ -227,7 +254,7 @@ final class CombineMap<K, C> {
 
     @SuppressWarnings("unchecked")
     private C valueAt(int slot, long state) {
-        return (C) ((state & LONG_COMBINER) != 0 ? Long.valueOf(meta[2 * slot + 1]) : values[slot]);
+        return (C) ((state & LONG_COMBINER) != 0 ? Long.valueOf(meta[STRIDE * slot + 2]) : values[slot]);
     }
 
     @SuppressWarnings("unchecked")
@@ -243,7 +270,7 @@ final class CombineMap<K, C> {
 
             private int advance(int from) {
                 int s = from;
-                while (s < keys.length && meta[2 * s] == 0) {
+                while (s < keys.length && meta[STRIDE * s] == 0) {
                     s++;
                 }
                 return s;
@@ -259,7 +286,7 @@ final class CombineMap<K, C> {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                Pair<K, C> out = new Pair<>(keyAt(slot), valueAt(slot, meta[2 * slot]));
+                Pair<K, C> out = new Pair<>(keyAt(slot), valueAt(slot, meta[STRIDE * slot]));
                 slot = advance(slot + 1);
                 return out;
             }
@@ -275,9 +302,9 @@ final class CombineMap<K, C> {
         long[] order = new long[size];
         int n = 0;
         for (int slot = 0; slot < keys.length; slot++) {
-            long state = meta[2 * slot];
+            long state = meta[STRIDE * slot];
             if (state != 0) {
-                order[n++] = ((long) hashOf(state) << 32) | slot;
+                order[n++] = ((long) hashOf(state, meta[STRIDE * slot + 1]) << 32) | slot;
             }
         }
         Arrays.sort(order);
@@ -286,7 +313,7 @@ final class CombineMap<K, C> {
         for (int i = 0; i < n; i++) {
             int slot = (int) order[i];
             sortedKeys[i] = keyAt(slot);
-            sortedValues[i] = valueAt(slot, meta[2 * slot]);
+            sortedValues[i] = valueAt(slot, meta[STRIDE * slot]);
         }
         allocate(64);
         size = 0;

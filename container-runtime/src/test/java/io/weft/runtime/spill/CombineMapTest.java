@@ -24,15 +24,17 @@ class CombineMapTest {
 
     private static List<Object> trickyKeys() {
         List<Object> keys = new ArrayList<>(List.of("", "a", "ab", "abcdefg", "abcdefgh", "abcdefghi",
+                "abcdefghijklmn", "abcdefghijklmno", "abcdefghijklmnop", "abcdefg\0", "abcdefg\0\0",
+                "abcdefghijklmn\u00ff", "abcdefghijklmn\u0100",
                 "\0", "\0\0", "a\0", "\0a", "\u00ff", "\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff",
                 "\u0100", "ab\u20ac", "\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac",
                 // equal String hash codes, different strings, all short enough to pack
-                "Aa", "BB", "AaAa", "BBBB", "AaBB", "BBAa",
+                "Aa", "BB", "AaAa", "BBBB", "AaBB", "BBAa", "xxxxxxxAaAa", "xxxxxxxBBBB",
                 1L, 2, 'a'));
         keys.add(null);
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < 20_000; i++) {
-            int length = random.nextInt(10);
+            int length = random.nextInt(18);
             StringBuilder word = new StringBuilder(length);
             for (int c = 0; c < length; c++) {
                 // mostly ASCII letters, sometimes a Latin-1 or a wider character
