@@ -173,7 +173,17 @@ public final class SessionClientEngine implements Engine {
     @Override
     public <T, U> List<U> runJob(Node<T> node, SerializableFunction<Iterator<T>, U> partitionFunction,
             int[] partitions, String callSite) {
-        return call(SessionOps.RUN_JOB, node, partitionFunction, partitions, callSite);
+        return job(node, call(SessionOps.RUN_JOB, node, partitionFunction, partitions, callSite));
+    }
+
+    /**
+     * Unpacks a job's reply ({result, checkpoints written}) and marks the program's own nodes checkpointed, so
+     * that {@code isCheckpointed()} and {@code getCheckpointFile()} answer as they would in the program's own driver.
+     */
+    @SuppressWarnings("unchecked")
+    private static <R> R job(Node<?> node, Object[] reply) {
+        Lineages.markCheckpoints(node, (Map<Integer, io.weft.api.lineage.CheckpointedPartitions<?>>) reply[1]);
+        return (R) reply[0];
     }
 
     @Override
@@ -183,7 +193,7 @@ public final class SessionClientEngine implements Engine {
 
     @Override
     public void saveAsTextFile(Node<?> node, String path, String callSite) {
-        call(SessionOps.SAVE_AS_TEXT_FILE, node, path, callSite);
+        job(node, call(SessionOps.SAVE_AS_TEXT_FILE, node, path, callSite));
     }
 
     @Override
@@ -193,7 +203,7 @@ public final class SessionClientEngine implements Engine {
 
     @Override
     public void saveAsHadoop(Node<? extends Pair<?, ?>> node, HadoopOutput output, String callSite) {
-        call(SessionOps.SAVE_AS_HADOOP, node, output, callSite);
+        job(node, call(SessionOps.SAVE_AS_HADOOP, node, output, callSite));
     }
 
     /** The value is shipped to the session once, which writes it for executors; the returned handle has it here. */

@@ -145,7 +145,11 @@ final class SessionOperations {
                 }
             });
             if (job) {
-                recordCheckpoints((Node<?>) a[0]);
+                // The program's own copy of the lineage learns from the reply what this job checkpointed.
+                Map<Integer, io.weft.api.lineage.CheckpointedPartitions<?>> written =
+                        Lineages.checkpointsOf((Node<?>) a[0]);
+                checkpoints.putAll(written);
+                return kryo.serialize(new Object[] {result, written});
             }
             return kryo.serialize(result);
         } finally {
@@ -155,39 +159,8 @@ final class SessionOperations {
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private void restoreCheckpoints(Node<?> root) {
-        walk(root, node -> {
-            io.weft.api.lineage.CheckpointedPartitions written = checkpoints.get(node.id());
-            if (written != null && !node.isCheckpointed()) {
-                ((Node) node).checkpointWritten(written);
-            }
-        });
-    }
-
-    private void recordCheckpoints(Node<?> root) {
-        walk(root, node -> {
-            if (node.isCheckpointed()) {
-                checkpoints.put(node.id(), node.checkpointedPartitions());
-            }
-        });
-    }
-
-    /** Visits every node of a lineage once, across shuffles and through checkpointed nodes. */
-    private static void walk(Node<?> root, java.util.function.Consumer<Node<?>> visit) {
-        java.util.Set<Node<?>> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        java.util.ArrayDeque<Node<?>> todo = new java.util.ArrayDeque<>();
-        todo.add(root);
-        while (!todo.isEmpty()) {
-            Node<?> node = todo.poll();
-            if (node == null || !seen.add(node)) {
-                continue;
-            }
-            visit.accept(node);
-            for (io.weft.api.lineage.Dependency<?> dependency : node.dependencies()) {
-                todo.add(dependency.parent());
-            }
-        }
+        Lineages.markCheckpoints(root, checkpoints);
     }
 
     private String groupOf(SessionCall call) {

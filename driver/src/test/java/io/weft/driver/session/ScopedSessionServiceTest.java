@@ -76,6 +76,10 @@ class ScopedSessionServiceTest {
         assertThat(out.get("CHECKPOINT1")).isEqualTo("[2, 4, 6, 8, 10]");
         assertThat(out.get("CHECKPOINT2")).isEqualTo("[3, 5, 7, 9, 11]");
         assertThat(out.get("COMPUTED2")).isEqualTo(out.get("COMPUTED1"));
+        // the program's own dataset learns that the session wrote it, as in a program's own driver
+        assertThat(out.get("MARKED_BEFORE")).isEqualTo("false");
+        assertThat(out.get("MARKED_AFTER")).isEqualTo("true");
+        assertThat(out.get("CHECKPOINT_FILE")).isEqualTo("under the directory");
     }
 
     @Test

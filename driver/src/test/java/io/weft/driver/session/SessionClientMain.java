@@ -146,7 +146,12 @@ public final class SessionClientMain {
             return x * 2;
         });
         doubled.checkpoint();
+        System.out.println("MARKED_BEFORE " + doubled.isCheckpointed());
         System.out.println("CHECKPOINT1 " + doubled.collect());
+        System.out.println("MARKED_AFTER " + doubled.isCheckpointed());
+        System.out.println("CHECKPOINT_FILE " + doubled.getCheckpointFile()
+                .map(f -> f.startsWith(dir) && new java.io.File(f).isDirectory() ? "under the directory" : f)
+                .orElse("none"));
         System.out.println("COMPUTED1 " + new java.io.File(marks).list().length);
         System.out.println("CHECKPOINT2 " + doubled.map(x -> x + 1).collect());
         System.out.println("COMPUTED2 " + new java.io.File(marks).list().length);
