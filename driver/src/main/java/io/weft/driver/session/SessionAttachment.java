@@ -246,7 +246,8 @@ final class SessionAttachment extends ChannelInboundHandlerAdapter {
             if (t instanceof io.weft.api.JobCancelledException cancelled) {
                 detail = ops.encode(ops.clientGroup(cancelled.cancelledGroup()));
             } else if (t instanceof io.weft.api.JobFailedException failed) {
-                detail = ops.encode(new int[] {failed.stageId(), failed.partition()});
+                detail = ops.encode(new Object[] {new int[] {failed.stageId(), failed.partition()},
+                        RemoteCauses.describe(failed.getCause())});
             }
             SessionOperations.Snapshot snapshot = ops.accumulatorsAfter(call.operation());
             channel.writeAndFlush(new SessionReply(call.requestId(), detail, kind, ops.clientMessage(t),

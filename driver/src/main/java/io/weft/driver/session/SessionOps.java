@@ -70,14 +70,16 @@ final class SessionOps {
      * @param kind a failure kind
      * @param message its message
      * @param detail for {@link #CANCELLED}: the group the program set (a {@code String}, or null); for
-     *     {@link #FAILED}: {@code int[] {stageId, partition}}, or null
+     *     {@link #FAILED}: {@code Object[] {int[] {stageId, partition}, the cause as {@link RemoteCauses#describe}
+     *     gives it}}, or null
      * @return the exception the client throws for it
      */
     static RuntimeException toException(String kind, String message, Object detail) {
         return switch (kind) {
             case CANCELLED -> new JobCancelledException(message, detail instanceof String group ? group : null);
-            case FAILED -> detail instanceof int[] where && where.length == 2
-                    ? new JobFailedException(message, where[0], where[1], null)
+            case FAILED -> detail instanceof Object[] parts && parts.length == 2
+                    && parts[0] instanceof int[] where && where.length == 2 && parts[1] instanceof Object[] causes
+                    ? new JobFailedException(message, where[0], where[1], RemoteCauses.rebuild(causes))
                     : new JobFailedException(message, -1, -1, null);
             case CLOSURE -> new ClosureSerializationException(message, null);
             case ARGUMENT -> new IllegalArgumentException(message);

@@ -87,6 +87,9 @@ class ScopedSessionServiceTest {
         Map<String, String> out = SessionClients.launch(endpointFile, dir, "fail").await();
         assertThat(out.get("FAILED")).startsWith("io.weft.api.JobFailedException: ")
                 .contains("remote boom on record 3");
+        // the task's exception as the cause, with the class, message and frames it had on the executor
+        assertThat(out.get("FAILED_CAUSE")).isEqualTo("java.lang.IllegalStateException: remote boom on record 3");
+        assertThat(out.get("FAILED_FRAME")).startsWith(SessionClientMain.class.getName());
         assertThat(out.get("AFTER")).isEqualTo("[2, 3, 4]");
     }
 }

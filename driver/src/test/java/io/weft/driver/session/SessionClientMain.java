@@ -168,6 +168,9 @@ public final class SessionClientMain {
             System.out.println("FAILED none");
         } catch (JobFailedException e) {
             System.out.println("FAILED " + e.getClass().getName() + ": " + e.getMessage().replace('\n', ' '));
+            Throwable cause = e.getCause();
+            System.out.println("FAILED_CAUSE " + cause);
+            System.out.println("FAILED_FRAME " + (cause == null ? "none" : cause.getStackTrace()[0].getClassName()));
             System.out.println("FAILED_PARTITION " + e.partition());
         }
         System.out.println("AFTER " + weft.parallelize(List.of(1, 2, 3), 3).map(x -> x + 1).collect());
