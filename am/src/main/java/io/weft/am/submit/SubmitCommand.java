@@ -290,7 +290,8 @@ public final class SubmitCommand implements Callable<Integer> {
             java.util.Set<String> applicationJars = Staging.applicationJars(classPath, mainClass,
                     System.getProperty("sun.java.command"));
             Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs),
-                    Staging.withoutClusterJars(classPath, applicationJars, conf, yarn, environment), applicationJars);
+                    Staging.withoutClusterJars(classPath, applicationJars, conf, yarn, environment), applicationJars,
+                    conf.get(YarnConfigKeys.REMEMBER_VERIFIED_JARS));
             ShippedResources.stage(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), conf);
             Staging.uploadConfiguration(fs, stagingDir, yarn);
             // The client's shuffle root, not the AM's idea of a home directory: where a container runs as the

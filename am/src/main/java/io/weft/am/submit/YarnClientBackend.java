@@ -172,7 +172,8 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         java.util.Set<String> applicationJars = Staging.applicationJars(classPath, null,
                 System.getProperty("sun.java.command"));
         lastUpload = Staging.upload(fs, stagingDir, jarCache, Staging.withoutClusterJars(classPath, applicationJars,
-                context.conf(), yarn, System.getenv()), applicationJars);
+                context.conf(), yarn, System.getenv()), applicationJars,
+                context.conf().get(io.weft.yarnconf.YarnConfigKeys.REMEMBER_VERIFIED_JARS));
         ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
         Staging.uploadConfiguration(fs, stagingDir, yarn);
         AmCredentials security = AmCredentials.forSubmission(context.conf(), yarn, fs, stagingDir, false);
