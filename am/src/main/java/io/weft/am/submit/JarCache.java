@@ -118,13 +118,17 @@ final class JarCache {
     /** The memo, read on first use from the private cache, and only when that cache's whole path is safe. */
     private VerifiedJars verified() throws IOException {
         if (verified == null) {
-            verified = rememberVerified && ensureRoot(privateRoot, false) && safeChain(privateRoot)
-                    ? VerifiedJars.load(fs, privateRoot, user) : VerifiedJars.none();
+            if (rememberVerified) {
+                ensureRoot(privateRoot, false);
+            }
+            verified = rememberVerified && safeChain(privateRoot) ? VerifiedJars.load(fs, privateRoot, user)
+                    : VerifiedJars.none();
         }
         return verified;
     }
 
-    private boolean ensureRoot(Path root, boolean shared) throws IOException {
+    /** Creates a cache root that does not exist yet (asked once per root): world-readable if shared, else 0700. */
+    private void ensureRoot(Path root, boolean shared) throws IOException {
         if (existingRoots.add(root) && !fs.exists(root)) {
             if (shared) {
                 Staging.makeWorldReadableDirs(fs, root);
@@ -132,7 +136,6 @@ final class JarCache {
                 OwnerOnly.mkdirs(fs, root);
             }
         }
-        return true;
     }
 
     /** @return the private cache */
