@@ -1,6 +1,7 @@
 package io.weft.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.weft.am.submit.Staging;
 import io.weft.planner.Digests;
@@ -8,6 +9,7 @@ import io.weft.yarnconf.StagingLayout;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.security.PrivilegedExceptionAction;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.hdfs.protocol.HdfsFileStatus;
+import org.apache.hadoop.security.AccessControlException;
+import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.LocalResourceVisibility;
 import org.junit.jupiter.api.AfterAll;
@@ -29,9 +34,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The jar caches on a real HDFS (MiniDFSCluster, permissions on, started once for this class): the application's
  * jar is never PUBLIC; a cached jar is reused only from a cache no other user can write, and only when its bytes
- * match its digest.
+ * match its digest, read again unless an earlier verification is remembered for the same unchanged file.
  */
 class JarCacheTest {
+
+    /** {@code VerifiedJars.FILE}: the memo's name in the private jar cache. */
+    private static final String VERIFIED_MEMO = ".verified-jars";
 
     private static MiniDFSCluster dfs;
     private static FileSystem fs;
@@ -121,6 +129,114 @@ class JarCacheTest {
         assertThat(again.reused()).containsExactlyInAnyOrder(appJar.getName(), frameworkJar.getName());
     }
 
+    private Path cachedFramework(Path cache) throws IOException {
+        return new Path(cache, Digests.sha256Hex(Files.readAllBytes(frameworkJar.toPath())) + "/"
+                + frameworkJar.getName());
+    }
+
+    private static byte[] tamperedFramework() throws IOException {
+        byte[] tampered = Files.readAllBytes(frameworkJar.toPath());
+        tampered[tampered.length / 2] ^= 1; // same name, same length, different content
+        return tampered;
+    }
+
+    private static Staging.Report upload(String user, int app, boolean remember) {
+        return Staging.upload(fs, path("/user/" + user + "/.weft/staging/application_1_000" + app),
+                path("/user/" + user + "/.weft/jars"), classPath, applicationJars, remember);
+    }
+
+    @Test
+    void aVerifiedJarIsRememberedInAnOwnerOnlyMemoAndNotReadAgain() throws IOException {
+        Staging.Report first = upload("u6", 1, true);
+        Staging.Report second = upload("u6", 2, true);
+        Staging.Report off = upload("u6", 3, false);
+
+        assertThat(first.uploaded()).hasSize(2);
+        // Both copies were written by the first submission, remembered by identity, and reused unread.
+        assertThat(second.reused()).hasSize(2);
+        assertThat(second.remembered()).isEqualTo(2);
+        // weft.yarn.rememberVerifiedJars=false: both re-read and verified, as before the memo.
+        assertThat(off.reused()).hasSize(2);
+        assertThat(off.remembered()).isZero();
+        Path memo = path("/user/u6/.weft/staging/_jars/" + VERIFIED_MEMO);
+        assertThat(fs.getFileStatus(memo).getPermission().toString()).isEqualTo("rw-------");
+        assertThat(fs.getFileStatus(memo.getParent()).getPermission().toString()).isEqualTo("rwx------");
+    }
+
+    @Test
+    void aJarChangedInPlaceAfterARememberedVerificationIsReadAgainAndReplaced() throws IOException {
+        upload("u7", 1, true);
+        assertThat(upload("u7", 2, true).remembered()).isEqualTo(2);
+        Path cached = cachedFramework(path("/user/u7/.weft/jars"));
+        long fileId = ((HdfsFileStatus) fs.getFileStatus(cached)).getFileId();
+        // The hardest change to see: the same file (same HDFS file id), the same length, other bytes.
+        assertThat(fs.truncate(cached, 0)).isTrue();
+        try (OutputStream out = fs.append(cached)) {
+            out.write(tamperedFramework());
+        }
+        assertThat(((HdfsFileStatus) fs.getFileStatus(cached)).getFileId()).isEqualTo(fileId);
+        assertThat(fs.getFileStatus(cached).getLen()).isEqualTo(frameworkJar.length());
+
+        Staging.Report report = upload("u7", 3, true);
+
+        // Its modification time moved, so it was read, found wrong and replaced; the application jar still remembered.
+        assertThat(report.uploaded()).containsExactly(frameworkJar.getName());
+        assertThat(report.remembered()).isEqualTo(1);
+        try (var in = fs.open(cached)) {
+            assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(frameworkJar.toPath()));
+        }
+    }
+
+    @Test
+    void anotherUserCanNeitherChangeARememberedJarNorReadOrWriteTheMemo() throws Exception {
+        upload("u8", 1, true);
+        Path cached = cachedFramework(path("/user/u8/.weft/jars"));
+        Path memo = path("/user/u8/.weft/staging/_jars/" + VERIFIED_MEMO);
+        Path own = path("/tmp/mallory/weft-framework-1.0.jar");
+        fs.mkdirs(own.getParent());
+        fs.setOwner(own.getParent(), "mallory", null);
+        UserGroupInformation mallory = UserGroupInformation.createRemoteUser("mallory");
+        FileSystem theirs = mallory.doAs((PrivilegedExceptionAction<FileSystem>) () -> FileSystem.newInstance(
+                dfs.getURI(), dfs.getConfiguration(0)));
+        try {
+            try (OutputStream out = theirs.create(own)) {
+                out.write(tamperedFramework());
+            }
+            long modified = fs.getFileStatus(cached).getModificationTime();
+            // Every way to change the file in place or put another under its name: refused by the NameNode.
+            assertThatThrownBy(() -> theirs.append(cached)).isInstanceOf(AccessControlException.class);
+            assertThatThrownBy(() -> theirs.truncate(cached, 0)).isInstanceOf(AccessControlException.class);
+            assertThatThrownBy(() -> theirs.setTimes(cached, modified, -1)).isInstanceOf(AccessControlException.class);
+            assertThatThrownBy(() -> theirs.create(cached, true)).isInstanceOf(AccessControlException.class);
+            assertThatThrownBy(() -> theirs.delete(cached, false)).isInstanceOf(AccessControlException.class);
+            assertThatThrownBy(() -> theirs.rename(own, cached)).isInstanceOf(AccessControlException.class);
+            assertThatThrownBy(() -> theirs.concat(cached, new Path[] {own}))
+                    .isInstanceOf(AccessControlException.class);
+            // Nor can they read the memo (what is cached where) or write their own entries into it.
+            assertThatThrownBy(() -> theirs.open(memo).close()).isInstanceOf(AccessControlException.class);
+            assertThatThrownBy(() -> theirs.create(memo, true)).isInstanceOf(AccessControlException.class);
+        } finally {
+            theirs.close();
+        }
+        assertThat(upload("u8", 2, true).remembered()).isEqualTo(2);
+    }
+
+    @Test
+    void aMemoOthersCouldWriteIsNotTrustedButRewritten() throws IOException {
+        upload("u9", 1, true);
+        Path memo = path("/user/u9/.weft/staging/_jars/" + VERIFIED_MEMO);
+        fs.setPermission(memo, new FsPermission((short) 0666));
+
+        Staging.Report distrusted = upload("u9", 2, true);
+        Staging.Report after = upload("u9", 3, true);
+
+        // Ignored: both jars re-read and verified; then written again owner-only, and trusted.
+        assertThat(distrusted.reused()).hasSize(2);
+        assertThat(distrusted.remembered()).isZero();
+        assertThat(fs.getFileStatus(memo).getPermission().toString()).isEqualTo("rw-------");
+        assertThat(after.remembered()).isEqualTo(2);
+    }
+
     @Test
     void aTamperedCachedJarIsNotUsedButReplaced() throws IOException {
         Path cache = path("/user/u2/.weft/jars");
@@ -192,9 +308,15 @@ class JarCacheTest {
         Staging.Report second = Staging.upload(fs, path("/user/u5/.weft/staging/application_1_0002"), cache,
                 List.of(big.getPath()), Set.of());
         long reused = System.nanoTime();
+        Staging.Report third = Staging.upload(fs, path("/user/u5/.weft/staging/application_1_0003"), cache,
+                List.of(big.getPath()), Set.of(), false);
+        long reread = System.nanoTime();
         assertThat(first.uploaded()).containsExactly(big.getName());
         assertThat(second.reused()).containsExactly(big.getName());
-        System.out.printf("JarCacheTest figure: a %d MiB jar: first upload %d ms, verified reuse %d ms%n",
-                big.length() >> 20, (uploaded - start) / 1_000_000, (reused - uploaded) / 1_000_000);
+        assertThat(second.remembered()).isEqualTo(1);
+        assertThat(third.remembered()).isZero();
+        System.out.printf("JarCacheTest figure: a %d MiB jar: first upload %d ms, reuse remembered %d ms, reuse"
+                + " re-read and verified %d ms (each including the local jar's digest)%n", big.length() >> 20,
+                (uploaded - start) / 1_000_000, (reused - uploaded) / 1_000_000, (reread - reused) / 1_000_000);
     }
 }

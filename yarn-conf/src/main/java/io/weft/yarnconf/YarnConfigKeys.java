@@ -115,6 +115,14 @@ public final class YarnConfigKeys {
                     + " after the digest is verified. Default: .weft/jars under the user's home directory on the"
                     + " default file system.");
 
+    /** Whether a cached jar verified by an earlier submission, and unchanged since, is reused without re-reading. */
+    public static final ConfigKey<Boolean> REMEMBER_VERIFIED_JARS = ConfigKeys.bool("weft.yarn.rememberVerifiedJars",
+            "true", "Whether a cached jar (weft.yarn.jarCacheDir or the private cache) that an earlier submission"
+                    + " re-read and verified against its digest, and whose HDFS file id, length and modification time"
+                    + " are unchanged since, is reused without reading it again. The memo is an owner-only file in the"
+                    + " private jar cache; the ownership checks still run on every reuse. false: re-read every cached"
+                    + " jar on every submission.");
+
     /** How long the janitor keeps directories of applications the ResourceManager does not know. */
     public static final ConfigKey<Long> JANITOR_UNKNOWN_APP_GRACE = ConfigKeys.duration(
             "weft.yarn.janitor.unknownAppGracePeriod", "24h",
@@ -212,6 +220,6 @@ public final class YarnConfigKeys {
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
             NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, CONNECT_TIMEOUT, JAVA_HOME, JAR_CACHE_DIR,
             JANITOR_UNKNOWN_APP_GRACE, EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY,
-            EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, QUICK_START_JVMS, EARLY_EXECUTORS, SHIP_HADOOP_JARS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
+            EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, QUICK_START_JVMS, EARLY_EXECUTORS, SHIP_HADOOP_JARS, REMEMBER_VERIFIED_JARS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
             KERBEROS_ACCESS_FILESYSTEMS, KERBEROS_RENEWAL_RATIO, SESSION_IDLE_TIMEOUT);
 }

@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
  * A cached jar is reused only when both hold: every directory from it up to {@code /} is owned by the current user
  * or the file system's superuser (the owner of {@code /}) and is writable by nobody else (or has the sticky bit),
  * and the jar itself is the current user's, not writable by others, and its bytes hash to the digest in its path
- * (re-read and hashed on every reuse: a read costs far less than the upload it saves, and catches a file replaced
- * or damaged in place). A cached copy whose content does not match is replaced. When a cache directory fails the
+ * (re-read and hashed on reuse: a read costs far less than the upload it saves, and catches a file replaced or
+ * damaged in place). A cached copy whose content does not match is replaced. With
+ * {@code weft.yarn.rememberVerifiedJars} (the default) a copy verified before and unchanged since (same HDFS file
+ * id, length and modification time, see {@link VerifiedJars}) is not re-read: the ownership checks above still run
+ * on every reuse, and they are what keeps other users from changing it in place. When a cache directory fails the
  * ownership check (for example a shared cache another user can write to), nothing in it is reused or written: the
  * jar goes to the private cache instead, with APPLICATION visibility, and failing that into the application's own
  * staging directory. Each such decision is logged once per cache.
@@ -64,6 +67,10 @@ final class JarCache {
     private final String user;
     private final String superuser;
     private final Map<Path, Boolean> safeDirs = new HashMap<>();
+    private final java.util.Set<Path> existingRoots = new java.util.HashSet<>();
+    private final boolean rememberVerified;
+    private VerifiedJars verified;
+    private int remembered;
 
     /**
      * @param fs the cluster's file system
@@ -72,12 +79,63 @@ final class JarCache {
      * @throws IOException when the current user or the owner of {@code /} cannot be found
      */
     JarCache(FileSystem fs, Path publicRoot, Path stagingDir) throws IOException {
+        this(fs, publicRoot, stagingDir, true);
+    }
+
+    /**
+     * @param fs the cluster's file system
+     * @param publicRoot the shared cache ({@code weft.yarn.jarCacheDir})
+     * @param stagingDir the application's staging directory; the private cache is {@value #PRIVATE_DIR} next to it
+     * @param rememberVerified whether a copy verified before and unchanged since is reused without re-reading it
+     *     ({@code weft.yarn.rememberVerifiedJars}); call {@link #saveVerified()} when done placing jars
+     * @throws IOException when the current user or the owner of {@code /} cannot be found
+     */
+    JarCache(FileSystem fs, Path publicRoot, Path stagingDir, boolean rememberVerified) throws IOException {
+        this.rememberVerified = rememberVerified;
         this.fs = fs;
         this.publicRoot = fs.makeQualified(publicRoot);
         this.stagingDir = fs.makeQualified(stagingDir);
         this.privateRoot = new Path(this.stagingDir.getParent(), PRIVATE_DIR);
         this.user = UserGroupInformation.getCurrentUser().getShortUserName();
         this.superuser = fs.getFileStatus(new Path(this.publicRoot, "/")).getOwner();
+    }
+
+    /**
+     * Writes what this cache verified or wrote to the memo, so the next submission need not re-read it. Failures are
+     * logged, not thrown: they cost only the next submission's speed.
+     */
+    void saveVerified() {
+        if (verified != null) {
+            verified.save();
+        }
+    }
+
+    /** @return how many reused copies were not re-read because the memo remembered them unchanged */
+    int remembered() {
+        return remembered;
+    }
+
+    /** The memo, read on first use from the private cache, and only when that cache's whole path is safe. */
+    private VerifiedJars verified() throws IOException {
+        if (verified == null) {
+            if (rememberVerified) {
+                ensureRoot(privateRoot, false);
+            }
+            verified = rememberVerified && safeChain(privateRoot) ? VerifiedJars.load(fs, privateRoot, user)
+                    : VerifiedJars.none();
+        }
+        return verified;
+    }
+
+    /** Creates a cache root that does not exist yet (asked once per root): world-readable if shared, else 0700. */
+    private void ensureRoot(Path root, boolean shared) throws IOException {
+        if (existingRoots.add(root) && !fs.exists(root)) {
+            if (shared) {
+                Staging.makeWorldReadableDirs(fs, root);
+            } else {
+                OwnerOnly.mkdirs(fs, root);
+            }
+        }
     }
 
     /** @return the private cache */
@@ -113,27 +171,27 @@ final class JarCache {
 
     private Optional<Placed> inCache(File jar, String digest, Path root, String visibility) throws IOException {
         boolean shared = root.equals(publicRoot);
-        if (!fs.exists(root)) {
-            if (shared) {
-                Staging.makeWorldReadableDirs(fs, root);
-            } else {
-                OwnerOnly.mkdirs(fs, root);
-            }
-        }
+        ensureRoot(root, shared);
         if (!safeChain(root)) {
             return Optional.empty();
         }
         Path dir = new Path(root, digest);
         Path cached = new Path(dir, jar.getName());
-        if (fs.exists(dir) && !ours(fs.getFileStatus(dir), dir)) {
+        FileStatus dirStatus = statusOrNull(dir);
+        if (dirStatus != null && !ours(dirStatus, dir)) {
             return Optional.empty();
         }
-        if (fs.exists(cached)) {
-            FileStatus status = fs.getFileStatus(cached);
+        FileStatus status = dirStatus == null ? null : statusOrNull(cached);
+        if (status != null) {
             if (!ours(status, cached)) {
                 return Optional.empty();
             }
+            if (status.getLen() == jar.length() && verified().remembered(cached, status)) {
+                remembered++;
+                return Optional.of(new Placed(cached, visibility, false));
+            }
             if (status.getLen() == jar.length() && digest.equals(remoteDigest(cached))) {
+                verified().remember(cached, status);
                 return Optional.of(new Placed(cached, visibility, false));
             }
             LOG.warn("The cached jar {} does not match its digest (changed or damaged in place): replacing it",
@@ -146,6 +204,7 @@ final class JarCache {
             OwnerOnly.mkdirs(fs, dir);
         }
         publish(jar, cached, digest, shared ? PUBLIC_FILE : OwnerOnly.FILE);
+        verified().remember(cached, fs.getFileStatus(cached));
         return Optional.of(new Placed(cached, visibility, true));
     }
 
@@ -166,6 +225,14 @@ final class JarCache {
     private void upload(File jar, Path target, FsPermission mode) throws IOException {
         fs.copyFromLocalFile(false, true, new Path(jar.toURI()), target);
         fs.setPermission(target, mode);
+    }
+
+    private FileStatus statusOrNull(Path path) throws IOException {
+        try {
+            return fs.getFileStatus(path);
+        } catch (java.io.FileNotFoundException missing) {
+            return null;
+        }
     }
 
     private String remoteDigest(Path path) throws IOException {

@@ -109,7 +109,8 @@ final class ShippedResources {
             }
             StringBuilder jars = new StringBuilder(manifest);
             int index = 0;
-            JarCache cache = new JarCache(fs, jarCache, stagingDir);
+            JarCache cache = new JarCache(fs, jarCache, stagingDir,
+                    conf.get(YarnConfigKeys.REMEMBER_VERIFIED_JARS));
             for (ShipList.Entry jar : ShipList.parse(conf.get(ConfigKeys.JARS))) {
                 String link = String.format("user-%03d-%s", index++, jar.linkName());
                 Path path;
@@ -131,6 +132,7 @@ final class ShippedResources {
             try (var out = fs.create(manifestPath, true)) {
                 out.write(jars.toString().getBytes(StandardCharsets.UTF_8));
             }
+            cache.saveVerified();
             StringBuilder files = new StringBuilder();
             List<ShipList.Entry> archives = ShipList.parse(conf.get(YarnConfigKeys.ARCHIVES));
             for (ShipList.Entry entry : workDirEntries(conf)) {

@@ -53,8 +53,10 @@ public final class Staging {
      * @param uploaded jars copied to the cluster by this upload
      * @param reused jars already in a jar cache (public or private) whose cached copy was verified and reused
      * @param uploadedBytes bytes copied
+     * @param remembered how many of {@code reused} were not re-read: verified by an earlier submission and unchanged
+     *     since ({@code weft.yarn.rememberVerifiedJars})
      */
-    public record Report(List<String> uploaded, List<String> reused, long uploadedBytes) {
+    public record Report(List<String> uploaded, List<String> reused, long uploadedBytes, int remembered) {
     }
 
     /**
@@ -75,10 +77,30 @@ public final class Staging {
      */
     public static Report upload(FileSystem fs, org.apache.hadoop.fs.Path dir, org.apache.hadoop.fs.Path jarCache,
             List<String> classPath, Set<String> applicationJars) {
+        return upload(fs, dir, jarCache, classPath, applicationJars, true);
+    }
+
+    /**
+     * {@link #upload(FileSystem, org.apache.hadoop.fs.Path, org.apache.hadoop.fs.Path, List, Set)} with
+     * {@code weft.yarn.rememberVerifiedJars} given: when true, a cached copy verified by an earlier submission and
+     * unchanged since (see {@link VerifiedJars}) is reused without re-reading it.
+     *
+     * @param fs the cluster's file system
+     * @param dir the application's staging directory, created with permissions 700
+     * @param jarCache the shared jar cache directory
+     * @param classPath the driver's class path entries
+     * @param applicationJars the entries of {@code classPath} that are the application's, never PUBLIC
+     * @param rememberVerified the setting {@code weft.yarn.rememberVerifiedJars}
+     * @return what was uploaded and what was reused
+     * @throws WeftException when the upload fails
+     */
+    public static Report upload(FileSystem fs, org.apache.hadoop.fs.Path dir, org.apache.hadoop.fs.Path jarCache,
+            List<String> classPath, Set<String> applicationJars, boolean rememberVerified) {
         long start = System.nanoTime();
         List<String> uploaded = new ArrayList<>();
         List<String> reused = new ArrayList<>();
         long bytes = 0;
+        int remembered = 0;
         StringBuilder manifest = new StringBuilder();
         try {
             // Parents first, with the default permissions: HDFS gives the implicit parents of mkdirs(dir, 700)
@@ -86,7 +108,7 @@ public final class Staging {
             makeWorldReadableDirs(fs, jarCache);
             // The staging root holds the private jar cache: a root made here is the user's own, 0700.
             io.weft.runtime.files.OwnerOnly.mkdirsUnderRoot(fs, dir);
-            JarCache cache = new JarCache(fs, jarCache, dir);
+            JarCache cache = new JarCache(fs, jarCache, dir, rememberVerified);
             int index = 0;
             for (String entry : classPath) {
                 File file = new File(entry);
@@ -118,16 +140,18 @@ public final class Staging {
             try (var out = fs.create(new org.apache.hadoop.fs.Path(dir, StagingLayout.MANIFEST), true)) {
                 out.write(manifest.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
+            cache.saveVerified();
+            remembered = cache.remembered();
         } catch (IOException e) {
             throw new WeftException("Could not upload the application's jars: " + e.getMessage()
                     + ". Fix: check that the default file system is reachable and writable"
                     + " (weft.yarn.stagingDir, weft.yarn.jarCacheDir).", e);
         }
-        LOG.info("Staged {} jars: uploaded {} ({} MB): {}; reused {} verified copies from the jar caches {} and {};"
-                + " {} ms", uploaded.size() + reused.size(), uploaded.size(), bytes >> 20, uploaded, reused.size(),
-                jarCache, new org.apache.hadoop.fs.Path(dir.getParent(), JarCache.PRIVATE_DIR),
+        LOG.info("Staged {} jars: uploaded {} ({} MB): {}; reused {} verified copies ({} remembered unchanged, not"
+                + " re-read) from the jar caches {} and {}; {} ms", uploaded.size() + reused.size(), uploaded.size(),
+                bytes >> 20, uploaded, reused.size(), remembered, jarCache, new org.apache.hadoop.fs.Path(dir.getParent(), JarCache.PRIVATE_DIR),
                 (System.nanoTime() - start) / 1_000_000);
-        return new Report(List.copyOf(uploaded), List.copyOf(reused), bytes);
+        return new Report(List.copyOf(uploaded), List.copyOf(reused), bytes, remembered);
     }
 
     /**

@@ -277,26 +277,38 @@ public final class SubmitCommand implements Callable<Integer> {
         Path stagingDir = null;
         boolean submitted = false;
         boolean ended = false;
+        StagingSteps steps = new StagingSteps();
         FileSystem fs = FileSystem.get(yarn);
+        steps.done("file system");
         try {
             YarnClientApplication application = client.createApplication();
             YarnEngineFactory.checkFits(settings, application.getNewApplicationResponse()
                     .getMaximumResourceCapability(), client);
             ApplicationId appId = application.getNewApplicationResponse().getApplicationId();
+            steps.done("new application");
             Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs), conf);
+            steps.done("janitor");
             stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId.toString());
             String javaHome = conf.get(YarnConfigKeys.JAVA_HOME);
             List<String> classPath = Staging.driverClassPath();
             java.util.Set<String> applicationJars = Staging.applicationJars(classPath, mainClass,
                     System.getProperty("sun.java.command"));
-            Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs),
-                    Staging.withoutClusterJars(classPath, applicationJars, conf, yarn, environment), applicationJars);
+            List<String> staged = Staging.withoutClusterJars(classPath, applicationJars, conf, yarn, environment);
+            steps.done("choosing jars");
+            Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), staged, applicationJars,
+                    conf.get(YarnConfigKeys.REMEMBER_VERIFIED_JARS));
+            steps.done("jars");
             ShippedResources.stage(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), conf);
+            steps.done("shipped files");
             Staging.uploadConfiguration(fs, stagingDir, yarn);
+            steps.done("configuration");
             // The client's shuffle root, not the AM's idea of a home directory: where a container runs as the
             // NodeManager's user (DefaultContainerExecutor), that user's home is another one.
             stageApplication(fs, stagingDir, ApplicationDirs.withShuffleRoot(conf, fs));
+            steps.done("settings");
             AmCredentials security = AmCredentials.forSubmission(conf, yarn, fs, stagingDir, true);
+            steps.done("credentials");
+            steps.log();
             timeline.mark(StartupTimeline.Phase.STAGED);
 
             byte[] secret = ApplicationSecrets.random();

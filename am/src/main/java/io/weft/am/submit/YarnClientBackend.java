@@ -163,6 +163,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     protected void startExecutors(ClusterEvents scheduler, DriverContext context, byte[] secret,
             DriverEndpoint endpoint, int port) throws IOException, YarnException {
         driverPort = port;
+        StagingSteps steps = new StagingSteps();
         expected = io.weft.driver.DynamicAllocationSettings.initialExecutors(context.conf(),
                 settings.executorInstances());
         parallelism = io.weft.driver.DynamicAllocationSettings.defaultParallelism(context.conf(),
@@ -171,11 +172,19 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         // The program runs in this JVM: its main class is the one the JVM was started with.
         java.util.Set<String> applicationJars = Staging.applicationJars(classPath, null,
                 System.getProperty("sun.java.command"));
-        lastUpload = Staging.upload(fs, stagingDir, jarCache, Staging.withoutClusterJars(classPath, applicationJars,
-                context.conf(), yarn, System.getenv()), applicationJars);
+        List<String> staged = Staging.withoutClusterJars(classPath, applicationJars, context.conf(), yarn,
+                System.getenv());
+        steps.done("choosing jars");
+        lastUpload = Staging.upload(fs, stagingDir, jarCache, staged, applicationJars,
+                context.conf().get(io.weft.yarnconf.YarnConfigKeys.REMEMBER_VERIFIED_JARS));
+        steps.done("jars");
         ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
+        steps.done("shipped files");
         Staging.uploadConfiguration(fs, stagingDir, yarn);
+        steps.done("configuration");
         AmCredentials security = AmCredentials.forSubmission(context.conf(), yarn, fs, stagingDir, false);
+        steps.done("credentials");
+        steps.log();
         timeline.mark(StartupTimeline.Phase.STAGED);
         if (KerberosLogin.secure(yarn)) {
             refreshTokens(context, endpoint);
