@@ -283,9 +283,10 @@ public final class Staging {
         org.apache.hadoop.conf.Configuration shipped = new org.apache.hadoop.conf.Configuration(conf);
         // Test clusters set a topology class that containers' lean class paths do not have.
         shipped.set("net.topology.node.switch.mapping.impl", "org.apache.hadoop.net.ScriptBasedMapping");
+        byte[] xml = ConfigurationXml.toXml(shipped);
         for (String staged : StagingLayout.HADOOP_CONF_FILES) {
             try (var out = fs.create(new org.apache.hadoop.fs.Path(dir, staged), true)) {
-                shipped.writeXml(out);
+                out.write(xml);
             }
         }
     }
