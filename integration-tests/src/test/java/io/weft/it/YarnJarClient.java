@@ -118,6 +118,12 @@ final class YarnJarClient {
                 System.getProperty("weftit.appJar"),
                 "--conf", "weft.yarn.hadoopConfDir=" + clusters.confDir,
                 "--conf", "weft.yarn.javaHome=" + System.getProperty("java.home")));
+        // As Hadoop's launcher scripts do: the client JVM's options from HADOOP_CLIENT_OPTS (say, a class-data
+        // sharing archive on a gateway), placed before the class path.
+        String clientOpts = environment.get("HADOOP_CLIENT_OPTS");
+        if (clientOpts != null && !clientOpts.isBlank()) {
+            command.addAll(2, List.of(clientOpts.trim().split("\\s+")));
+        }
         command.addAll(args);
         Path log = Files.createTempFile(logDir, "client", ".log");
         long start = System.nanoTime();
