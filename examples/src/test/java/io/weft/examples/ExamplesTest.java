@@ -48,6 +48,38 @@ class ExamplesTest {
     }
 
     @Test
+    void sumByKeyMatchesAPlainSumAndChecksum(@TempDir Path dir) throws Exception {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        Map<String, Long> expected = new HashMap<>();
+        for (int f = 0; f < 3; f++) {
+            StringBuilder rows = new StringBuilder();
+            for (int i = 0; i < 20_000; i++) {
+                String key = "k" + (int) (500 * Math.pow(random.nextDouble(), 3));
+                long value = random.nextInt(1000);
+                rows.append(key).append(',').append(value).append('\n');
+                expected.merge(key, value, Long::sum);
+            }
+            Files.writeString(dir.resolve("rows-" + f + ".csv"), rows);
+        }
+        long checksum = 0;
+        for (Map.Entry<String, Long> e : expected.entrySet()) {
+            checksum += (long) e.getKey().hashCode() * 31 + e.getValue();
+        }
+
+        assertThat(SumByKey.sum(weft, dir.toUri().toString()).collectAsMap()).isEqualTo(expected);
+        assertThat(SumByKey.checksum(SumByKey.sum(weft, dir.toUri().toString())))
+                .isEqualTo(Pair.of(checksum, (long) expected.size()));
+    }
+
+    @Test
+    void sumByKeyNamesALineWithoutAComma(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("rows.csv"), "a,1\nno comma here\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> SumByKey.checksum(SumByKey.sum(weft, dir.toUri().toString())))
+                .hasStackTraceContaining("no comma here");
+    }
+
+    @Test
     void joinTotalsMatchANestedLoop() {
         int customers = 200;
         int orders = 5_000;

@@ -2,6 +2,7 @@ package io.weft.it;
 
 import io.weft.api.Pair;
 import io.weft.api.WeftSession;
+import io.weft.examples.SumByKey;
 import io.weft.examples.TextCorpus;
 import io.weft.examples.WordCount;
 import io.weft.planner.SchedulerListener;
@@ -23,8 +24,15 @@ import org.apache.hadoop.fs.FileSystem;
  * <input>}, timed from its start to its exit, with the timeline it prints; {@code session} is the in-process
  * client-mode session above. With {@code fresh} every run uses a jar cache directory of its own, as the first
  * submission of a new version does (upload, then localization by the NodeManagers).
+ *
+ * <p>With {@code -Dweftit.program=sumbykey} every run is the aggregation instead ({@code SumByKey}: the sum of the
+ * values per key of {@code key,value} rows, printed as a checksum and the number of keys), on a local directory of
+ * such rows (files whose names start with {@code _} are left out).
  */
 public final class EmbeddedWordCount {
+
+    /** {@code wordcount} (the default) or {@code sumbykey}. */
+    private static final String PROGRAM = System.getProperty("weftit.program", "wordcount");
 
     private EmbeddedWordCount() {
     }
@@ -57,7 +65,7 @@ public final class EmbeddedWordCount {
         org.apache.hadoop.fs.Path input = fs.makeQualified(new org.apache.hadoop.fs.Path("/data/corpus"));
         fs.mkdirs(input);
         long bytes = 0;
-        for (Path file : Files.list(local).toList()) {
+        for (Path file : Files.list(local).filter(f -> !f.getFileName().toString().startsWith("_")).toList()) {
             bytes += Files.size(file);
             fs.copyFromLocalFile(generate, true, new org.apache.hadoop.fs.Path(file.toUri()), input);
         }
@@ -122,14 +130,15 @@ public final class EmbeddedWordCount {
                 args.addAll(List.of("--conf", key + "=" + value));
             }
         });
-        args.addAll(List.of("io.weft.examples.WordCount", input.toString()));
+        args.addAll(List.of(PROGRAM.equals("sumbykey") ? "io.weft.examples.SumByKey" : "io.weft.examples.WordCount",
+                input.toString()));
         YarnJarClient.Run run = YarnJarClient.run(clusters, logs, args, environment, clientJars);
         if (run.exitCode() != 0) {
             throw new IllegalStateException("yarn jar exited " + run.exitCode() + ":\n" + run.printed());
         }
         String timeline = run.printed().lines().filter(l -> l.startsWith("Timeline")).findFirst().orElse("");
         System.out.printf("yarn jar (%s mode): client start to exit %.2f s%n  %s%n", mode, run.seconds(), timeline);
-        run.printed().lines().filter(l -> l.startsWith("Staged") || l.startsWith("Left"))
+        run.printed().lines().filter(l -> l.startsWith("Staged") || l.startsWith("Left") || l.startsWith("Checksum"))
                 .forEach(l -> System.out.println("  " + l));
         return run.printed().replaceAll("(?s).*(application_\\d+_\\d+).*", "$1");
     }
@@ -137,7 +146,7 @@ public final class EmbeddedWordCount {
     /** One application: WordCount and the top 10 words in client mode; prints its timeline; returns its id. */
     private static String countOnYarn(MiniClusters clusters, org.apache.hadoop.fs.Path input, String jarCache,
             java.util.Map<String, String> settings) {
-        WeftSession.Builder builder = clusters.clientSession("wordcount").config("weft.executor.memory", "768m");
+        WeftSession.Builder builder = clusters.clientSession(PROGRAM).config("weft.executor.memory", "768m");
         if (jarCache != null) {
             builder.config("weft.yarn.jarCacheDir", jarCache);
         }
@@ -157,6 +166,12 @@ public final class EmbeddedWordCount {
                 }
             });
             long jobStart = System.nanoTime();
+            if (PROGRAM.equals("sumbykey")) {
+                Pair<Long, Long> result = SumByKey.checksum(SumByKey.sum(weft, input.toString()));
+                System.out.printf("Checksum %d over %d keys (job %.2f s)%n", result.key(), result.value(),
+                        (System.nanoTime() - jobStart) / 1e9);
+                return weft.applicationId();
+            }
             List<Pair<Long, String>> top = WordCount.count(weft, input.toString())
                     .mapToPair(p -> Pair.of(p.value(), p.key())).sortByKey(false).take(10);
             long done = System.nanoTime();

@@ -2,12 +2,8 @@ package io.weft.benchmarks.mapreduce;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.StringTokenizer;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Job;
@@ -16,9 +12,7 @@ import org.apache.hadoop.mapreduce.Reducer;
 import org.apache.hadoop.mapreduce.TaskCounter;
 import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
-import org.apache.hadoop.mapreduce.v2.MiniMRYarnCluster;
 import org.apache.hadoop.util.JarFinder;
-import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 /**
  * The classic MapReduce WordCount (with a combiner) on an embedded MiniDFSCluster (1 DataNode) and
@@ -82,53 +76,19 @@ public final class MapReduceWordCount {
             System.out.println("MapReduceWordCount <local directory of text files> [runs]");
             return;
         }
-        File corpus = new File(args[0]);
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        long start = System.nanoTime();
-        File base = Files.createTempDirectory("weft-mr-bench-").toFile();
-        Configuration hdfsConf = new Configuration();
-        hdfsConf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(base, "dfs").getAbsolutePath());
-        MiniDFSCluster dfs = new MiniDFSCluster.Builder(hdfsConf).numDataNodes(1).build();
-        dfs.waitActive();
-        YarnConfiguration yarnConf = new YarnConfiguration(dfs.getConfiguration(0));
-        yarnConf.set("fs.defaultFS", dfs.getURI().toString());
-        yarnConf.setInt("yarn.scheduler.minimum-allocation-mb", 128);
-        yarnConf.setInt("yarn.resourcemanager.nodemanagers.heartbeat-interval-ms", 100);
-        yarnConf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "99.9");
-        yarnConf.set("yarn.nodemanager.disk-health-checker.min-free-space-per-disk-mb", "0");
-        MiniMRYarnCluster mr = new MiniMRYarnCluster("mr-bench", 2);
-        mr.init(yarnConf);
-        mr.start();
-        Configuration conf = new Configuration(mr.getConfig());
-        System.out.printf("Cluster up in %.1f s%n", (System.nanoTime() - start) / 1e9);
-
-        FileSystem fs = dfs.getFileSystem();
-        Path input = fs.makeQualified(new Path("/data/corpus"));
-        fs.mkdirs(input);
-        long bytes = 0;
-        for (File file : corpus.listFiles(File::isFile)) {
-            bytes += file.length();
-            fs.copyFromLocalFile(new Path(file.toURI()), input);
-        }
-        System.out.printf("Corpus (%.0f MB) written to %s%n", bytes / 1048576.0, input);
-        String jobJar = JarFinder.getJar(TokenMapper.class);
-        try {
+        try (EmbeddedMrYarn cluster = new EmbeddedMrYarn(new File(args[0]))) {
+            String jobJar = JarFinder.getJar(TokenMapper.class);
             for (int run = 1; run <= runs; run++) {
-                Job job = Job.getInstance(conf, "wordcount");
+                Job job = Job.getInstance(cluster.conf, "wordcount");
                 job.setJar(jobJar);
                 job.setMapperClass(TokenMapper.class);
                 job.setCombinerClass(SumReducer.class);
                 job.setReducerClass(SumReducer.class);
                 job.setOutputKeyClass(Text.class);
                 job.setOutputValueClass(LongWritable.class);
-                job.setNumReduceTasks(2);
-                // Containers sized like Weft's executors: 768 MB heap.
-                job.getConfiguration().setInt("mapreduce.map.memory.mb", 1024);
-                job.getConfiguration().setInt("mapreduce.reduce.memory.mb", 1024);
-                job.getConfiguration().set("mapreduce.map.java.opts", "-Xmx768m");
-                job.getConfiguration().set("mapreduce.reduce.java.opts", "-Xmx768m");
-                job.getConfiguration().setInt("yarn.app.mapreduce.am.resource.mb", 512);
-                FileInputFormat.addInputPath(job, input);
+                EmbeddedMrYarn.shape(job);
+                FileInputFormat.addInputPath(job, cluster.input);
                 FileOutputFormat.setOutputPath(job, new Path("/out/wordcount-" + run));
                 long submitted = System.nanoTime();
                 boolean ok = job.waitForCompletion(false);
@@ -142,9 +102,6 @@ public final class MapReduceWordCount {
                     System.exit(1);
                 }
             }
-        } finally {
-            mr.stop();
-            dfs.shutdown();
         }
     }
 }
