@@ -141,10 +141,21 @@ class YarnClientModeTest {
         client.init(clusters.conf);
         client.start();
         try {
-            ApplicationReport report = client.getApplicationReport(
-                    org.apache.hadoop.yarn.api.records.ApplicationId.fromString(appId));
-            assertThat(report.getYarnApplicationState()).isIn(EnumSet.of(YarnApplicationState.FINISHED,
-                    YarnApplicationState.KILLED));
+            org.apache.hadoop.yarn.api.records.ApplicationId id =
+                    org.apache.hadoop.yarn.api.records.ApplicationId.fromString(appId);
+            // close() returns once the ApplicationMaster has unregistered; its container's end is reported later
+            assertThat(client.getApplicationReport(id).getFinalApplicationStatus())
+                    .isEqualTo(org.apache.hadoop.yarn.api.records.FinalApplicationStatus.SUCCEEDED);
+            EnumSet<YarnApplicationState> ended = EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.KILLED);
+            io.weft.driver.Poll.until(() -> {
+                try {
+                    return ended.contains(client.getApplicationReport(id).getYarnApplicationState());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, 30_000, 100);
+            ApplicationReport report = client.getApplicationReport(id);
+            assertThat(report.getYarnApplicationState()).isIn(ended);
         } finally {
             client.stop();
         }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The ApplicationMaster in client mode: the driver runs in the submitting JVM, so this AM only runs an
  * {@link ExecutorLauncher} for it. Its main thread runs the launcher's events; between events it checks that the
- * driver is still reachable (three failed probes in a row end the application) and reads the hosts the driver's
+ * driver is still reachable (three failed probes in a row end the application; one, when the connection to the
+ * driver its exit reporter holds has just closed, as it does when the driver stops) and reads the hosts the driver's
  * scheduler excluded ({@link ExcludedNodesFile}) and where its waiting tasks' input is ({@link InputHostsFile}), so
  * container requests prefer those hosts as in cluster mode, and, with dynamic allocation, the executor target and
  * releases it asks for ({@link AllocationRequestsFile}). Executors' exit reasons go to the driver over a connection of
@@ -37,6 +38,11 @@ public final class ClientModeLauncher {
      * application ends about half a second later rather than after three idle seconds (its client waits for that).
      */
     private static final long REPROBE_MILLIS = 200;
+    /**
+     * Watched connections that closed while the driver still answered (a network blip, or a connection it refused)
+     * before the launcher stops watching and relies on its periodic probes alone.
+     */
+    private static final int MAX_FALSE_ALARMS = 3;
 
     private ClientModeLauncher() {
     }
@@ -56,8 +62,11 @@ public final class ClientModeLauncher {
                 timeline);
         launcher.register(arguments.trackingUrl() == null ? "" : arguments.trackingUrl());
         byte[] secret = ApplicationSecrets.fromCurrentUser().orElse(null);
+        ExecutorExitReporter reporter = null;
+        // Set on the reporter's event loop when its connection to the driver closes; read by this thread.
+        java.util.concurrent.atomic.AtomicBoolean connectionClosed = new java.util.concurrent.atomic.AtomicBoolean();
         if (secret != null) {
-            ExecutorExitReporter reporter = new ExecutorExitReporter(arguments.driverHost(), arguments.driverPort(),
+            reporter = new ExecutorExitReporter(arguments.driverHost(), arguments.driverPort(),
                     secret, io.weft.runtime.channel.ChannelOptions.forClient(), new KryoPool(ClientModeLauncher.class.getClassLoader()));
             launcher.onExecutorExit(reporter::report);
             Runtime.getRuntime().addShutdownHook(new Thread(reporter::close, "exit-reporter-close"));
@@ -71,13 +80,31 @@ public final class ClientModeLauncher {
         TimelineWriter timelineWriter = new TimelineWriter(timeline, new TimelineFile(FileSystem.get(yarn),
                 stagingDir));
         int unreachable = 0;
+        int falseAlarms = 0;
+        if (reporter != null) {
+            reporter.watchDriver(() -> wake(launcher, connectionClosed));
+        }
         while (unreachable < UNREACHABLE_PROBES && launcher.finalStatus() == FinalApplicationStatus.SUCCEEDED) {
-            if (launcher.runNextEvent(unreachable > 0 ? REPROBE_MILLIS : IDLE_MILLIS)) {
+            if (launcher.runNextEvent(unreachable > 0 ? REPROBE_MILLIS : IDLE_MILLIS)
+                    && !connectionClosed.get()) {
                 timelineWriter.writeIfChanged();
                 continue;
             }
-            unreachable = ExecutorLauncher.DriverProbe.SOCKET.reachable(arguments.driverHost(),
-                    arguments.driverPort()) ? 0 : unreachable + 1;
+            boolean reachable = ExecutorLauncher.DriverProbe.SOCKET.reachable(arguments.driverHost(),
+                    arguments.driverPort());
+            if (connectionClosed.getAndSet(false)) {
+                // The driver's connection closed and its port refuses: it stopped (or died); no need to ask twice.
+                // Reachable: the connection dropped for another reason, so watch a new one.
+                unreachable = reachable ? 0 : UNREACHABLE_PROBES;
+                if (reachable && ++falseAlarms <= MAX_FALSE_ALARMS) {
+                    reporter.watchDriver(() -> wake(launcher, connectionClosed));
+                } else if (reachable) {
+                    LOG.info("The connection to the driver keeps closing while it answers: probing every {} ms only",
+                            IDLE_MILLIS);
+                }
+            } else {
+                unreachable = reachable ? 0 : unreachable + 1;
+            }
             readDriverExclusions(excluded, launcher);
             readInputHosts(inputHosts, launcher);
             readAllocationRequests(allocation, launcher);
@@ -85,6 +112,12 @@ public final class ClientModeLauncher {
         }
         launcher.finish(launcher.finalStatus(), launcher.finalMessage(), "");
         System.exit(0);
+    }
+
+    /** On the reporter's event loop: the driver's connection closed; wake the loop to probe now. */
+    private static void wake(ExecutorLauncher launcher, java.util.concurrent.atomic.AtomicBoolean connectionClosed) {
+        connectionClosed.set(true);
+        launcher.wake();
     }
 
     /** Client mode, dynamic allocation: the driver writes its executor target and the executors it released. */

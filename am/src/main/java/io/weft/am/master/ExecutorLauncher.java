@@ -275,6 +275,11 @@ public final class ExecutorLauncher implements YarnAmClient.Callbacks {
         thread.start();
     }
 
+    /** Makes a waiting {@link #runNextEvent} return at once (with an event that does nothing). Any thread. */
+    void wake() {
+        events.add(() -> { });
+    }
+
     /**
      * Runs the next event on the calling thread, which must be the only one running events.
      *

@@ -359,9 +359,17 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         return parallelism;
     }
 
+    /**
+     * @return whether the application ended, or its ApplicationMaster unregistered (its final status is known): the
+     *     launcher AM does nothing after that but exit, so the client need not wait for its container to end and a
+     *     NodeManager to report it (up to a heartbeat more)
+     */
     private boolean applicationEnded() {
         try {
-            return ApplicationStates.isTerminal(yarnClient.getApplicationReport(appId()).getYarnApplicationState());
+            org.apache.hadoop.yarn.api.records.ApplicationReport report = yarnClient.getApplicationReport(appId());
+            return ApplicationStates.isTerminal(report.getYarnApplicationState())
+                    || report.getFinalApplicationStatus()
+                            != org.apache.hadoop.yarn.api.records.FinalApplicationStatus.UNDEFINED;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (YarnException e) {
@@ -385,7 +393,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         }
         try {
             // The launcher AM notices the driver is gone and unregisters; kill it only if it does not.
-            if (!Poll.until(this::applicationEnded, 15_000, 200)) {
+            if (!Poll.until(this::applicationEnded, 15_000, 100)) {
                 yarnClient.killApplication(appId());
             }
         } catch (IOException | YarnException | UncheckedIOException e) {

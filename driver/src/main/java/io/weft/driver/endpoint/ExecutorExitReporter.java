@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@link PeerRole#APPLICATION_MASTER} (the only role whose exit reports the driver accepts). Best effort: a report that
  * cannot be delivered is dropped (the driver then fails the executor's tasks with "connection closed" after its
  * wait), and the next report reconnects. Thread-safe; {@link #report} does not block on the network.
+ *
+ * <p>It also tells the ApplicationMaster when the driver goes ({@link #watchDriver}): the connection is then held
+ * open, and its closing (the driver's endpoint closes every connection when the driver stops, and the operating
+ * system closes them when its process dies) is reported at once, instead of at the next periodic probe.
  */
 public final class ExecutorExitReporter implements AutoCloseable {
 
@@ -43,6 +47,8 @@ public final class ExecutorExitReporter implements AutoCloseable {
     /** The authenticated connection, or null; guarded by this. */
     private Channel channel;
     private boolean connecting;
+    /** Called when an authenticated connection closes while watching; guarded by this. */
+    private Runnable onDriverGone;
 
     /**
      * @param host the driver's host
@@ -79,6 +85,33 @@ public final class ExecutorExitReporter implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects now (if not connected) and calls {@code onGone} once when that connection closes; call again to
+     * watch the next connection. A connection that cannot be made or authenticated counts as closed. Any thread;
+     * {@code onGone} runs on the reporter's event loop and must only hand off (enqueue an event).
+     *
+     * @param onGone what to do when the driver's connection closes
+     */
+    public synchronized void watchDriver(Runnable onGone) {
+        onDriverGone = onGone;
+        if (channel != null && channel.isActive()) {
+            return;
+        }
+        if (!connecting) {
+            connecting = true;
+            connect();
+        }
+    }
+
+    /** Calls the watcher once, if any; the caller holds this. */
+    private void driverGone() {
+        Runnable gone = onDriverGone;
+        onDriverGone = null;
+        if (gone != null) {
+            gone.run();
+        }
+    }
+
     private void connect() {
         new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
@@ -107,16 +140,20 @@ public final class ExecutorExitReporter implements AutoCloseable {
     private synchronized void closed(Channel closed) {
         if (channel == closed) {
             channel = null;
+            driverGone();
         } else if (connecting) {
             failed(new java.io.IOException("the connection closed before authenticating"));
         }
     }
 
     private synchronized void failed(Throwable cause) {
-        LOG.warn("Could not tell the driver at {}:{} why {} executor(s) ended: {}", host, port, waiting.size(),
-                cause.toString());
+        if (!waiting.isEmpty()) {
+            LOG.warn("Could not tell the driver at {}:{} why {} executor(s) ended: {}", host, port, waiting.size(),
+                    cause.toString());
+        }
         waiting.clear();
         connecting = false;
+        driverGone();
     }
 
     @Override
