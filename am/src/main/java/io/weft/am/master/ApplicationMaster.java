@@ -53,6 +53,21 @@ public final class ApplicationMaster {
     private ApplicationMaster() {
     }
 
+    /** Waits for the status UI started beside the YARN clients; its failure is rethrown as it was thrown. */
+    private static DriverUi started(java.util.concurrent.CompletableFuture<DriverUi> uiStart) {
+        try {
+            return uiStart.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
     /**
      * @param ignored the application is described by {@value StagingLayout#APP_FILE}
      * @throws Exception when the AM cannot register or unregister
@@ -88,11 +103,20 @@ public final class ApplicationMaster {
         timeline.mark(StartupTimeline.Phase.AM_START,
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
         ExecutorSpec spec = ExecutorSpec.from(yarnSettings, conf);
+        // The status UI (its URL is the tracking URL registration needs) starts on a thread of its own while the
+        // YARN clients are made: both are mostly class loading, and registering sooner brings the executors sooner.
+        java.util.concurrent.CompletableFuture<DriverUi> uiStart = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> DriverUi.start(uiId, app.getProperty(APP_NAME, app.getProperty(MAIN_CLASS)), conf,
+                        new YarnConfiguration(), false, WebProxies.access(new YarnConfiguration(), appId)),
+                task -> {
+                    Thread starter = new Thread(task, "weft-ui-start");
+                    starter.setDaemon(true);
+                    starter.start();
+                });
         ExecutorLauncher launcher = ExecutorLauncher.create(spec,
                 LaunchPolicy.from(conf, yarnSettings.executorInstances()), stagingDir, new YarnConfiguration(),
                 timeline);
-        DriverUi ui = DriverUi.start(uiId, app.getProperty(APP_NAME, app.getProperty(MAIN_CLASS)), conf,
-                new YarnConfiguration(), false, WebProxies.access(new YarnConfiguration(), appId));
+        DriverUi ui = started(uiStart);
         launcher.register(ui.url().orElse(""));
         launcher.startEventThread();
         // Executors start while main does, and wait for its session (or are given back if it creates none).
