@@ -37,12 +37,14 @@ class ExecutorExitReporterTest {
         int port = endpoint.start("127.0.0.1", 0);
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch gone = new CountDownLatch(1);
+        CountDownLatch twice = new CountDownLatch(2);
         boolean closed = false;
         try (ExecutorExitReporter reporter = new ExecutorExitReporter("127.0.0.1", port, SECRET,
                 ChannelOptions.defaults(), KRYO)) {
             reporter.watchDriver(() -> {
                 calls.incrementAndGet();
                 gone.countDown();
+                twice.countDown();
             });
             // reports still go over the watched connection, and neither they nor time make the driver "gone"
             reporter.report("7", "preempted", false);
@@ -52,7 +54,8 @@ class ExecutorExitReporterTest {
             closed = true;
 
             assertThat(gone.await(20, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(200); // a second call would come from the same event loop right after the first
+            // a second call would come from the same event loop right after the first
+            assertThat(twice.await(300, TimeUnit.MILLISECONDS)).isFalse();
             assertThat(calls).hasValue(1);
         } finally {
             if (!closed) {
