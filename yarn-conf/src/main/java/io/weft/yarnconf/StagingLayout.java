@@ -2,7 +2,7 @@ package io.weft.yarnconf;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -22,6 +22,8 @@ import org.apache.hadoop.yarn.api.records.URL;
  *       jars in the shared jar cache, APPLICATION for the application's own).</li>
  *   <li>The client's Hadoop configuration, localized as {@code core-site.xml} and {@code yarn-site.xml}.</li>
  *   <li>{@value #APP_FILE}: the application's settings, main class and arguments (cluster mode).</li>
+ *   <li>{@code weft-launch.sh} (optional, {@code weft.yarn.classDataSharing}): present, the AM and the executors
+ *       start through it ({@link ContainerCommands#command}).</li>
  *   <li>{@value #FILES_MANIFEST} (optional): one line per shipped file or archive ({@code --files},
  *       {@code --archives}): link name in the working directory, qualified path, FILE or ARCHIVE, visibility.
  *       Local ones were uploaded as {@value #SHIPPED_DIR}{@code /<link name>/<file name>} (the NodeManager extracts an
@@ -48,7 +50,8 @@ public final class StagingLayout {
      * yarn-site.xml the values of yarn-default.xml would override the ResourceManager's addresses.
      */
     public static final Map<String, String> CONF_FILES = Map.of("weft-core-site.xml", "core-site.xml",
-            "weft-yarn-site.xml", "yarn-site.xml", APP_FILE, APP_FILE);
+            "weft-yarn-site.xml", "yarn-site.xml", APP_FILE, APP_FILE, ContainerCommands.LAUNCH_SCRIPT,
+            ContainerCommands.LAUNCH_SCRIPT);
 
     /** The staged names of the client's Hadoop configuration (each a full copy of it). */
     public static final java.util.List<String> HADOOP_CONF_FILES = java.util.List.of("weft-core-site.xml",
@@ -63,12 +66,12 @@ public final class StagingLayout {
      * @param fs the file system
      * @param dir the staging directory
      * @param folder the folder inside the container's working directory
-     * @return link name to resource
+     * @return link name to resource, the jars in the manifest's order (which is the class path's)
      * @throws IOException when the directory or the manifest cannot be read
      */
     public static Map<String, LocalResource> localResources(FileSystem fs, Path dir, String folder)
             throws IOException {
-        Map<String, LocalResource> resources = new HashMap<>();
+        Map<String, LocalResource> resources = new LinkedHashMap<>();
         for (FileStatus status : fs.listStatus(dir)) {
             String linkName = CONF_FILES.get(status.getPath().getName());
             if (status.isFile() && linkName != null) {

@@ -33,6 +33,14 @@ public final class YarnConfigKeys {
                     + " in long tasks. For small, short applications. weft.executor.extraJavaOptions and"
                     + " weft.am.extraJavaOptions come after these and win.");
 
+    /** Class-data sharing archives of the framework jars, built and kept per node. */
+    public static final ConfigKey<Boolean> CLASS_DATA_SHARING = ConfigKeys.bool("weft.yarn.classDataSharing", "true",
+            "YARN only: start the ApplicationMaster and executors with a class-data sharing archive of Weft's"
+                    + " framework jars (the PUBLIC ones), which each node builds once per JDK and jar set from the"
+                    + " classes its first containers loaded, and keeps owner-only in"
+                    + " <local dir>/usercache/<user>/weft-cds (the newest 4). Saves part of every container JVM's"
+                    + " start. false: containers start without one and record nothing.");
+
     /** Cluster mode: executors asked for while the program's main starts. */
     public static final ConfigKey<Boolean> EARLY_EXECUTORS = ConfigKeys.bool("weft.yarn.earlyExecutors", "true",
             "YARN cluster mode only: the ApplicationMaster asks for the executors right after it registers, while"
@@ -220,6 +228,6 @@ public final class YarnConfigKeys {
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
             NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, CONNECT_TIMEOUT, JAVA_HOME, JAR_CACHE_DIR,
             JANITOR_UNKNOWN_APP_GRACE, EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY,
-            EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, QUICK_START_JVMS, EARLY_EXECUTORS, SHIP_HADOOP_JARS, REMEMBER_VERIFIED_JARS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
+            EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, QUICK_START_JVMS, CLASS_DATA_SHARING, EARLY_EXECUTORS, SHIP_HADOOP_JARS, REMEMBER_VERIFIED_JARS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
             KERBEROS_ACCESS_FILESYSTEMS, KERBEROS_RENEWAL_RATIO, SESSION_IDLE_TIMEOUT);
 }

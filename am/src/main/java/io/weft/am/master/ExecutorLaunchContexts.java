@@ -49,12 +49,13 @@ interface ExecutorLaunchContexts {
             throws IOException {
         Map<String, LocalResource> jars = StagingLayout.localResources(FileSystem.get(yarn), stagingDir,
                 ContainerCommands.JARS_DIR);
-        Map<String, String> environment = ContainerCommands.withUserEnvironment(
-                ContainerCommands.environment(yarn, System.getenv("JAVA_HOME")), spec.environment());
+        Map<String, String> environment = ContainerCommands.withClassDataSharing(ContainerCommands.withUserEnvironment(
+                ContainerCommands.environment(yarn, System.getenv("JAVA_HOME")), spec.environment()), jars, spec.containerMb(),
+                spec.heapMb());
         return (executorId, driverHost, driverPort) -> ContainerLaunchContext.newInstance(jars, environment,
                 ContainerCommands.command(spec.heapMb(), ExecutorMain.class.getName(), List.of(driverHost,
                         String.valueOf(driverPort), executorId, String.valueOf(spec.cores()),
-                        ExecutorMain.SECRET_FROM_CREDENTIALS), spec.javaOptions()),
+                        ExecutorMain.SECRET_FROM_CREDENTIALS), spec.javaOptions(), jars),
                 null, executorTokens(), null);
     }
 

@@ -39,7 +39,8 @@ final class ShippedResources {
 
     /** Names in a container's working directory that Weft uses itself. */
     private static final Set<String> RESERVED = Set.of(ContainerCommands.JARS_DIR, "tmp", "core-site.xml",
-            "yarn-site.xml", StagingLayout.APP_FILE, ContainerCommands.LOG4J_CONFIG);
+            "yarn-site.xml", StagingLayout.APP_FILE, ContainerCommands.LOG4J_CONFIG,
+            ContainerCommands.LAUNCH_SCRIPT);
 
     private ShippedResources() {
     }

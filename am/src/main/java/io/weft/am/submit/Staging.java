@@ -2,6 +2,7 @@ package io.weft.am.submit;
 
 import io.weft.api.WeftException;
 import io.weft.planner.Digests;
+import io.weft.yarnconf.ContainerCommands;
 import io.weft.yarnconf.StagingLayout;
 import java.io.File;
 import java.io.IOException;
@@ -288,6 +289,33 @@ public final class Staging {
             try (var out = fs.create(new org.apache.hadoop.fs.Path(dir, staged), true)) {
                 out.write(xml);
             }
+        }
+    }
+
+    /**
+     * Stages the containers' launch script ({@link ContainerCommands#LAUNCH_SCRIPT}) when the application uses
+     * class-data sharing ({@code weft.yarn.classDataSharing}); its presence is what makes the AM and executors
+     * start through it.
+     *
+     * @param fs the file system
+     * @param dir the staging directory
+     * @param conf the application's settings
+     * @throws IOException on write failure
+     */
+    public static void uploadLaunchScript(FileSystem fs, org.apache.hadoop.fs.Path dir, io.weft.conf.WeftConf conf)
+            throws IOException {
+        if (!conf.get(io.weft.yarnconf.YarnConfigKeys.CLASS_DATA_SHARING)) {
+            return;
+        }
+        byte[] script;
+        try (var in = ContainerCommands.class.getClassLoader().getResourceAsStream(ContainerCommands.LAUNCH_SCRIPT)) {
+            if (in == null) {
+                throw new IOException(ContainerCommands.LAUNCH_SCRIPT + " is missing from Weft's yarn-conf jar");
+            }
+            script = in.readAllBytes();
+        }
+        try (var out = fs.create(new org.apache.hadoop.fs.Path(dir, ContainerCommands.LAUNCH_SCRIPT), true)) {
+            out.write(script);
         }
     }
 

@@ -88,9 +88,12 @@ final class Submissions {
                 StagingLayout.localResources(fs, stagingDir, ContainerCommands.JARS_DIR);
         resources.putAll(security.resources());
         submission.setAMContainerSpec(ContainerLaunchContext.newInstance(resources,
-                ContainerCommands.withUserEnvironment(ContainerCommands.environment(yarn, javaHome),
-                        io.weft.conf.ConfigKeys.withPrefix(conf, io.weft.conf.ConfigKeys.AM_ENV_PREFIX)),
-                ContainerCommands.command(settings.amMemoryMb(), amMainClass, amArgs, amJavaOptions(amMainClass, conf)),
+                ContainerCommands.withClassDataSharing(ContainerCommands.withUserEnvironment(
+                        ContainerCommands.environment(yarn, javaHome),
+                        io.weft.conf.ConfigKeys.withPrefix(conf, io.weft.conf.ConfigKeys.AM_ENV_PREFIX)), resources,
+                        settings.amContainerMb(), settings.amMemoryMb()),
+                ContainerCommands.command(settings.amMemoryMb(), amMainClass, amArgs, amJavaOptions(amMainClass, conf),
+                        resources),
                 null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), ApplicationAcls.of(conf)));
     }
 }

@@ -301,6 +301,8 @@ public final class SubmitCommand implements Callable<Integer> {
             ShippedResources.stage(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), conf);
             steps.done("shipped files");
             Staging.uploadConfiguration(fs, stagingDir, yarn);
+        Staging.uploadLaunchScript(fs, stagingDir, conf);
+            Staging.uploadLaunchScript(fs, stagingDir, conf);
             steps.done("configuration");
             // The client's shuffle root, not the AM's idea of a home directory: where a container runs as the
             // NodeManager's user (DefaultContainerExecutor), that user's home is another one.

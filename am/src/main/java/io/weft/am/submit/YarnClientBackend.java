@@ -181,6 +181,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
         steps.done("shipped files");
         Staging.uploadConfiguration(fs, stagingDir, yarn);
+        Staging.uploadLaunchScript(fs, stagingDir, context.conf());
         steps.done("configuration");
         AmCredentials security = AmCredentials.forSubmission(context.conf(), yarn, fs, stagingDir, false);
         steps.done("credentials");
