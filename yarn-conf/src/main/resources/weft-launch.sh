@@ -6,6 +6,8 @@
 # Environment (set by the launch context; YARN sets LOCAL_DIRS and CONTAINER_ID):
 #   WEFT_CDS_JARS  the framework jars' link names under __weft_jars__, in class path order, ':'-separated.
 #   WEFT_CDS_DUMP  true where this container has the memory for a dump beside its JVM (ContainerCommands).
+#   WEFT_CDS_RETRY_AFTER_S  (optional, from weft.executorEnv.* / weft.yarn.appMasterEnv.*) how long after an attempt
+#                  that left no archive the next may start (default RETRY_AFTER_S).
 #
 # Any step that fails runs the JVM exactly as given: an archive only ever makes a start faster. The JVM itself
 # checks an archive against the jars it names (path, size, modification time) and the JDK's build, and runs
@@ -19,14 +21,15 @@
 # How: the first containers on a node record the classes their JVM loads (-XX:DumpLoadedClassList, one list per
 # container). A later container, once a list is at least LIST_AGE_S old, dumps an archive from the lists in the
 # background, at a lower priority, under an flock (one dump per node and jar set), into a temporary file that is
-# renamed into place only when complete. The container that dumps may end before the dump does; the next one
-# tries again. Archives are named by a digest of the JDK and the resolved jar paths, so a new version, or a jar
+# renamed into place only when complete. The container that dumps may end before the dump does (YARN stops its
+# process group); a container starting RETRY_AFTER_S later tries again. Archives are named by a digest of the JDK and the resolved jar paths, so a new version, or a jar
 # the NodeManager localized again, gets a new archive; the newest KEEP_ARCHIVES are kept.
 set -u
 
 LIST_AGE_S=10
 KEEP_ARCHIVES=4
 KEEP_LISTS=8
+RETRY_AFTER_S=600
 
 plain() {
     exec "$@"
@@ -86,17 +89,28 @@ fi
 
 list="$store/lists/$CONTAINER_ID.lst"
 printf -v now '%(%s)T' -1
+lists=0
 ready=()
 for candidate in "$store"/lists/*.lst; do
     [ -f "$candidate" ] && [ ! -L "$candidate" ] || continue
+    lists=$((lists + 1))
     if [ $((now - $(stat -c %Y "$candidate"))) -ge "$LIST_AGE_S" ]; then
         ready+=("$candidate")
     fi
 done
-if [ "${WEFT_CDS_DUMP:-false}" = true ] && [ "${#ready[@]}" -gt 0 ] && command -v flock >/dev/null 2>&1; then
+# A dump that did not finish (its container ended first) is not tried again on this node for RETRY_AFTER_S: each
+# attempt costs seconds of CPU that the containers starting beside it would rather have.
+lock="$store/$key.lock"
+retry=true
+if [ -f "$lock" ] && [ $((now - $(stat -c %Y "$lock"))) -lt "${WEFT_CDS_RETRY_AFTER_S:-$RETRY_AFTER_S}" ]; then
+    retry=false
+fi
+if [ "${WEFT_CDS_DUMP:-false}" = true ] && [ "$retry" = true ] && [ "${#ready[@]}" -gt 0 ] \
+        && command -v flock >/dev/null 2>&1; then
     echo "weft-launch: dumping an archive for these jars in the background into $archive" >&2
     (
-        exec 9>"$store/$key.lock" && flock -n 9 || exit 0
+        # Opening the lock for writing also stamps the attempt's time on it.
+        exec 9>"$lock" && flock -n 9 || exit 0
         [ -f "$archive" ] && exit 0
         tmp="$store/$key.jsa.tmp.$$"
         trap 'rm -f "$tmp" "$tmp.classlist"' EXIT
@@ -109,6 +123,11 @@ if [ "${WEFT_CDS_DUMP:-false}" = true ] && [ "${#ready[@]}" -gt 0 ] && command -
         ls -1t "$store"/*.jsa 2>/dev/null | tail -n +$((KEEP_ARCHIVES + 1)) | xargs -r rm -f
         ls -1t "$store"/lists/*.lst 2>/dev/null | tail -n +$((KEEP_LISTS + 1)) | xargs -r rm -f
     ) < /dev/null > /dev/null 2>&1 &
+fi
+if [ "$lists" -ge "$KEEP_LISTS" ]; then
+    # Enough lists for a dump already (and a bound on the disk they take while none succeeds).
+    echo "weft-launch: no class-data sharing archive for these jars on this node yet" >&2
+    exec "$java_bin" "$@"
 fi
 echo "weft-launch: no class-data sharing archive for these jars on this node yet; recording $list" >&2
 exec "$java_bin" "-XX:DumpLoadedClassList=$list" "$@"

@@ -88,6 +88,8 @@ public final class EmbeddedWordCount {
                 String cache = fresh ? "/weft-jar-cache-" + run + "-" + mode : null;
                 appId = mode.equals("session") ? countOnYarn(clusters, input, cache, settings)
                         : countThroughYarnJar(clusters, input, mode, cache, logs, settings);
+                System.out.println("  Class-data sharing archives on the NodeManagers after this run: "
+                        + classDataSharingArchives(clusters));
             }
         }
         String aggregated = clusters.conf.get("yarn.nodemanager.remote-app-log-dir", "/tmp/logs");
@@ -96,6 +98,27 @@ public final class EmbeddedWordCount {
                 + appId + "); on a real cluster: yarn logs -applicationId " + appId);
         MiniClusters.shutdown();
         System.exit(0);
+    }
+
+    /** The archives in the NodeManagers' {@code usercache/<user>/weft-cds} stores (weft.yarn.classDataSharing). */
+    private static long classDataSharingArchives(MiniClusters clusters) throws java.io.IOException {
+        long archives = 0;
+        for (int i = 0; i < 2; i++) {
+            for (String dir : clusters.nodeManagerConf(i).get("yarn.nodemanager.local-dirs").split(",")) {
+                Path usercache = Path.of(dir.replaceFirst("^file:(//)?", "/").replaceFirst("^//", "/"), "usercache");
+                if (!Files.isDirectory(usercache)) {
+                    continue;
+                }
+                try (var users = Files.list(usercache)) {
+                    for (Path store : users.map(user -> user.resolve("weft-cds")).filter(Files::isDirectory).toList()) {
+                        try (var files = Files.list(store)) {
+                            archives += files.filter(f -> f.getFileName().toString().endsWith(".jsa")).count();
+                        }
+                    }
+                }
+            }
+        }
+        return archives;
     }
 
     /**

@@ -78,16 +78,52 @@ class LaunchScriptTest {
         // A container without room beside its JVM does not dump.
         assertThat(run("container_1_0001_01_000003", true, false)).doesNotContain("dumping");
         assertThat(run("container_1_0001_01_000005", true)).contains("dumping an archive");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (archives().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(archives()).as("the dump's log: %s", dumpLog()).hasSize(1);
+        awaitAnArchive();
 
         String shared = run("container_1_0001_01_000004", true, "-Xlog:class+load=info");
         assertThat(shared).contains("class-data sharing archive " + archives().get(0), "probe ran",
                 PROBE + " source: shared objects file");
         assertThat(store.resolve("lists/container_1_0001_01_000004.lst")).doesNotExist();
+    }
+
+    @Test
+    void aDumpThatLeftNoArchiveIsNotTriedAgainSoon() throws Exception {
+        run("container_1_0001_01_000001", true, false);
+        try (Stream<Path> lists = Files.list(store.resolve("lists"))) {
+            for (Path list : lists.toList()) {
+                Files.setLastModifiedTime(list, FileTime.from(Instant.now().minusSeconds(60)));
+            }
+        }
+        // An attempt that started a moment ago and left no archive (its container was stopped): its lock remains.
+        assertThat(run("container_1_0001_01_000002", true, true)).contains("dumping");
+        awaitAnArchive();
+        for (Path archive : archives()) {
+            Files.delete(archive);
+        }
+        assertThat(run("container_1_0001_01_000003", true, true)).doesNotContain("dumping");
+        assertThat(run("container_1_0001_01_000004", true, true, Map.of("WEFT_CDS_RETRY_AFTER_S", "0")))
+                .contains("dumping");
+        awaitAnArchive(); // and the background dump is done before the directory goes
+    }
+
+    private void awaitAnArchive() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (archives().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(archives()).as("the dump's log: %s", dumpLog()).hasSize(1);
+    }
+
+    @Test
+    void aNodeWithEnoughListsRecordsNoMore() throws Exception {
+        for (int i = 1; i <= 8; i++) {
+            assertThat(run("container_1_0001_01_00000" + i, true, false)).contains("recording");
+        }
+        String ninth = run("container_1_0001_01_000009", true, false);
+        assertThat(ninth).contains("probe ran", "no class-data sharing archive").doesNotContain("recording");
+        try (Stream<Path> lists = Files.list(store.resolve("lists"))) {
+            assertThat(lists.count()).isEqualTo(8);
+        }
     }
 
     @Test
@@ -130,6 +166,11 @@ class LaunchScriptTest {
 
     private String run(String containerId, boolean withJarList, boolean mayDump, String... jvmOptions)
             throws Exception {
+        return run(containerId, withJarList, mayDump, Map.of(), jvmOptions);
+    }
+
+    private String run(String containerId, boolean withJarList, boolean mayDump, Map<String, String> moreEnv,
+            String... jvmOptions) throws Exception {
         Path dir = Files.createDirectories(appDir.resolve(containerId));
         Path links = Files.createDirectories(dir.resolve(ContainerCommands.JARS_DIR));
         Files.createSymbolicLink(links.resolve("weft-probe.jar"), node.resolve("filecache/11/weft-probe.jar"));
@@ -148,6 +189,7 @@ class LaunchScriptTest {
             yarn.put(ContainerCommands.CDS_DUMP_ENV, String.valueOf(mayDump));
         }
         env.putAll(yarn);
+        env.putAll(moreEnv);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
