@@ -1,11 +1,12 @@
 #!/bin/bash
 # Starts a Weft container's JVM ("$@": the java binary and its arguments) with a class-data sharing (CDS) archive
-# of Weft's framework jars when this node has one for them, and builds one when it has not. Written by
-# io.weft.yarnconf.ContainerCommands; see docs/yarn.md ("Class-data sharing in containers") and docs/security.md.
+# of Weft's framework jars when this node has one for them, and builds one when it has not. Staged by the client
+# with weft.yarn.classDataSharing (io.weft.yarnconf.ContainerCommands); see docs/operations.md ("Class-data sharing
+# in containers") and docs/security.md.
 #
 # Environment (set by the launch context; YARN sets LOCAL_DIRS and CONTAINER_ID):
 #   WEFT_CDS_JARS  the framework jars' link names under __weft_jars__, in class path order, ':'-separated.
-#   WEFT_CDS_DUMP  true where this container has the memory for a dump beside its JVM (ContainerCommands).
+#   WEFT_CDS_DUMP  true where the container is large enough for a dump (ContainerCommands.CDS_DUMP_MIN_MB).
 #   WEFT_CDS_RETRY_AFTER_S  (optional, from weft.executorEnv.* / weft.yarn.appMasterEnv.*) how long after an attempt
 #                  that left no archive the next may start (default RETRY_AFTER_S).
 #
@@ -18,18 +19,21 @@
 # (Weft's framework jars, world-readable already) by a JVM that runs no Weft or application code (-Xshare:dump from
 # a class list), and used only when the directory is this user's own and not writable by anyone else.
 #
-# How: the first containers on a node record the classes their JVM loads (-XX:DumpLoadedClassList, one list per
-# container). A later container, once a list is at least LIST_AGE_S old, dumps an archive from the lists in the
-# background, at a lower priority, under an flock (one dump per node and jar set), into a temporary file that is
-# renamed into place only when complete. The container that dumps may end before the dump does (YARN stops its
-# process group); a container starting RETRY_AFTER_S later tries again. Archives are named by a digest of the JDK and the resolved jar paths, so a new version, or a jar
-# the NodeManager localized again, gets a new archive; the newest KEEP_ARCHIVES are kept.
+# How: while a node has no archive for a JDK and jar set, its containers' JVMs record the classes they load
+# (-XX:DumpLoadedClassList, one list per container, at most KEEP_LISTS). A container large enough for a dump runs
+# its JVM as a child and, when the JVM has ended on its own with status 0 (its memory free, its list complete),
+# dumps an archive from the lists under an flock (one dump per node and jar set), niced and limited to
+# DUMP_LIMIT_S, into a temporary file renamed into place when complete, before the container ends. A dump cut
+# short (YARN stopped the container) is tried again by a container starting RETRY_AFTER_S later. Archives are
+# named by a digest of the JDK and the resolved jar paths, so a new version, or a jar the NodeManager localized
+# again, gets a new archive; the newest KEEP_ARCHIVES are kept.
 set -u
 
 LIST_AGE_S=10
 KEEP_ARCHIVES=4
 KEEP_LISTS=8
 RETRY_AFTER_S=600
+DUMP_LIMIT_S=60
 
 plain() {
     exec "$@"
@@ -88,46 +92,69 @@ if [ -f "$archive" ] && [ ! -L "$archive" ] && [ -O "$archive" ]; then
 fi
 
 list="$store/lists/$CONTAINER_ID.lst"
-printf -v now '%(%s)T' -1
-lists=0
-ready=()
-for candidate in "$store"/lists/*.lst; do
-    [ -f "$candidate" ] && [ ! -L "$candidate" ] || continue
-    lists=$((lists + 1))
-    if [ $((now - $(stat -c %Y "$candidate"))) -ge "$LIST_AGE_S" ]; then
-        ready+=("$candidate")
-    fi
-done
-# A dump that did not finish (its container ended first) is not tried again on this node for RETRY_AFTER_S: each
-# attempt costs seconds of CPU that the containers starting beside it would rather have.
-lock="$store/$key.lock"
-retry=true
-if [ -f "$lock" ] && [ $((now - $(stat -c %Y "$lock"))) -lt "${WEFT_CDS_RETRY_AFTER_S:-$RETRY_AFTER_S}" ]; then
-    retry=false
-fi
-if [ "${WEFT_CDS_DUMP:-false}" = true ] && [ "$retry" = true ] && [ "${#ready[@]}" -gt 0 ] \
-        && command -v flock >/dev/null 2>&1; then
-    echo "weft-launch: dumping an archive for these jars in the background into $archive" >&2
-    (
-        # Opening the lock for writing also stamps the attempt's time on it.
-        exec 9>"$lock" && flock -n 9 || exit 0
-        [ -f "$archive" ] && exit 0
-        tmp="$store/$key.jsa.tmp.$$"
-        trap 'rm -f "$tmp" "$tmp.classlist"' EXIT
-        # The lists in order, each class once: a class list names a class after its supertypes.
-        awk '!seen[$0]++' "${ready[@]}" > "$tmp.classlist" || exit 0
-        nice -n 10 "$java_bin" -Xshare:dump -Xmx128m -XX:+UseSerialGC "-XX:SharedClassListFile=$tmp.classlist" \
-            "-XX:SharedArchiveFile=$tmp" -cp "$resolved" > "$store/$key.log" 2>&1 || exit 0
-        mv -f "$tmp" "$archive"
-        # The newest archives stay; older ones name jars that are gone or another version's.
-        ls -1t "$store"/*.jsa 2>/dev/null | tail -n +$((KEEP_ARCHIVES + 1)) | xargs -r rm -f
-        ls -1t "$store"/lists/*.lst 2>/dev/null | tail -n +$((KEEP_LISTS + 1)) | xargs -r rm -f
-    ) < /dev/null > /dev/null 2>&1 &
-fi
-if [ "$lists" -ge "$KEEP_LISTS" ]; then
+lists=("$store"/lists/*.lst)
+record=("-XX:DumpLoadedClassList=$list")
+if [ -e "${lists[0]}" ] && [ "${#lists[@]}" -ge "$KEEP_LISTS" ]; then
     # Enough lists for a dump already (and a bound on the disk they take while none succeeds).
-    echo "weft-launch: no class-data sharing archive for these jars on this node yet" >&2
-    exec "$java_bin" "$@"
+    record=()
 fi
-echo "weft-launch: no class-data sharing archive for these jars on this node yet; recording $list" >&2
-exec "$java_bin" "-XX:DumpLoadedClassList=$list" "$@"
+printf -v now '%(%s)T' -1
+lock="$store/$key.lock"
+# A dump that did not finish (its container was stopped first) is not tried again on this node for
+# RETRY_AFTER_S: each attempt costs seconds of CPU.
+if [ "${WEFT_CDS_DUMP:-false}" != true ] || ! command -v flock >/dev/null 2>&1 || { [ -f "$lock" ] \
+        && [ $((now - $(stat -c %Y "$lock"))) -lt "${WEFT_CDS_RETRY_AFTER_S:-$RETRY_AFTER_S}" ]; }; then
+    echo "weft-launch: no class-data sharing archive for these jars on this node yet${record:+; recording $list}" >&2
+    exec "$java_bin" "${record[@]}" "$@"
+fi
+
+# This container may dump once its JVM has ended on its own: then the JVM's memory is free for the dump, nothing
+# starting beside it competes with it, and its own list is complete. So the JVM runs as a child of this script,
+# which passes YARN's signals on; a container that is stopped or whose JVM fails ends as before.
+echo "weft-launch: no class-data sharing archive for these jars on this node yet; recording $list, and" \
+    "dumping one when the JVM ends" >&2
+terminated=false
+trap 'terminated=true; kill -TERM "$pid" 2>/dev/null' TERM INT HUP
+"$java_bin" "${record[@]}" "$@" &
+pid=$!
+rc=0
+while :; do
+    wait "$pid"
+    rc=$?
+    kill -0 "$pid" 2>/dev/null || break
+done
+trap - TERM INT HUP
+[ "$terminated" = false ] && [ "$rc" -eq 0 ] || exit "$rc"
+
+(
+    # Opening the lock for writing also stamps the attempt's time on it.
+    exec 9>"$lock" && flock -n 9 || exit 0
+    [ -f "$archive" ] && exit 0
+    tmp="$store/$key.jsa.tmp.$$"
+    trap 'rm -f "$tmp" "$tmp.classlist"' EXIT
+    printf -v now '%(%s)T' -1
+    : > "$tmp.classlist" || exit 0
+    for candidate in "$store"/lists/*.lst; do
+        [ -f "$candidate" ] && [ ! -L "$candidate" ] || continue
+        # Another JVM's list counts once it has not grown for LIST_AGE_S; its last line counts only when the JVM
+        # finished writing it (a cut @lambda-proxy line makes the whole dump fail).
+        if [ "$candidate" = "$list" ] || [ $((now - $(stat -c %Y "$candidate"))) -ge "$LIST_AGE_S" ]; then
+            if [ -n "$(tail -c 1 "$candidate")" ]; then
+                head -n -1 "$candidate" >> "$tmp.classlist"
+            else
+                cat "$candidate" >> "$tmp.classlist"
+            fi
+        fi
+    done
+    # Each class once, in the order first listed: a class list names a class after its supertypes.
+    awk '!seen[$0]++' "$tmp.classlist" > "$tmp.classlist.unique" && mv -f "$tmp.classlist.unique" "$tmp.classlist" \
+        || exit 0
+    timeout "$DUMP_LIMIT_S" nice -n 10 "$java_bin" -Xshare:dump -Xmx128m -XX:+UseSerialGC \
+        "-XX:SharedClassListFile=$tmp.classlist" "-XX:SharedArchiveFile=$tmp" -cp "$resolved" \
+        > "$store/$key.log" 2>&1 || exit 0
+    mv -f "$tmp" "$archive"
+    # The newest archives stay; older ones name jars that are gone or another version's.
+    ls -1t "$store"/*.jsa 2>/dev/null | tail -n +$((KEEP_ARCHIVES + 1)) | xargs -r rm -f
+    ls -1t "$store"/lists/*.lst 2>/dev/null | tail -n +$((KEEP_LISTS + 1)) | xargs -r rm -f
+) < /dev/null > /dev/null 2>&1
+exit "$rc"

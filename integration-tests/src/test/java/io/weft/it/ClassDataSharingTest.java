@@ -6,23 +6,20 @@ import io.weft.api.WeftSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.hadoop.security.UserGroupInformation;
-import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Class-data sharing on the mini cluster's NodeManagers ({@code weft.yarn.classDataSharing}, on by default): the
- * first applications' containers record their classes in an owner-only store beside the NodeManager's per-user
- * caches, a later container dumps an archive from them, and the containers after that start from it and still run
- * their jobs right. The stores that other suites' containers left are put aside for the test and back after it.
+ * first application's containers record their classes in an owner-only store beside the NodeManager's per-user
+ * caches and dump an archive from them once their JVMs have ended, and the next application's containers start
+ * from it and still run their jobs right. The stores that other suites' containers left are put aside for the test and back after it.
  */
 class ClassDataSharingTest {
 
@@ -42,32 +39,30 @@ class ClassDataSharingTest {
             }
         }
         try {
-            assertThat(countOnYarn("cds-record")).isEqualTo(expected());
-            List<Path> lists = lists();
-            assertThat(lists).as("class lists recorded by the first containers").isNotEmpty();
-            for (Path store : stores()) {
-                if (Files.exists(store)) {
-                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store)))
-                            .isEqualTo("rwx------");
-                }
-            }
-            for (Path list : lists) {
-                Files.setLastModifiedTime(list, FileTime.from(Instant.now().minusSeconds(60)));
-            }
-            // The next containers find lists old enough and dump; the session stays open (its containers alive,
-            // so their dumps too) until an archive is in place.
-            try (WeftSession weft = session("cds-dump").getOrCreate()) {
+            // Every container on NodeManager 1 (the only one with the label), so all of them share its store.
+            Path store = stores().get(1);
+            String first;
+            try (WeftSession weft = session("cds-record").getOrCreate()) {
+                first = weft.applicationId();
                 assertThat(count(weft)).isEqualTo(expected());
-                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(150);
-                while (archives().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(250);
-                }
-                assertThat(archives()).as("archives after a dump; dump logs: %s", dumpLogs()).isNotEmpty();
+                assertThat(containerStderr(first, "weft-launch: no class-data sharing archive for these jars on"
+                        + " this node yet; recording")).isTrue();
             }
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store))).isEqualTo("rwx------");
+            assertThat(filesEndingWith(store.resolve("lists"), ".lst")).as("class lists").isNotEmpty();
+            // Containers whose JVM ended on its own (the launcher AM's at least) dump one after it.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(150);
+            while (filesEndingWith(store, ".jsa").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+            }
+            assertThat(filesEndingWith(store, ".jsa")).as("an archive; dump logs: %s", dumpLogs(store)).hasSize(1);
+            assertThat(filesEndingWith(stores().get(0), ".jsa")).as("nothing ran on NodeManager 0").isEmpty();
+
             try (WeftSession weft = session("cds-use").getOrCreate()) {
                 assertThat(count(weft)).isEqualTo(expected());
-                assertThat(containerStderr(weft.applicationId(), "weft-launch: class-data sharing archive ")).as(
-                        "a container of this application started from an archive").isTrue();
+                assertThat(containerStderr(weft.applicationId(), "weft-launch: class-data sharing archive "
+                        + filesEndingWith(store, ".jsa").get(0))).as("the executors started from the archive")
+                        .isTrue();
             }
         } finally {
             for (Path store : stores()) {
@@ -84,7 +79,9 @@ class ClassDataSharingTest {
     }
 
     private static WeftSession.Builder session(String name) {
-        return clusters.clientSession(name).config("weft.executor.registrationTimeout", "60s");
+        return clusters.clientSession(name).config("weft.executor.registrationTimeout", "60s")
+                .config("weft.yarn.executor.nodeLabelExpression", MiniClusters.FAST_LABEL)
+                .config("weft.yarn.am.nodeLabelExpression", MiniClusters.FAST_LABEL);
     }
 
     private static long countOnYarn(String name) {
@@ -107,7 +104,8 @@ class ClassDataSharingTest {
     private static boolean containerStderr(String appId, String text) throws IOException {
         for (String dirs : clusters.logDirs()) {
             for (String dir : dirs.split(",")) {
-                Path root = Path.of(dir.replaceFirst("^file:(//)?", "/").replaceFirst("^//", "/")).resolve(appId);
+                Path root = Path.of(java.net.URI.create(dir.startsWith("file:") ? dir : "file://" + dir))
+                        .resolve(appId);
                 if (!Files.isDirectory(root)) {
                     continue;
                 }
@@ -128,24 +126,14 @@ class ClassDataSharingTest {
         String user = UserGroupInformation.getCurrentUser().getShortUserName();
         List<Path> stores = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            String first = clusters.nodeManagerConf(i).get(YarnConfiguration.NM_LOCAL_DIRS).split(",")[0];
-            stores.add(Path.of(first.replaceFirst("^file:(//)?", "/").replaceFirst("^//", "/"))
-                    .resolve("usercache").resolve(user).resolve("weft-cds"));
+            stores.add(clusters.localDirs(i).get(0).resolve("usercache").resolve(user).resolve("weft-cds"));
         }
         return stores;
     }
 
-    private static List<Path> lists() throws IOException {
-        return filesEndingWith("lists", ".lst");
-    }
-
-    private static List<Path> archives() throws IOException {
-        return filesEndingWith("", ".jsa");
-    }
-
-    private static String dumpLogs() throws IOException {
+    private static String dumpLogs(Path store) throws IOException {
         StringBuilder logs = new StringBuilder();
-        for (Path log : filesEndingWith("", ".log")) {
+        for (Path log : filesEndingWith(store, ".log")) {
             List<String> lines = Files.readAllLines(log);
             logs.append(log).append(":\n").append(String.join("\n", lines.subList(Math.max(0, lines.size() - 20),
                     lines.size()))).append('\n');
@@ -153,17 +141,13 @@ class ClassDataSharingTest {
         return logs.toString();
     }
 
-    private static List<Path> filesEndingWith(String subdirectory, String suffix) throws IOException {
-        List<Path> found = new ArrayList<>();
-        for (Path store : stores()) {
-            Path dir = subdirectory.isEmpty() ? store : store.resolve(subdirectory);
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> files = Files.list(dir)) {
-                    files.filter(f -> f.getFileName().toString().endsWith(suffix)).forEach(found::add);
-                }
-            }
+    private static List<Path> filesEndingWith(Path dir, String suffix) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
         }
-        return found;
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).toList();
+        }
     }
 
     private static void deleteRecursively(Path path) throws IOException {

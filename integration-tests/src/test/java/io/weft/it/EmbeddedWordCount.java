@@ -104,8 +104,8 @@ public final class EmbeddedWordCount {
     private static long classDataSharingArchives(MiniClusters clusters) throws java.io.IOException {
         long archives = 0;
         for (int i = 0; i < 2; i++) {
-            for (String dir : clusters.nodeManagerConf(i).get("yarn.nodemanager.local-dirs").split(",")) {
-                Path usercache = Path.of(dir.replaceFirst("^file:(//)?", "/").replaceFirst("^//", "/"), "usercache");
+            for (Path dir : clusters.localDirs(i)) {
+                Path usercache = dir.resolve("usercache");
                 if (!Files.isDirectory(usercache)) {
                     continue;
                 }

@@ -151,6 +151,18 @@ final class MiniClusters {
 
     /**
      * @param index a NodeManager
+     * @return its local directories ({@code yarn.nodemanager.local-dirs}), where it keeps caches and containers
+     */
+    java.util.List<Path> localDirs(int index) {
+        java.util.List<Path> dirs = new java.util.ArrayList<>();
+        for (String dir : yarn.getNodeManager(index).getConfig().get(YarnConfiguration.NM_LOCAL_DIRS).split(",")) {
+            dirs.add(Path.of(java.net.URI.create(dir.startsWith("file:") ? dir : "file://" + dir)));
+        }
+        return dirs;
+    }
+
+    /**
+     * @param index a NodeManager
      * @return its configuration object, which it reads when launching containers (tests change it to break one)
      */
     org.apache.hadoop.conf.Configuration nodeManagerConf(int index) {

@@ -12,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,56 +61,74 @@ class LaunchScriptTest {
 
     @Test
     void recordsTheClassesThenDumpsAnArchiveThenStartsFromIt() throws Exception {
-        String first = run("container_1_0001_01_000001", true);
-        assertThat(first).contains("probe ran", "recording");
+        String first = run("container_1_0001_01_000001", true, false);
+        assertThat(first).contains("probe ran", "recording").doesNotContain("dumping");
         assertThat(Files.getPosixFilePermissions(store)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
         Path list = store.resolve("lists/container_1_0001_01_000001.lst");
         assertThat(Files.readString(list)).contains(PROBE.replace('.', '/'));
         // The archived jar comes first, resolved to the node's cache, where later containers find it too.
         assertThat(first).contains("class path " + node.resolve("filecache/11/weft-probe.jar").toRealPath());
-
-        // A list only counts once it is old enough to be complete.
-        String young = run("container_1_0001_01_000002", true);
-        assertThat(young).contains("recording").doesNotContain("dumping");
         assertThat(archives()).isEmpty();
-        Files.setLastModifiedTime(list, FileTime.from(Instant.now().minusSeconds(60)));
-        // A container without room beside its JVM does not dump.
-        assertThat(run("container_1_0001_01_000003", true, false)).doesNotContain("dumping");
-        assertThat(run("container_1_0001_01_000005", true)).contains("dumping an archive");
-        awaitAnArchive();
 
-        String shared = run("container_1_0001_01_000004", true, "-Xlog:class+load=info");
+        // A container with room dumps once its JVM has ended, before the container ends.
+        assertThat(run("container_1_0001_01_000002", true)).contains("probe ran", "dumping one when the JVM ends");
+        assertThat(archives()).as("the dump's log: %s", dumpLog()).hasSize(1);
+
+        String shared = run("container_1_0001_01_000003", true, true, Map.of(), 0, "-Xlog:class+load=info");
         assertThat(shared).contains("class-data sharing archive " + archives().get(0), "probe ran",
                 PROBE + " source: shared objects file");
-        assertThat(store.resolve("lists/container_1_0001_01_000004.lst")).doesNotExist();
+        assertThat(store.resolve("lists/container_1_0001_01_000003.lst")).doesNotExist();
+    }
+
+    @Test
+    void aJvmThatFailsOrIsStoppedLeavesNoArchiveAndItsStatusStands() throws Exception {
+        assertThat(run("container_1_0001_01_000001", true, true, Map.of(), 3, PROBE_ARGS_MARK, "exit", "3"))
+                .contains("probe ran");
+        assertThat(archives()).isEmpty();
+
+        Process sleeping = start("container_1_0001_01_000002", true, true, Map.of(), PROBE_ARGS_MARK, "sleep");
+        var out = new java.io.BufferedReader(new java.io.InputStreamReader(sleeping.getInputStream(),
+                StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null && !line.equals("sleeping")) {
+            // the script's and the probe's first lines
+        }
+        List<ProcessHandle> jvm = sleeping.children().toList();
+        assertThat(jvm).hasSize(1);
+        // YARN stops a container with SIGTERM to its process group; the script passes it on to the JVM.
+        sleeping.destroy();
+        assertThat(sleeping.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(sleeping.exitValue()).isEqualTo(143);
+        assertThat(jvm.get(0).onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(archives()).isEmpty();
+    }
+
+    @Test
+    void aListCutInTheMiddleOfALineStillMakesAnArchive() throws Exception {
+        Files.createDirectories(store.resolve("lists"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwx------"));
+        // What a JVM still writing its list leaves: the last line cut short (this one would fail the whole dump).
+        Path cut = store.resolve("lists/container_1_0001_01_000009.lst");
+        Files.writeString(cut, "java/lang/Object\n@lambda-proxy jdk/internal/module/Module");
+        Files.setLastModifiedTime(cut, FileTime.from(Instant.now().minusSeconds(60)));
+        assertThat(run("container_1_0001_01_000001", true)).contains("dumping");
+        assertThat(archives()).as("the dump's log: %s", dumpLog()).hasSize(1);
     }
 
     @Test
     void aDumpThatLeftNoArchiveIsNotTriedAgainSoon() throws Exception {
-        run("container_1_0001_01_000001", true, false);
-        try (Stream<Path> lists = Files.list(store.resolve("lists"))) {
-            for (Path list : lists.toList()) {
-                Files.setLastModifiedTime(list, FileTime.from(Instant.now().minusSeconds(60)));
-            }
-        }
-        // An attempt that started a moment ago and left no archive (its container was stopped): its lock remains.
-        assertThat(run("container_1_0001_01_000002", true, true)).contains("dumping");
-        awaitAnArchive();
+        assertThat(run("container_1_0001_01_000001", true)).contains("dumping");
+        assertThat(archives()).hasSize(1);
+        // As if that dump's container had been stopped before it finished: its lock stays, the archive is not there.
         for (Path archive : archives()) {
             Files.delete(archive);
         }
-        assertThat(run("container_1_0001_01_000003", true, true)).doesNotContain("dumping");
-        assertThat(run("container_1_0001_01_000004", true, true, Map.of("WEFT_CDS_RETRY_AFTER_S", "0")))
+        assertThat(run("container_1_0001_01_000002", true)).doesNotContain("dumping");
+        assertThat(archives()).isEmpty();
+        assertThat(run("container_1_0001_01_000003", true, true, Map.of("WEFT_CDS_RETRY_AFTER_S", "0"), 0))
                 .contains("dumping");
-        awaitAnArchive(); // and the background dump is done before the directory goes
-    }
-
-    private void awaitAnArchive() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (archives().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(archives()).as("the dump's log: %s", dumpLog()).hasSize(1);
+        assertThat(archives()).hasSize(1);
     }
 
     @Test
@@ -159,41 +176,55 @@ class LaunchScriptTest {
         }
     }
 
-    /** Starts a "container": its directory, its link to the cached jar, YARN's variables; returns what it printed. */
-    private String run(String containerId, boolean withJarList, String... jvmOptions) throws Exception {
-        return run(containerId, withJarList, true, jvmOptions);
+    /** Separates JVM options from the probe's arguments in {@link #start}'s list. */
+    private static final String PROBE_ARGS_MARK = "--probe-args--";
+
+    private String run(String containerId, boolean withJarList) throws Exception {
+        return run(containerId, withJarList, true);
     }
 
-    private String run(String containerId, boolean withJarList, boolean mayDump, String... jvmOptions)
-            throws Exception {
-        return run(containerId, withJarList, mayDump, Map.of(), jvmOptions);
+    private String run(String containerId, boolean withJarList, boolean mayDump) throws Exception {
+        return run(containerId, withJarList, mayDump, Map.of(), 0);
     }
 
+    /** Runs a "container" to its end, which must have the given status; returns what it printed. */
     private String run(String containerId, boolean withJarList, boolean mayDump, Map<String, String> moreEnv,
-            String... jvmOptions) throws Exception {
+            int status, String... jvmOptionsThenArgs) throws Exception {
+        Process process = start(containerId, withJarList, mayDump, moreEnv, jvmOptionsThenArgs);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isEqualTo(status);
+        return output;
+    }
+
+    /**
+     * Starts a "container": its directory, its link to the cached jar, YARN's variables, the script with the JVM
+     * options, the probe and its arguments (after {@link #PROBE_ARGS_MARK}).
+     */
+    private Process start(String containerId, boolean withJarList, boolean mayDump, Map<String, String> moreEnv,
+            String... jvmOptionsThenArgs) throws Exception {
         Path dir = Files.createDirectories(appDir.resolve(containerId));
         Path links = Files.createDirectories(dir.resolve(ContainerCommands.JARS_DIR));
         Files.createSymbolicLink(links.resolve("weft-probe.jar"), node.resolve("filecache/11/weft-probe.jar"));
         Files.writeString(dir.resolve("launch_container.sh"), "# the container's directory is not empty\n");
+        List<String> options = new ArrayList<>(List.of(jvmOptionsThenArgs));
+        int mark = options.indexOf(PROBE_ARGS_MARK);
+        List<String> probeArgs = mark < 0 ? List.of() : options.subList(mark + 1, options.size());
         List<String> command = new ArrayList<>(List.of("/bin/bash", script.toString(),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of(jvmOptions));
+        command.addAll(mark < 0 ? options : options.subList(0, mark));
         command.add(PROBE);
+        command.addAll(probeArgs);
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("WEFT_") || name.equals("CLASSPATH"));
-        Map<String, String> yarn = new HashMap<>(Map.of("LOCAL_DIRS", appDir.toString(), "CONTAINER_ID", containerId,
+        env.putAll(Map.of("LOCAL_DIRS", appDir.toString(), "CONTAINER_ID", containerId,
                 "CLASSPATH", dir + ":" + dir + "/" + ContainerCommands.JARS_DIR + "/*"));
         if (withJarList) {
-            yarn.put(ContainerCommands.CDS_JARS_ENV, "weft-probe.jar");
-            yarn.put(ContainerCommands.CDS_DUMP_ENV, String.valueOf(mayDump));
+            env.put(ContainerCommands.CDS_JARS_ENV, "weft-probe.jar");
+            env.put(ContainerCommands.CDS_DUMP_ENV, String.valueOf(mayDump));
         }
-        env.putAll(yarn);
         env.putAll(moreEnv);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
+        return builder.start();
     }
 }

@@ -50,8 +50,7 @@ interface ExecutorLaunchContexts {
         Map<String, LocalResource> jars = StagingLayout.localResources(FileSystem.get(yarn), stagingDir,
                 ContainerCommands.JARS_DIR);
         Map<String, String> environment = ContainerCommands.withClassDataSharing(ContainerCommands.withUserEnvironment(
-                ContainerCommands.environment(yarn, System.getenv("JAVA_HOME")), spec.environment()), jars, spec.containerMb(),
-                spec.heapMb());
+                ContainerCommands.environment(yarn, System.getenv("JAVA_HOME")), spec.environment()), jars, spec.containerMb());
         return (executorId, driverHost, driverPort) -> ContainerLaunchContext.newInstance(jars, environment,
                 ContainerCommands.command(spec.heapMb(), ExecutorMain.class.getName(), List.of(driverHost,
                         String.valueOf(driverPort), executorId, String.valueOf(spec.cores()),
