@@ -6,7 +6,7 @@
 #
 # Environment (set by the launch context; YARN sets LOCAL_DIRS and CONTAINER_ID):
 #   WEFT_CDS_JARS  the framework jars' link names under __weft_jars__, in class path order, ':'-separated.
-#   WEFT_CDS_DUMP  true where the container is large enough for a dump (ContainerCommands.CDS_DUMP_MIN_MB).
+#   WEFT_CDS_DUMP  true where the container has room for a dump beside its JVM (ContainerCommands.CDS_DUMP_ROOM_MB).
 #   WEFT_CDS_RETRY_AFTER_S  (optional, from weft.executorEnv.* / weft.yarn.appMasterEnv.*) how long after an attempt
 #                  that left no archive the next may start (default RETRY_AFTER_S).
 #
@@ -20,12 +20,13 @@
 # a class list), and used only when the directory is this user's own and not writable by anyone else.
 #
 # How: while a node has no archive for a JDK and jar set, its containers' JVMs record the classes they load
-# (-XX:DumpLoadedClassList, one list per container, at most KEEP_LISTS). A container large enough for a dump runs
-# its JVM as a child and, when the JVM has ended on its own with status 0 (its memory free, its list complete),
-# dumps an archive from the lists under an flock (one dump per node and jar set), niced and limited to
-# DUMP_LIMIT_S, into a temporary file renamed into place when complete, before the container ends. A dump cut
-# short (YARN stopped the container) is tried again by a container starting RETRY_AFTER_S later. Archives are
-# named by a digest of the JDK and the resolved jar paths, so a new version, or a jar the NodeManager localized
+# (-XX:DumpLoadedClassList, one list per container, at most KEEP_LISTS). A container with room beside its JVM
+# (WEFT_CDS_DUMP), once other containers' lists have not grown for LIST_AGE_S, dumps an archive from them while its
+# JVM runs: under an flock (one dump per node and jar set), niced, limited to DUMP_LIMIT_S, into a temporary file
+# renamed into place when complete. The dump stays inside the container: the JVM runs as a child of this script,
+# which waits for the dump after a JVM that ended with status 0, and stops it on any other ending; YARN stopping
+# the container stops both. A dump cut short is tried again by a container starting RETRY_AFTER_S later. Archives
+# are named by a digest of the JDK and the resolved jar paths, so a new version, or a jar the NodeManager localized
 # again, gets a new archive; the newest KEEP_ARCHIVES are kept.
 set -u
 
@@ -100,50 +101,42 @@ if [ -e "${lists[0]}" ] && [ "${#lists[@]}" -ge "$KEEP_LISTS" ]; then
 fi
 printf -v now '%(%s)T' -1
 lock="$store/$key.lock"
+# Other containers' lists count once they have not grown for LIST_AGE_S (their JVMs are past their start).
+ready=()
+for candidate in "${lists[@]}"; do
+    [ -f "$candidate" ] && [ ! -L "$candidate" ] || continue
+    if [ $((now - $(stat -c %Y "$candidate"))) -ge "$LIST_AGE_S" ]; then
+        ready+=("$candidate")
+    fi
+done
 # A dump that did not finish (its container was stopped first) is not tried again on this node for
-# RETRY_AFTER_S: each attempt costs seconds of CPU.
-if [ "${WEFT_CDS_DUMP:-false}" != true ] || ! command -v flock >/dev/null 2>&1 || { [ -f "$lock" ] \
+# RETRY_AFTER_S: each attempt costs seconds of CPU beside the JVMs starting on the node.
+if [ "${WEFT_CDS_DUMP:-false}" != true ] || [ "${#ready[@]}" -eq 0 ] || ! command -v flock >/dev/null 2>&1 \
+        || { [ -f "$lock" ] \
         && [ $((now - $(stat -c %Y "$lock"))) -lt "${WEFT_CDS_RETRY_AFTER_S:-$RETRY_AFTER_S}" ]; }; then
     echo "weft-launch: no class-data sharing archive for these jars on this node yet${record:+; recording $list}" >&2
-    exec "$java_bin" "${record[@]}" "$@"
+    exec "$java_bin" ${record[@]+"${record[@]}"} "$@"
 fi
 
-# This container may dump once its JVM has ended on its own: then the JVM's memory is free for the dump, nothing
-# starting beside it competes with it, and its own list is complete. So the JVM runs as a child of this script,
-# which passes YARN's signals on; a container that is stopped or whose JVM fails ends as before.
-echo "weft-launch: no class-data sharing archive for these jars on this node yet; recording $list, and" \
-    "dumping one when the JVM ends" >&2
-terminated=false
-trap 'terminated=true; kill -TERM "$pid" 2>/dev/null' TERM INT HUP
-"$java_bin" "${record[@]}" "$@" &
-pid=$!
-rc=0
-while :; do
-    wait "$pid"
-    rc=$?
-    kill -0 "$pid" 2>/dev/null || break
-done
-trap - TERM INT HUP
-[ "$terminated" = false ] && [ "$rc" -eq 0 ] || exit "$rc"
-
-(
-    # Opening the lock for writing also stamps the attempt's time on it.
-    exec 9>"$lock" && flock -n 9 || exit 0
+# Dump an archive beside the JVM, in this container (its memory and its process group, so YARN's accounting and
+# its stopping of the container cover the dump too). The JVM runs as a child of this script, which passes YARN's
+# signals on and, when the JVM ends with status 0, waits for the dump before the container ends; any other ending
+# stops the dump.
+echo "weft-launch: no class-data sharing archive for these jars on this node yet${record:+; recording $list};" \
+    "dumping one from ${#ready[@]} lists beside the JVM" >&2
+dump() {
+    exec 9>"$lock" && flock -n 9 || exit 0 # opening the lock for writing also stamps the attempt's time on it
     [ -f "$archive" ] && exit 0
-    tmp="$store/$key.jsa.tmp.$$"
+    local tmp="$store/$key.jsa.tmp.$BASHPID" candidate dumper=""
+    trap 'kill -TERM "$dumper" 2>/dev/null; rm -f "$tmp" "$tmp.classlist"; exit 1' TERM
     trap 'rm -f "$tmp" "$tmp.classlist"' EXIT
-    printf -v now '%(%s)T' -1
     : > "$tmp.classlist" || exit 0
-    for candidate in "$store"/lists/*.lst; do
-        [ -f "$candidate" ] && [ ! -L "$candidate" ] || continue
-        # Another JVM's list counts once it has not grown for LIST_AGE_S; its last line counts only when the JVM
-        # finished writing it (a cut @lambda-proxy line makes the whole dump fail).
-        if [ "$candidate" = "$list" ] || [ $((now - $(stat -c %Y "$candidate"))) -ge "$LIST_AGE_S" ]; then
-            if [ -n "$(tail -c 1 "$candidate")" ]; then
-                head -n -1 "$candidate" >> "$tmp.classlist"
-            else
-                cat "$candidate" >> "$tmp.classlist"
-            fi
+    for candidate in "${ready[@]}"; do
+        # A list's last line counts only when its JVM finished writing it (a cut @lambda-proxy line fails the dump).
+        if [ -n "$(tail -c 1 "$candidate")" ]; then
+            head -n -1 "$candidate" >> "$tmp.classlist"
+        else
+            cat "$candidate" >> "$tmp.classlist"
         fi
     done
     # Each class once, in the order first listed: a class list names a class after its supertypes.
@@ -151,10 +144,29 @@ trap - TERM INT HUP
         || exit 0
     timeout "$DUMP_LIMIT_S" nice -n 10 "$java_bin" -Xshare:dump -Xmx128m -XX:+UseSerialGC \
         "-XX:SharedClassListFile=$tmp.classlist" "-XX:SharedArchiveFile=$tmp" -cp "$resolved" \
-        > "$store/$key.log" 2>&1 || exit 0
+        > "$store/$key.log" 2>&1 &
+    dumper=$!
+    wait "$dumper" || exit 0
     mv -f "$tmp" "$archive"
     # The newest archives stay; older ones name jars that are gone or another version's.
     ls -1t "$store"/*.jsa 2>/dev/null | tail -n +$((KEEP_ARCHIVES + 1)) | xargs -r rm -f
     ls -1t "$store"/lists/*.lst 2>/dev/null | tail -n +$((KEEP_LISTS + 1)) | xargs -r rm -f
-) < /dev/null > /dev/null 2>&1
+}
+dump < /dev/null > /dev/null 2>&1 &
+dumping=$!
+terminated=false
+trap 'terminated=true; kill -TERM "$pid" "$dumping" 2>/dev/null' TERM INT HUP
+"$java_bin" ${record[@]+"${record[@]}"} "$@" &
+pid=$!
+while :; do
+    wait "$pid"
+    rc=$?
+    kill -0 "$pid" 2>/dev/null || break
+done
+if [ "$terminated" = false ] && [ "$rc" -eq 0 ]; then
+    wait "$dumping"
+else
+    kill -TERM "$dumping" 2>/dev/null
+    wait "$dumping"
+fi
 exit "$rc"

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Class-data sharing on the mini cluster's NodeManagers ({@code weft.yarn.classDataSharing}, on by default): the
  * first application's containers record their classes in an owner-only store beside the NodeManager's per-user
- * caches and dump an archive from them once their JVMs have ended, and the next application's containers start
- * from it and still run their jobs right. The stores that other suites' containers left are put aside for the test and back after it.
+ * caches, the next one's containers dump an archive from those lists beside their JVMs, and the containers after
+ * that start from it and still run their jobs right. The stores that other suites' containers left are put aside for the test and back after it.
  */
 class ClassDataSharingTest {
 
@@ -41,27 +41,37 @@ class ClassDataSharingTest {
         try {
             // Every container on NodeManager 1 (the only one with the label), so all of them share its store.
             Path store = stores().get(1);
-            String first;
             try (WeftSession weft = session("cds-record").getOrCreate()) {
-                first = weft.applicationId();
                 assertThat(count(weft)).isEqualTo(expected());
-                assertThat(containerStderr(first, "weft-launch: no class-data sharing archive for these jars on"
-                        + " this node yet; recording")).isTrue();
+                assertThat(containerStderr(weft.applicationId(), "weft-launch: no class-data sharing archive for"
+                        + " these jars on this node yet; recording")).isTrue();
             }
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store))).isEqualTo("rwx------");
-            assertThat(filesEndingWith(store.resolve("lists"), ".lst")).as("class lists").isNotEmpty();
-            // Containers whose JVM ended on its own (the launcher AM's at least) dump one after it.
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(150);
-            while (filesEndingWith(store, ".jsa").isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(250);
+            List<Path> lists = filesEndingWith(store.resolve("lists"), ".lst");
+            assertThat(lists).as("class lists").isNotEmpty();
+            // As if they were older: a list counts once it has stopped growing for a while.
+            for (Path list : lists) {
+                Files.setLastModifiedTime(list, java.nio.file.attribute.FileTime.from(
+                        java.time.Instant.now().minusSeconds(60)));
             }
-            assertThat(filesEndingWith(store, ".jsa")).as("an archive; dump logs: %s", dumpLogs(store)).hasSize(1);
+            // The next containers dump beside their JVMs; the session stays open (and so its containers and
+            // their dumps) until the archive is in place.
+            try (WeftSession weft = session("cds-dump").getOrCreate()) {
+                assertThat(count(weft)).isEqualTo(expected());
+                assertThat(containerStderr(weft.applicationId(), "dumping one from")).isTrue();
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(150);
+                while (filesEndingWith(store, ".jsa").isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(250);
+                }
+                assertThat(filesEndingWith(store, ".jsa")).as("an archive; dump logs: %s", dumpLogs(store))
+                        .hasSize(1);
+            }
             assertThat(filesEndingWith(stores().get(0), ".jsa")).as("nothing ran on NodeManager 0").isEmpty();
 
             try (WeftSession weft = session("cds-use").getOrCreate()) {
                 assertThat(count(weft)).isEqualTo(expected());
                 assertThat(containerStderr(weft.applicationId(), "weft-launch: class-data sharing archive "
-                        + filesEndingWith(store, ".jsa").get(0))).as("the executors started from the archive")
+                        + filesEndingWith(store, ".jsa").get(0))).as("the containers started from the archive")
                         .isTrue();
             }
         } finally {

@@ -39,14 +39,18 @@ public final class ContainerCommands {
     /** The launch script's list of the jars it may archive: link names under {@link #JARS_DIR}, ':'-separated. */
     public static final String CDS_JARS_ENV = "WEFT_CDS_JARS";
 
-    /** Set to {@code true} where the launch script may dump an archive: a container of at least {@link #CDS_DUMP_MIN_MB}. */
+    /**
+     * Set to {@code true} where the launch script may dump an archive beside the JVM: a container with at least
+     * {@link #CDS_DUMP_ROOM_MB} beyond its JVM's heap.
+     */
     public static final String CDS_DUMP_ENV = "WEFT_CDS_DUMP";
 
     /**
-     * The smallest container in which the launch script dumps an archive once its JVM has ended: the dump's JVM
-     * peaks at 320-360 MB resident for about 5 s.
+     * The memory a container needs beyond its JVM's heap for the launch script to dump an archive beside the JVM:
+     * the dump's JVM peaks at 320-360 MB resident for about 5 s, early in the container's life, when the JVM has
+     * touched little of its heap (384 MB is YARN's, and Weft's, default overhead).
      */
-    public static final int CDS_DUMP_MIN_MB = 512;
+    public static final int CDS_DUMP_ROOM_MB = 384;
 
     /** Link names the launch script takes as they are (no quoting, no ':' or '/'). */
     private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._+-]+");
@@ -106,11 +110,12 @@ public final class ContainerCommands {
      * @param base the container environment
      * @param resources the container's resources, jars in class path order ({@link StagingLayout#localResources})
      * @param containerMb the container's memory
+     * @param heapMb its JVM's heap
      * @return {@code base}, with {@link #CDS_JARS_ENV} when the script is among the resources, and
-     *     {@link #CDS_DUMP_ENV} saying whether the container is large enough for a dump
+     *     {@link #CDS_DUMP_ENV} saying whether the container has room for a dump beside its JVM
      */
     public static Map<String, String> withClassDataSharing(Map<String, String> base,
-            Map<String, LocalResource> resources, int containerMb) {
+            Map<String, LocalResource> resources, int containerMb, int heapMb) {
         if (!resources.containsKey(LAUNCH_SCRIPT)) {
             return base;
         }
@@ -128,7 +133,7 @@ public final class ContainerCommands {
         }
         Map<String, String> env = new java.util.HashMap<>(base);
         env.put(CDS_JARS_ENV, String.join(":", jars));
-        env.put(CDS_DUMP_ENV, String.valueOf(containerMb >= CDS_DUMP_MIN_MB));
+        env.put(CDS_DUMP_ENV, String.valueOf(containerMb - heapMb >= CDS_DUMP_ROOM_MB));
         return env;
     }
 

@@ -37,8 +37,8 @@ public final class YarnConfigKeys {
     public static final ConfigKey<Boolean> CLASS_DATA_SHARING = ConfigKeys.bool("weft.yarn.classDataSharing", "true",
             "YARN only: start the ApplicationMaster and executors with a class-data sharing archive of Weft's"
                     + " framework jars (the PUBLIC ones), which each node builds once per JDK and jar set from the"
-                    + " classes its first containers loaded (a container of at least 512 MB dumps one after its JVM"
-                    + " has ended), and keeps owner-only in"
+                    + " classes its first containers loaded (a container with 384 MB beyond its heap dumps one beside"
+                    + " its JVM), and keeps owner-only in"
                     + " <local dir>/usercache/<user>/weft-cds (the newest 4). Saves part of every container JVM's"
                     + " start. false: containers start without one and record nothing.");
 

@@ -34,14 +34,14 @@ class ContainerCommandsTest {
     @Test
     void onlyTheFrameworkJarsWithPlainNamesMayBeArchivedInClassPathOrder() {
         Map<String, String> env = ContainerCommands.withClassDataSharing(Map.of("CLASSPATH", "x"), staged(true),
-                1408);
+                1408, 1024);
         assertThat(env).containsEntry(ContainerCommands.CDS_JARS_ENV, "weft-api-1.0.jar:kryo-5.6.2.jar")
                 .containsEntry(ContainerCommands.CDS_DUMP_ENV, "true").containsEntry("CLASSPATH", "x");
     }
 
     @Test
-    void aSmallContainerUsesArchivesButDumpsNone() {
-        Map<String, String> env = ContainerCommands.withClassDataSharing(Map.of(), staged(true), 384);
+    void aContainerWithLittleRoomBeyondItsHeapUsesArchivesButDumpsNone() {
+        Map<String, String> env = ContainerCommands.withClassDataSharing(Map.of(), staged(true), 1024 + 256, 1024);
         assertThat(env).containsEntry(ContainerCommands.CDS_DUMP_ENV, "false")
                 .containsKey(ContainerCommands.CDS_JARS_ENV);
     }
@@ -49,7 +49,7 @@ class ContainerCommandsTest {
     @Test
     void withoutTheStagedScriptNothingChanges() {
         Map<String, String> base = Map.of("CLASSPATH", "x");
-        assertThat(ContainerCommands.withClassDataSharing(base, staged(false), 2048)).isEqualTo(base);
+        assertThat(ContainerCommands.withClassDataSharing(base, staged(false), 2048, 512)).isEqualTo(base);
         String plain = ContainerCommands.command(512, "Main", List.of("a"), List.of(), staged(false)).get(0);
         assertThat(plain).startsWith("{{JAVA_HOME}}/bin/java -Xmx512m").doesNotContain("weft-launch");
     }

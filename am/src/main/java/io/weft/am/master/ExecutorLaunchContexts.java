@@ -50,7 +50,8 @@ interface ExecutorLaunchContexts {
         Map<String, LocalResource> jars = StagingLayout.localResources(FileSystem.get(yarn), stagingDir,
                 ContainerCommands.JARS_DIR);
         Map<String, String> environment = ContainerCommands.withClassDataSharing(ContainerCommands.withUserEnvironment(
-                ContainerCommands.environment(yarn, System.getenv("JAVA_HOME")), spec.environment()), jars, spec.containerMb());
+                ContainerCommands.environment(yarn, System.getenv("JAVA_HOME")), spec.environment()), jars, spec.containerMb(),
+                spec.heapMb());
         return (executorId, driverHost, driverPort) -> ContainerLaunchContext.newInstance(jars, environment,
                 ContainerCommands.command(spec.heapMb(), ExecutorMain.class.getName(), List.of(driverHost,
                         String.valueOf(driverPort), executorId, String.valueOf(spec.cores()),

@@ -91,7 +91,7 @@ final class Submissions {
                 ContainerCommands.withClassDataSharing(ContainerCommands.withUserEnvironment(
                         ContainerCommands.environment(yarn, javaHome),
                         io.weft.conf.ConfigKeys.withPrefix(conf, io.weft.conf.ConfigKeys.AM_ENV_PREFIX)), resources,
-                        settings.amContainerMb()),
+                        settings.amContainerMb(), settings.amMemoryMb()),
                 ContainerCommands.command(settings.amMemoryMb(), amMainClass, amArgs, amJavaOptions(amMainClass, conf),
                         resources),
                 null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), ApplicationAcls.of(conf)));
