@@ -9,6 +9,7 @@
 #   WEFT_CDS_DUMP  true where the container has room for a dump beside its JVM (ContainerCommands.CDS_DUMP_ROOM_MB).
 #   WEFT_CDS_RETRY_AFTER_S  (optional, from weft.executorEnv.* / weft.yarn.appMasterEnv.*) how long after an attempt
 #                  that left no archive the next may start (default RETRY_AFTER_S).
+#   WEFT_CDS_NICE  (optional, the same way) the dump's niceness (default DUMP_NICENESS).
 #
 # Any step that fails runs the JVM exactly as given: an archive only ever makes a start faster. The JVM itself
 # checks an archive against the jars it names (path, size, modification time) and the JDK's build, and runs
@@ -27,7 +28,7 @@
 # which waits for the dump after a JVM that ended with status 0, and stops it on any other ending; YARN stopping
 # the container stops both. A dump cut short is tried again by a container starting RETRY_AFTER_S later. Archives
 # are named by a digest of the JDK and the resolved jar paths, so a new version, or a jar the NodeManager localized
-# again, gets a new archive; the newest KEEP_ARCHIVES are kept.
+# again, gets a new archive; the newest KEEP_ARCHIVES (by when they were dumped) are kept.
 set -u
 
 LIST_AGE_S=10
@@ -35,6 +36,9 @@ KEEP_ARCHIVES=4
 KEEP_LISTS=8
 RETRY_AFTER_S=600
 DUMP_LIMIT_S=60
+# Below the JVMs' own priority: a dump takes what CPU the node's jobs leave (so a node whose executors keep their
+# cores busy until their containers are stopped rarely finishes one; AMs and idle executors do).
+DUMP_NICENESS=10
 
 plain() {
     exec "$@"
@@ -59,7 +63,7 @@ if [ -L "$store" ] || [ ! -O "$store" ] || [ "$(stat -c %a "$store" 2>/dev/null)
     echo "weft-launch: not using $store for class-data sharing: not a directory of this user's with mode 700" >&2
     plain "$java_bin" "$@"
 fi
-mkdir -p "$store/lists" 2>/dev/null || plain "$java_bin" "$@"
+[ -d "$store/lists" ] || mkdir "$store/lists" 2>/dev/null || plain "$java_bin" "$@"
 
 # One readlink for every jar and the JVM (each fork costs a few milliseconds of the container's start).
 IFS=: read -r -a links <<< "$WEFT_CDS_JARS"
@@ -78,7 +82,7 @@ for target in "${targets[@]:1}"; do
     [ -f "$target" ] || plain "$java_bin" "$@"
     resolved="$resolved${resolved:+:}$target"
 done
-key="$(printf '%s\n%s\n' "$java_real" "$resolved" | sha256sum)"
+read -r key _ < <(sha256sum <<< "$java_real"$'\n'"$resolved")
 key="${key:0:32}"
 archive="$store/$key.jsa"
 # The archived jars first, in the order they were dumped; the container's own class path (its directory, all
@@ -87,7 +91,6 @@ archive="$store/$key.jsa"
 export CLASSPATH="$resolved${CLASSPATH:+:$CLASSPATH}"
 
 if [ -f "$archive" ] && [ ! -L "$archive" ] && [ -O "$archive" ]; then
-    touch -c "$archive" 2>/dev/null
     echo "weft-launch: class-data sharing archive $archive" >&2
     exec "$java_bin" "-XX:SharedArchiveFile=$archive" -Xshare:auto "$@"
 fi
@@ -142,7 +145,7 @@ dump() {
     # Each class once, in the order first listed: a class list names a class after its supertypes.
     awk '!seen[$0]++' "$tmp.classlist" > "$tmp.classlist.unique" && mv -f "$tmp.classlist.unique" "$tmp.classlist" \
         || exit 0
-    timeout "$DUMP_LIMIT_S" nice -n 10 "$java_bin" -Xshare:dump -Xmx128m -XX:+UseSerialGC \
+    timeout "$DUMP_LIMIT_S" nice -n "${WEFT_CDS_NICE:-$DUMP_NICENESS}" "$java_bin" -Xshare:dump -Xmx128m -XX:+UseSerialGC \
         "-XX:SharedClassListFile=$tmp.classlist" "-XX:SharedArchiveFile=$tmp" -cp "$resolved" \
         > "$store/$key.log" 2>&1 &
     dumper=$!

@@ -82,6 +82,7 @@ public final class EmbeddedWordCount {
         }
         String appId = null;
         Path logs = Files.createTempDirectory("weft-clients-");
+        warmUpClassDataSharing(clusters, logs, settings);
         for (int run = 1; run <= runs; run++) {
             for (String mode : modes) {
                 System.out.println("Run " + run + " of " + runs + ", " + mode + (fresh ? ", fresh jar cache" : ""));
@@ -98,6 +99,41 @@ public final class EmbeddedWordCount {
                 + appId + "); on a real cluster: yarn logs -applicationId " + appId);
         MiniClusters.shutdown();
         System.exit(0);
+    }
+
+    /**
+     * With {@code -Dweftit.cdsWarmupMb=N} (the pom's {@code wordcount.cdsWarmupMb}): before the measured runs, as a
+     * cluster in use for a while would be, up to three cluster-mode WordCounts over an N MB corpus, whose executors
+     * live long enough to dump, with dumps retried at every container start and at the JVMs' priority, until both
+     * NodeManagers have a class-data sharing archive of the {@code yarn jar} runs' framework jars. Not timed.
+     */
+    private static void warmUpClassDataSharing(MiniClusters clusters, Path logs, java.util.Map<String, String> settings)
+            throws Exception {
+        long megabytes = Long.getLong("weftit.cdsWarmupMb", 0);
+        if (megabytes <= 0) {
+            return;
+        }
+        Path local = Files.createTempDirectory("weft-warmup-");
+        new TextCorpus(50_000, 1.05).write(local, megabytes << 20, 4, 11);
+        org.apache.hadoop.fs.Path input = clusters.fs().makeQualified(new org.apache.hadoop.fs.Path("/data/warmup"));
+        clusters.fs().mkdirs(input);
+        for (Path file : Files.list(local).filter(f -> !f.getFileName().toString().startsWith("_")).toList()) {
+            clusters.fs().copyFromLocalFile(true, true, new org.apache.hadoop.fs.Path(file.toUri()), input);
+        }
+        java.util.Map<String, String> warmup = new java.util.LinkedHashMap<>(settings);
+        warmup.put("weft.executorEnv.WEFT_CDS_RETRY_AFTER_S", "0");
+        warmup.put("weft.yarn.appMasterEnv.WEFT_CDS_RETRY_AFTER_S", "0");
+        // At the JVMs' own priority: a niced dump gets no CPU beside executors that keep both cores busy.
+        warmup.put("weft.executorEnv.WEFT_CDS_NICE", "0");
+        warmup.put("weft.yarn.appMasterEnv.WEFT_CDS_NICE", "0");
+        for (int run = 1; run <= 3 && classDataSharingArchives(clusters) < 2; run++) {
+            System.out.println("Warm-up " + run + " (" + megabytes + " MB, not timed)");
+            countThroughYarnJar(clusters, input, "cluster", null, logs, warmup);
+            // A list counts for a dump once it has stopped growing for 10 s.
+            Thread.sleep(10_000);
+        }
+        System.out.println("  Class-data sharing archives on the NodeManagers after the warm-up: "
+                + classDataSharingArchives(clusters));
     }
 
     /** The archives in the NodeManagers' {@code usercache/<user>/weft-cds} stores (weft.yarn.classDataSharing). */
