@@ -129,8 +129,9 @@ public final class YarnConfigKeys {
             "true", "Whether a cached jar (weft.yarn.jarCacheDir or the private cache) that an earlier submission"
                     + " re-read and verified against its digest, and whose HDFS file id, length and modification time"
                     + " are unchanged since, is reused without reading it again. The memo is an owner-only file in the"
-                    + " private jar cache; the ownership checks still run on every reuse. false: re-read every cached"
-                    + " jar on every submission.");
+                    + " private jar cache; the ownership checks still run on every reuse. Also the client's own jars'"
+                    + " SHA-256, remembered by local file identity (device, inode, size, modification and change"
+                    + " times) in ~/.weft/jar-digests (0600). false: re-read and hash every jar on every submission.");
 
     /** How long the janitor keeps directories of applications the ResourceManager does not know. */
     public static final ConfigKey<Long> JANITOR_UNKNOWN_APP_GRACE = ConfigKeys.duration(

@@ -70,6 +70,7 @@ final class JarCache {
     private final java.util.Set<Path> existingRoots = new java.util.HashSet<>();
     private final boolean rememberVerified;
     private VerifiedJars verified;
+    private final LocalJarDigests localDigests;
     private int remembered;
 
     /**
@@ -91,6 +92,21 @@ final class JarCache {
      * @throws IOException when the current user or the owner of {@code /} cannot be found
      */
     JarCache(FileSystem fs, Path publicRoot, Path stagingDir, boolean rememberVerified) throws IOException {
+        this(fs, publicRoot, stagingDir, rememberVerified,
+                rememberVerified ? LocalJarDigests.load(LocalJarDigests.defaultMemo()) : LocalJarDigests.none());
+    }
+
+    /**
+     * @param fs the cluster's file system
+     * @param publicRoot the shared cache ({@code weft.yarn.jarCacheDir})
+     * @param stagingDir the application's staging directory; the private cache is {@value #PRIVATE_DIR} next to it
+     * @param rememberVerified whether a copy verified before and unchanged since is reused without re-reading it
+     * @param localDigests the local jars' digests, remembered or not; saved by {@link #saveVerified()}
+     * @throws IOException when the current user or the owner of {@code /} cannot be found
+     */
+    JarCache(FileSystem fs, Path publicRoot, Path stagingDir, boolean rememberVerified, LocalJarDigests localDigests)
+            throws IOException {
+        this.localDigests = localDigests;
         this.rememberVerified = rememberVerified;
         this.fs = fs;
         this.publicRoot = fs.makeQualified(publicRoot);
@@ -108,6 +124,12 @@ final class JarCache {
         if (verified != null) {
             verified.save();
         }
+        localDigests.save();
+    }
+
+    /** @return how many local jars' digests came from the memo instead of a read */
+    int localDigestsRemembered() {
+        return localDigests.reused();
     }
 
     /** @return how many reused copies were not re-read because the memo remembered them unchanged */
@@ -152,7 +174,7 @@ final class JarCache {
      * @throws IOException when it cannot be read or uploaded
      */
     Placed place(File jar, boolean application) throws IOException {
-        String digest = Staging.digest(jar);
+        String digest = localDigests.digest(jar);
         if (!application) {
             Optional<Placed> placed = inCache(jar, digest, publicRoot, "PUBLIC");
             if (placed.isPresent()) {

@@ -102,6 +102,7 @@ public final class Staging {
         List<String> reused = new ArrayList<>();
         long bytes = 0;
         int remembered = 0;
+        int localRemembered = 0;
         StringBuilder manifest = new StringBuilder();
         try {
             // Parents first, with the default permissions: HDFS gives the implicit parents of mkdirs(dir, 700)
@@ -143,14 +144,16 @@ public final class Staging {
             }
             cache.saveVerified();
             remembered = cache.remembered();
+            localRemembered = cache.localDigestsRemembered();
         } catch (IOException e) {
             throw new WeftException("Could not upload the application's jars: " + e.getMessage()
                     + ". Fix: check that the default file system is reachable and writable"
                     + " (weft.yarn.stagingDir, weft.yarn.jarCacheDir).", e);
         }
         LOG.info("Staged {} jars: uploaded {} ({} MB): {}; reused {} verified copies ({} remembered unchanged, not"
-                + " re-read) from the jar caches {} and {}; {} ms", uploaded.size() + reused.size(), uploaded.size(),
-                bytes >> 20, uploaded, reused.size(), remembered, jarCache, new org.apache.hadoop.fs.Path(dir.getParent(), JarCache.PRIVATE_DIR),
+                + " re-read) from the jar caches {} and {}; {} local digests remembered, not re-read; {} ms",
+                uploaded.size() + reused.size(), uploaded.size(), bytes >> 20, uploaded, reused.size(), remembered,
+                jarCache, new org.apache.hadoop.fs.Path(dir.getParent(), JarCache.PRIVATE_DIR), localRemembered,
                 (System.nanoTime() - start) / 1_000_000);
         return new Report(List.copyOf(uploaded), List.copyOf(reused), bytes, remembered);
     }
