@@ -1,7 +1,6 @@
 package io.weft.am.submit;
 
 import io.weft.api.WeftException;
-import io.weft.planner.Digests;
 import io.weft.yarnconf.ContainerCommands;
 import io.weft.yarnconf.StagingLayout;
 import java.io.File;
@@ -245,12 +244,6 @@ public final class Staging {
             if ((mode & 0005) != 0005 && status.getOwner().equals(user)) {
                 fs.setPermission(p, new FsPermission((short) (mode | 0755)));
             }
-        }
-    }
-
-    static String digest(File file) throws IOException {
-        try (var in = Files.newInputStream(file.toPath())) {
-            return Digests.sha256Hex(in);
         }
     }
 
