@@ -11,7 +11,7 @@ public final class LaunchScriptProbe {
 
     /**
      * @param args none; {@code exit N}; or {@code sleep}
-     * @throws InterruptedException never (nothing interrupts the main thread)
+     * @throws InterruptedException never (nothing interrupts the main thread; the test stops the JVM)
      */
     public static void main(String[] args) throws InterruptedException {
         System.out.println("probe ran; class path " + System.getProperty("java.class.path"));
@@ -21,7 +21,7 @@ public final class LaunchScriptProbe {
         if (args.length == 1 && args[0].equals("sleep")) {
             System.out.println("sleeping");
             System.out.flush();
-            Thread.sleep(600_000);
+            new java.util.concurrent.CountDownLatch(1).await(); // until the test stops this JVM
         }
     }
 }
