@@ -2,6 +2,7 @@ package io.weft.runtime.spill;
 
 import io.weft.api.Pair;
 import io.weft.api.lineage.Aggregator;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -31,7 +32,18 @@ import java.util.NoSuchElementException;
  * key's bytes, which with a large map are two cache misses per record (the {@code String}, then its array). The
  * packing is a function of the string's value, so equal strings always pack equally and a packed key never equals
  * an unpacked one; the hash is recomputed from the packed characters (it is {@code String.hashCode()}'s) when the
- * map grows or spills. It costs a third long per slot.
+ * map grows or spills. It costs a third long per slot. The key object itself is not kept: iteration and draining
+ * rebuild an equal string from the two words. So a word's {@code String} dies young, as every other per-record
+ * object does, and the map stores no reference to it: no garbage-collector write barrier on its large, old
+ * {@code keys} array, and nothing for a young collection to copy.
+ *
+ * <h2>Probes in batches</h2>
+ * With a large map nearly every probe's first read (the home slot's state word) is a cache miss, and one record at
+ * a time the processor waits for each in turn. {@link #combineBatch} first works out up to {@value #BATCH} keys'
+ * home slots, then reads their state words in one tight loop of independent loads, so their misses overlap, and
+ * only then combines, against slots now in cache. The caller decides which records may wait in a batch (see
+ * {@link ExternalAggregator}): a record whose key or value may be a reused, mutable object must be combined before
+ * the next record is read.
  *
  * @param <K> key type
  * @param <C> combiner type
@@ -55,6 +67,8 @@ final class CombineMap<K, C> {
     private static final int STRIDE = 3;
     private static final long HASH_BITS = 0xFFFF_FFFFL;
     private static final double LOAD = 0.7;
+    /** Records per {@link #combineBatch}: enough misses in flight to overlap, few enough to stay in L1. */
+    static final int BATCH = 32;
 
     private Object[] keys;
     private Object[] values;
@@ -65,6 +79,13 @@ final class CombineMap<K, C> {
     private long[] meta;
     /** The tail word of the key {@link #stateOf} last packed (0 when it packed none, or 7 characters or fewer). */
     private long probeTail;
+    /** The hash of the key {@link #stateOf} last saw: {@link #hashOf} of its state and tail, computed on the way. */
+    private int probeHash;
+    private final long[] batchStates = new long[BATCH];
+    private final long[] batchTails = new long[BATCH];
+    private final int[] batchHashes = new int[BATCH];
+    /** The sum of a batch's prefetched state words, kept so the compiler cannot drop the loads. */
+    private long prefetched;
     private int mask;
     private int size;
     private int growAt;
@@ -99,11 +120,14 @@ final class CombineMap<K, C> {
             if (length <= INLINE_CHARS) {
                 long head = 0;
                 long tail = 0;
+                int hash = 0;
                 for (int i = 0; i < length; i++) {
                     char c = s.charAt(i);
                     if (c > 0xFF) {
-                        return OCCUPIED | (s.hashCode() & HASH_BITS);
+                        probeHash = s.hashCode();
+                        return OCCUPIED | (probeHash & HASH_BITS);
                     }
+                    hash = 31 * hash + c; // String.hashCode(), as hashOf computes it from the packed characters
                     if (i < HEAD_CHARS) {
                         head = (head << 8) | c;
                     } else {
@@ -111,10 +135,12 @@ final class CombineMap<K, C> {
                     }
                 }
                 probeTail = tail;
+                probeHash = hash;
                 return OCCUPIED | INLINE | ((long) length << LENGTH_SHIFT) | head;
             }
         }
-        return OCCUPIED | (ExternalAggregator.hash(key) & HASH_BITS);
+        probeHash = ExternalAggregator.hash(key);
+        return OCCUPIED | (probeHash & HASH_BITS);
     }
 
     /**
@@ -146,17 +172,55 @@ final class CombineMap<K, C> {
      * @param valueIsCombiner whether {@code value} is already a combiner
      * @return the key's combiner after the update
      */
-    @SuppressWarnings("unchecked")
     <V> C combine(K key, Object value, Aggregator<V, C> aggregator, boolean valueIsCombiner) {
-        Object stored = key == null ? NULL_KEY : key;
         long wanted = stateOf(key);
-        long tail = probeTail;
-        int slot = slotOf(hashOf(wanted, tail), mask);
+        return combine(key, value, aggregator, valueIsCombiner, wanted, probeTail, probeHash);
+    }
+
+    /**
+     * Folds {@code n} records into the map, as {@link #combine} one after another would, with their home slots'
+     * cache misses overlapped (see "Probes in batches").
+     *
+     * @param batchKeys the records' keys, {@code [0, n)}
+     * @param batchValues their values, or combiners when {@code valueIsCombiner}
+     * @param n how many records, at most {@link #BATCH}
+     * @param aggregator how to combine
+     * @param valueIsCombiner whether the values are already combiners
+     * @param combined receives each record's key's combiner after its update
+     */
+    @SuppressWarnings("unchecked")
+    <V> void combineBatch(Object[] batchKeys, Object[] batchValues, int n, Aggregator<V, C> aggregator,
+            boolean valueIsCombiner, Object[] combined) {
+        for (int i = 0; i < n; i++) {
+            batchStates[i] = stateOf(batchKeys[i]);
+            batchTails[i] = probeTail;
+            batchHashes[i] = probeHash;
+        }
+        // Independent loads: the processor has them all in flight at once. A map that grows during the batch
+        // only makes the later records' loads wasted, not wrong.
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += meta[STRIDE * slotOf(batchHashes[i], mask)];
+        }
+        prefetched += sum;
+        for (int i = 0; i < n; i++) {
+            combined[i] = combine((K) batchKeys[i], batchValues[i], aggregator, valueIsCombiner, batchStates[i],
+                    batchTails[i], batchHashes[i]);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <V> C combine(K key, Object value, Aggregator<V, C> aggregator, boolean valueIsCombiner, long wanted,
+            long tail, int hash) {
+        Object stored = key == null ? NULL_KEY : key;
+        int slot = slotOf(hash, mask);
         while (true) {
             long state = meta[STRIDE * slot];
             if (state == 0) {
                 C created = valueIsCombiner ? (C) value : aggregator.createCombiner().apply((V) value);
-                keys[slot] = stored;
+                if ((wanted & INLINE) == 0) {
+                    keys[slot] = stored;
+                }
                 meta[STRIDE * slot] = wanted;
                 meta[STRIDE * slot + 1] = tail;
                 store(slot, wanted, created);
@@ -190,7 +254,7 @@ final class CombineMap<K, C> {
         Object stored = key == null ? NULL_KEY : key;
         long wanted = stateOf(key);
         long tail = probeTail;
-        int slot = slotOf(hashOf(wanted, tail), mask);
+        int slot = slotOf(probeHash, mask);
         while (true) {
             long state = meta[STRIDE * slot];
             if (state == 0) {
@@ -259,8 +323,26 @@ final class CombineMap<K, C> {
 
     @SuppressWarnings("unchecked")
     private K keyAt(int slot) {
+        long state = meta[STRIDE * slot];
+        if ((state & INLINE) != 0) {
+            return (K) unpack(state, meta[STRIDE * slot + 1]);
+        }
         Object key = keys[slot];
         return key == NULL_KEY ? null : (K) key;
+    }
+
+    /** The string a packed state and tail word hold: an equal copy of the key first combined. */
+    private static String unpack(long state, long tail) {
+        int length = (int) (state >>> LENGTH_SHIFT) & 0xF;
+        int head = Math.min(length, HEAD_CHARS);
+        byte[] latin1 = new byte[length];
+        for (int i = 0; i < head; i++) {
+            latin1[i] = (byte) (state >>> (8 * (head - 1 - i)));
+        }
+        for (int i = head; i < length; i++) {
+            latin1[i] = (byte) (tail >>> (8 * (length - 1 - i)));
+        }
+        return new String(latin1, StandardCharsets.ISO_8859_1);
     }
 
     /** @return the entries in no particular order; the map must not change while iterating */

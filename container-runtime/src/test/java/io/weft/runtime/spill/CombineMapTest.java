@@ -74,6 +74,36 @@ class CombineMapTest {
     }
 
     @Test
+    void batchesGiveTheSameCombinersAsOneRecordAtATime() {
+        List<Object> keys = trickyKeys();
+        CombineMap<Object, Long> batched = new CombineMap<>();
+        CombineMap<Object, Long> single = new CombineMap<>();
+        SplittableRandom random = new SplittableRandom(11);
+        Object[] batchKeys = new Object[CombineMap.BATCH];
+        Object[] batchValues = new Object[CombineMap.BATCH];
+        Object[] combined = new Object[CombineMap.BATCH];
+        for (int round = 0; round < 10_000; round++) {
+            // batches of every size, the same key often twice in one batch, the map growing mid-batch
+            int n = 1 + random.nextInt(CombineMap.BATCH);
+            for (int i = 0; i < n; i++) {
+                Object key = keys.get(random.nextInt(random.nextBoolean() ? 40 : keys.size()));
+                batchKeys[i] = key instanceof String s ? new String(s.toCharArray()) : key;
+                batchValues[i] = (long) random.nextInt(1000);
+            }
+            batched.combineBatch(batchKeys, batchValues, n, SUM, false, combined);
+            for (int i = 0; i < n; i++) {
+                Long expected = single.combine(batchKeys[i], batchValues[i], SUM, false);
+                assertThat(combined[i]).as("record %d of batch %d", i, round).isEqualTo(expected);
+            }
+        }
+        Map<Object, Long> fromBatches = new HashMap<>();
+        batched.iterator().forEachRemaining(p -> assertThat(fromBatches.put(p.key(), p.value())).isNull());
+        Map<Object, Long> fromSingles = new HashMap<>();
+        single.iterator().forEachRemaining(p -> fromSingles.put(p.key(), p.value()));
+        assertThat(fromBatches).isEqualTo(fromSingles).hasSizeGreaterThan(10_000);
+    }
+
+    @Test
     void drainingOrdersByTheKeysOwnHashWhetherPackedOrNot() {
         CombineMap<Object, Long> map = new CombineMap<>();
         for (Object key : trickyKeys()) {

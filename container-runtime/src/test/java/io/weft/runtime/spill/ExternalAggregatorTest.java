@@ -167,6 +167,45 @@ class ExternalAggregatorTest {
     }
 
     @Test
+    void aReusedMutableValueIsCombinedBeforeTheInputMovesOn() {
+        // Like a Hadoop reader: one value object for every record, refilled by hasNext() before next() returns it.
+        long[] reused = new long[1];
+        Random random = new Random(3);
+        long[] values = random.longs(20_000, 0, 1000).toArray();
+        Iterator<Pair<String, long[]>> input = new Iterator<>() {
+            int read;
+            boolean ready;
+
+            @Override
+            public boolean hasNext() {
+                if (!ready && read < values.length) {
+                    reused[0] = values[read++];
+                    ready = true;
+                }
+                return ready;
+            }
+
+            @Override
+            public Pair<String, long[]> next() {
+                hasNext();
+                ready = false;
+                return Pair.of("k" + (read % 97), reused);
+            }
+        };
+        Map<String, Long> expected = new HashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            expected.merge("k" + ((i + 1) % 97), values[i], Long::sum);
+        }
+        Aggregator<long[], Long> sumOfHolders = new Aggregator<>(v -> v[0], (c, v) -> c + v[0], Long::sum);
+        try (ExternalAggregator<String, long[], Long> aggregator = new ExternalAggregator<>(sumOfHolders, false,
+                new MemoryBudget(1 << 20), spillDir, KRYO)) {
+            Map<String, Long> actual = new HashMap<>();
+            aggregator.aggregate(input).forEachRemaining(p -> actual.put(p.key(), p.value()));
+            assertThat(actual).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void nullKeysAndNullValues() {
         Aggregator<String, Integer> count = new Aggregator<>(v -> v == null ? 100 : 1, (c, v) -> c + 1,
                 Integer::sum);
