@@ -173,10 +173,17 @@ public final class ExecutorTaskContext implements TaskContext {
     @Override
     public <K, V, C> Iterator<Pair<K, C>> combineByKey(Iterator<? extends Pair<K, ?>> records,
             Aggregator<V, C> aggregator, boolean inputIsCombiners) {
+        ExternalAggregator<K, V, C> combiner = newAggregator(aggregator, inputIsCombiners);
+        return combiner.aggregate(records);
+    }
+
+    /** A task's external aggregator, closed (its spill files deleted) when the task ends. */
+    private <K, V, C> ExternalAggregator<K, V, C> newAggregator(Aggregator<V, C> aggregator,
+            boolean inputIsCombiners) {
         ExternalAggregator<K, V, C> combiner = new ExternalAggregator<>(aggregator, inputIsCombiners,
                 new MemoryBudget(env.taskMemoryBytes()), env.localDir(), env.kryo());
         resources.add(combiner);
-        return combiner.aggregate(records);
+        return combiner;
     }
 
     /**
@@ -193,7 +200,7 @@ public final class ExecutorTaskContext implements TaskContext {
     public <K, V, C> Iterator<Pair<K, C>> combineBeforeShuffle(Iterator<? extends Pair<K, ?>> records,
             Aggregator<V, C> aggregator) {
         return io.weft.runtime.spill.MapSideCombine.combine(records, aggregator, env.mapSideCombineUniqueRatio(),
-                new MemoryBudget(env.taskMemoryBytes()), env.kryo(), all -> combineByKey(all, aggregator, false));
+                new MemoryBudget(env.taskMemoryBytes()), env.kryo(), () -> newAggregator(aggregator, false));
     }
 
     @Override

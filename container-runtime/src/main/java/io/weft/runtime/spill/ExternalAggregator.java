@@ -84,14 +84,25 @@ public final class ExternalAggregator<K, V, C> implements AutoCloseable {
      * @throws IllegalStateException if called twice
      * @throws java.io.UncheckedIOException if a spill file cannot be written or read
      */
-    @SuppressWarnings("unchecked")
     public Iterator<Pair<K, C>> aggregate(Iterator<? extends Pair<K, ?>> records) {
+        return aggregate(new CombineMap<>(), records);
+    }
+
+    /**
+     * As {@link #aggregate(Iterator)}, continuing from a map that already holds some records' combiners (a
+     * map-side combine's probe): they are spilled and merged like the rest.
+     *
+     * @param map the map to continue with; this aggregator owns it from now on
+     * @param records the rest of the input
+     * @return one record per key with its combiner
+     */
+    @SuppressWarnings("unchecked")
+    Iterator<Pair<K, C>> aggregate(CombineMap<K, C> map, Iterator<? extends Pair<K, ?>> records) {
         if (started || closed) {
             throw new IllegalStateException("An ExternalAggregator aggregates once");
         }
         started = true;
         kryo = kryoPool.borrow();
-        CombineMap<K, C> map = new CombineMap<>();
         try {
             long limit = budget.bytes();
             Object[] batchKeys = new Object[CombineMap.BATCH];

@@ -11,7 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,16 +30,26 @@ class MapSideCombineTest {
     }
 
     private List<Pair<Long, Long>> run(List<Pair<Long, Long>> in, MemoryBudget budget, double uniqueRatio) {
-        Function<Iterator<? extends Pair<Long, ?>>, Iterator<Pair<Long, Long>>> combineAll = all -> {
+        return run(in, budget, uniqueRatio, ROOMY);
+    }
+
+    private List<Pair<Long, Long>> run(List<Pair<Long, Long>> in, MemoryBudget budget, double uniqueRatio,
+            MemoryBudget aggregatorBudget) {
+        List<ExternalAggregator<Long, Long, Long>> made = new ArrayList<>();
+        Supplier<ExternalAggregator<Long, Long, Long>> combineAll = () -> {
             fullCombines.incrementAndGet();
-            ExternalAggregator<Long, Long, Long> aggregator = new ExternalAggregator<>(SUM, false, ROOMY,
-                    new java.io.File(System.getProperty("java.io.tmpdir")), KRYO);
-            return aggregator.aggregate(all);
+            made.add(new ExternalAggregator<>(SUM, false, aggregatorBudget,
+                    new java.io.File(System.getProperty("java.io.tmpdir")), KRYO));
+            return made.get(made.size() - 1);
         };
         List<Pair<Long, Long>> out = new ArrayList<>();
         MapSideCombine.combine(in.iterator(), SUM, uniqueRatio, budget, KRYO, combineAll).forEachRemaining(out::add);
+        spills = made.stream().mapToInt(ExternalAggregator::spillCount).sum();
+        made.forEach(ExternalAggregator::close);
         return out;
     }
+
+    private int spills;
 
     private static Map<Long, Long> sums(List<Pair<Long, Long>> records) {
         Map<Long, Long> sums = new HashMap<>();
@@ -89,6 +99,16 @@ class MapSideCombineTest {
         List<Pair<Long, Long>> in = records(300_000, 100_000_000L);
         List<Pair<Long, Long>> out = run(in, new MemoryBudget(64 << 10));
         assertThat(fullCombines).hasValue(1);
+        assertThat(sums(out)).isEqualTo(sums(in));
+    }
+
+    @Test
+    void theProbesCombinersAreSpilledAndMergedWithTheRestWhenTheAggregatorRunsOutOfMemory() {
+        List<Pair<Long, Long>> in = records(300_000, 50_000);
+        List<Pair<Long, Long>> out = run(in, ROOMY, 1.0, new MemoryBudget(256 << 10));
+        assertThat(fullCombines).hasValue(1);
+        assertThat(spills).isPositive();
+        assertThat(out).hasSameSizeAs(sums(in).entrySet());
         assertThat(sums(out)).isEqualTo(sums(in));
     }
 
