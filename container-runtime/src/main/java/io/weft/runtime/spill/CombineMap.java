@@ -181,16 +181,16 @@ final class CombineMap<K, C> {
      * Folds {@code n} records into the map, as {@link #combine} one after another would, with their home slots'
      * cache misses overlapped (see "Probes in batches").
      *
-     * @param batchKeys the records' keys, {@code [0, n)}
-     * @param batchValues their values, or combiners when {@code valueIsCombiner}
-     * @param n how many records, at most {@link #BATCH}
+     * @param batch the records; receives each record's key's combiner after its update
      * @param aggregator how to combine
      * @param valueIsCombiner whether the values are already combiners
-     * @param combined receives each record's key's combiner after its update
      */
     @SuppressWarnings("unchecked")
-    <V> void combineBatch(Object[] batchKeys, Object[] batchValues, int n, Aggregator<V, C> aggregator,
-            boolean valueIsCombiner, Object[] combined) {
+    <V> void combineBatch(RecordBatch batch, Aggregator<V, C> aggregator, boolean valueIsCombiner) {
+        Object[] batchKeys = batch.keys;
+        Object[] batchValues = batch.values;
+        Object[] combined = batch.combined;
+        int n = batch.size;
         for (int i = 0; i < n; i++) {
             batchStates[i] = stateOf(batchKeys[i]);
             batchTails[i] = probeTail;

@@ -28,9 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@link HashPartitioner#stableHash} ({@code null} keys hash to 0). At most 64 spill files are merged at once:
  * with more, the oldest are first merged into bigger spill files, so open files and read buffers stay bounded.
  *
- * <p>Records whose key and value are strings or boxed primitives are combined in batches of
- * {@value CombineMap#BATCH} ({@link CombineMap#combineBatch}, so their hash-map cache misses overlap); any other
- * record is combined before the next is read, since an input such as a Hadoop reader may reuse its objects.
+ * <p>Records are combined in batches ({@link RecordBatch}, {@link CombineMap#combineBatch}), so their hash-map
+ * cache misses overlap; a record whose key or value may be a reused object is combined before the next is read.
  *
  * <p>One aggregation per instance, on one thread. Each spill file is deleted as soon as it is fully read;
  * {@link #close()} deletes the rest when the output is abandoned. Output order is unspecified.
@@ -105,28 +104,10 @@ public final class ExternalAggregator<K, V, C> implements AutoCloseable {
         kryo = kryoPool.borrow();
         try {
             long limit = budget.bytes();
-            Object[] batchKeys = new Object[CombineMap.BATCH];
-            Object[] batchValues = new Object[CombineMap.BATCH];
-            Object[] combined = new Object[CombineMap.BATCH];
-            while (true) {
-                int n = 0;
-                boolean mayWait = true;
-                // A record waits in the batch only when its key and value cannot change: a Hadoop reader reuses
-                // its Writables, so such a record is combined before the next one is read (hasNext reads it).
-                while (mayWait && n < CombineMap.BATCH && records.hasNext()) {
-                    Pair<K, ?> record = records.next();
-                    batchKeys[n] = record.key();
-                    batchValues[n] = record.value();
-                    mayWait = immutable(batchKeys[n]) && immutable(batchValues[n]);
-                    n++;
-                }
-                if (n == 0) {
-                    break;
-                }
-                map.combineBatch(batchKeys, batchValues, n, aggregator, inputIsCombiners, combined);
-                for (int i = 0; i < n; i++) {
-                    estimator.update(kryo, batchKeys[i], combined[i]);
-                }
+            RecordBatch batch = new RecordBatch();
+            while (batch.fill(records, CombineMap.BATCH)) {
+                map.combineBatch(batch, aggregator, inputIsCombiners);
+                batch.sample(estimator, kryo);
                 if (estimator.estimate(map.size()) > limit) {
                     spill(map);
                     estimator.reset();
@@ -209,20 +190,6 @@ public final class ExternalAggregator<K, V, C> implements AutoCloseable {
             spills.subList(0, SpillFile.MAX_FAN_IN).clear();
             spills.add(writer.finish());
         }
-    }
-
-    /**
-     * Whether an object is of a type whose instances never change (strings and boxed primitives), so that it may
-     * wait in a batch after its iterator has moved on.
-     */
-    static boolean immutable(Object o) {
-        if (o == null) {
-            return true;
-        }
-        Class<?> type = o.getClass();
-        return type == String.class || type == Long.class || type == Integer.class || type == Double.class
-                || type == Boolean.class || type == Short.class || type == Byte.class || type == Character.class
-                || type == Float.class;
     }
 
     static int hash(Object key) {

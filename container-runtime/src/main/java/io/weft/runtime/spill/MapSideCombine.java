@@ -55,11 +55,12 @@ public final class MapSideCombine {
         int probed = 0;
         Kryo kryo = kryoPool.borrow();
         try {
-            while (probed < PROBE_RECORDS && records.hasNext()) {
-                Pair<K, ?> record = records.next();
-                probed++;
-                C combined = probe.combine(record.key(), record.value(), aggregator, false);
-                estimator.update(kryo, record.key(), combined);
+            RecordBatch batch = new RecordBatch();
+            while (probed < PROBE_RECORDS
+                    && batch.fill(records, Math.min(CombineMap.BATCH, PROBE_RECORDS - probed))) {
+                probed += batch.size;
+                probe.combineBatch(batch, aggregator, false);
+                batch.sample(estimator, kryo);
                 if (estimator.estimate(probe.size()) > limit) {
                     tooBig = true;
                     break;

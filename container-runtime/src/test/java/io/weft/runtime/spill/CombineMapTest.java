@@ -79,9 +79,10 @@ class CombineMapTest {
         CombineMap<Object, Long> batched = new CombineMap<>();
         CombineMap<Object, Long> single = new CombineMap<>();
         SplittableRandom random = new SplittableRandom(11);
-        Object[] batchKeys = new Object[CombineMap.BATCH];
-        Object[] batchValues = new Object[CombineMap.BATCH];
-        Object[] combined = new Object[CombineMap.BATCH];
+        RecordBatch batch = new RecordBatch();
+        Object[] batchKeys = batch.keys;
+        Object[] batchValues = batch.values;
+        Object[] combined = batch.combined;
         for (int round = 0; round < 10_000; round++) {
             // batches of every size, the same key often twice in one batch, the map growing mid-batch
             int n = 1 + random.nextInt(CombineMap.BATCH);
@@ -90,7 +91,8 @@ class CombineMapTest {
                 batchKeys[i] = key instanceof String s ? new String(s.toCharArray()) : key;
                 batchValues[i] = (long) random.nextInt(1000);
             }
-            batched.combineBatch(batchKeys, batchValues, n, SUM, false, combined);
+            batch.size = n;
+            batched.combineBatch(batch, SUM, false);
             for (int i = 0; i < n; i++) {
                 Long expected = single.combine(batchKeys[i], batchValues[i], SUM, false);
                 assertThat(combined[i]).as("record %d of batch %d", i, round).isEqualTo(expected);
