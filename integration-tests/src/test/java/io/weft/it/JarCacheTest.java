@@ -129,6 +129,52 @@ class JarCacheTest {
         assertThat(again.reused()).containsExactlyInAnyOrder(appJar.getName(), frameworkJar.getName());
     }
 
+    @Test
+    void weftsClassesInAFatApplicationJarAlsoTravelAsAPublicFrameworkJarBeforeIt() throws IOException {
+        File fat = new File(local, "fat-app-1.0.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(fat.toPath()))) {
+            for (String entry : List.of("io/weft/runtime/executor/ExecutorMain.class", "io/weft/api/Dataset.class",
+                    "com/example/FatMain.class")) {
+                out.putNextEntry(new JarEntry(entry));
+                out.write(entry.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        List<String> fatClassPath = List.of(frameworkJar.getPath(), fat.getPath());
+        Set<String> fatApplication = Staging.applicationJars(fatClassPath, "com.example.FatMain", null);
+        java.nio.file.Path splits = new File(local, "framework-jars").toPath();
+        Path cache = path("/user/u20/.weft/jars");
+        Path staging = path("/user/u20/.weft/staging/application_1_0001");
+        Staging.upload(fs, staging, cache, fatClassPath, fatApplication, true, splits);
+
+        Map<String, LocalResource> resources = staged(staging);
+        List<String> links = List.copyOf(resources.keySet());
+        assertThat(links).hasSize(3);
+        assertThat(links.get(0)).endsWith(frameworkJar.getName());
+        assertThat(links.get(1)).matches(".*weft-framework-[0-9a-f]{32}\\.jar");
+        assertThat(links.get(2)).endsWith(fat.getName());
+        LocalResource split = resources.get(links.get(1));
+        assertThat(split.getVisibility()).isEqualTo(LocalResourceVisibility.PUBLIC);
+        assertThat(file(split)).startsWith("/user/u20/.weft/jars/");
+        assertThat(resources.get(links.get(2)).getVisibility()).isEqualTo(LocalResourceVisibility.APPLICATION);
+        // Weft's classes only: the application's class stays in the APPLICATION jar.
+        java.nio.file.Path copy = new File(local, "split-copy.jar").toPath();
+        try (var in = fs.open(new Path(file(split)))) {
+            Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(copy.toFile())) {
+            assertThat(java.util.Collections.list(jar.entries()).stream().map(JarEntry::getName))
+                    .containsExactly("META-INF/MANIFEST.MF", "io/weft/runtime/executor/ExecutorMain.class",
+                            "io/weft/api/Dataset.class");
+        }
+
+        // The next submission makes and uploads nothing new.
+        Staging.Report again = Staging.upload(fs, path("/user/u20/.weft/staging/application_1_0002"), cache,
+                fatClassPath, fatApplication, true, splits);
+        assertThat(again.uploaded()).isEmpty();
+        assertThat(again.reused()).hasSize(3);
+    }
+
     private Path cachedFramework(Path cache) throws IOException {
         return new Path(cache, Digests.sha256Hex(Files.readAllBytes(frameworkJar.toPath())) + "/"
                 + frameworkJar.getName());

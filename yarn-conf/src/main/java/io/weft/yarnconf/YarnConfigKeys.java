@@ -40,7 +40,10 @@ public final class YarnConfigKeys {
                     + " classes its first containers loaded (a container with 384 MB beyond its heap dumps one beside"
                     + " its JVM), and keeps owner-only in"
                     + " <local dir>/usercache/<user>/weft-cds (the newest 4). Saves part of every container JVM's"
-                    + " start. false: containers start without one and record nothing.");
+                    + " start. An application jar that bundles Weft has Weft's own classes also shipped as a"
+                    + " separate PUBLIC framework jar (made once per jar in ~/.weft/framework-jars), so they can be"
+                    + " archived; the application's classes stay in the application jar. false: containers start"
+                    + " without one and record nothing, and no framework jar is split out.");
 
     /** Cluster mode: executors asked for while the program's main starts. */
     public static final ConfigKey<Boolean> EARLY_EXECUTORS = ConfigKeys.bool("weft.yarn.earlyExecutors", "true",

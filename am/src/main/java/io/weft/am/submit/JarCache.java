@@ -128,6 +128,15 @@ final class JarCache {
     }
 
     /** @return how many local jars' digests came from the memo instead of a read */
+    /**
+     * @param jar a local jar
+     * @return its SHA-256, remembered as {@link #place} remembers it
+     * @throws IOException when it cannot be read
+     */
+    String localDigest(File jar) throws IOException {
+        return localDigests.digest(jar);
+    }
+
     int localDigestsRemembered() {
         return localDigests.reused();
     }

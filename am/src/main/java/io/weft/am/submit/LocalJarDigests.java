@@ -206,7 +206,7 @@ final class LocalJarDigests {
     }
 
     /** @return why the file or directory cannot be trusted, or null */
-    private static String unsafe(Path path, Set<PosixFilePermission> allowed, boolean directory) throws IOException {
+    static String unsafe(Path path, Set<PosixFilePermission> allowed, boolean directory) throws IOException {
         if (Files.isSymbolicLink(path)) {
             return "it is a symbolic link";
         }

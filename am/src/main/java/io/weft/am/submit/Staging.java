@@ -96,6 +96,28 @@ public final class Staging {
      */
     public static Report upload(FileSystem fs, org.apache.hadoop.fs.Path dir, org.apache.hadoop.fs.Path jarCache,
             List<String> classPath, Set<String> applicationJars, boolean rememberVerified) {
+        return upload(fs, dir, jarCache, classPath, applicationJars, rememberVerified, null);
+    }
+
+    /**
+     * {@link #upload(FileSystem, org.apache.hadoop.fs.Path, org.apache.hadoop.fs.Path, List, Set, boolean)}, and
+     * when {@code frameworkJars} is given, an application jar that bundles Weft also has Weft's own classes shipped
+     * as a framework jar before it ({@link FrameworkJars}), with PUBLIC visibility; any failure to make one is
+     * logged and the application jar alone is shipped.
+     *
+     * @param fs the cluster's file system
+     * @param dir the application's staging directory, created with permissions 700
+     * @param jarCache the shared jar cache directory
+     * @param classPath the driver's class path entries
+     * @param applicationJars the entries of {@code classPath} that are the application's, never PUBLIC
+     * @param rememberVerified the setting {@code weft.yarn.rememberVerifiedJars}
+     * @param frameworkJars where framework jars are kept ({@link FrameworkJars#defaultDir()}), or null not to split
+     * @return what was uploaded and what was reused
+     * @throws WeftException when the upload fails
+     */
+    public static Report upload(FileSystem fs, org.apache.hadoop.fs.Path dir, org.apache.hadoop.fs.Path jarCache,
+            List<String> classPath, Set<String> applicationJars, boolean rememberVerified,
+            java.nio.file.Path frameworkJars) {
         long start = System.nanoTime();
         List<String> uploaded = new ArrayList<>();
         List<String> reused = new ArrayList<>();
@@ -116,6 +138,17 @@ public final class Staging {
                 if (!file.exists() || !shippable(file)) {
                     continue;
                 }
+                boolean application = applicationJars.contains(entry);
+                if (frameworkJars != null && application && file.isFile() && file.getName().endsWith(".jar")) {
+                    File framework = frameworkJar(cache, file, frameworkJars);
+                    if (framework != null) {
+                        JarCache.Placed placed = cache.place(framework, false);
+                        (placed.uploaded() ? uploaded : reused).add(framework.getName());
+                        bytes += placed.uploaded() ? framework.length() : 0;
+                        manifest.append(String.format("%03d-%s", index++, framework.getName())).append('\t')
+                                .append(placed.path()).append('\t').append(placed.visibility()).append('\n');
+                    }
+                }
                 String link = String.format("%03d-%s", index++, file.isDirectory()
                         ? file.getParentFile().getName() + "-" + file.getName() + ".jar" : file.getName());
                 if (file.isDirectory()) {
@@ -127,7 +160,7 @@ public final class Staging {
                     bytes += fs.getFileStatus(target).getLen();
                     manifest.append(link).append('\t').append(fs.makeQualified(target)).append("\tAPPLICATION\n");
                 } else if (file.getName().endsWith(".jar")) {
-                    JarCache.Placed placed = cache.place(file, applicationJars.contains(entry));
+                    JarCache.Placed placed = cache.place(file, application);
                     if (placed.uploaded()) {
                         uploaded.add(file.getName());
                         bytes += file.length();
@@ -155,6 +188,17 @@ public final class Staging {
                 jarCache, new org.apache.hadoop.fs.Path(dir.getParent(), JarCache.PRIVATE_DIR), localRemembered,
                 (System.nanoTime() - start) / 1_000_000);
         return new Report(List.copyOf(uploaded), List.copyOf(reused), bytes, remembered);
+    }
+
+    /** @return the framework jar split out of an application jar, or null (none, or it could not be made) */
+    private static File frameworkJar(JarCache cache, File applicationJar, java.nio.file.Path dir) {
+        try {
+            return FrameworkJars.of(applicationJar, cache.localDigest(applicationJar), dir).orElse(null);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not split Weft's classes out of {} ({}); containers load them from the application jar,"
+                    + " without a shared archive", applicationJar, e.toString());
+            return null;
+        }
     }
 
     /**

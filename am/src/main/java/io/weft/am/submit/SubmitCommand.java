@@ -296,7 +296,8 @@ public final class SubmitCommand implements Callable<Integer> {
             List<String> staged = Staging.withoutClusterJars(classPath, applicationJars, conf, yarn, environment);
             steps.done("choosing jars");
             Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), staged, applicationJars,
-                    conf.get(YarnConfigKeys.REMEMBER_VERIFIED_JARS));
+                    conf.get(YarnConfigKeys.REMEMBER_VERIFIED_JARS),
+                    conf.get(YarnConfigKeys.CLASS_DATA_SHARING) ? FrameworkJars.defaultDir() : null);
             steps.done("jars");
             ShippedResources.stage(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), conf);
             steps.done("shipped files");

@@ -176,7 +176,9 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
                 System.getenv());
         steps.done("choosing jars");
         lastUpload = Staging.upload(fs, stagingDir, jarCache, staged, applicationJars,
-                context.conf().get(io.weft.yarnconf.YarnConfigKeys.REMEMBER_VERIFIED_JARS));
+                context.conf().get(io.weft.yarnconf.YarnConfigKeys.REMEMBER_VERIFIED_JARS),
+                context.conf().get(io.weft.yarnconf.YarnConfigKeys.CLASS_DATA_SHARING) ? FrameworkJars.defaultDir()
+                        : null);
         steps.done("jars");
         ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
         steps.done("shipped files");
