@@ -275,6 +275,23 @@ public final class Staging {
     }
 
     /**
+     * Makes the shared jar cache's directories (world-searchable, as PUBLIC resources need) and then the
+     * application's staging directory (0700), in that order: HDFS gives the implicit parents of a 0700 directory
+     * mode 0700 too. {@link #upload} does the same first; calling this before lets other uploads into the staging
+     * directory start while the jars are staged. Idempotent.
+     *
+     * @param fs the cluster's file system
+     * @param dir the application's staging directory
+     * @param jarCache the shared jar cache directory
+     * @throws IOException when a directory cannot be made
+     */
+    public static void prepareDirectories(FileSystem fs, org.apache.hadoop.fs.Path dir,
+            org.apache.hadoop.fs.Path jarCache) throws IOException {
+        makeWorldReadableDirs(fs, jarCache);
+        io.weft.runtime.files.OwnerOnly.mkdirsUnderRoot(fs, dir);
+    }
+
+    /**
      * PUBLIC resources need every ancestor readable and searchable by everyone: creates missing directories 755,
      * and opens up the current user's directories below the home directory (a staging root made first may be 700).
      */

@@ -272,20 +272,31 @@ public final class SubmitCommand implements Callable<Integer> {
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
         YarnSettings settings = YarnSettings.from(conf);
         YarnConfiguration yarn = HadoopConfigurations.load(conf, environment);
+        // The HDFS client's start (mostly a cold JVM's class loading) overlaps the ResourceManager's connection
+        // and the new application call.
+        InBackground<FileSystem> fileSystem = InBackground.start("weft-hdfs-client", () -> FileSystem.get(yarn));
         YarnClient client = ResourceManagerConnection.open(yarn, conf, environment, out::println);
         timeline.mark(StartupTimeline.Phase.CLIENT_READY);
         Path stagingDir = null;
         boolean submitted = false;
         boolean ended = false;
         StagingSteps steps = new StagingSteps();
-        FileSystem fs = FileSystem.get(yarn);
-        steps.done("file system");
+        YarnClientApplication application;
+        FileSystem fs;
         try {
-            YarnClientApplication application = client.createApplication();
+            application = client.createApplication();
+            steps.done("new application");
+            fs = fileSystem.join();
+            steps.done("file system");
+        } catch (IOException | org.apache.hadoop.yarn.exceptions.YarnException | RuntimeException
+                | InterruptedException e) {
+            client.stop();
+            throw e;
+        }
+        try {
             YarnEngineFactory.checkFits(settings, application.getNewApplicationResponse()
                     .getMaximumResourceCapability(), client);
             ApplicationId appId = application.getNewApplicationResponse().getApplicationId();
-            steps.done("new application");
             Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs), conf);
             steps.done("janitor");
             stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId.toString());
@@ -295,15 +306,28 @@ public final class SubmitCommand implements Callable<Integer> {
                     System.getProperty("sun.java.command"));
             List<String> staged = Staging.withoutClusterJars(classPath, applicationJars, conf, yarn, environment);
             steps.done("choosing jars");
-            Staging.upload(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), staged, applicationJars,
-                    conf.get(YarnConfigKeys.REMEMBER_VERIFIED_JARS),
-                    conf.get(YarnConfigKeys.CLASS_DATA_SHARING) ? FrameworkJars.defaultDir() : null);
-            steps.done("jars");
-            ShippedResources.stage(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), conf);
-            steps.done("shipped files");
-            Staging.uploadConfiguration(fs, stagingDir, yarn);
-        Staging.uploadLaunchScript(fs, stagingDir, conf);
-            Staging.uploadLaunchScript(fs, stagingDir, conf);
+            Path jarCache = ApplicationDirs.jarCache(conf, fs);
+            Staging.prepareDirectories(fs, stagingDir, jarCache);
+            // The Hadoop configuration (serialized, then written) goes up while the jars are checked against the
+            // caches: both mostly wait on the NameNode.
+            Path dir = stagingDir;
+            InBackground<Void> configuration = InBackground.start("weft-staging-configuration", () -> {
+                Staging.uploadConfiguration(fs, dir, yarn);
+                Staging.uploadLaunchScript(fs, dir, conf);
+                return null;
+            });
+            try {
+                Staging.upload(fs, stagingDir, jarCache, staged, applicationJars,
+                        conf.get(YarnConfigKeys.REMEMBER_VERIFIED_JARS),
+                        conf.get(YarnConfigKeys.CLASS_DATA_SHARING) ? FrameworkJars.defaultDir() : null);
+                steps.done("jars");
+                ShippedResources.stage(fs, stagingDir, jarCache, conf);
+                steps.done("shipped files");
+            } catch (RuntimeException | Error e) {
+                configuration.awaitQuietly(); // before the caller's cleanup deletes the staging directory
+                throw e;
+            }
+            configuration.join();
             steps.done("configuration");
             // The client's shuffle root, not the AM's idea of a home directory: where a container runs as the
             // NodeManager's user (DefaultContainerExecutor), that user's home is another one.

@@ -175,15 +175,31 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         List<String> staged = Staging.withoutClusterJars(classPath, applicationJars, context.conf(), yarn,
                 System.getenv());
         steps.done("choosing jars");
-        lastUpload = Staging.upload(fs, stagingDir, jarCache, staged, applicationJars,
-                context.conf().get(io.weft.yarnconf.YarnConfigKeys.REMEMBER_VERIFIED_JARS),
-                context.conf().get(io.weft.yarnconf.YarnConfigKeys.CLASS_DATA_SHARING) ? FrameworkJars.defaultDir()
-                        : null);
-        steps.done("jars");
-        ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
-        steps.done("shipped files");
-        Staging.uploadConfiguration(fs, stagingDir, yarn);
-        Staging.uploadLaunchScript(fs, stagingDir, context.conf());
+        Staging.prepareDirectories(fs, stagingDir, jarCache);
+        // The Hadoop configuration goes up while the jars are checked against the caches (see SubmitCommand).
+        InBackground<Void> configuration = InBackground.start("weft-staging-configuration", () -> {
+            Staging.uploadConfiguration(fs, stagingDir, yarn);
+            Staging.uploadLaunchScript(fs, stagingDir, context.conf());
+            return null;
+        });
+        try {
+            lastUpload = Staging.upload(fs, stagingDir, jarCache, staged, applicationJars,
+                    context.conf().get(io.weft.yarnconf.YarnConfigKeys.REMEMBER_VERIFIED_JARS),
+                    context.conf().get(io.weft.yarnconf.YarnConfigKeys.CLASS_DATA_SHARING) ? FrameworkJars.defaultDir()
+                            : null);
+            steps.done("jars");
+            ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
+            steps.done("shipped files");
+        } catch (RuntimeException | Error e) {
+            configuration.awaitQuietly(); // before the caller's cleanup deletes the staging directory
+            throw e;
+        }
+        try {
+            configuration.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("Interrupted while staging the configuration");
+        }
         steps.done("configuration");
         AmCredentials security = AmCredentials.forSubmission(context.conf(), yarn, fs, stagingDir, false);
         steps.done("credentials");
