@@ -54,9 +54,11 @@ class HadoopProvidedJarsTest {
                 .contains("Left " + classPath.size() + " jars");
         Matcher staged = STAGED.matcher(run.printed());
         assertThat(staged.find()).as(run.printed()).isTrue();
-        // Only the application jar (and none of Hadoop's) went through staging.
-        assertThat(staged.group(1)).isEqualTo("1");
+        // Only the application jar and Weft's classes split out of it (weft.yarn.classDataSharing), none of
+        // Hadoop's, went through staging.
+        assertThat(staged.group(1)).isEqualTo("2");
         assertThat(staged.group(2)).doesNotContain("hadoop-client");
+        assertThat(run.printed()).contains("weft-framework-"); // uploaded, or reused from an earlier test
         assertThat(fs.exists(new org.apache.hadoop.fs.Path(output, "_SUCCESS"))).isTrue();
     }
 }

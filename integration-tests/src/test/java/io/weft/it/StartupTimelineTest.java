@@ -38,7 +38,8 @@ class StartupTimelineTest {
     private static final List<Phase> CLIENT_MODE = List.of(Phase.CLIENT_START, Phase.CLIENT_READY, Phase.STAGED,
             Phase.SUBMITTED, Phase.AM_START,
             Phase.AM_REGISTERED, Phase.EXECUTORS_REQUESTED, Phase.ALLOCATED, Phase.LAUNCHED,
-            Phase.EXECUTOR_JVM_START, Phase.EXECUTOR_REGISTERED, Phase.FIRST_TASK, Phase.RESULT, Phase.CLIENT_EXIT);
+            Phase.EXECUTOR_JVM_START, Phase.EXECUTOR_REGISTERED, Phase.FIRST_TASK, Phase.RESULT,
+            Phase.CLIENT_SAW_END, Phase.CLIENT_EXIT);
 
     private static org.apache.hadoop.fs.Path corpus(MiniClusters clusters, Path local, String name)
             throws Exception {

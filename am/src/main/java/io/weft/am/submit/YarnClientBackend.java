@@ -412,7 +412,9 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         }
         try {
             // The launcher AM notices the driver is gone and unregisters; kill it only if it does not.
-            if (!Poll.until(this::applicationEnded, 15_000, 100)) {
+            if (Poll.until(this::applicationEnded, 15_000, 100)) {
+                timeline.mark(StartupTimeline.Phase.CLIENT_SAW_END);
+            } else {
                 yarnClient.killApplication(appId());
             }
         } catch (IOException | YarnException | UncheckedIOException e) {

@@ -103,6 +103,41 @@ public final class OwnerOnly {
     }
 
     /**
+     * Creates a file 0600 in a directory that must already exist: unlike {@link #create}, never makes missing
+     * parents. Shuffle files use it, so that an executor still committing map outputs after the application's
+     * directory was deleted (a killed application, cleaned up by its ApplicationMaster) fails instead of making
+     * the directory again, where nothing would ever delete it.
+     *
+     * @param fs the file system
+     * @param file the file
+     * @param overwrite whether an existing file is replaced
+     * @param bufferSize the stream's buffer
+     * @param replication the file's replication
+     * @param blockSize the file's block size
+     * @return the open stream
+     * @throws java.io.FileNotFoundException when the directory does not exist
+     * @throws IOException when the file cannot be created
+     */
+    public static FSDataOutputStream createInExistingDirectory(FileSystem fs, Path file, boolean overwrite,
+            int bufferSize, short replication, long blockSize) throws IOException {
+        java.util.EnumSet<org.apache.hadoop.fs.CreateFlag> flags = overwrite
+                ? java.util.EnumSet.of(org.apache.hadoop.fs.CreateFlag.CREATE, org.apache.hadoop.fs.CreateFlag.OVERWRITE)
+                : java.util.EnumSet.of(org.apache.hadoop.fs.CreateFlag.CREATE);
+        try {
+            return fs.createNonRecursive(file, FILE, flags, bufferSize, replication, blockSize, null);
+        } catch (IOException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("createNonRecursive unsupported")) {
+                throw e;
+            }
+        }
+        // A file system without it (FileSystem's default throws): check the directory first, a narrower window.
+        if (!fs.getFileStatus(file.getParent()).isDirectory()) {
+            throw new java.io.FileNotFoundException("Not a directory: " + file.getParent());
+        }
+        return fs.create(file, FILE, overwrite, bufferSize, replication, blockSize, null);
+    }
+
+    /**
      * Creates a local directory (and missing parents, with the default modes) and makes it 0700 when this call
      * created it; an existing directory is left as it is (it may be a shared root such as {@code /tmp}).
      *

@@ -40,7 +40,7 @@ final class PerMapFileTarget implements MapOutputTarget {
     public Slot open(long outputBytes) throws IOException {
         shuffleDir.ensure();
         Path tmp = new Path(finalPath.getParent(), "." + finalPath.getName() + ".tmp-" + UUID.randomUUID());
-        FSDataOutputStream os = OwnerOnly.create(fs, tmp, false, FS_BUFFER, replication,
+        FSDataOutputStream os = OwnerOnly.createInExistingDirectory(fs, tmp, false, FS_BUFFER, replication,
                 MapOutputWriter.blockSizeFor(outputBytes));
         return new Slot() {
             @Override

@@ -356,7 +356,8 @@ final class SegmentFiles implements AutoCloseable {
     /** Creates file {@code number} of the shuffle in a place already counted; {@code null} if it cannot flush. */
     private Segment create(int shuffleId, long number) throws IOException {
         Path path = new Path(dirs.ensure(shuffleId), namePrefix + number + ".data");
-        FSDataOutputStream out = OwnerOnly.create(fs, path, false, FS_BUFFER, replication, SEGMENT_BLOCK_SIZE);
+        FSDataOutputStream out = OwnerOnly.createInExistingDirectory(fs, path, false, FS_BUFFER, replication,
+                SEGMENT_BLOCK_SIZE);
         if (!out.hasCapability(StreamCapabilities.HFLUSH)) {
             unsupported = true;
             LOG.debug("{} cannot hflush, so map outputs are written one file each, not consolidated", fs.getUri());

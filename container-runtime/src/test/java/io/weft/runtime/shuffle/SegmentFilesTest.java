@@ -73,8 +73,20 @@ class SegmentFilesTest {
             public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
                     short replication, long blockSize, Progressable progress) throws IOException {
                 creates.incrementAndGet();
-                FSDataOutputStream real = super.create(f, permission, overwrite, bufferSize, replication, blockSize,
-                        progress);
+                return failing(super.create(f, permission, overwrite, bufferSize, replication, blockSize,
+                        progress), f);
+            }
+
+            @Override
+            public FSDataOutputStream createNonRecursive(Path f, FsPermission permission,
+                    java.util.EnumSet<org.apache.hadoop.fs.CreateFlag> flags, int bufferSize, short replication,
+                    long blockSize, Progressable progress) throws IOException {
+                creates.incrementAndGet();
+                return failing(super.createNonRecursive(f, permission, flags, bufferSize, replication, blockSize,
+                        progress), f);
+            }
+
+            private FSDataOutputStream failing(FSDataOutputStream real, Path f) throws IOException {
                 return new FSDataOutputStream(new FailingStream(real, f.getName()), null) {
                     @Override
                     public boolean hasCapability(String capability) {

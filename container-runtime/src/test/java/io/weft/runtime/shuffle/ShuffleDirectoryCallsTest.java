@@ -71,6 +71,18 @@ class ShuffleDirectoryCallsTest {
     }
 
     @Test
+    void aCommitAfterTheApplicationsDirectoryWasDeletedFailsAndDoesNotMakeItAgain() throws IOException {
+        // A killed application: its ApplicationMaster deletes the shuffle directory while an executor still runs.
+        ShuffleStore store = store();
+        commitOne(store, 0, 0);
+        assertThat(counting.delete(appDir, true)).isTrue();
+        assertThatThrownBy(() -> commitOne(store, 0, 1)).hasRootCauseInstanceOf(java.io.FileNotFoundException.class);
+        assertThat(counting.exists(appDir)).as("the deleted directory stays deleted").isFalse();
+        store.close();
+        assertThat(counting.exists(appDir)).isFalse();
+    }
+
+    @Test
     void concurrentFirstCommitsMakeEachDirectoryOnce() throws Exception {
         ShuffleStore store = store();
         int threads = 8;

@@ -221,9 +221,18 @@ class ShuffleStoreTest {
             @Override
             public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
                     short replication, long blockSize, Progressable progress) throws IOException {
-                created.add(f.getName() + " overwrite=" + overwrite + " replication=" + replication + " blockSize="
-                        + blockSize);
+                created.add(f.getName() + " with parents");
                 return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
+            }
+
+            @Override
+            public FSDataOutputStream createNonRecursive(Path f, FsPermission permission,
+                    java.util.EnumSet<org.apache.hadoop.fs.CreateFlag> flags, int bufferSize, short replication,
+                    long blockSize, Progressable progress) throws IOException {
+                // Without parents: a deleted application directory is never made again (ShuffleDirectoryCallsTest).
+                created.add(f.getName() + " overwrite=" + flags.contains(org.apache.hadoop.fs.CreateFlag.OVERWRITE)
+                        + " replication=" + replication + " blockSize=" + blockSize);
+                return super.createNonRecursive(f, permission, flags, bufferSize, replication, blockSize, progress);
             }
         };
         recording.setConf(fs.getConf());
