@@ -48,17 +48,15 @@ class InBackgroundTest {
             ended.set(true);
             throw new IOException("failed after the wait");
         });
-        Thread releaser = new Thread(() -> {
-            try {
-                Thread.sleep(200); // lets awaitQuietly start waiting first; the assertion does not depend on it
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-            release.countDown();
-        });
-        releaser.start();
-        step.awaitQuietly();
+        Thread waiter = new Thread(step::awaitQuietly, "test-waiter");
+        waiter.start();
+        while (waiter.getState() != Thread.State.WAITING) { // parked on the step; the class timeout bounds this
+            Thread.onSpinWait();
+        }
+        assertThat(ended).isFalse();
+        release.countDown();
+        waiter.join(30_000);
+        assertThat(waiter.isAlive()).isFalse();
         assertThat(ended).isTrue();
-        releaser.join();
     }
 }
