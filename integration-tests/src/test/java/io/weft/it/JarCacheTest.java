@@ -145,6 +145,7 @@ class JarCacheTest {
         java.nio.file.Path splits = new File(local, "framework-jars").toPath();
         Path cache = path("/user/u20/.weft/jars");
         Path staging = path("/user/u20/.weft/staging/application_1_0001");
+        Staging.prepareDirectories(fs, staging, cache);
         Staging.upload(fs, staging, cache, fatClassPath, fatApplication, true, splits);
 
         Map<String, LocalResource> resources = staged(staging);
@@ -169,8 +170,9 @@ class JarCacheTest {
         }
 
         // The next submission makes and uploads nothing new.
-        Staging.Report again = Staging.upload(fs, path("/user/u20/.weft/staging/application_1_0002"), cache,
-                fatClassPath, fatApplication, true, splits);
+        Path next = path("/user/u20/.weft/staging/application_1_0002");
+        Staging.prepareDirectories(fs, next, cache);
+        Staging.Report again = Staging.upload(fs, next, cache, fatClassPath, fatApplication, true, splits);
         assertThat(again.uploaded()).isEmpty();
         assertThat(again.reused()).hasSize(3);
     }

@@ -96,12 +96,14 @@ public final class Staging {
      */
     public static Report upload(FileSystem fs, org.apache.hadoop.fs.Path dir, org.apache.hadoop.fs.Path jarCache,
             List<String> classPath, Set<String> applicationJars, boolean rememberVerified) {
+        prepareDirectories(fs, dir, jarCache);
         return upload(fs, dir, jarCache, classPath, applicationJars, rememberVerified, null);
     }
 
     /**
-     * {@link #upload(FileSystem, org.apache.hadoop.fs.Path, org.apache.hadoop.fs.Path, List, Set, boolean)}, and
-     * when {@code frameworkJars} is given, an application jar that bundles Weft also has Weft's own classes shipped
+     * {@link #upload(FileSystem, org.apache.hadoop.fs.Path, org.apache.hadoop.fs.Path, List, Set, boolean)} into
+     * directories the caller made first with {@link #prepareDirectories} (so that other uploads into the staging
+     * directory can run meanwhile, and the directories are made once), and when {@code frameworkJars} is given, an application jar that bundles Weft also has Weft's own classes shipped
      * as a framework jar before it ({@link FrameworkJars}), with PUBLIC visibility; any failure to make one is
      * logged and the application jar alone is shipped.
      *
@@ -126,11 +128,6 @@ public final class Staging {
         int localRemembered = 0;
         StringBuilder manifest = new StringBuilder();
         try {
-            // Parents first, with the default permissions: HDFS gives the implicit parents of mkdirs(dir, 700)
-            // mode 700 too, which would hide the public jar cache below the same home directory.
-            makeWorldReadableDirs(fs, jarCache);
-            // The staging root holds the private jar cache: a root made here is the user's own, 0700.
-            io.weft.runtime.files.OwnerOnly.mkdirsUnderRoot(fs, dir);
             JarCache cache = new JarCache(fs, jarCache, dir, rememberVerified);
             int index = 0;
             for (String entry : classPath) {
@@ -277,18 +274,24 @@ public final class Staging {
     /**
      * Makes the shared jar cache's directories (world-searchable, as PUBLIC resources need) and then the
      * application's staging directory (0700), in that order: HDFS gives the implicit parents of a 0700 directory
-     * mode 0700 too. {@link #upload} does the same first; calling this before lets other uploads into the staging
-     * directory start while the jars are staged. Idempotent.
+     * mode 0700 too, which would hide the public jar cache below the same home directory. The staging root holds
+     * the private jar cache: a root made here is the user's own, 0700. Idempotent.
      *
      * @param fs the cluster's file system
      * @param dir the application's staging directory
      * @param jarCache the shared jar cache directory
-     * @throws IOException when a directory cannot be made
+     * @throws WeftException when a directory cannot be made, naming the settings to check
      */
     public static void prepareDirectories(FileSystem fs, org.apache.hadoop.fs.Path dir,
-            org.apache.hadoop.fs.Path jarCache) throws IOException {
-        makeWorldReadableDirs(fs, jarCache);
-        io.weft.runtime.files.OwnerOnly.mkdirsUnderRoot(fs, dir);
+            org.apache.hadoop.fs.Path jarCache) {
+        try {
+            makeWorldReadableDirs(fs, jarCache);
+            io.weft.runtime.files.OwnerOnly.mkdirsUnderRoot(fs, dir);
+        } catch (IOException e) {
+            throw new WeftException("Could not make the staging directory " + dir + " or the jar cache " + jarCache
+                    + ": " + e.getMessage() + ". Fix: check that the default file system is reachable and writable"
+                    + " (weft.yarn.stagingDir, weft.yarn.jarCacheDir).", e);
+        }
     }
 
     /**
