@@ -41,11 +41,18 @@ class ClassDataSharingTest {
         try {
             // Every container on NodeManager 1 (the only one with the label), so all of them share its store.
             Path store = stores().get(1);
+            String recorder;
             try (WeftSession weft = session("cds-record").getOrCreate()) {
                 assertThat(count(weft)).isEqualTo(expected());
                 assertThat(containerStderr(weft.applicationId(), "weft-launch: no class-data sharing archive for"
                         + " these jars on this node yet; recording")).isTrue();
+                recorder = weft.applicationId();
             }
+            // The session's close returns before its containers' JVMs have exited, and a JVM appends to its list
+            // until it does: only lists that are complete can be aged below.
+            assertThat(io.weft.driver.Poll.until(() -> clusters.containersOnNodes(recorder).isEmpty(), 60_000, 100))
+                    .as("containers of %s still on the NodeManagers: %s", recorder,
+                            clusters.containersOnNodes(recorder)).isTrue();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store))).isEqualTo("rwx------");
             List<Path> lists = filesEndingWith(store.resolve("lists"), ".lst");
             assertThat(lists).as("class lists").isNotEmpty();

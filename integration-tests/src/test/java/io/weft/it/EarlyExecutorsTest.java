@@ -7,7 +7,6 @@ import io.weft.driver.Poll;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,18 +61,8 @@ class EarlyExecutorsTest {
                 + " ApplicationMaster registered were given back");
         String appId = text.replaceAll("(?s).*Submitted application (application_\\d+_\\d+).*", "$1");
         // Nothing of the application is left running on the NodeManagers.
-        assertThat(Poll.until(() -> runningContainers(clusters, appId).isEmpty(), 60_000, 100))
-                .as("containers of %s still on the NodeManagers: %s", appId, runningContainers(clusters, appId))
+        assertThat(Poll.until(() -> clusters.containersOnNodes(appId).isEmpty(), 60_000, 100))
+                .as("containers of %s still on the NodeManagers: %s", appId, clusters.containersOnNodes(appId))
                 .isTrue();
-    }
-
-    private static List<String> runningContainers(MiniClusters clusters, String appId) {
-        List<String> left = new java.util.ArrayList<>();
-        for (int i = 0; i < 2; i++) { // MiniClusters runs two NodeManagers
-            clusters.yarn.getNodeManager(i).getNMContext().getContainers().keySet().stream()
-                    .map(Object::toString).filter(id -> id.contains(appId.substring("application_".length())))
-                    .forEach(left::add);
-        }
-        return left;
     }
 }

@@ -214,6 +214,21 @@ final class MiniClusters {
         }
     }
 
+    /**
+     * @param appId an application
+     * @return the ids of its containers that either NodeManager still holds (running, or ended and not yet
+     *         acknowledged by the ResourceManager)
+     */
+    java.util.List<String> containersOnNodes(String appId) {
+        java.util.List<String> left = new java.util.ArrayList<>();
+        String suffix = appId.substring("application_".length());
+        for (int i = 0; i < 2; i++) {
+            yarn.getNodeManager(i).getNMContext().getContainers().keySet().stream()
+                    .map(Object::toString).filter(id -> id.contains(suffix)).forEach(left::add);
+        }
+        return left;
+    }
+
     /** @return the NodeManager that carries {@link #FAST_LABEL} */
     org.apache.hadoop.yarn.api.records.NodeId fastNode() {
         return yarn.getNodeManager(1).getNMContext().getNodeId();
