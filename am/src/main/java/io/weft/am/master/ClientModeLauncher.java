@@ -93,6 +93,8 @@ public final class ClientModeLauncher {
             boolean reachable = ExecutorLauncher.DriverProbe.SOCKET.reachable(arguments.driverHost(),
                     arguments.driverPort());
             if (connectionClosed.getAndSet(false)) {
+                LOG.info("The connection to the driver closed; its port {}", reachable ? "still answers"
+                        : "refuses: the driver is gone");
                 // The driver's connection closed and its port refuses: it stopped (or died); no need to ask twice.
                 // Reachable: the connection dropped for another reason, so watch a new one.
                 unreachable = reachable ? 0 : UNREACHABLE_PROBES;
@@ -104,6 +106,10 @@ public final class ClientModeLauncher {
                 }
             } else {
                 unreachable = reachable ? 0 : unreachable + 1;
+                if (!reachable) {
+                    LOG.info("The driver did not answer a probe ({} of {} in a row)", unreachable,
+                            UNREACHABLE_PROBES);
+                }
             }
             readDriverExclusions(excluded, launcher);
             readInputHosts(inputHosts, launcher);

@@ -86,6 +86,8 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     private volatile int parallelism;
     private final StartupTimeline timeline = new StartupTimeline();
     private volatile boolean printTimeline;
+    /** The session's steps from the ResourceManager's connection to the end of staging; the factory starts it. */
+    private volatile StagingSteps steps = new StagingSteps();
 
     /**
      * @param yarnClient a started client
@@ -137,6 +139,14 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         printTimeline = print;
     }
 
+    /**
+     * @param before the steps the session took before this backend started (new application, file system, ...),
+     *     which staging's log line continues; called before the session starts
+     */
+    void continueSteps(StagingSteps before) {
+        steps = before;
+    }
+
     /** @return the port the driver listens on for executors */
     public int driverPort() {
         return driverPort;
@@ -163,7 +173,8 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     protected void startExecutors(ClusterEvents scheduler, DriverContext context, byte[] secret,
             DriverEndpoint endpoint, int port) throws IOException, YarnException {
         driverPort = port;
-        StagingSteps steps = new StagingSteps();
+        StagingSteps steps = this.steps;
+        steps.done("driver engine and endpoint");
         expected = io.weft.driver.DynamicAllocationSettings.initialExecutors(context.conf(),
                 settings.executorInstances());
         parallelism = io.weft.driver.DynamicAllocationSettings.defaultParallelism(context.conf(),
@@ -406,16 +417,21 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         }
         watcher.shutdownNow();
         hintWriter.shutdownNow();
+        StagingSteps closing = new StagingSteps("Closed");
         closeEndpoint();
+        closing.done("driver endpoint");
         if (fs != null) {
             readAmTimeline();
+            closing.done("AM timeline");
         }
         try {
             // The launcher AM notices the driver is gone and unregisters; kill it only if it does not.
             if (Poll.until(this::applicationEnded, 15_000, 100)) {
                 timeline.mark(StartupTimeline.Phase.CLIENT_SAW_END);
+                closing.done("AM unregistered");
             } else {
                 yarnClient.killApplication(appId());
+                closing.done("AM killed");
             }
         } catch (IOException | YarnException | UncheckedIOException e) {
             LOG.warn("Could not confirm that application {} ended: {}", appId(), e.toString());
@@ -429,7 +445,10 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
             } catch (IOException e) {
                 LOG.warn("Could not delete the staging directory {}: {}", stagingDir, e.toString());
             }
+            closing.done("staging directory");
             yarnClient.stop();
+            closing.done("ResourceManager client");
+            closing.log();
             timeline.mark(StartupTimeline.Phase.CLIENT_EXIT);
             LOG.info("Application {}: {}", appId(), timeline.format());
             if (printTimeline) {

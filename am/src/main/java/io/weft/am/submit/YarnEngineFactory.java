@@ -60,21 +60,28 @@ public final class YarnEngineFactory implements EngineFactory {
         io.weft.am.kerberos.KerberosLogin.login(conf, yarn, true);
         YarnClient client = ResourceManagerConnection.open(yarn, conf, System.getenv(), LOG::info);
         long connected = System.currentTimeMillis();
+        StagingSteps steps = new StagingSteps();
         try {
             YarnClientApplication application = client.createApplication();
+            steps.done("new application");
             checkFits(settings, application.getNewApplicationResponse().getMaximumResourceCapability(), client);
+            steps.done("queue check");
             String appId = application.getNewApplicationResponse().getApplicationId().toString();
             FileSystem fs = FileSystem.get(yarn);
+            steps.done("file system");
             Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs), conf);
+            steps.done("janitor");
             Path stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId);
             return DriverEngine.owningUi(DriverUi.start(appId, appName, conf, yarn, true,
                     WebProxies.access(yarn, appId)), ui -> {
+                        steps.done("status UI");
                         YarnClientBackend backend = new YarnClientBackend(client, application, yarn, settings,
                                 appName, stagingDir, conf.get(YarnConfigKeys.JAVA_HOME),
                                 ApplicationDirs.jarCache(conf, fs), ui.url().orElse(null));
                         backend.timeline().mark(StartupTimeline.Phase.CLIENT_START, sessionStart);
                         backend.timeline().mark(StartupTimeline.Phase.CLIENT_READY, connected);
                         backend.printTimeline(conf.get(io.weft.conf.ConfigKeys.UI_PROGRESS));
+                        backend.continueSteps(steps);
                         DriverEngine engine = new DriverEngine(appId, ApplicationDirs.withShuffleRoot(conf, fs), yarn,
                                 backend, ui);
                         // Container requests prefer the hosts of waiting tasks' input, as in cluster mode.

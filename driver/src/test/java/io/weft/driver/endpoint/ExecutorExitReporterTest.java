@@ -92,4 +92,59 @@ class ExecutorExitReporterTest {
             endpoint.close();
         }
     }
+
+    @Test
+    void aPortThatAcceptsButNeverAuthenticatesCountsAsGoneAfterTheTimeout() throws Exception {
+        // A driver that stopped while accepting the connection (or any port that is not a driver's) accepts and then
+        // says nothing: the watch must still end, after the authentication timeout, not hang on "connecting".
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            CountDownLatch gone = new CountDownLatch(1);
+            try (ExecutorExitReporter reporter = new ExecutorExitReporter("127.0.0.1", silent.getLocalPort(), SECRET,
+                    new ChannelOptions(true, 200, 64), KRYO);
+                    java.net.Socket accepted = acceptIn(silent)) {
+                reporter.watchDriver(gone::countDown);
+                assertThat(gone.await(20, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void closingTheEndpointClosesAConnectionStillAuthenticating() throws Exception {
+        DriverEndpoint endpoint = endpoint(new RecordingEvents());
+        int port = endpoint.start("127.0.0.1", 0);
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+            raw.setSoTimeout(20_000);
+            java.io.InputStream in = raw.getInputStream();
+            int length = new java.io.DataInputStream(in).readInt(); // the driver's greeting frame
+            in.readNBytes(length);
+            endpoint.close();
+            assertThat(in.read()).as("end of stream once the endpoint closed").isEqualTo(-1);
+        } finally {
+            endpoint.close();
+        }
+    }
+
+    /** Accepts one connection on a daemon thread; closing the result closes what was accepted. */
+    private static java.net.Socket acceptIn(ServerSocket server) {
+        java.util.concurrent.CompletableFuture<java.net.Socket> accepted = new java.util.concurrent.CompletableFuture<>();
+        Thread acceptor = new Thread(() -> {
+            try {
+                accepted.complete(server.accept());
+            } catch (java.io.IOException e) {
+                accepted.completeExceptionally(e);
+            }
+        }, "silent-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return new java.net.Socket() {
+            @Override
+            public synchronized void close() throws java.io.IOException {
+                java.net.Socket s = accepted.getNow(null);
+                if (s != null) {
+                    s.close();
+                }
+                super.close();
+            }
+        };
+    }
 }
