@@ -74,6 +74,25 @@ final class InBackground<T> {
     }
 
     /**
+     * For a caller that fails before using the result: waits for the step quietly and, if it succeeded, hands its
+     * result to {@code release} (which closes what the step opened). A failure of {@code release} is logged.
+     *
+     * @param release closes the result
+     */
+    void discard(java.util.function.Consumer<? super T> release) {
+        awaitQuietly();
+        T value = result.isCompletedExceptionally() ? null : result.getNow(null);
+        if (value != null) {
+            try {
+                release.accept(value);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(InBackground.class).warn("Could not release {}: {}", value,
+                        e.toString());
+            }
+        }
+    }
+
+    /**
      * Waits for the step.
      *
      * @return its result

@@ -58,23 +58,38 @@ public final class YarnEngineFactory implements EngineFactory {
         // Kerberos: fails now, saying what is missing, rather than in Hadoop's SASL retries. Under WeftSubmit the
         // program already runs as the login.
         io.weft.am.kerberos.KerberosLogin.login(conf, yarn, true);
-        YarnClient client = ResourceManagerConnection.open(yarn, conf, System.getenv(), LOG::info);
+        // The HDFS client's start (mostly a cold JVM's class loading) overlaps the ResourceManager's connection
+        // and the new application call, as in SubmitCommand.
+        InBackground<FileSystem> fileSystem = inBackground("weft-hdfs-client", () -> FileSystem.get(yarn));
+        YarnClient client;
+        try {
+            client = ResourceManagerConnection.open(yarn, conf, System.getenv(), LOG::info);
+        } catch (RuntimeException e) {
+            fileSystem.awaitQuietly();
+            throw e;
+        }
         long connected = System.currentTimeMillis();
         StagingSteps steps = new StagingSteps();
+        InBackground<DriverUi> uiStart = null;
         try {
             YarnClientApplication application = client.createApplication();
             steps.done("new application");
             checkFits(settings, application.getNewApplicationResponse().getMaximumResourceCapability(), client);
             steps.done("queue check");
             String appId = application.getNewApplicationResponse().getApplicationId().toString();
-            FileSystem fs = FileSystem.get(yarn);
+            // The status UI starts (its server, pages and event log) while the file system comes up and the
+            // janitor runs.
+            uiStart = inBackground("weft-status-ui", () -> DriverUi.start(appId, appName, conf, yarn, true,
+                    WebProxies.access(yarn, appId)));
+            FileSystem fs = fileSystem.join();
             steps.done("file system");
             Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs), conf);
             steps.done("janitor");
             Path stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId);
-            return DriverEngine.owningUi(DriverUi.start(appId, appName, conf, yarn, true,
-                    WebProxies.access(yarn, appId)), ui -> {
-                        steps.done("status UI");
+            DriverUi started = uiStart.join();
+            uiStart = null; // the engine owns it from here
+            steps.done("status UI");
+            return DriverEngine.owningUi(started, ui -> {
                         YarnClientBackend backend = new YarnClientBackend(client, application, yarn, settings,
                                 appName, stagingDir, conf.get(YarnConfigKeys.JAVA_HOME),
                                 ApplicationDirs.jarCache(conf, fs), ui.url().orElse(null));
@@ -92,13 +107,32 @@ public final class YarnEngineFactory implements EngineFactory {
                         engine.addSchedulerListener(new TimelineListener(backend.timeline()));
                         return engine;
                     });
-        } catch (IOException | YarnException | RuntimeException e) {
+        } catch (IOException | YarnException | RuntimeException | InterruptedException e) {
+            if (uiStart != null) {
+                uiStart.discard(DriverUi::close);
+            }
+            fileSystem.awaitQuietly();
             client.stop();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new WeftException("Interrupted while starting the YARN session", e);
+            }
             if (e instanceof WeftException w) {
                 throw w;
             }
             throw new WeftException("Could not reach YARN: " + e.getMessage()
                     + ". Fix: set HADOOP_CONF_DIR (or weft.yarn.hadoopConfDir) to the cluster's configuration.", e);
+        }
+    }
+
+    /** {@link InBackground#start}, whose only checked failure (no current user) is one the caller reports. */
+    private static <T> InBackground<T> inBackground(String name, InBackground.Step<T> step) {
+        try {
+            return InBackground.start(name, step);
+        } catch (IOException e) {
+            throw new WeftException("Cannot determine the Hadoop user to start the YARN session as: "
+                    + e.getMessage() + ". Fix: check the Kerberos login (kinit, or " + YarnConfigKeys.KERBEROS_PRINCIPAL.name()
+                    + " and " + YarnConfigKeys.KERBEROS_KEYTAB.name() + ").", e);
         }
     }
 

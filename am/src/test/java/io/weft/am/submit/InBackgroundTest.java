@@ -59,4 +59,22 @@ class InBackgroundTest {
         assertThat(waiter.isAlive()).isFalse();
         assertThat(ended).isTrue();
     }
+
+    @Test
+    void aDiscardedStepsResultIsReleasedOnlyWhenTheStepSucceeded() throws Exception {
+        java.util.List<String> released = new java.util.concurrent.CopyOnWriteArrayList<>();
+        InBackground.start("test-opened", () -> "server").discard(released::add);
+        assertThat(released).containsExactly("server");
+
+        InBackground<String> failed = InBackground.start("test-failed", () -> {
+            throw new IOException("could not open");
+        });
+        failed.discard(released::add);
+        assertThat(released).containsExactly("server");
+
+        // A release that fails is logged, not thrown: the caller is already failing with its own exception.
+        InBackground.start("test-release-fails", () -> "broken").discard(value -> {
+            throw new IllegalStateException("close failed");
+        });
+    }
 }

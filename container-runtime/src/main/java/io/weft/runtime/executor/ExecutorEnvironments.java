@@ -72,8 +72,9 @@ public final class ExecutorEnvironments {
                             conf.get(ConfigKeys.SHUFFLE_SEGMENT_FILE_IDLE_TIMEOUT),
                             conf.get(ConfigKeys.SHUFFLE_SEGMENT_FILES_PER_EXECUTOR))
                     : null;
+            // The driver made the application's shuffle directory before starting executors (DriverEngine).
             ShuffleStore shuffle = new ShuffleStore(fs, shuffleDir, conf.get(ConfigKeys.SHUFFLE_REPLICATION), kryo,
-                    localDir, writeBuffer, consolidation);
+                    localDir, writeBuffer, consolidation).applicationDirMadeByDriver();
             return new ExecutorEnvironment(executorId, host, kryo, shuffle,
                     new BlockStore(kryo, localDir, storageMemory), new BroadcastStore(kryo, hadoopConf), hadoopConf,
                     localDir, taskMemory, fileFetcher(hadoopConf, localDir, kryo),

@@ -53,6 +53,24 @@ public final class OwnerOnly {
     }
 
     /**
+     * Creates a directory 0700 inside an existing one: a parent deleted by its owner's cleanup is not made again by
+     * a late writer. Hadoop's {@code FileSystem} has no non-recursive mkdir, so the parent is checked first: this
+     * narrows the window in which a concurrent delete of the parent is undone to the two calls, rather than closing
+     * it. Idempotent.
+     *
+     * @param fs the file system
+     * @param dir the directory
+     * @throws java.io.FileNotFoundException when its parent does not exist
+     * @throws IOException when it cannot be created or its mode set
+     */
+    public static void mkdirInExistingDirectory(FileSystem fs, Path dir) throws IOException {
+        if (!fs.getFileStatus(dir.getParent()).isDirectory()) {
+            throw new java.io.FileNotFoundException("Not a directory: " + dir.getParent());
+        }
+        mkdirs(fs, dir);
+    }
+
+    /**
      * Creates a per-application directory 0700 under a root of such directories; a root this call creates is the
      * user's own, so it is made 0700 too, while an existing root (perhaps shared, 1777) is left alone. The root's
      * parents keep the file system's defaults. Idempotent.

@@ -47,6 +47,8 @@ public final class ShuffleStore {
     private final Set<Integer> madeDirs = ConcurrentHashMap.newKeySet();
     /** Whether this store has made the application directory; written under {@link #madeDirs}' lock. */
     private volatile boolean madeAppDir;
+    /** Whether the application directory is the driver's to make ({@link #applicationDirMadeByDriver()}). */
+    private volatile boolean appDirIsTheDrivers;
     /** The consolidated layout's open files, or {@code null} for one file per map output. */
     private final SegmentFiles segments;
 
@@ -132,6 +134,20 @@ public final class ShuffleStore {
             return shuffleDir(id);
         }, consolidation.writerName(), replication, consolidation.segmentFileBytes(),
                 consolidation.idleCloseMillis(), consolidation.filesPerShuffle(), System::nanoTime);
+    }
+
+    /**
+     * For executors' stores: the application directory is the driver's, made before any executor starts and
+     * deleted by the application's cleanup (its driver's close, or a killed application's ApplicationMaster). This
+     * store then never makes it, and makes a shuffle's directory only inside it, so an executor that commits its
+     * first map output of a shuffle after that cleanup fails the task instead of leaving directories behind. Call
+     * before the first write.
+     *
+     * @return this store
+     */
+    public ShuffleStore applicationDirMadeByDriver() {
+        appDirIsTheDrivers = true;
+        return this;
     }
 
     /** @return the qualified application shuffle directory */
@@ -230,11 +246,15 @@ public final class ShuffleStore {
             if (madeDirs.contains(shuffleId)) {
                 return;
             }
-            if (!madeAppDir) {
-                OwnerOnly.mkdirs(fs, appDir);
-                madeAppDir = true;
+            if (appDirIsTheDrivers) {
+                OwnerOnly.mkdirInExistingDirectory(fs, shuffleDir(shuffleId));
+            } else {
+                if (!madeAppDir) {
+                    OwnerOnly.mkdirs(fs, appDir);
+                    madeAppDir = true;
+                }
+                OwnerOnly.mkdirs(fs, shuffleDir(shuffleId));
             }
-            OwnerOnly.mkdirs(fs, shuffleDir(shuffleId));
             madeDirs.add(shuffleId);
         }
     }

@@ -83,6 +83,26 @@ class ShuffleDirectoryCallsTest {
     }
 
     @Test
+    void anExecutorsFirstCommitOfAShuffleAfterTheApplicationsDirectoryWasDeletedDoesNotMakeItAgain()
+            throws IOException {
+        // As above, but the executor had not written this shuffle yet: its directory is new, its parent gone.
+        ShuffleStore store = store().applicationDirMadeByDriver();
+        counting.mkdirs(appDir);
+        commitOne(store, 0, 0);
+        assertThat(counting.delete(appDir, true)).isTrue();
+        assertThatThrownBy(() -> commitOne(store, 1, 0)).hasRootCauseInstanceOf(java.io.FileNotFoundException.class);
+        assertThat(counting.exists(appDir)).as("the deleted directory stays deleted").isFalse();
+        store.close();
+        assertThat(counting.exists(appDir)).isFalse();
+
+        // A standalone store (no driver) makes the whole path, as before.
+        ShuffleStore standalone = store();
+        commitOne(standalone, 1, 0);
+        assertThat(counting.exists(appDir)).isTrue();
+        standalone.close();
+    }
+
+    @Test
     void concurrentFirstCommitsMakeEachDirectoryOnce() throws Exception {
         ShuffleStore store = store();
         int threads = 8;
