@@ -8,8 +8,7 @@ import io.weft.conf.WeftConf;
  *
  * @param encrypt whether frames after the handshake are encrypted and authenticated ({@link FrameCipher}); both
  *     ends must agree, which the handshake checks
- * @param authTimeoutMillis a connection that has not authenticated after this long is closed, by the driver (this
- *     setting) and by the connecting side (executors and the ApplicationMaster use the default)
+ * @param authTimeoutMillis a connection that has not authenticated after this long is closed (the driver's side)
  * @param maxPending connections the driver lets authenticate at once; more are closed on arrival
  */
 public record ChannelOptions(boolean encrypt, long authTimeoutMillis, int maxPending) {

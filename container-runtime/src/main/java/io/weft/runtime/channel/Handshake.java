@@ -226,7 +226,6 @@ abstract class Handshake extends ChannelInboundHandlerAdapter {
         private final byte[] secret;
         private final PeerRole role;
         private int step;
-        private ScheduledFuture<?> timeout;
         private byte[] transcript;
         private byte[] serverNonce;
 
@@ -238,30 +237,6 @@ abstract class Handshake extends ChannelInboundHandlerAdapter {
 
         /** Called on the event loop once the driver has proven itself. */
         abstract void onAuthenticated(ChannelHandlerContext ctx);
-
-        /**
-         * A driver that accepted the connection but never completes the handshake (one that stopped while
-         * accepting it, or a port that is not a driver's) closes it after the same timeout the driver gives its
-         * peers, so the caller hears of a closed connection rather than waiting for ever.
-         */
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            timeout = ctx.executor().schedule(() -> {
-                if (step < 2) {
-                    reject(ctx, "the driver did not complete authentication within " + options.authTimeoutMillis()
-                            + " ms (" + io.weft.conf.NetworkConfigKeys.AUTH_TIMEOUT.name() + ")");
-                }
-            }, options.authTimeoutMillis(), TimeUnit.MILLISECONDS);
-            ctx.fireChannelActive();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (timeout != null) {
-                timeout.cancel(false);
-            }
-            ctx.fireChannelInactive();
-        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -298,9 +273,6 @@ abstract class Handshake extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     step = 2;
-                    if (timeout != null) {
-                        timeout.cancel(false);
-                    }
                     secure(ctx, secret, serverNonce, ownNonce, false);
                     onAuthenticated(ctx);
                 } else if (step == 2) {

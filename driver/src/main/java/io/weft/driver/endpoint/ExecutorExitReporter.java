@@ -122,9 +122,23 @@ public final class ExecutorExitReporter implements AutoCloseable {
                     if (!f.isSuccess()) {
                         failed(f.cause());
                     } else {
-                        f.channel().closeFuture().addListener(closed -> closed(f.channel()));
+                        Channel opened = f.channel();
+                        opened.closeFuture().addListener(closed -> closed(opened));
+                        // A driver that accepted the connection but never answers (one that stopped while
+                        // accepting it) must not leave the watch waiting: give up after the driver's own
+                        // authentication timeout, which counts as the driver gone.
+                        opened.eventLoop().schedule(() -> closeIfUnauthenticated(opened),
+                                options.authTimeoutMillis(), TimeUnit.MILLISECONDS);
                     }
                 });
+    }
+
+    private synchronized void closeIfUnauthenticated(Channel opened) {
+        if (channel != opened && opened.isOpen()) {
+            LOG.warn("Closing the connection to the driver at {}:{}: no authentication within {} ms", host, port,
+                    options.authTimeoutMillis());
+            opened.close();
+        }
     }
 
     private synchronized void connected(Channel authenticated) {
