@@ -176,17 +176,22 @@ class YarnDynamicAllocationTest {
             String appId = weft.applicationId();
             assertThat(weft.parallelize(List.of(1, 2, 3, 4), 4).map(x -> x * 2).collect())
                     .containsExactly(2, 4, 6, 8);
-            await("both executors released", () -> registeredExecutors(weft) == 0);
-            await("their containers ended", () -> runningExecutorContainers(appId) == 0);
-            // Two at start, and any the four tasks' backlog brought: all released as idle.
+            // Two at start, and any the four tasks' backlog brought: such an executor may register after the first
+            // two were released, so wait until none is asked for, running or registered, and each that came (the
+            // recorder sees those added after it) went.
+            await("every executor released and no more coming", () -> registeredExecutors(weft) == 0
+                    && pendingContainers(appId) == 0 && runningExecutorContainers(appId) == 0
+                    && recorder.removed.keySet().containsAll(recorder.added));
             assertThat(recorder.removed.size()).isGreaterThanOrEqualTo(2);
             assertThat(recorder.removed.values()).containsOnly("released: idle");
             assertThat(yarn.getApplicationReport(ApplicationId.fromString(appId)).getYarnApplicationState())
                     .as("two releases against a budget of one failure").isEqualTo(YarnApplicationState.RUNNING);
             // The status pages show them removed as released, not failed.
-            var executors = Http.json(yarn.getApplicationReport(ApplicationId.fromString(appId)).getTrackingUrl()
-                    + "api/v1/executors");
-            assertThat(executors.size()).isEqualTo(recorder.removed.size());
+            String executorsApi = yarn.getApplicationReport(ApplicationId.fromString(appId)).getTrackingUrl()
+                    + "api/v1/executors";
+            await("the status pages list every executor", () -> Http.json(executorsApi).size()
+                    == recorder.removed.size());
+            var executors = Http.json(executorsApi);
             executors.forEach(executor -> {
                 assertThat(executor.get("status").asText()).isEqualTo("REMOVED");
                 assertThat(executor.get("removedReason").asText()).isEqualTo("released: idle");
