@@ -72,14 +72,8 @@ public final class DriverEndpoint implements AutoCloseable {
     private final Registered registration;
     private final long heartbeatTimeoutMillis;
     private final LongSupplier clock;
-    /**
-     * Every accepted connection (executors', the ApplicationMaster's, session clients'), which {@link #close()}
-     * closes itself: left to the event loops' graceful shutdown, a connection was seen to stay open until the JVM
-     * exited, so a client-mode ApplicationMaster waiting for it noticed the driver's end only by probing. One
-     * accepted while closing is closed as it joins ({@code stayClosed}).
-     */
-    private final io.netty.channel.group.ChannelGroup connections = new io.netty.channel.group.DefaultChannelGroup(
-            "weft-driver-connections", io.netty.util.concurrent.GlobalEventExecutor.INSTANCE, true);
+    /** Closed by {@link #close()} itself, not left to the event loops' shutdown. */
+    private final AcceptedConnections connections = new AcceptedConnections();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, Channels.threads("weft-rpc-boss"),
             NioIoHandler.newFactory());
@@ -161,7 +155,7 @@ public final class DriverEndpoint implements AutoCloseable {
      */
     public int start(String host, int port) throws InterruptedException {
         server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
-                .childHandler(tracked(Channels.server(secret, options, kryo, this::handlerFor)))
+                .childHandler(connections.tracking(Channels.server(secret, options, kryo, this::handlerFor)))
                 .bind(host, port).sync().channel();
         return monitor(host);
     }
@@ -176,22 +170,10 @@ public final class DriverEndpoint implements AutoCloseable {
     public int adopt(java.nio.channels.ServerSocketChannel bound) throws InterruptedException {
         server = new ServerBootstrap().group(boss, workers).channelFactory(() -> new NioServerSocketChannel(bound))
                 .option(io.netty.channel.ChannelOption.AUTO_READ, false) // accept once the acceptor is in place
-                .childHandler(tracked(Channels.server(secret, options, kryo, this::handlerFor))).register().sync()
-                .channel();
+                .childHandler(connections.tracking(Channels.server(secret, options, kryo, this::handlerFor)))
+                .register().sync().channel();
         server.config().setAutoRead(true);
         return monitor(boundAddress().getHostString());
-    }
-
-    /** Each accepted connection joins {@link #connections}, then gets the server's pipeline. */
-    private io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel> tracked(
-            io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel> pipeline) {
-        return new io.netty.channel.ChannelInitializer<>() {
-            @Override
-            protected void initChannel(io.netty.channel.socket.SocketChannel ch) {
-                connections.add(ch);
-                ch.pipeline().addLast(pipeline);
-            }
-        };
     }
 
     private int monitor(String host) {
@@ -417,9 +399,8 @@ public final class DriverEndpoint implements AutoCloseable {
         if (server != null) {
             server.close().syncUninterruptibly();
         }
-        // Each close is queued behind the connection's pending writes (the Shutdown above goes out first); the
-        // wait is for the peers to be told, typically milliseconds.
-        connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        connections.closeAll(); // after the Shutdown writes above
+
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
