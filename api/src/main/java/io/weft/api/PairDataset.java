@@ -14,7 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 
 /**
  * A dataset of key-value pairs, with operators that group, combine, join and sort by key.
@@ -306,7 +305,9 @@ public class PairDataset<K, V> extends PairDatasetJoins<K, V> implements PairHad
         requirePositive(numPartitions, "sortByKey");
         RangePartitioner<K> partitioner = new RangePartitioner<>(sampleBounds(ordering, numPartitions), ordering,
                 ascending);
-        SerializableComparator<K> effective = ascending ? ordering : (a, b) -> ordering.compare(b, a);
+        SerializableComparator<K> effective = ascending ? ordering
+                : ordering == SerializableComparator.naturalOrder() ? SerializableComparator.reverseNaturalOrder()
+                : (a, b) -> ordering.compare(b, a);
         return shuffle("sortByKey", partitioner, null, false, effective);
     }
 
@@ -317,26 +318,11 @@ public class PairDataset<K, V> extends PairDatasetJoins<K, V> implements PairHad
         // Reservoir-sample each partition, weight each sampled key by its partition's size, then cut the
         // weighted keys into numPartitions ranges of equal weight.
         int perPartition = (int) Math.ceil(3.0 * Math.min(20.0 * numPartitions, 1e6) / node.numPartitions());
-        List<Sample<K>> samples = session.engine().runJob(node, it -> {
-            List<K> reservoir = new ArrayList<>(perPartition);
-            Random random = new Random(TaskContext.current().partitionId());
-            long seen = 0;
-            while (it.hasNext()) {
-                K key = it.next().key();
-                seen++;
-                if (reservoir.size() < perPartition) {
-                    reservoir.add(key);
-                } else {
-                    long slot = (long) (random.nextDouble() * seen);
-                    if (slot < perPartition) {
-                        reservoir.set((int) slot, key);
-                    }
-                }
-            }
-            return new Sample<>(seen, reservoir);
-        }, null, CallSites.of("sortByKey (sampling)"));
+        List<KeyReservoir.Sample<K>> samples = session.engine().runJob(node,
+                it -> KeyReservoir.sample(it, perPartition, TaskContext.current().partitionId()),
+                null, CallSites.of("sortByKey (sampling)"));
         List<Pair<K, Double>> weighted = new ArrayList<>();
-        for (Sample<K> s : samples) {
+        for (KeyReservoir.Sample<K> s : samples) {
             if (!s.keys().isEmpty()) {
                 double w = (double) s.count() / s.keys().size();
                 for (K k : s.keys()) {
@@ -345,16 +331,6 @@ public class PairDataset<K, V> extends PairDatasetJoins<K, V> implements PairHad
             }
         }
         return RangePartitioner.determineBounds(weighted, ordering, numPartitions);
-    }
-
-    /**
-     * A partition's sample for {@code sortByKey}.
-     *
-     * @param count the partition's record count
-     * @param keys the sampled keys
-     * @param <K> key type
-     */
-    record Sample<K>(long count, List<K> keys) {
     }
 
     /**

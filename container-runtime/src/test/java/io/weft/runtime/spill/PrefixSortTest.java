@@ -12,21 +12,30 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The prefix sort gives exactly the order of a stable comparator sort, ties in input order included. */
+/**
+ * The prefix sort gives exactly the order of a stable comparator sort, ties in input order included, in the natural
+ * order and its reverse, below the radix sort's threshold and above it.
+ */
 @Timeout(60)
 class PrefixSortTest {
 
     private static final String ALPHABET = "ab\u0000\u00fe\u00ff\u0100\u4e2d\ud83d\ude00z";
 
     private static <K extends Comparable<K>> void sameAsStableSort(int n, Function<SplittableRandom, K> keys) {
+        sameAsStableSort(n, keys, SerializableComparator.naturalOrder());
+        sameAsStableSort(n, keys, SerializableComparator.reverseNaturalOrder());
+    }
+
+    private static <K extends Comparable<K>> void sameAsStableSort(int n, Function<SplittableRandom, K> keys,
+            SerializableComparator<K> ordering) {
         SplittableRandom random = new SplittableRandom(n);
         List<Pair<K, Integer>> records = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             records.add(Pair.of(keys.apply(random), i));
         }
         List<Pair<K, Integer>> expected = new ArrayList<>(records);
-        expected.sort(Comparator.comparing(Pair::key));
-        assertThat(PrefixSort.trySort(records, SerializableComparator.naturalOrder())).isTrue();
+        expected.sort(Comparator.comparing(Pair::key, ordering));
+        assertThat(PrefixSort.trySort(records, ordering)).isTrue();
         assertThat(records).containsExactlyElementsOf(expected);
     }
 
@@ -41,7 +50,7 @@ class PrefixSortTest {
 
     @Test
     void stringsOfAnyCharsAndLengthsSortAsCompareToDoesAndTiesKeepTheirOrder() {
-        for (int n : new int[] {2, 31, 33, 1000, 50_000}) {
+        for (int n : new int[] {2, 31, 33, 511, 512, 1000, 50_000}) {
             sameAsStableSort(n, PrefixSortTest::randomString);
         }
         // Short keys with many duplicates, the benchmark's shape.
