@@ -16,9 +16,9 @@ import java.util.List;
  *
  * <p>Applies to the natural order ({@link SerializableComparator#naturalOrder()}) and its reverse
  * ({@link SerializableComparator#reverseNaturalOrder()}, whose prefixes are the complements) of {@code String},
- * {@code Long} and {@code Integer} keys, all of one type and none null; anything else is left to the caller. A string's prefix
- * is its first 8 chars, 8 bits each, in order, up to and including the first char above 254 (stored as 255, and
- * the prefix then ends), zero-padded: so a prefix order never contradicts the strings' order, and equal
+ * {@code Long} and {@code Integer} keys, all of one type and none null; anything else is left to the caller. A
+ * string's prefix is its first 8 chars, 8 bits each, in order, up to and including the first char above 254 (stored
+ * as 255, and the prefix then ends), zero-padded: so a prefix order never contradicts the strings' order, and equal
  * prefixes of two strings of at most 8 chars, each in 1..254, mean equal strings. One task's thread.
  */
 final class PrefixSort {
