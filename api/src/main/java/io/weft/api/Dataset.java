@@ -285,12 +285,21 @@ public class Dataset<T> extends DatasetTransformations<T> implements DatasetHado
 
     /**
      * The first records, in partition order, computing as few partitions as possible: one partition first, then
-     * more partitions at a time as needed.
+     * more partitions at a time as needed. Straight after {@code sortByKey}, the smallest keys of each of the
+     * sort's input partitions instead, without sampling, shuffling or sorting (see {@code PairDataset#sortByKey}).
      *
      * @param n how many
      * @return at most {@code n} records
      */
     public List<T> take(int n) {
+        if (n <= 0) {
+            // No job, and no sort's sample either.
+            return new ArrayList<>();
+        }
+        List<T> sortedTake = SortedTake.takeWithoutSorting(this, n);
+        if (sortedTake != null) {
+            return sortedTake;
+        }
         List<T> out = new ArrayList<>();
         int total = node.numPartitions();
         int scanned = 0;

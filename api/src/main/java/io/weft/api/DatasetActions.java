@@ -116,14 +116,19 @@ public abstract class DatasetActions<T> {
      * @return the {@code num} smallest records, ascending (all of them when there are fewer)
      */
     public List<T> takeOrdered(int num, SerializableComparator<T> comparator) {
-        self().check("takeOrdered", comparator);
+        return takeOrdered(num, comparator, "takeOrdered");
+    }
+
+    /** {@link #takeOrdered(int, SerializableComparator)}, its job named for {@code action}. */
+    List<T> takeOrdered(int num, SerializableComparator<T> comparator, String action) {
+        self().check(action, comparator);
         if (num < 0) {
-            throw new IllegalArgumentException("takeOrdered needs num >= 0, got " + num);
+            throw new IllegalArgumentException(action + " needs num >= 0, got " + num);
         }
         if (num == 0) {
             return new ArrayList<>();
         }
-        List<ArrayList<T>> parts = self().run("takeOrdered", it -> smallest(it, num, comparator));
+        List<ArrayList<T>> parts = self().run(action, it -> smallest(it, num, comparator));
         List<T> all = new ArrayList<>();
         parts.forEach(all::addAll);
         return smallest(all.iterator(), num, comparator);
@@ -133,9 +138,13 @@ public abstract class DatasetActions<T> {
         // A max-heap of the num smallest so far: its head is the first to drop.
         PriorityQueue<T> heap = new PriorityQueue<>(Math.min(num, 1024) + 1, comparator.reversed());
         while (it.hasNext()) {
-            heap.add(it.next());
-            if (heap.size() > num) {
+            T next = it.next();
+            if (heap.size() < num) {
+                heap.add(next);
+            } else if (comparator.compare(next, heap.peek()) < 0) {
+                // Only a record smaller than the largest kept gets in; most records of a large partition do not.
                 heap.poll();
+                heap.add(next);
             }
         }
         ArrayList<T> out = new ArrayList<>(heap);

@@ -293,7 +293,9 @@ public class PairDataset<K, V> extends PairDatasetJoins<K, V> implements PairHad
 
     /**
      * Sorts by key: samples the keys to choose range boundaries (one small job), then range-partitions and
-     * sorts each partition.
+     * sorts each partition. The sampling job runs when the sorted pairs are first needed, not here (Spark runs it
+     * here); a {@link #take} (or {@link #first}) straight after the sort needs no sampling and no sort at all, and
+     * keeps the smallest keys of each partition instead.
      *
      * @param ordering the key order
      * @param ascending the direction
@@ -303,15 +305,20 @@ public class PairDataset<K, V> extends PairDatasetJoins<K, V> implements PairHad
     public PairDataset<K, V> sortByKey(SerializableComparator<K> ordering, boolean ascending, int numPartitions) {
         check("sortByKey", ordering);
         requirePositive(numPartitions, "sortByKey");
-        RangePartitioner<K> partitioner = new RangePartitioner<>(sampleBounds(ordering, numPartitions), ordering,
-                ascending);
+        session.checkOpen();
         SerializableComparator<K> effective = ascending ? ordering
                 : ordering == SerializableComparator.naturalOrder() ? SerializableComparator.reverseNaturalOrder()
                 : (a, b) -> ordering.compare(b, a);
-        return shuffle("sortByKey", partitioner, null, false, effective);
+        // The sampling job is named for the line that sorted, not the one whose action needed the sort.
+        String samplingSite = CallSites.of("sortByKey (sampling)");
+        ShuffleDependency<K, V, V> dep = ShuffleDependency.deferred(node, session.engine().newShuffleIds(1),
+                () -> new RangePartitioner<>(sampleBounds(ordering, numPartitions, samplingSite), ordering,
+                        ascending), effective);
+        return new PairDataset<>(session, new ShuffledNode<>(session.engine().newNodeId(), CallSites.of("sortByKey"),
+                dep));
     }
 
-    private List<K> sampleBounds(SerializableComparator<K> ordering, int numPartitions) {
+    private List<K> sampleBounds(SerializableComparator<K> ordering, int numPartitions, String callSite) {
         if (numPartitions == 1 || node.numPartitions() == 0) {
             return List.of();
         }
@@ -320,7 +327,7 @@ public class PairDataset<K, V> extends PairDatasetJoins<K, V> implements PairHad
         int perPartition = (int) Math.ceil(3.0 * Math.min(20.0 * numPartitions, 1e6) / node.numPartitions());
         List<KeyReservoir.Sample<K>> samples = session.engine().runJob(node,
                 it -> KeyReservoir.sample(it, perPartition, TaskContext.current().partitionId()),
-                null, CallSites.of("sortByKey (sampling)"));
+                null, callSite);
         List<Pair<K, Double>> weighted = new ArrayList<>();
         for (KeyReservoir.Sample<K> s : samples) {
             if (!s.keys().isEmpty()) {

@@ -41,7 +41,7 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--conf", description = "Extra weft.* settings, key=value")
     java.util.Map<String, String> conf = new java.util.HashMap<>();
 
-    enum Job { startup, wordcount, reduce, join, sort, shuffle }
+    enum Job { startup, wordcount, reduce, join, sort, topk, shuffle }
 
     @Option(names = "--shuffle-gb", defaultValue = "4", description = "Size of the 'shuffle' job's data in GB")
     double shuffleGb;
@@ -56,7 +56,7 @@ public final class Bench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path text = jobs.contains(Job.wordcount) ? DataGenerator.text(data, textMb) : null;
-        Path csv = jobs.stream().anyMatch(j -> j == Job.reduce || j == Job.join || j == Job.sort)
+        Path csv = jobs.stream().anyMatch(j -> j == Job.reduce || j == Job.join || j == Job.sort || j == Job.topk)
                 ? DataGenerator.csv(data, rows, keys) : null;
         long sessionStart = System.nanoTime();
         WeftSession.Builder builder = WeftSession.builder().appName("bench").master(master);
@@ -73,6 +73,7 @@ public final class Bench implements Callable<Integer> {
                     case reduce -> reduce(weft, csv);
                     case join -> join(weft, csv);
                     case sort -> sort(weft, csv);
+                    case topk -> topK(weft, csv);
                     case shuffle -> bigShuffle(weft, shuffleGb);
                 };
                 long end = System.nanoTime();
@@ -112,7 +113,18 @@ public final class Bench implements Callable<Integer> {
         return facts.join(dimension).map(p -> p.value().key() * p.value().value()).fold(0L, Long::sum);
     }
 
-    static long sort(WeftSession weft, Path csv) {
+    /** The 10 M rows sorted by key and saved as text; the result is the text's size. */
+    static long sort(WeftSession weft, Path csv) throws java.io.IOException {
+        Path out = SortOutput.fresh();
+        rows(weft, csv).sortByKey(true).saveAsTextFile(out.toUri().toString());
+        return SortOutput.bytesThenDelete(out);
+    }
+
+    /**
+     * The first 1,000 rows by key: {@code sortByKey(true).take(1000)}, which Weft answers without the sort (each
+     * partition's smallest keys) and Spark with its sample, shuffle and sort.
+     */
+    static long topK(WeftSession weft, Path csv) {
         List<Pair<String, Long>> first = rows(weft, csv).sortByKey(true).take(1000);
         long checksum = 0;
         for (Pair<String, Long> p : first) {

@@ -4,6 +4,7 @@ import io.weft.api.Broadcast;
 import io.weft.api.Accumulator;
 import io.weft.api.SerializableFunction;
 import io.weft.api.WeftException;
+import io.weft.api.lineage.DeferredPartitioners;
 import io.weft.api.lineage.Node;
 import io.weft.api.spi.Engine;
 import io.weft.planner.DagScheduler;
@@ -330,6 +331,8 @@ public final class DriverEngine implements Engine {
     public <T, U> List<U> runJob(Node<T> node, SerializableFunction<Iterator<T>, U> partitionFunction,
             int[] partitions, String callSite) {
         checkOpen();
+        // Here, on the caller's thread: choosing one may run a sampling job, which the scheduler's thread must not.
+        DeferredPartitioners.chooseAll(node);
         checkpoints.beforeJob(node);
         List<U> results = runJobOnly(node, partitionFunction, partitions, callSite);
         checkpoints.afterJob(node);
@@ -344,6 +347,7 @@ public final class DriverEngine implements Engine {
     /** Runs one job, without the checkpoints it may lead to. */
     private <T, U> List<U> runJobOnly(Node<T> node, SerializableFunction<Iterator<T>, U> partitionFunction,
             int[] partitions, String callSite) {
+        DeferredPartitioners.chooseAll(node);
         int[] selected = partitions;
         if (selected == null) {
             selected = new int[node.numPartitions()];

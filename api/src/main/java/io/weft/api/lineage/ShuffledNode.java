@@ -32,6 +32,11 @@ public final class ShuffledNode<K, V, C> extends Node<Pair<K, C>> {
         this.dependencies = List.of(dependency);
     }
 
+    /** @return the shuffle this node reads */
+    public ShuffleDependency<K, V, C> dependency() {
+        return dependency;
+    }
+
     @Override
     public int numPartitions() {
         return dependency.partitioner().numPartitions();

@@ -1,6 +1,7 @@
 package io.weft.benchmarks.spark;
 
 import io.weft.benchmarks.DataGenerator;
+import io.weft.benchmarks.SortOutput;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -49,7 +50,8 @@ public final class SparkBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path text = jobs.contains("wordcount") ? DataGenerator.text(data, textMb) : null;
-        Path csv = jobs.stream().anyMatch(j -> j.equals("reduce") || j.equals("join") || j.equals("sort"))
+        Path csv = jobs.stream().anyMatch(j -> j.equals("reduce") || j.equals("join") || j.equals("sort")
+                || j.equals("topk"))
                 ? DataGenerator.csv(data, rows, keys) : null;
         long sessionStart = System.nanoTime();
         SparkConf conf = new SparkConf().setAppName("spark-bench").setMaster(master)
@@ -67,6 +69,7 @@ public final class SparkBench implements Callable<Integer> {
                     case "reduce" -> reduce(sc, csv);
                     case "join" -> join(sc, csv);
                     case "sort" -> sort(sc, csv);
+                    case "topk" -> topK(sc, csv);
                     default -> throw new IllegalArgumentException("unknown job " + job);
                 };
                 long end = System.nanoTime();
@@ -105,7 +108,15 @@ public final class SparkBench implements Callable<Integer> {
         return facts.join(dimension).map(p -> p._2()._1() * p._2()._2()).fold(0L, Long::sum);
     }
 
-    static long sort(JavaSparkContext sc, Path csv) {
+    /** The rows sorted by key and saved as text, as Weft's "sort" job; the result is the text's size. */
+    static long sort(JavaSparkContext sc, Path csv) throws java.io.IOException {
+        Path out = SortOutput.fresh();
+        rows(sc, csv).sortByKey(true).saveAsTextFile(out.toUri().toString());
+        return SortOutput.bytesThenDelete(out);
+    }
+
+    /** The first 1,000 rows by key, as Weft's "topk" job. */
+    static long topK(JavaSparkContext sc, Path csv) {
         List<Tuple2<String, Long>> first = rows(sc, csv).sortByKey(true).take(1000);
         long checksum = 0;
         for (Tuple2<String, Long> p : first) {

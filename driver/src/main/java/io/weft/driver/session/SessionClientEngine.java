@@ -5,6 +5,7 @@ import io.weft.api.Broadcast;
 import io.weft.api.Pair;
 import io.weft.api.SerializableFunction;
 import io.weft.api.WeftException;
+import io.weft.api.lineage.DeferredPartitioners;
 import io.weft.api.lineage.Node;
 import io.weft.api.spi.Engine;
 import io.weft.api.spi.HadoopInput;
@@ -173,6 +174,8 @@ public final class SessionClientEngine implements Engine {
     @Override
     public <T, U> List<U> runJob(Node<T> node, SerializableFunction<Iterator<T>, U> partitionFunction,
             int[] partitions, String callSite) {
+        // The session's driver plans the job: the lineage must go with its partitioners chosen, here.
+        DeferredPartitioners.chooseAll(node);
         return job(node, call(SessionOps.RUN_JOB, node, partitionFunction, partitions, callSite));
     }
 
@@ -193,6 +196,7 @@ public final class SessionClientEngine implements Engine {
 
     @Override
     public void saveAsTextFile(Node<?> node, String path, String callSite) {
+        DeferredPartitioners.chooseAll(node);
         job(node, call(SessionOps.SAVE_AS_TEXT_FILE, node, path, callSite));
     }
 
@@ -203,6 +207,7 @@ public final class SessionClientEngine implements Engine {
 
     @Override
     public void saveAsHadoop(Node<? extends Pair<?, ?>> node, HadoopOutput output, String callSite) {
+        DeferredPartitioners.chooseAll(node);
         job(node, call(SessionOps.SAVE_AS_HADOOP, node, output, callSite));
     }
 

@@ -4,6 +4,7 @@ import io.weft.api.Broadcast;
 import io.weft.api.JobFailedException;
 import io.weft.api.LongAccumulator;
 import io.weft.api.Pair;
+import io.weft.api.PairDataset;
 import io.weft.api.WeftSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +59,7 @@ public final class SessionClientMain {
                 case "accbroadcast" -> accumulatorAndBroadcast(weft);
                 case "fail" -> fail(weft);
                 case "checkpoint" -> checkpoint(weft, args[2]);
+                case "sort" -> sort(weft);
                 case "hadoopio" -> hadoopIo(weft, args[2], args[3], args[4]);
                 case "block" -> block(weft, args[2], args[3], args[4], false);
                 case "blockAndCancel" -> block(weft, args[2], args[3], args[4], true);
@@ -80,6 +82,25 @@ public final class SessionClientMain {
             System.out.println("JOB" + job + "_MS " + millis);
             System.out.println("COUNTS" + job + " " + counts);
         }
+    }
+
+    /** sortByKey's sampling, chosen in the program before its lineage travels, and take's path without the sort. */
+    private static void sort(WeftSession weft) {
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            numbers.add((i * 7919) % 1000);
+        }
+        PairDataset<Integer, Integer> pairs = weft.parallelize(numbers, 4).mapToPair(i -> Pair.of(i, -i));
+        System.out.println("TAKE " + pairs.sortByKey(false).take(3));
+        PairDataset<Integer, Integer> sorted = pairs.sortByKey(true, 3);
+        List<Integer> keys = sorted.keys().collect();
+        System.out.println("SORTED " + keys.equals(numbers.stream().sorted().toList()) + " " + keys.size());
+        System.out.println("TAKE_AFTER_COLLECT " + sorted.take(2));
+        // A persisted sort that no job has needed: unpersisting sends its lineage with the sample still unchosen.
+        PairDataset<Integer, Integer> unsampled = pairs.sortByKey(true);
+        unsampled.cache();
+        unsampled.unpersist();
+        System.out.println("UNPERSISTED true");
     }
 
     private static void accumulatorAndBroadcast(WeftSession weft) {

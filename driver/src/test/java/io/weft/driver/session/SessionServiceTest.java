@@ -221,6 +221,15 @@ class SessionServiceTest {
     }
 
     @Test
+    void anAttachedProgramsSortChoosesItsRangesBeforeItsLineageTravels() throws Exception {
+        Map<String, String> out = launch("sort").await();
+        assertThat(out.get("TAKE")).isEqualTo("[(999,-999), (998,-998), (997,-997)]");
+        assertThat(out.get("SORTED")).isEqualTo("true 1000");
+        assertThat(out.get("TAKE_AFTER_COLLECT")).isEqualTo("[(0,0), (1,-1)]");
+        assertThat(out.get("UNPERSISTED")).isEqualTo("true");
+    }
+
+    @Test
     void aJobFailureCarriesTheRemoteMessage() throws Exception {
         Map<String, String> out = launch("fail").await();
         assertThat(out.get("FAILED")).startsWith("io.weft.api.JobFailedException: ")
