@@ -79,6 +79,33 @@ public final class Janitor {
     }
 
     /**
+     * {@link #clean(FileSystem, YarnClient, List, WeftConf)} on a daemon thread of its own, as the current user, so
+     * that a submission does not wait for its housekeeping: the directories it deletes belong to ended
+     * applications, never to the one being submitted (whose directory is recent and which the ResourceManager
+     * knows as running once submitted). A failure is logged, not thrown: the next submission, or {@code WeftSubmit
+     * janitor}, tries again.
+     *
+     * @param fs the file system holding the directories
+     * @param yarn a started client of the cluster; stopping it while the janitor runs keeps what is left
+     * @param roots parents of per-application directories (staging, shuffle)
+     * @param conf the settings
+     * @return the running clean-up, whose result is the directories deleted (empty after a failure)
+     * @throws IOException when the current user cannot be determined
+     */
+    static InBackground<List<Path>> cleanInBackground(FileSystem fs, YarnClient yarn, List<Path> roots,
+            WeftConf conf) throws IOException {
+        return InBackground.start("weft-janitor", () -> {
+            try {
+                return clean(fs, yarn, roots, conf);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not clean up the directories of ended applications under {}: {}. The next"
+                        + " submission tries again (or run WeftSubmit janitor).", roots, e.toString());
+                return List.of();
+            }
+        });
+    }
+
+    /**
      * @param roots parents of per-application directories (staging, shuffle); missing ones are skipped
      * @return the directories deleted
      * @throws IOException when a root cannot be listed

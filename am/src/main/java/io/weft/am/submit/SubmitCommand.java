@@ -297,8 +297,9 @@ public final class SubmitCommand implements Callable<Integer> {
             YarnEngineFactory.checkFits(settings, application.getNewApplicationResponse()
                     .getMaximumResourceCapability(), client);
             ApplicationId appId = application.getNewApplicationResponse().getApplicationId();
-            Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs), conf);
-            steps.done("janitor");
+            // Housekeeping of ended applications' directories runs beside staging and the submission.
+            InBackground<List<Path>> janitor = Janitor.cleanInBackground(fs, client,
+                    ApplicationDirs.applicationRoots(conf, fs), conf);
             stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId.toString());
             String javaHome = conf.get(YarnConfigKeys.JAVA_HOME);
             List<String> classPath = Staging.driverClassPath();
@@ -348,6 +349,7 @@ public final class SubmitCommand implements Callable<Integer> {
             submittedApp = appId;
             out.println("Submitted application " + appId);
             if (!conf.get(YarnConfigKeys.WAIT_APP_COMPLETION)) {
+                janitor.awaitQuietly(); // this process ends now: let the clean-up finish first
                 out.println("Not waiting for it to end (" + YarnConfigKeys.WAIT_APP_COMPLETION.name() + "=false):"
                         + " its ApplicationMaster removes its files when it ends; yarn logs -applicationId " + appId);
                 return 0;

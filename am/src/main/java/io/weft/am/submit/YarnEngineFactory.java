@@ -77,14 +77,13 @@ public final class YarnEngineFactory implements EngineFactory {
             checkFits(settings, application.getNewApplicationResponse().getMaximumResourceCapability(), client);
             steps.done("queue check");
             String appId = application.getNewApplicationResponse().getApplicationId().toString();
-            // The status UI starts (its server, pages and event log) while the file system comes up and the
-            // janitor runs.
+            // The status UI starts (its server, pages and event log) while the file system comes up.
             uiStart = inBackground("weft-status-ui", () -> DriverUi.start(appId, appName, conf, yarn, true,
                     WebProxies.access(yarn, appId)));
             FileSystem fs = fileSystem.join();
             steps.done("file system");
-            Janitor.clean(fs, client, ApplicationDirs.applicationRoots(conf, fs), conf);
-            steps.done("janitor");
+            // Housekeeping of ended applications' directories runs beside the session's start.
+            Janitor.cleanInBackground(fs, client, ApplicationDirs.applicationRoots(conf, fs), conf);
             Path stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId);
             DriverUi started = uiStart.join();
             uiStart = null; // the engine owns it from here
