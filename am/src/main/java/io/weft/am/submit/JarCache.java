@@ -5,6 +5,7 @@ import io.weft.runtime.files.OwnerOnly;
 import java.io.File;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * jar goes to the private cache instead, with APPLICATION visibility, and failing that into the application's own
  * staging directory. Each such decision is logged once per cache.
  *
- * <p>Used by one thread (the submitting one). Failures of the file system surface as {@link IOException}.
+ * <p>Used by one thread (the submitting one), which may {@link #prefetch} the statuses its checks need first.
+ * Failures of the file system surface as {@link IOException}.
  */
 final class JarCache {
 
@@ -72,6 +74,9 @@ final class JarCache {
     private VerifiedJars verified;
     private final LocalJarDigests localDigests;
     private int remembered;
+    /** This submission's local digests, so a jar is hashed (or looked up in the memo) once. */
+    private final Map<File, String> digests = new HashMap<>();
+    private StatusPrefetch prefetched = StatusPrefetch.none();
 
     /**
      * @param fs the cluster's file system
@@ -134,7 +139,46 @@ final class JarCache {
      * @throws IOException when it cannot be read
      */
     String localDigest(File jar) throws IOException {
-        return localDigests.digest(jar);
+        String known = digests.get(jar);
+        if (known == null) {
+            known = localDigests.digest(jar);
+            digests.put(jar, known);
+        }
+        return known;
+    }
+
+    /**
+     * Asks the file system, all at once, for the statuses the coming {@link #place} calls check: each cache root
+     * and its ancestors, and each jar's cached copy and its directory in the caches it may come from. The checks
+     * themselves are unchanged; they read these statuses instead of asking one at a time.
+     *
+     * @param jars the jars about to be placed
+     * @param applicationJars those of them that are the application's (private cache only)
+     * @throws IOException when a local jar cannot be read to digest it
+     * @throws InterruptedException when interrupted while waiting for the statuses
+     */
+    void prefetch(List<File> jars, java.util.Set<File> applicationJars) throws IOException, InterruptedException {
+        java.util.Set<Path> paths = new java.util.LinkedHashSet<>();
+        for (Path root : List.of(publicRoot, privateRoot)) {
+            for (Path p = root; p != null; p = p.getParent()) {
+                paths.add(p);
+            }
+        }
+        for (File jar : jars) {
+            String digest = localDigest(jar);
+            for (Path root : applicationJars.contains(jar) ? List.of(privateRoot) : List.of(publicRoot, privateRoot)) {
+                Path dir = new Path(root, digest);
+                paths.add(dir);
+                paths.add(new Path(dir, jar.getName()));
+            }
+        }
+        prefetched = StatusPrefetch.of(fs, paths, 8);
+    }
+
+    /** A status from the prefetch when it has one, otherwise from the file system; null for a missing file. */
+    private FileStatus status(Path path) throws IOException {
+        Optional<FileStatus> known = prefetched.take(path);
+        return known != null ? known.orElse(null) : statusOrNull(path);
     }
 
     int localDigestsRemembered() {
@@ -160,7 +204,7 @@ final class JarCache {
 
     /** Creates a cache root that does not exist yet (asked once per root): world-readable if shared, else 0700. */
     private void ensureRoot(Path root, boolean shared) throws IOException {
-        if (existingRoots.add(root) && !fs.exists(root)) {
+        if (existingRoots.add(root) && status(root) == null) {
             if (shared) {
                 Staging.makeWorldReadableDirs(fs, root);
             } else {
@@ -183,7 +227,7 @@ final class JarCache {
      * @throws IOException when it cannot be read or uploaded
      */
     Placed place(File jar, boolean application) throws IOException {
-        String digest = localDigests.digest(jar);
+        String digest = localDigest(jar);
         if (!application) {
             Optional<Placed> placed = inCache(jar, digest, publicRoot, "PUBLIC");
             if (placed.isPresent()) {
@@ -208,11 +252,11 @@ final class JarCache {
         }
         Path dir = new Path(root, digest);
         Path cached = new Path(dir, jar.getName());
-        FileStatus dirStatus = statusOrNull(dir);
+        FileStatus dirStatus = status(dir);
         if (dirStatus != null && !ours(dirStatus, dir)) {
             return Optional.empty();
         }
-        FileStatus status = dirStatus == null ? null : statusOrNull(cached);
+        FileStatus status = dirStatus == null ? null : status(cached);
         if (status != null) {
             if (!ours(status, cached)) {
                 return Optional.empty();
@@ -293,7 +337,10 @@ final class JarCache {
         }
         boolean safe = true;
         for (Path p = dir; p != null && safe; p = p.getParent()) {
-            FileStatus status = fs.getFileStatus(p);
+            FileStatus status = status(p);
+            if (status == null) {
+                throw new java.io.FileNotFoundException("File does not exist: " + p);
+            }
             short mode = status.getPermission().toShort();
             boolean ownerOk = user.equals(status.getOwner()) || superuser.equals(status.getOwner());
             boolean othersCannotWrite = (mode & 0022) == 0 || status.getPermission().getStickyBit();

@@ -129,6 +129,19 @@ public final class Staging {
         StringBuilder manifest = new StringBuilder();
         try {
             JarCache cache = new JarCache(fs, jarCache, dir, rememberVerified);
+            List<File> jars = new ArrayList<>();
+            java.util.Set<File> applicationFiles = new java.util.HashSet<>();
+            for (String entry : classPath) {
+                File file = new File(entry);
+                if (file.isFile() && file.getName().endsWith(".jar") && shippable(file)) {
+                    jars.add(file);
+                    if (applicationJars.contains(entry)) {
+                        applicationFiles.add(file);
+                    }
+                }
+            }
+            // The checks below ask the NameNode about each jar; ask all at once first.
+            cache.prefetch(jars, applicationFiles);
             int index = 0;
             for (String entry : classPath) {
                 File file = new File(entry);
@@ -174,6 +187,9 @@ public final class Staging {
             cache.saveVerified();
             remembered = cache.remembered();
             localRemembered = cache.localDigestsRemembered();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WeftException("Interrupted while staging the application's jars", e);
         } catch (IOException e) {
             throw new WeftException("Could not upload the application's jars: " + e.getMessage()
                     + ". Fix: check that the default file system is reachable and writable"
