@@ -86,6 +86,8 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
     private volatile int parallelism;
     private final StartupTimeline timeline = new StartupTimeline();
     private volatile boolean printTimeline;
+    /** The session's files, staging since the factory started it; set before the session starts. */
+    private volatile ClientModeStaging files;
     /** The session's steps from the ResourceManager's connection to the end of staging; the factory starts it. */
     private volatile StagingSteps steps = new StagingSteps();
 
@@ -147,6 +149,11 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
         steps = before;
     }
 
+    /** @param staging the files' staging, started by the factory; called before the session starts */
+    void stageWith(ClientModeStaging staging) {
+        files = staging;
+    }
+
     /** @return the port the driver listens on for executors */
     public int driverPort() {
         return driverPort;
@@ -179,39 +186,16 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
                 settings.executorInstances());
         parallelism = io.weft.driver.DynamicAllocationSettings.defaultParallelism(context.conf(),
                 settings.executorInstances(), settings.executorCores());
-        java.util.List<String> classPath = Staging.driverClassPath();
-        // The program runs in this JVM: its main class is the one the JVM was started with.
-        java.util.Set<String> applicationJars = Staging.applicationJars(classPath, null,
-                System.getProperty("sun.java.command"));
-        List<String> staged = Staging.withoutClusterJars(classPath, applicationJars, context.conf(), yarn,
-                System.getenv());
-        steps.done("choosing jars");
-        Staging.prepareDirectories(fs, stagingDir, jarCache);
-        // The Hadoop configuration goes up while the jars are checked against the caches (see SubmitCommand).
-        InBackground<Void> configuration = InBackground.start("weft-staging-configuration", () -> {
-            Staging.uploadConfiguration(fs, stagingDir, yarn);
-            Staging.uploadLaunchScript(fs, stagingDir, context.conf());
-            return null;
-        });
+        // The files were staged while the engine and endpoint started (ClientModeStaging).
+        ClientModeStaging staged = java.util.Objects.requireNonNull(files,
+                "the session's factory starts staging the files before the session starts");
         try {
-            lastUpload = Staging.upload(fs, stagingDir, jarCache, staged, applicationJars,
-                    context.conf().get(io.weft.yarnconf.YarnConfigKeys.REMEMBER_VERIFIED_JARS),
-                    context.conf().get(io.weft.yarnconf.YarnConfigKeys.CLASS_DATA_SHARING) ? FrameworkJars.defaultDir()
-                            : null);
-            steps.done("jars");
-            ShippedResources.stage(fs, stagingDir, jarCache, context.conf());
-            steps.done("shipped files");
-        } catch (RuntimeException | Error e) {
-            configuration.awaitQuietly(); // before the caller's cleanup deletes the staging directory
-            throw e;
-        }
-        try {
-            configuration.join();
+            lastUpload = staged.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("Interrupted while staging the configuration");
+            throw new java.io.InterruptedIOException("Interrupted while staging the application's files");
         }
-        steps.done("configuration");
+        steps.done("files (staged beside the above, " + staged.elapsedMillis() + " ms in all)");
         AmCredentials security = AmCredentials.forSubmission(context.conf(), yarn, fs, stagingDir, false);
         steps.done("credentials");
         steps.log();
@@ -441,8 +425,11 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
                 amTimeline.awaitQuietly();
                 closing.done("AM timeline");
             }
+            ClientModeStaging staged = files;
             try {
-                if (fs != null) {
+                if (staged != null) {
+                    staged.awaitThenDelete(); // no upload may write into the directory being deleted
+                } else if (fs != null) {
                     fs.delete(stagingDir, true);
                 }
             } catch (IOException e) {

@@ -71,6 +71,7 @@ public final class YarnEngineFactory implements EngineFactory {
         long connected = System.currentTimeMillis();
         StagingSteps steps = new StagingSteps();
         InBackground<DriverUi> uiStart = null;
+        ClientModeStaging files = null;
         try {
             YarnClientApplication application = client.createApplication();
             steps.done("new application");
@@ -85,6 +86,10 @@ public final class YarnEngineFactory implements EngineFactory {
             // Housekeeping of ended applications' directories runs beside the session's start.
             Janitor.cleanInBackground(fs, client, ApplicationDirs.applicationRoots(conf, fs), conf);
             Path stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId);
+            WeftConf driverConf = ApplicationDirs.withShuffleRoot(conf, fs);
+            // The jars, shipped files and configuration go up while the UI, engine and endpoint start.
+            files = ClientModeStaging.start(fs, stagingDir, ApplicationDirs.jarCache(conf, fs), driverConf, yarn);
+            ClientModeStaging staging = files;
             DriverUi started = uiStart.join();
             uiStart = null; // the engine owns it from here
             steps.done("status UI");
@@ -96,8 +101,8 @@ public final class YarnEngineFactory implements EngineFactory {
                         backend.timeline().mark(StartupTimeline.Phase.CLIENT_READY, connected);
                         backend.printTimeline(conf.get(io.weft.conf.ConfigKeys.UI_PROGRESS));
                         backend.continueSteps(steps);
-                        DriverEngine engine = new DriverEngine(appId, ApplicationDirs.withShuffleRoot(conf, fs), yarn,
-                                backend, ui);
+                        backend.stageWith(staging);
+                        DriverEngine engine = new DriverEngine(appId, driverConf, yarn, backend, ui);
                         // Container requests prefer the hosts of waiting tasks' input, as in cluster mode.
                         engine.addSchedulerListener(backend.inputLocality());
                         io.weft.driver.DynamicAllocationSettings.from(conf, settings.executorCores()).ifPresent(
@@ -109,6 +114,9 @@ public final class YarnEngineFactory implements EngineFactory {
         } catch (IOException | YarnException | RuntimeException | InterruptedException e) {
             if (uiStart != null) {
                 uiStart.discard(DriverUi::close);
+            }
+            if (files != null) {
+                files.awaitThenDelete();
             }
             fileSystem.awaitQuietly();
             client.stop();
