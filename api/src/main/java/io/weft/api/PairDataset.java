@@ -295,7 +295,8 @@ public class PairDataset<K, V> extends PairDatasetJoins<K, V> implements PairHad
      * Sorts by key: samples the keys to choose range boundaries (one small job), then range-partitions and
      * sorts each partition. The sampling job runs when the sorted pairs are first needed, not here (Spark runs it
      * here); a {@link #take} (or {@link #first}) straight after the sort needs no sampling and no sort at all, and
-     * keeps the smallest keys of each partition instead.
+     * keeps the smallest keys of each partition instead (up to a million records gathered on the driver; a larger
+     * {@code take} reads the sort).
      *
      * @param ordering the key order
      * @param ascending the direction

@@ -12,9 +12,14 @@ import java.util.List;
  * saves the sampling job, the shuffle and the sort. Pairs with equal keys come in no defined order either way.
  *
  * <p>Only when the sort has not been needed yet (its range bounds are unsampled, so no job has read its shuffle),
- * and the sorted dataset is neither persisted nor marked for a checkpoint, which would expect the sort to run.
+ * and the sorted dataset is neither persisted nor marked for a checkpoint, which would expect the sort to run; and
+ * only for a "top n": the driver gathers up to {@code n} records from every input partition, so when that could
+ * exceed {@link #MAX_GATHERED_RECORDS}, the sort runs and {@code take} reads its first partitions, as before.
  */
 final class SortedTake {
+
+    /** The most records the driver may gather (n times the sort's input partitions) instead of sorting. */
+    static final long MAX_GATHERED_RECORDS = 1_000_000;
 
     private SortedTake() {
     }
@@ -35,6 +40,9 @@ final class SortedTake {
         ShuffleDependency<?, ?, ?> dep = shuffled.dependency();
         if (dep.partitionerChosen() || dep.aggregator() != null
                 || !(dep.keyOrdering() instanceof SerializableComparator<?> ordering)) {
+            return null;
+        }
+        if ((long) n * dep.parent().numPartitions() > MAX_GATHERED_RECORDS) {
             return null;
         }
         SerializableComparator<Object> keys = (SerializableComparator<Object>) ordering;

@@ -100,6 +100,21 @@ class SortedTakeTest {
     }
 
     @Test
+    void aTakeTooLargeToGatherOnTheDriverReadsTheSortInstead() {
+        List<Pair<Integer, Integer>> rows = rows(3, 1000);
+        PairDataset<Integer, Integer> sorted = weft.parallelize(rows, 5).mapToPair(p -> p).sortByKey(true);
+        // 5 input partitions of up to 200,001 records each would be more than the driver gathers instead of sorting.
+        List<Pair<Integer, Integer>> all = sorted.take(200_001);
+        assertThat(all.stream().map(Pair::key).toList()).isEqualTo(rows.stream().map(Pair::key).sorted().toList());
+        assertThat(jobsNamed("sortByKey (sampling)")).hasSize(1);
+        assertThat(jobsNamed("take (sorted)")).isEmpty();
+
+        List<Pair<Integer, Integer>> top = weft.parallelize(rows, 5).mapToPair(p -> p).sortByKey(true).take(200_000);
+        assertThat(top).hasSize(rows.size());
+        assertThat(jobsNamed("take (sorted)")).as("exactly at the limit, still gathered").hasSize(1);
+    }
+
+    @Test
     void firstAfterSortByKeyIsTheSmallestPair() {
         List<Pair<Integer, Integer>> rows = rows(42, 500);
         Pair<Integer, Integer> first = weft.parallelize(rows, 3).mapToPair(p -> p).sortByKey(false).first();
