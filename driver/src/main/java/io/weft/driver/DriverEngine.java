@@ -331,8 +331,6 @@ public final class DriverEngine implements Engine {
     public <T, U> List<U> runJob(Node<T> node, SerializableFunction<Iterator<T>, U> partitionFunction,
             int[] partitions, String callSite) {
         checkOpen();
-        // Here, on the caller's thread: choosing one may run a sampling job, which the scheduler's thread must not.
-        DeferredPartitioners.chooseAll(node);
         checkpoints.beforeJob(node);
         List<U> results = runJobOnly(node, partitionFunction, partitions, callSite);
         checkpoints.afterJob(node);
@@ -347,6 +345,8 @@ public final class DriverEngine implements Engine {
     /** Runs one job, without the checkpoints it may lead to. */
     private <T, U> List<U> runJobOnly(Node<T> node, SerializableFunction<Iterator<T>, U> partitionFunction,
             int[] partitions, String callSite) {
+        // Every job passes here, on the caller's thread: choosing a deferred partitioner may run a sampling job,
+        // which the scheduler's thread must not.
         DeferredPartitioners.chooseAll(node);
         int[] selected = partitions;
         if (selected == null) {
