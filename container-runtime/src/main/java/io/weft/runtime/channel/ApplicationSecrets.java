@@ -62,4 +62,25 @@ public final class ApplicationSecrets {
         return Optional.ofNullable(UserGroupInformation.getCurrentUser().getCredentials()
                 .getSecretKey(new Text(ALIAS)));
     }
+
+    /**
+     * The secret in this process's credentials, read straight from the tokens file YARN names in the container's
+     * environment ({@code HADOOP_TOKEN_FILE_LOCATION}) when there is one, else as {@link #fromCurrentUser}. The
+     * same secret either way; the file alone spares an executor Hadoop's login (about 0.2 s of its start) before
+     * it can connect to the driver, so that the login can happen beside the connection.
+     *
+     * @param environment the process's environment
+     * @return the secret, if the credentials hold one
+     * @throws IOException when the tokens file, or the credentials, cannot be read
+     */
+    public static Optional<byte[]> fromContainerTokens(java.util.Map<String, String> environment)
+            throws IOException {
+        String tokensFile = environment.get(UserGroupInformation.HADOOP_TOKEN_FILE_LOCATION);
+        if (tokensFile == null || tokensFile.isBlank()) {
+            return fromCurrentUser();
+        }
+        Credentials credentials = Credentials.readTokenStorageFile(new java.io.File(tokensFile),
+                new org.apache.hadoop.conf.Configuration(false));
+        return Optional.ofNullable(credentials.getSecretKey(new Text(ALIAS)));
+    }
 }

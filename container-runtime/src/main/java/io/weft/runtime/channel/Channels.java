@@ -6,6 +6,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.MessageToMessageCodec;
@@ -31,6 +34,22 @@ import org.slf4j.LoggerFactory;
 public final class Channels {
 
     private static final Logger LOG = LoggerFactory.getLogger(Channels.class);
+
+    /**
+     * Netty's switch for its Flight Recorder events. Netty 4.2's buffer allocators emit them whenever the JVM has
+     * a flight recorder, and their first allocation loads and registers the recorder's event machinery: about
+     * 0.1 s of every executor's and driver's start, before the first message, even with no recording running.
+     * Weft turns them off unless the system property is set (to {@code true}, to see Netty's allocations in a
+     * recording). Read by Netty once, when it first initializes, so this is set before any Netty class runs:
+     * every Weft event loop comes from {@link #eventLoops}.
+     */
+    static final String NETTY_JFR_PROPERTY = "io.netty.jfr.enabled";
+
+    static {
+        if (System.getProperty(NETTY_JFR_PROPERTY) == null) {
+            System.setProperty(NETTY_JFR_PROPERTY, "false");
+        }
+    }
 
     /** Frames above this size are refused (the connection is closed). */
     static final int MAX_FRAME = 256 << 20;
@@ -153,6 +172,18 @@ public final class Channels {
 
     /** Deferred flushes after which {@link #consolidateFlushes}' handler flushes at once. */
     static final int FLUSH_AFTER = 64;
+
+    /**
+     * Event loops for Weft's sockets, on NIO. Goes through this class so that its Netty defaults
+     * ({@link #NETTY_JFR_PROPERTY}) are set before Netty initializes.
+     *
+     * @param threads how many loops
+     * @param prefix the threads' name prefix ({@link #threads})
+     * @return a new group; the caller shuts it down
+     */
+    public static EventLoopGroup eventLoops(int threads, String prefix) {
+        return new MultiThreadIoEventLoopGroup(threads, threads(prefix), NioIoHandler.newFactory());
+    }
 
     /**
      * @param prefix the threads' name prefix

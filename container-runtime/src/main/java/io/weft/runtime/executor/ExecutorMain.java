@@ -5,8 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.weft.conf.ConfigKeys;
 import io.weft.conf.WeftConf;
@@ -94,13 +92,10 @@ public final class ExecutorMain {
             System.err.println("usage: ExecutorMain <driver-host> <driver-port> <executor-id> <cores> <secret-file>");
             System.exit(2);
         }
-        byte[] secret = args[4].equals(SECRET_FROM_CREDENTIALS) ? secretFromCredentials()
-                : Files.readAllBytes(Path.of(args[4]));
-        if (args[4].equals(SECRET_FROM_CREDENTIALS)) {
-            // Kinds and services only, never a secret: what an operator needs to see which tokens a container had.
-            LOG.info("Executor {} started with tokens {}", args[2], org.apache.hadoop.security.UserGroupInformation
-                    .getCurrentUser().getCredentials().getAllTokens().stream()
-                    .map(t -> t.getKind() + " for " + t.getService()).toList());
+        boolean fromCredentials = args[4].equals(SECRET_FROM_CREDENTIALS);
+        byte[] secret = fromCredentials ? secretFromCredentials() : Files.readAllBytes(Path.of(args[4]));
+        if (fromCredentials) {
+            loginBesideTheConnection(args[2]);
         }
         int code = new ExecutorMain(args[2], Integer.parseInt(args[3])).run(args[0], Integer.parseInt(args[1]),
                 secret);
@@ -112,7 +107,7 @@ public final class ExecutorMain {
 
 
     private static byte[] secretFromCredentials() throws java.io.IOException {
-        byte[] secret = ApplicationSecrets.fromCurrentUser().orElse(null);
+        byte[] secret = ApplicationSecrets.fromContainerTokens(System.getenv()).orElse(null);
         if (secret == null) {
             System.err.println("No application secret in this container's credentials");
             System.exit(4);
@@ -120,9 +115,29 @@ public final class ExecutorMain {
         return secret;
     }
 
+    /**
+     * Hadoop's login of this container's user, on a thread of its own while the main thread connects to the
+     * driver: the file systems the first task opens need it, registration does not. Its failure is only logged
+     * here; the first file system call then fails with the cause. The log line names the tokens' kinds and
+     * services, never a secret: what an operator needs to see which tokens a container had.
+     */
+    private static void loginBesideTheConnection(String executorId) {
+        Thread login = new Thread(() -> {
+            try {
+                LOG.info("Executor {} started with tokens {}", executorId,
+                        org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getCredentials()
+                                .getAllTokens().stream().map(t -> t.getKind() + " for " + t.getService()).toList());
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("Executor {} could not log in with its container's credentials: {}", executorId,
+                        e.toString());
+            }
+        }, "weft-login");
+        login.setDaemon(true);
+        login.start();
+    }
+
     private int run(String host, int port, byte[] secret) throws InterruptedException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Channels.threads("weft-rpc-client"),
-                NioIoHandler.newFactory());
+        EventLoopGroup group = Channels.eventLoops(1, "weft-rpc-client");
         try {
             Channel channel;
             try {

@@ -5,8 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.weft.planner.ClusterEvents;
 import io.weft.planner.StageBinary;
@@ -75,10 +73,8 @@ public final class DriverEndpoint implements AutoCloseable {
     /** Closed by {@link #close()} itself, not left to the event loops' shutdown. */
     private final AcceptedConnections connections = new AcceptedConnections();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, Channels.threads("weft-rpc-boss"),
-            NioIoHandler.newFactory());
-    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, Channels.threads("weft-rpc-worker"),
-            NioIoHandler.newFactory());
+    private final EventLoopGroup boss = Channels.eventLoops(1, "weft-rpc-boss");
+    private final EventLoopGroup workers = Channels.eventLoops(2, "weft-rpc-worker");
     private final ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(
             Channels.threads("weft-heartbeat-monitor"));
     private final Map<String, ExecutorConnection> executors = new ConcurrentHashMap<>();

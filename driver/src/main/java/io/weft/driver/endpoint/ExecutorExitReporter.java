@@ -5,8 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.weft.runtime.channel.ApplicationSecrets;
 import io.weft.runtime.channel.ChannelOptions;
@@ -40,8 +38,7 @@ public final class ExecutorExitReporter implements AutoCloseable {
     private final byte[] secret;
     private final ChannelOptions options;
     private final KryoPool kryo;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Channels.threads("weft-exit-reporter"),
-            NioIoHandler.newFactory());
+    private final EventLoopGroup group = Channels.eventLoops(1, "weft-exit-reporter");
     /** Reports waiting for the connection to authenticate; guarded by this. */
     private final Queue<ExecutorExited> waiting = new ArrayDeque<>();
     /** The authenticated connection, or null; guarded by this. */

@@ -5,8 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.weft.api.WeftException;
 import io.weft.runtime.channel.ChannelOptions;
@@ -44,8 +42,7 @@ final class SessionConnection implements AutoCloseable {
     /** Upload pieces: well under the channel's frame limit. */
     private static final int PIECE = 1 << 20;
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Channels.threads("weft-session-client"),
-            NioIoHandler.newFactory());
+    private final EventLoopGroup group = Channels.eventLoops(1, "weft-session-client");
     private final SessionEndpoint endpoint;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<SessionReply>> replies = new ConcurrentHashMap<>();
