@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How the scheduler shares executor cores: tasks in flight per core and FIFO or FAIR between pools. A
+ * How the scheduler shares executor cores: tasks in flight per core, FIFO or FAIR between pools, and how many
+ * executors it waits for before its first tasks. A
  * {@link ConfigKeySet} of its own (listed in {@code META-INF/services}).
  */
 public final class SchedulerConfigKeys implements ConfigKeySet {
@@ -30,8 +31,24 @@ public final class SchedulerConfigKeys implements ConfigKeySet {
                     + " setLocalProperty; default 'default') with the fewest running tasks, FIFO within a pool;"
                     + " nothing running is killed to make room.");
 
+    /** The share of the requested executors that must register before a session starts. */
+    public static final ConfigKey<Double> MIN_REGISTERED_EXECUTORS_RATIO = new ConfigKey<>(
+            "weft.scheduler.minRegisteredExecutorsRatio", "0.8", "a number in [0, 1]", s -> {
+                double v = Double.parseDouble(s);
+                if (!(v >= 0 && v <= 1)) {
+                    throw new IllegalArgumentException("out of range");
+                }
+                return v;
+            }, "local-cluster and YARN: the session starts, and its first job's tasks are scheduled, once this share"
+                    + " of the executors it asked for at its start has registered (rounded up); the rest take tasks"
+                    + " as they register. Spark's spark.scheduler.minRegisteredResourcesRatio, with its YARN default."
+                    + " Fewer than that by weft.executor.registrationTimeout fails the session. 1: wait for every"
+                    + " executor. Lower, for small jobs: their first tasks need not wait for the slowest container"
+                    + " to start.");
+
     /** All keys of this set. */
-    public static final List<ConfigKey<?>> ALL = List.of(TASKS_IN_FLIGHT_PER_CORE, SCHEDULER_MODE);
+    public static final List<ConfigKey<?>> ALL = List.of(TASKS_IN_FLIGHT_PER_CORE, SCHEDULER_MODE,
+            MIN_REGISTERED_EXECUTORS_RATIO);
 
     @Override
     public List<ConfigKey<?>> keys() {

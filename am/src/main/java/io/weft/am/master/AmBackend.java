@@ -88,9 +88,10 @@ final class AmBackend extends RemoteExecutorsBackend {
         return endpoint.adopt(waiting.get());
     }
 
-    /** Marks the executors' JVM starts and registrations on the AM's timeline. */
+    /** Marks the JVM starts and registrations of the executors so far on the AM's timeline. */
     @Override
     protected void started(ClusterEvents scheduler) {
+        am.timeline().startingExecutors(expected);
         am.timeline().executors(endpoint.registrationTimes());
     }
 

@@ -65,10 +65,11 @@ public final class ClusterModeEngines {
         } catch (IOException e) {
             throw new WeftException("The ApplicationMaster cannot reach the file system: " + e.getMessage(), e);
         }
+        AmBackend backend = new AmBackend(am, YarnTopology.from(yarn));
         DriverEngine engine = new DriverEngine(am.applicationId(), ApplicationDirs.withShuffleRoot(conf, fs), yarn,
-                new AmBackend(am, YarnTopology.from(yarn)), am.ui(), am.attempt());
+                backend, am.ui(), am.attempt());
         engine.addSchedulerListener(new ProgressReporter(am.launcher()::setProgress));
-        engine.addSchedulerListener(new TimelineListener(am.timeline()));
+        engine.addSchedulerListener(new TimelineListener(am.timeline(), backend::registrationTimes));
         PendingTaskLocality locality = new PendingTaskLocality(am.launcher()::relocalizeOutstanding);
         engine.addSchedulerListener(locality);
         am.launcher().preferInputHosts(locality::hostCounts);

@@ -68,6 +68,9 @@ public final class StartupTimeline {
 
     private final Map<Phase, Marks> marks = new EnumMap<>(Phase.class);
     private long changes;
+    /** Executors whose start is marked: those of the session's start only, each once. */
+    private final java.util.Set<String> executorsMarked = new java.util.HashSet<>();
+    private int startingExecutors = Integer.MAX_VALUE;
 
     /**
      * Marks a phase now.
@@ -92,15 +95,28 @@ public final class StartupTimeline {
     }
 
     /**
-     * Records executors' JVM starts and registrations.
+     * Records executors' JVM starts and registrations: each executor once, in the order they registered, and no
+     * more than {@link #startingExecutors} of them, so that executors added later (dynamic allocation, a
+     * replacement) do not stretch the start-up's phases. Can be called again as more of them register.
      *
      * @param times executor id to {@code [JVM start, registration]} in epoch milliseconds
      */
-    public void executors(Map<String, long[]> times) {
-        for (long[] t : times.values()) {
-            mark(Phase.EXECUTOR_JVM_START, t[0]);
-            mark(Phase.EXECUTOR_REGISTERED, t[1]);
-        }
+    public synchronized void executors(Map<String, long[]> times) {
+        times.entrySet().stream().sorted(Map.Entry.comparingByValue(java.util.Comparator.comparingLong(t -> t[1])))
+                .filter(e -> !executorsMarked.contains(e.getKey())).forEach(e -> {
+                    if (executorsMarked.size() < startingExecutors) {
+                        executorsMarked.add(e.getKey());
+                        mark(Phase.EXECUTOR_JVM_START, e.getValue()[0]);
+                        mark(Phase.EXECUTOR_REGISTERED, e.getValue()[1]);
+                    }
+                });
+    }
+
+    /**
+     * @param count how many executors the session asked for at its start: the ones {@link #executors} marks
+     */
+    public synchronized void startingExecutors(int count) {
+        startingExecutors = count;
     }
 
     /** @return how many marks were made so far, to tell whether the timeline changed */

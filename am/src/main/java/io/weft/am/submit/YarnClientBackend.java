@@ -280,6 +280,7 @@ public final class YarnClientBackend extends RemoteExecutorsBackend {
 
     @Override
     protected void started(ClusterEvents scheduler) {
+        timeline.startingExecutors(expected);
         timeline.executors(endpoint.registrationTimes());
         watchApplication(scheduler);
     }

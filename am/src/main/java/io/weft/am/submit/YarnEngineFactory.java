@@ -108,7 +108,8 @@ public final class YarnEngineFactory implements EngineFactory {
                         io.weft.driver.DynamicAllocationSettings.from(conf, settings.executorCores()).ifPresent(
                                 dynamic -> engine.scheduler().startDynamicAllocation(dynamic,
                                         backend.allocationClient()));
-                        engine.addSchedulerListener(new TimelineListener(backend.timeline()));
+                        engine.addSchedulerListener(new TimelineListener(backend.timeline(),
+                                backend::registrationTimes));
                         return engine;
                     });
         } catch (IOException | YarnException | RuntimeException | InterruptedException e) {

@@ -38,6 +38,24 @@ class StartupTimelineTest {
     }
 
     @Test
+    void executorsThatRegisterAfterTheStartAreMarkedOnceAndOnlyThoseOfTheStart() {
+        StartupTimeline timeline = new StartupTimeline();
+        timeline.mark(Phase.SUBMITTED, 1_000);
+        timeline.startingExecutors(2);
+        timeline.executors(Map.of("1", new long[] {2_000, 2_500}));
+        // As the listener sees them: every registration so far, each time another executor is added.
+        TimelineListener listener = new TimelineListener(timeline, () -> Map.of("1", new long[] {2_000, 2_500},
+                "2", new long[] {2_200, 3_000}));
+        listener.executorAdded("2", "host", 1, null, null);
+        listener.executorAdded("2", "host", 1, null, null);
+        // A third, from dynamic allocation a minute later, is no part of the start.
+        timeline.executors(Map.of("1", new long[] {2_000, 2_500}, "2", new long[] {2_200, 3_000},
+                "3", new long[] {60_000, 61_000}));
+
+        assertThat(timeline.encode()).contains("EXECUTOR_JVM_START=2000/2200/2", "EXECUTOR_REGISTERED=2500/3000/2");
+    }
+
+    @Test
     void aTextWithoutATimelineHasNoneAndStaysAsItIs() {
         assertThat(StartupTimeline.decode("Application killed by user")).isEmpty();
         assertThat(StartupTimeline.decode(null)).isEmpty();

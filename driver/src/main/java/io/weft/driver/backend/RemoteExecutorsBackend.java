@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * A backend whose executors are other processes talking to this driver's {@link DriverEndpoint}: executor JVMs
  * on this machine ({@code local-cluster}), or YARN containers (client mode, cluster mode). The start-up is the
  * same for all of them and lives here: take the application's secret, start the endpoint, have the subclass start
- * its executors, then wait until they have all registered, or the subclass says they cannot (a process died, the
- * YARN application ended), or {@code weft.executor.registrationTimeout} passes. On failure everything started
+ * its executors, then wait until enough of them have registered ({@code weft.scheduler.minRegisteredExecutorsRatio}
+ * of them; the others join the scheduler whenever they register), or the subclass says they cannot (a process
+ * died, the YARN application ended), or {@code weft.executor.registrationTimeout} passes. On failure everything started
  * is closed and the session fails with the reason and where to look. Task delivery is the endpoint's.
  */
 public abstract class RemoteExecutorsBackend implements ClusterBackend {
@@ -66,18 +67,40 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
             throw new WeftException(description() + ": could not start executors: " + e.getMessage() + ". "
                     + whereToLook(), e);
         }
-        awaitRegistrations(conf.get(ConfigKeys.REGISTRATION_TIMEOUT));
-        LOG.info("{}: {} executors registered", description(), endpoint.executorIds().size());
+        int required = requiredRegistrations(expectedExecutors(),
+                conf.get(io.weft.conf.SchedulerConfigKeys.MIN_REGISTERED_EXECUTORS_RATIO));
+        awaitRegistrations(required, conf.get(ConfigKeys.REGISTRATION_TIMEOUT));
+        int registered = endpoint.executorIds().size();
+        if (registered < expectedExecutors()) {
+            LOG.info("{}: {} of {} executors registered ({} needed to start, {}); the rest take tasks as they"
+                    + " register", description(), registered, expectedExecutors(), required,
+                    io.weft.conf.SchedulerConfigKeys.MIN_REGISTERED_EXECUTORS_RATIO.name());
+        } else {
+            LOG.info("{}: {} executors registered", description(), registered);
+        }
         started(scheduler);
     }
 
-    private void awaitRegistrations(long timeoutMillis) {
+    /**
+     * How many of the executors asked for must register before the session starts: {@code ratio} of them,
+     * rounded up, as Spark counts {@code spark.scheduler.minRegisteredResourcesRatio}.
+     *
+     * @param expected executors asked for at the start
+     * @param ratio {@code weft.scheduler.minRegisteredExecutorsRatio}, in [0, 1]
+     * @return between 0 and {@code expected}
+     */
+    static int requiredRegistrations(int expected, double ratio) {
+        // The small tolerance keeps 0.8 x 5 at 4 despite binary fractions.
+        return Math.min(expected, (int) Math.ceil(expected * ratio - 1e-9));
+    }
+
+    private void awaitRegistrations(int required, long timeoutMillis) {
         int expected = expectedExecutors();
         AtomicReference<String> impossible = new AtomicReference<>();
         boolean registered;
         try {
             registered = Poll.until(() -> {
-                if (endpoint.executorIds().size() >= expected) {
+                if (endpoint.executorIds().size() >= required) {
                     return true;
                 }
                 registrationImpossible().ifPresent(impossible::set);
@@ -91,8 +114,10 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
         if (!registered) {
             String why = impossible.get() != null ? impossible.get() : "timed out after " + timeoutMillis + " ms ("
                     + ConfigKeys.REGISTRATION_TIMEOUT.name() + ")";
+            String needed = required < expected ? " (" + required + " needed to start, "
+                    + io.weft.conf.SchedulerConfigKeys.MIN_REGISTERED_EXECUTORS_RATIO.name() + ")" : "";
             String message = description() + ": " + endpoint.executorIds().size() + " of " + expected
-                    + " executors registered; " + why + ". " + whereToLook();
+                    + " executors registered" + needed + "; " + why + ". " + whereToLook();
             close();
             throw new WeftException(message);
         }
@@ -156,7 +181,10 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
     protected abstract void startExecutors(ClusterEvents scheduler, DriverContext context, byte[] secret,
             DriverEndpoint endpoint, int port) throws Exception;
 
-    /** @return how many executors must register before the session starts */
+    /**
+     * @return how many executors the session asks for at its start; {@code weft.scheduler.minRegisteredExecutorsRatio}
+     *     of them must register before it starts
+     */
     protected abstract int expectedExecutors();
 
     /** @return how often registrations (and {@link #registrationImpossible()}) are checked while waiting */
@@ -179,7 +207,7 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
     protected abstract String whereToLook();
 
     /**
-     * Called once every executor has registered, on the thread creating the session.
+     * Called once enough executors have registered to start, on the thread creating the session.
      *
      * @param scheduler the scheduler
      */
@@ -224,6 +252,18 @@ public abstract class RemoteExecutorsBackend implements ClusterBackend {
         if (current != null) {
             current.dropScope(scopeKey);
         }
+    }
+
+    /**
+     * When each registered executor's JVM started and registered ({@link DriverEndpoint#registrationTimes}). Any
+     * thread.
+     *
+     * @return executor id to {@code [JVM start, registration]} in epoch milliseconds; empty before the start and
+     *     after closing
+     */
+    public Map<String, long[]> registrationTimes() {
+        DriverEndpoint current = endpoint;
+        return current == null ? Map.of() : current.registrationTimes();
     }
 
     /** @return each registered executor's process id, as it reported on registering */

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records what the endpoint tells the scheduler. */
-final class RecordingEvents implements ClusterEvents {
-    final List<String> events = new CopyOnWriteArrayList<>();
+public final class RecordingEvents implements ClusterEvents {
+    public final List<String> events = new CopyOnWriteArrayList<>();
 
     @Override
     public void executorAdded(String executorId, String host, int cores, String containerId, String logUrl) {
