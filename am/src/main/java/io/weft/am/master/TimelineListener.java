@@ -41,6 +41,8 @@ public final class TimelineListener implements SchedulerListener {
 
     @Override
     public void jobEnded(int jobId, Throwable error) {
+        // An executor that registered between the session's start and this listener's addition is marked here.
+        timeline.executors(registrations.get());
         timeline.mark(StartupTimeline.Phase.RESULT);
     }
 }

@@ -56,6 +56,19 @@ class StartupTimelineTest {
     }
 
     @Test
+    void anExecutorThatRegisteredBeforeTheListenerWasAddedIsMarkedWhenAJobEnds() {
+        StartupTimeline timeline = new StartupTimeline();
+        timeline.startingExecutors(2);
+        timeline.executors(Map.of("1", new long[] {2_000, 2_500}));
+        TimelineListener listener = new TimelineListener(timeline, () -> Map.of("1", new long[] {2_000, 2_500},
+                "2", new long[] {2_200, 2_700}));
+
+        listener.jobEnded(0, null);
+
+        assertThat(timeline.encode()).contains("EXECUTOR_REGISTERED=2500/2700/2");
+    }
+
+    @Test
     void aTextWithoutATimelineHasNoneAndStaysAsItIs() {
         assertThat(StartupTimeline.decode("Application killed by user")).isEmpty();
         assertThat(StartupTimeline.decode(null)).isEmpty();

@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * A backend whose executors are other processes talking to this driver's {@link DriverEndpoint}: executor JVMs
  * on this machine ({@code local-cluster}), or YARN containers (client mode, cluster mode). The start-up is the
  * same for all of them and lives here: take the application's secret, start the endpoint, have the subclass start
- * its executors, then wait until enough of them have registered ({@code weft.scheduler.minRegisteredExecutorsRatio}
- * of them; the others join the scheduler whenever they register), or the subclass says they cannot (a process
- * died, the YARN application ended), or {@code weft.executor.registrationTimeout} passes. On failure everything started
- * is closed and the session fails with the reason and where to look. Task delivery is the endpoint's.
+ * its executors, then wait until enough of them have registered
+ * ({@code weft.scheduler.minRegisteredExecutorsRatio} of them; the others join the scheduler whenever they
+ * register), or the subclass says they cannot (a process died, the YARN application ended), or
+ * {@code weft.executor.registrationTimeout} passes. On failure everything started is closed and the session
+ * fails with the reason and where to look. Task delivery is the endpoint's.
  */
 public abstract class RemoteExecutorsBackend implements ClusterBackend {
 
