@@ -150,6 +150,47 @@ class ClusterModeTest {
     }
 
     @Test
+    void anUnknownQueueFailsBeforeAnythingIsSubmittedAndLeavesNoStagedFiles() throws Exception {
+        MiniClusters clusters = MiniClusters.get();
+        FileSystem fs = clusters.fs();
+        org.apache.hadoop.fs.Path stagingRoot = new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".weft/staging");
+        java.util.Set<String> stagedBefore = applicationDirs(fs, stagingRoot);
+        org.apache.hadoop.yarn.client.api.YarnClient client =
+                org.apache.hadoop.yarn.client.api.YarnClient.createYarnClient();
+        client.init(clusters.conf);
+        client.start();
+        try {
+            int before = client.getApplications().size();
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            // The queue is looked up while the jars are staged: the failure must still come before the submission.
+            int exit = WeftSubmit.run(submit(clusters, "--queue", "no-such-queue", "io.weft.it.apps.CountWordsApp",
+                    "/no/input", "/out/never").toArray(new String[0]),
+                    new PrintStream(printed, true, StandardCharsets.UTF_8));
+            String text = printed.toString(StandardCharsets.UTF_8);
+            assertThat(exit).as(text).isEqualTo(1);
+            assertThat(text).contains("The YARN queue 'no-such-queue' does not exist. Fix: set weft.yarn.queue")
+                    .contains("Nothing was submitted");
+            assertThat(client.getApplications()).hasSize(before);
+            assertThat(applicationDirs(fs, stagingRoot)).isSubsetOf(stagedBefore);
+        } finally {
+            client.stop();
+        }
+    }
+
+    private static java.util.Set<String> applicationDirs(FileSystem fs, org.apache.hadoop.fs.Path root)
+            throws java.io.IOException {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        if (fs.exists(root)) {
+            for (FileStatus status : fs.listStatus(root)) {
+                if (status.getPath().getName().startsWith("application_")) {
+                    names.add(status.getPath().getName());
+                }
+            }
+        }
+        return names;
+    }
+
+    @Test
     void clientModeThroughWeftSubmitRunsTheProgramHereAndHelpListsTheOptions() throws Exception {
         MiniClusters clusters = MiniClusters.get();
         FileSystem fs = clusters.fs();

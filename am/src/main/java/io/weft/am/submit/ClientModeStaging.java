@@ -3,8 +3,6 @@ package io.weft.am.submit;
 import io.weft.conf.WeftConf;
 import io.weft.yarnconf.YarnConfigKeys;
 import java.io.IOException;
-import java.util.List;
-import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
@@ -49,11 +47,8 @@ final class ClientModeStaging {
     static ClientModeStaging start(FileSystem fs, Path stagingDir, Path jarCache, WeftConf conf,
             YarnConfiguration yarn) throws IOException {
         return new ClientModeStaging(fs, stagingDir, InBackground.start("weft-staging", () -> {
-            List<String> classPath = Staging.driverClassPath();
             // The program runs in this JVM: its main class is the one the JVM was started with.
-            Set<String> applicationJars = Staging.applicationJars(classPath, null,
-                    System.getProperty("sun.java.command"));
-            List<String> staged = Staging.withoutClusterJars(classPath, applicationJars, conf, yarn, System.getenv());
+            ChosenJars chosen = ChosenJars.choose(null, conf, yarn, System.getenv());
             Staging.prepareDirectories(fs, stagingDir, jarCache);
             // The Hadoop configuration goes up while the jars are checked against the caches (see SubmitCommand).
             InBackground<Void> configuration = InBackground.start("weft-staging-configuration", () -> {
@@ -63,7 +58,7 @@ final class ClientModeStaging {
             });
             Staging.Report report;
             try {
-                report = Staging.upload(fs, stagingDir, jarCache, staged, applicationJars,
+                report = Staging.upload(fs, stagingDir, jarCache, chosen.staged(), chosen.applicationJars(),
                         conf.get(YarnConfigKeys.REMEMBER_VERIFIED_JARS),
                         conf.get(YarnConfigKeys.CLASS_DATA_SHARING) ? FrameworkJars.defaultDir() : null);
                 ShippedResources.stage(fs, stagingDir, jarCache, conf);

@@ -275,6 +275,9 @@ public final class SubmitCommand implements Callable<Integer> {
         // The HDFS client's start (mostly a cold JVM's class loading) overlaps the ResourceManager's connection
         // and the new application call.
         InBackground<FileSystem> fileSystem = InBackground.start("weft-hdfs-client", () -> FileSystem.get(yarn));
+        // So does the choice of jars to stage: local jar scans that need neither the application's id nor HDFS.
+        InBackground<ChosenJars> jarChoice = InBackground.start("weft-choosing-jars",
+                () -> ChosenJars.choose(mainClass, conf, yarn, environment));
         YarnClient client = ResourceManagerConnection.open(yarn, conf, environment, out::println);
         timeline.mark(StartupTimeline.Phase.CLIENT_READY);
         Path stagingDir = null;
@@ -295,17 +298,21 @@ public final class SubmitCommand implements Callable<Integer> {
         }
         try {
             YarnEngineFactory.checkFits(settings, application.getNewApplicationResponse()
-                    .getMaximumResourceCapability(), client);
+                    .getMaximumResourceCapability());
+            // The queue is looked up beside staging; an unknown one fails the submission before anything is
+            // submitted, and the finally below deletes what was staged.
+            YarnClient started = client;
+            InBackground<Void> queueCheck = InBackground.start("weft-queue-check", () -> {
+                YarnEngineFactory.checkQueue(settings, started);
+                return null;
+            });
             ApplicationId appId = application.getNewApplicationResponse().getApplicationId();
             // Housekeeping of ended applications' directories runs beside staging and the submission.
             InBackground<List<Path>> janitor = Janitor.cleanInBackground(fs, client,
                     ApplicationDirs.applicationRoots(conf, fs), conf);
             stagingDir = new Path(ApplicationDirs.stagingRoot(conf, fs), appId.toString());
             String javaHome = conf.get(YarnConfigKeys.JAVA_HOME);
-            List<String> classPath = Staging.driverClassPath();
-            java.util.Set<String> applicationJars = Staging.applicationJars(classPath, mainClass,
-                    System.getProperty("sun.java.command"));
-            List<String> staged = Staging.withoutClusterJars(classPath, applicationJars, conf, yarn, environment);
+            ChosenJars chosen = jarChoice.join();
             steps.done("choosing jars");
             Path jarCache = ApplicationDirs.jarCache(conf, fs);
             Staging.prepareDirectories(fs, stagingDir, jarCache);
@@ -318,7 +325,7 @@ public final class SubmitCommand implements Callable<Integer> {
                 return null;
             });
             try {
-                Staging.upload(fs, stagingDir, jarCache, staged, applicationJars,
+                Staging.upload(fs, stagingDir, jarCache, chosen.staged(), chosen.applicationJars(),
                         conf.get(YarnConfigKeys.REMEMBER_VERIFIED_JARS),
                         conf.get(YarnConfigKeys.CLASS_DATA_SHARING) ? FrameworkJars.defaultDir() : null);
                 steps.done("jars");
@@ -339,6 +346,7 @@ public final class SubmitCommand implements Callable<Integer> {
             steps.log();
             timeline.mark(StartupTimeline.Phase.STAGED);
 
+            queueCheck.join();
             byte[] secret = ApplicationSecrets.random();
             ApplicationSubmissionContext submission = application.getApplicationSubmissionContext();
             Submissions.fill(submission, settings, name != null ? name : mainClass, fs, stagingDir, yarn, javaHome,

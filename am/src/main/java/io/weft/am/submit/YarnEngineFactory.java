@@ -145,36 +145,46 @@ public final class YarnEngineFactory implements EngineFactory {
     }
 
     /**
-     * Refuses, before anything is submitted, containers larger than the cluster allows.
-     *
-     * @param settings the requested sizes
-     * @param max the cluster's largest container
-     * @throws WeftException naming the setting to lower
-     */
-    static void checkFits(YarnSettings settings, Resource max) {
-        checkFits(settings, max, null);
-    }
-
-    /**
-     * Also refuses an unknown queue, before anything is submitted.
+     * Refuses, before anything is submitted, an unknown queue ({@link #checkQueue}) and containers larger than the
+     * cluster allows ({@link #checkFits(YarnSettings, Resource)}).
      *
      * @param settings the requested sizes and queue
      * @param max the cluster's largest container
-     * @param client a started client, to look the queue up (null to skip)
+     * @param client a started client, to look the queue up
      * @throws WeftException naming the setting to change
      */
     static void checkFits(YarnSettings settings, Resource max, YarnClient client) {
-        if (client != null) {
-            try {
-                if (client.getQueueInfo(settings.queue()) == null) {
-                    throw new WeftException("The YARN queue '" + settings.queue() + "' does not exist. Fix: set "
-                            + YarnConfigKeys.QUEUE.name() + " (--queue) to one of "
-                            + client.getAllQueues().stream().map(q -> q.getQueueName()).toList() + ".");
-                }
-            } catch (IOException | YarnException e) {
-                throw new WeftException("Could not look up the YARN queue '" + settings.queue() + "': " + e, e);
+        checkQueue(settings, client);
+        checkFits(settings, max);
+    }
+
+    /**
+     * Refuses an unknown queue. Any thread: one ResourceManager call on the client, whose calls are thread-safe.
+     *
+     * @param settings the requested queue
+     * @param client a started client
+     * @throws WeftException naming the setting to change, or why the queue could not be looked up
+     */
+    static void checkQueue(YarnSettings settings, YarnClient client) {
+        try {
+            if (client.getQueueInfo(settings.queue()) == null) {
+                throw new WeftException("The YARN queue '" + settings.queue() + "' does not exist. Fix: set "
+                        + YarnConfigKeys.QUEUE.name() + " (--queue) to one of "
+                        + client.getAllQueues().stream().map(q -> q.getQueueName()).toList() + ".");
             }
+        } catch (IOException | YarnException e) {
+            throw new WeftException("Could not look up the YARN queue '" + settings.queue() + "': " + e, e);
         }
+    }
+
+    /**
+     * Refuses containers larger than the cluster's largest.
+     *
+     * @param settings the requested sizes
+     * @param max the cluster's largest container
+     * @throws WeftException naming the setting to change
+     */
+    static void checkFits(YarnSettings settings, Resource max) {
         checkFits("executor", settings.executorContainerMb(), settings.executorCores(), max,
                 YarnConfigKeys.EXECUTOR_MEMORY.name() + " / " + YarnConfigKeys.EXECUTOR_MEMORY_OVERHEAD.name(),
                 YarnConfigKeys.EXECUTOR_CORES.name());
