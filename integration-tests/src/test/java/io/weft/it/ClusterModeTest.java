@@ -154,7 +154,7 @@ class ClusterModeTest {
         MiniClusters clusters = MiniClusters.get();
         FileSystem fs = clusters.fs();
         org.apache.hadoop.fs.Path stagingRoot = new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".weft/staging");
-        java.util.Set<String> stagedBefore = applicationDirs(fs, stagingRoot);
+        java.util.Set<String> stagedBefore = StagingDirs.applicationDirs(fs, stagingRoot);
         org.apache.hadoop.yarn.client.api.YarnClient client =
                 org.apache.hadoop.yarn.client.api.YarnClient.createYarnClient();
         client.init(clusters.conf);
@@ -171,23 +171,10 @@ class ClusterModeTest {
             assertThat(text).contains("The YARN queue 'no-such-queue' does not exist. Fix: set weft.yarn.queue")
                     .contains("Nothing was submitted");
             assertThat(client.getApplications()).hasSize(before);
-            assertThat(applicationDirs(fs, stagingRoot)).isSubsetOf(stagedBefore);
+            assertThat(StagingDirs.applicationDirs(fs, stagingRoot)).isSubsetOf(stagedBefore);
         } finally {
             client.stop();
         }
-    }
-
-    private static java.util.Set<String> applicationDirs(FileSystem fs, org.apache.hadoop.fs.Path root)
-            throws java.io.IOException {
-        java.util.Set<String> names = new java.util.HashSet<>();
-        if (fs.exists(root)) {
-            for (FileStatus status : fs.listStatus(root)) {
-                if (status.getPath().getName().startsWith("application_")) {
-                    names.add(status.getPath().getName());
-                }
-            }
-        }
-        return names;
     }
 
     @Test

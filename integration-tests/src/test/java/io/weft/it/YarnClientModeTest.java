@@ -286,28 +286,14 @@ class YarnClientModeTest {
         client.start();
         try {
             int before = client.getApplications().size();
-            java.util.Set<String> dirsBefore = applicationDirs(fs, staging);
+            java.util.Set<String> dirsBefore = StagingDirs.applicationDirs(fs, staging);
             assertThatThrownBy(() -> session("cannot-listen").config("weft.driver.bindAddress", "203.0.113.7")
                     .getOrCreate()).isInstanceOf(WeftException.class);
             assertThat(client.getApplications()).as("nothing submitted").hasSize(before);
-            assertThat(applicationDirs(fs, staging)).isEqualTo(dirsBefore);
+            assertThat(StagingDirs.applicationDirs(fs, staging)).isEqualTo(dirsBefore);
         } finally {
             client.stop();
         }
-    }
-
-    /** @return the names of the application directories (not the private jar cache) under the staging root */
-    private static java.util.Set<String> applicationDirs(FileSystem fs, org.apache.hadoop.fs.Path staging)
-            throws java.io.IOException {
-        java.util.Set<String> names = new java.util.TreeSet<>();
-        if (fs.exists(staging)) {
-            for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(staging)) {
-                if (status.getPath().getName().startsWith("application_")) {
-                    names.add(status.getPath().getName());
-                }
-            }
-        }
-        return names;
     }
 
     @Test
