@@ -163,7 +163,9 @@ public final class EmbeddedWordCount {
      */
     private static String countThroughYarnJar(MiniClusters clusters, org.apache.hadoop.fs.Path input, String mode,
             String jarCache, Path logs, java.util.Map<String, String> settings) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("--deploy-mode", mode, "--num-executors", "2",
+        // --num-executors wins over --conf: a weft.executor.instances setting takes its place.
+        List<String> args = new java.util.ArrayList<>(List.of("--deploy-mode", mode, "--num-executors",
+                settings.getOrDefault("weft.executor.instances", "2"),
                 "--executor-memory", "768m", "--driver-memory", "256m"));
         if (jarCache != null) {
             args.addAll(List.of("--conf", "weft.yarn.jarCacheDir=" + jarCache));

@@ -52,6 +52,17 @@ public final class YarnConfigKeys {
                     + " no session gives them back when main returns. false: executors are asked for when main"
                     + " creates its session.");
 
+    /** One of the executors runs in the ApplicationMaster's JVM (MapReduce's uber mode, for small jobs). */
+    public static final ConfigKey<Boolean> EXECUTOR_IN_AM = ConfigKeys.bool("weft.yarn.executorInAm", "false",
+            "YARN only: one of the weft.executor.instances executors runs inside the ApplicationMaster's JVM, as"
+                    + " MapReduce's uber mode runs a small job's tasks in its AM. The AM's container grows by"
+                    + " weft.executor.cores and by weft.executor.memory, which its heap grows by too; YARN is asked"
+                    + " for one executor container fewer. With weft.executor.instances=1 a small job asks for no"
+                    + " executor container at all and skips their allocation, launch and JVM start. The AM's"
+                    + " executor takes the AM's JVM options, not weft.executor.extraJavaOptions or"
+                    + " weft.executorEnv.*, and an error that kills its JVM ends the AM (in cluster mode, the"
+                    + " driver) with it. Not with dynamic allocation.");
+
     /** Executor containers. */
     public static final ConfigKey<Integer> EXECUTOR_INSTANCES = ConfigKeys.positiveInt("weft.executor.instances", "2",
             "Executor containers requested from YARN.");
@@ -233,6 +244,6 @@ public final class YarnConfigKeys {
             EXECUTOR_MEMORY_OVERHEAD, EXECUTOR_CORES, AM_MEMORY, AM_CORES, AM_MAX_ATTEMPTS, QUEUE, PRIORITY,
             NODE_LABEL, AM_NODE_LABEL, TAGS, STAGING_DIR, HADOOP_CONF_DIR, CONNECT_TIMEOUT, JAVA_HOME, JAR_CACHE_DIR,
             JANITOR_UNKNOWN_APP_GRACE, EXECUTOR_MAX_FAILURES, EXECUTOR_FAILURES_VALIDITY,
-            EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, QUICK_START_JVMS, CLASS_DATA_SHARING, EARLY_EXECUTORS, SHIP_HADOOP_JARS, REMEMBER_VERIFIED_JARS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
+            EXCLUDE_MAX_CONTAINER_FAILURES_PER_NODE, ARCHIVES, AM_JAVA_OPTIONS, QUICK_START_JVMS, CLASS_DATA_SHARING, EARLY_EXECUTORS, EXECUTOR_IN_AM, SHIP_HADOOP_JARS, REMEMBER_VERIFIED_JARS, KERBEROS_PRINCIPAL, KERBEROS_KEYTAB,
             KERBEROS_ACCESS_FILESYSTEMS, KERBEROS_RENEWAL_RATIO, SESSION_IDLE_TIMEOUT);
 }

@@ -23,10 +23,12 @@ import java.util.Set;
  * @param executorNodeLabel executor node label expression, or null
  * @param amNodeLabel AM node label expression, or null
  * @param tags application tags
+ * @param executorInAm whether one of the executors runs in the ApplicationMaster's JVM
+ *     ({@code weft.yarn.executorInAm})
  */
 public record YarnSettings(String deployMode, int executorInstances, int executorMemoryMb, int executorOverheadMb,
         int executorCores, int amMemoryMb, int amCores, int amMaxAttempts, String queue, int priority,
-        String executorNodeLabel, String amNodeLabel, Set<String> tags) {
+        String executorNodeLabel, String amNodeLabel, Set<String> tags, boolean executorInAm) {
 
     /** Minimum container memory beyond the heap, as Spark uses. */
     public static final int MIN_OVERHEAD_MB = 384;
@@ -48,6 +50,13 @@ public record YarnSettings(String deployMode, int executorInstances, int executo
             throw new WeftException("weft.executor.memory plus weft.executor.memoryOverhead is more than any"
                     + " container can have. Fix: lower them.");
         }
+        boolean executorInAm = conf.get(YarnConfigKeys.EXECUTOR_IN_AM);
+        if (executorInAm && conf.get(io.weft.conf.AllocationConfigKeys.ENABLED)) {
+            throw new WeftException(YarnConfigKeys.EXECUTOR_IN_AM.name() + "=true cannot be combined with "
+                    + io.weft.conf.AllocationConfigKeys.ENABLED.name() + "=true: the ApplicationMaster's executor"
+                    + " lives as long as the AM, so it could not be given back when idle. Fix: turn one of them"
+                    + " off.");
+        }
         Set<String> tags = new LinkedHashSet<>();
         Arrays.stream(conf.get(YarnConfigKeys.TAGS).split(",")).map(String::trim).filter(t -> !t.isEmpty())
                 .forEach(tags::add);
@@ -56,7 +65,7 @@ public record YarnSettings(String deployMode, int executorInstances, int executo
                 heapMb(conf, YarnConfigKeys.AM_MEMORY), conf.get(YarnConfigKeys.AM_CORES),
                 conf.get(YarnConfigKeys.AM_MAX_ATTEMPTS), conf.get(YarnConfigKeys.QUEUE),
                 conf.get(YarnConfigKeys.PRIORITY), conf.get(YarnConfigKeys.NODE_LABEL),
-                conf.get(YarnConfigKeys.AM_NODE_LABEL), Set.copyOf(tags));
+                conf.get(YarnConfigKeys.AM_NODE_LABEL), Set.copyOf(tags), executorInAm);
     }
 
     /** A heap setting in MB: at least {@link #MIN_HEAP_MB}, so that a number given in the wrong unit fails here. */
@@ -86,8 +95,32 @@ public record YarnSettings(String deployMode, int executorInstances, int executo
         return executorMemoryMb + executorOverheadMb;
     }
 
-    /** @return the AM container's memory: heap plus overhead */
+    /**
+     * @return the AM container's memory: its heap ({@link #amHeapMb()}) plus the overhead of the AM's own heap
+     *     setting
+     */
     public int amContainerMb() {
-        return (int) Math.min(Integer.MAX_VALUE, (long) amMemoryMb + Math.max(MIN_OVERHEAD_MB, amMemoryMb / 10));
+        return (int) Math.min(Integer.MAX_VALUE, (long) amHeapMb() + Math.max(MIN_OVERHEAD_MB, amMemoryMb / 10));
+    }
+
+    /**
+     * @return the AM JVM's heap: {@code weft.am.memory}, plus {@code weft.executor.memory} when an executor runs
+     *     in it
+     */
+    public int amHeapMb() {
+        return (int) Math.min(Integer.MAX_VALUE, (long) amMemoryMb + (executorInAm ? executorMemoryMb : 0));
+    }
+
+    /** @return the AM container's vcores: {@code weft.am.cores}, plus the executor's when one runs in it */
+    public int amContainerCores() {
+        return amCores + (executorInAm ? executorCores : 0);
+    }
+
+    /**
+     * @param executors executors wanted in all (the instances, or dynamic allocation's initial number)
+     * @return how many of them YARN is asked for as containers: one fewer when one runs in the AM
+     */
+    public int executorContainers(int executors) {
+        return Math.max(0, executors - (executorInAm ? 1 : 0));
     }
 }

@@ -122,6 +122,34 @@ class YarnSettingsTest {
     }
 
     @Test
+    void anExecutorInTheApplicationMasterGrowsItsContainerAndHeapAndTakesOneContainerFewer() {
+        Map<String, String> sizes = Map.of("weft.am.memory", "512m", "weft.am.cores", "1",
+                "weft.executor.memory", "1g", "weft.executor.cores", "2", "weft.executor.instances", "3");
+        YarnSettings plain = YarnSettings.from(WeftConf.validate(sizes));
+        assertThat(plain.amHeapMb()).isEqualTo(512);
+        assertThat(plain.amContainerMb()).isEqualTo(512 + YarnSettings.MIN_OVERHEAD_MB);
+        assertThat(plain.amContainerCores()).isEqualTo(1);
+        assertThat(plain.executorContainers(3)).isEqualTo(3);
+
+        Map<String, String> inAm = new java.util.HashMap<>(sizes);
+        inAm.put("weft.yarn.executorInAm", "true");
+        YarnSettings hosting = YarnSettings.from(WeftConf.validate(inAm));
+        assertThat(hosting.amHeapMb()).isEqualTo(512 + 1024);
+        assertThat(hosting.amContainerMb()).isEqualTo(512 + 1024 + YarnSettings.MIN_OVERHEAD_MB);
+        assertThat(hosting.amContainerCores()).isEqualTo(3);
+        assertThat(hosting.executorContainers(3)).isEqualTo(2);
+        assertThat(hosting.executorContainers(1)).isZero();
+    }
+
+    @Test
+    void anExecutorInTheApplicationMasterIsRefusedWithDynamicAllocation() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> YarnSettings.from(WeftConf.validate(Map.of(
+                "weft.yarn.executorInAm", "true", "weft.dynamicAllocation.enabled", "true"))))
+                .isInstanceOf(io.weft.api.WeftException.class).hasMessageContaining("weft.yarn.executorInAm")
+                .hasMessageContaining("weft.dynamicAllocation.enabled").hasMessageContaining("Fix:");
+    }
+
+    @Test
     void theDocumentationListsExactlyTheKeysTheCodeKnows() throws Exception {
         // Both ways: an undocumented key, and a documented key that the code ignores (weft.executor.exitReasonWait
         // once was), both fail here. The yarn-conf module sees the core and the YARN keys.

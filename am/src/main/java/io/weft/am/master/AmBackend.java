@@ -66,11 +66,15 @@ final class AmBackend extends RemoteExecutorsBackend {
         am.launcher().onExecutorExit(endpoint::executorExited);
         // Fresh delegation tokens go to running executors; later ones get them with their registration.
         AmContext.tokens().ifPresent(refresher -> refresher.onRefresh(endpoint::updateTokens));
+        if (am.settings().executorInAm()) {
+            AmExecutor.start(advertisedHost(), port, am.settings().executorCores(),
+                    am.settings().executorMemoryMb(), secret);
+        }
         if (early) {
             // Asked for at registration, from the submission's settings. The session's own number wins: more are
             // asked for, outstanding requests beyond it withdrawn; running extras stay (dynamic allocation gives
             // idle ones back). Their size is the submission's either way, as in the late path.
-            am.launcher().setTargetExecutors(expected);
+            am.launcher().setTargetExecutors(am.settings().executorContainers(expected));
         } else {
             am.launcher().requestExecutors(advertisedHost(), port);
         }

@@ -53,6 +53,17 @@ public final class ClientModeLauncher {
      */
     public static void main(String[] args) throws Exception {
         LauncherArguments arguments = LauncherArguments.parse(args);
+        byte[] secret = ApplicationSecrets.fromCurrentUser().orElse(null);
+        if (arguments.spec().inApplicationMaster()) {
+            // First: the executor's start and registration overlap this AM's own with the ResourceManager.
+            if (secret == null) {
+                LOG.error("No application secret in this container's credentials: no executor starts in the"
+                        + " ApplicationMaster");
+            } else {
+                AmExecutor.start(arguments.driverHost(), arguments.driverPort(), arguments.spec().cores(),
+                        arguments.spec().heapMb(), secret);
+            }
+        }
         YarnConfiguration yarn = new YarnConfiguration();
         Path stagingDir = new Path(arguments.stagingDir());
         StartupTimeline timeline = new StartupTimeline();
@@ -61,7 +72,6 @@ public final class ClientModeLauncher {
         ExecutorLauncher launcher = ExecutorLauncher.create(arguments.spec(), arguments.policy(), stagingDir, yarn,
                 timeline);
         launcher.register(arguments.trackingUrl() == null ? "" : arguments.trackingUrl());
-        byte[] secret = ApplicationSecrets.fromCurrentUser().orElse(null);
         ExecutorExitReporter reporter = null;
         // Set on the reporter's event loop when its connection to the driver closes; read by this thread.
         java.util.concurrent.atomic.AtomicBoolean connectionClosed = new java.util.concurrent.atomic.AtomicBoolean();

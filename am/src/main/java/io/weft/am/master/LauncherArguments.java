@@ -38,6 +38,9 @@ public record LauncherArguments(String driverHost, int driverPort, ExecutorSpec 
             spec.environment().forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
             args.addAll(List.of("--executor-env", encode(lines.toString())));
         }
+        if (spec.inApplicationMaster()) {
+            args.add("--executor-in-am");
+        }
         if (trackingUrl != null) {
             args.addAll(List.of("--tracking-url", encode(trackingUrl)));
         }
@@ -62,7 +65,8 @@ public record LauncherArguments(String driverHost, int driverPort, ExecutorSpec 
         String options = decode(parsed.javaOptions).trim();
         ExecutorSpec spec = new ExecutorSpec(parsed.executors, parsed.heapMb, parsed.containerMb, parsed.cores,
                 parsed.nodeLabel == null ? null : decode(parsed.nodeLabel),
-                options.isEmpty() ? List.of() : List.of(options.split("\\s+")), environment(parsed.executorEnv));
+                options.isEmpty() ? List.of() : List.of(options.split("\\s+")), environment(parsed.executorEnv),
+                parsed.executorInAm);
         return new LauncherArguments(parsed.driverHost, parsed.driverPort, spec, decode(parsed.stagingDir),
                 parsed.trackingUrl == null ? null : decode(parsed.trackingUrl), LaunchPolicy.decode(parsed.policy));
     }
@@ -108,6 +112,8 @@ public record LauncherArguments(String driverHost, int driverPort, ExecutorSpec 
         String javaOptions = "";
         @Option(names = "--executor-env")
         String executorEnv = "";
+        @Option(names = "--executor-in-am")
+        boolean executorInAm;
         @Option(names = "--tracking-url")
         String trackingUrl;
         @Option(names = "--node-label")

@@ -32,7 +32,10 @@ final class Submissions {
 
     /** The launcher's own options first, so that the user's ({@code weft.am.extraJavaOptions}) win. */
     private static List<String> amJavaOptions(String amMainClass, io.weft.conf.WeftConf conf) {
-        List<String> options = new java.util.ArrayList<>(amMainClass.equals(ClientModeLauncher.class.getName())
+        // A launcher that runs an executor too (weft.yarn.executorInAm) runs tasks: it gets what executors get.
+        boolean launcherOnly = amMainClass.equals(ClientModeLauncher.class.getName())
+                && !conf.get(io.weft.yarnconf.YarnConfigKeys.EXECUTOR_IN_AM);
+        List<String> options = new java.util.ArrayList<>(launcherOnly
                 || conf.get(io.weft.yarnconf.YarnConfigKeys.QUICK_START_JVMS) ? LAUNCHER_JVM_OPTIONS : List.of());
         // The client-mode launcher connects to the driver (exit reports) before it could read any setting.
         options.add(io.weft.runtime.channel.ChannelOptions.from(conf).jvmOption());
@@ -69,7 +72,7 @@ final class Submissions {
         submission.setPriority(Priority.newInstance(settings.priority()));
         submission.setMaxAppAttempts(settings.amMaxAttempts());
         submission.setApplicationTags(settings.tags());
-        Resource amResource = Resource.newInstance(settings.amContainerMb(), settings.amCores());
+        Resource amResource = Resource.newInstance(settings.amContainerMb(), settings.amContainerCores());
         submission.setResource(amResource);
         if (settings.amNodeLabel() != null) {
             // On the AM's own request only: the application-wide expression would also pin every executor there.
@@ -91,8 +94,8 @@ final class Submissions {
                 ContainerCommands.withClassDataSharing(ContainerCommands.withUserEnvironment(
                         ContainerCommands.environment(yarn, javaHome),
                         io.weft.conf.ConfigKeys.withPrefix(conf, io.weft.conf.ConfigKeys.AM_ENV_PREFIX)), resources,
-                        settings.amContainerMb(), settings.amMemoryMb()),
-                ContainerCommands.command(settings.amMemoryMb(), amMainClass, amArgs, amJavaOptions(amMainClass, conf),
+                        settings.amContainerMb(), settings.amHeapMb()),
+                ContainerCommands.command(settings.amHeapMb(), amMainClass, amArgs, amJavaOptions(amMainClass, conf),
                         resources),
                 null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), ApplicationAcls.of(conf)));
     }

@@ -188,8 +188,11 @@ public final class YarnEngineFactory implements EngineFactory {
         checkFits("executor", settings.executorContainerMb(), settings.executorCores(), max,
                 YarnConfigKeys.EXECUTOR_MEMORY.name() + " / " + YarnConfigKeys.EXECUTOR_MEMORY_OVERHEAD.name(),
                 YarnConfigKeys.EXECUTOR_CORES.name());
-        checkFits("ApplicationMaster", settings.amContainerMb(), settings.amCores(), max,
-                YarnConfigKeys.AM_MEMORY.name(), YarnConfigKeys.AM_CORES.name());
+        String withExecutor = settings.executorInAm() ? " (with its executor, " + YarnConfigKeys.EXECUTOR_IN_AM.name()
+                + ": or " + YarnConfigKeys.EXECUTOR_MEMORY.name() + " / " + YarnConfigKeys.EXECUTOR_CORES.name()
+                + ", or turn it off)" : "";
+        checkFits("ApplicationMaster", settings.amContainerMb(), settings.amContainerCores(), max,
+                YarnConfigKeys.AM_MEMORY.name() + withExecutor, YarnConfigKeys.AM_CORES.name() + withExecutor);
     }
 
     private static void checkFits(String what, int memoryMb, int cores, Resource max, String memoryKey,

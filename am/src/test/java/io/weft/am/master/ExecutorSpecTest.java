@@ -23,4 +23,16 @@ class ExecutorSpecTest {
         assertThat(quick.javaOptions()).containsSubsequence("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-XX:+UseParallelGC");
     }
+
+    @Test
+    void anExecutorInTheApplicationMasterIsOneContainerFewer() {
+        ExecutorSpec inAm = spec(Map.of("weft.yarn.executorInAm", "true", "weft.executor.instances", "3"));
+        assertThat(inAm.instances()).isEqualTo(2);
+        assertThat(inAm.inApplicationMaster()).isTrue();
+        ExecutorSpec alone = spec(Map.of("weft.yarn.executorInAm", "true", "weft.executor.instances", "1"));
+        assertThat(alone.instances()).isZero();
+        ExecutorSpec containers = spec(Map.of("weft.executor.instances", "3"));
+        assertThat(containers.instances()).isEqualTo(3);
+        assertThat(containers.inApplicationMaster()).isFalse();
+    }
 }

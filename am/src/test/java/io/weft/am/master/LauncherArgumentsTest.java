@@ -40,6 +40,19 @@ class LauncherArgumentsTest {
     }
 
     @Test
+    void anExecutorInTheApplicationMasterSurvivesTheRoundTrip() {
+        LauncherArguments arguments = new LauncherArguments("h", 1, new ExecutorSpec(0, 256, 640, 2, null, List.of(),
+                java.util.Map.of(), true), "/staging", null, new LaunchPolicy(3, 0, false, 2, 1000));
+        assertThat(arguments.toArgs()).contains("--executor-in-am");
+        LauncherArguments parsed = LauncherArguments.parse(arguments.toArgs().toArray(new String[0]));
+        assertThat(parsed).isEqualTo(arguments);
+        assertThat(parsed.spec().inApplicationMaster()).isTrue();
+        assertThat(LauncherArguments.parse(new LauncherArguments("h", 1, new ExecutorSpec(1, 256, 640, 1, null,
+                List.of()), "/staging", null, new LaunchPolicy(3, 0, false, 2, 1000)).toArgs()
+                .toArray(new String[0])).spec().inApplicationMaster()).isFalse();
+    }
+
+    @Test
     void aMissingArgumentIsNamed() {
         assertThatThrownBy(() -> LauncherArguments.parse("--driver-host", "h"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--driver-port");

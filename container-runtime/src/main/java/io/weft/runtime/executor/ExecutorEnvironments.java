@@ -52,7 +52,17 @@ public final class ExecutorEnvironments {
      */
     public static ExecutorEnvironment create(String executorId, String host, int cores, WeftConf conf,
             Configuration hadoopConf, Path shuffleDir, KryoPool kryo) {
-        long heap = Runtime.getRuntime().maxMemory();
+        return create(executorId, host, cores, conf, hadoopConf, shuffleDir, kryo, Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * As {@link #create(String, String, int, WeftConf, Configuration, Path, KryoPool)}, for an executor that has
+     * only part of this JVM's heap (one in the ApplicationMaster's JVM, beside the driver or the launcher).
+     *
+     * @param heap the bytes of heap the executor's task and storage memory are shares of
+     */
+    public static ExecutorEnvironment create(String executorId, String host, int cores, WeftConf conf,
+            Configuration hadoopConf, Path shuffleDir, KryoPool kryo, long heap) {
         long taskMemory = (long) (heap * conf.get(ConfigKeys.MEMORY_FRACTION) / Math.max(1, cores));
         long storageMemory = (long) (heap * conf.get(ConfigKeys.STORAGE_FRACTION));
         String localRoot = conf.get(ConfigKeys.LOCAL_DIR);

@@ -59,6 +59,8 @@ public final class ExecutorMain {
 
     private final String executorId;
     private final int cores;
+    /** The heap its task and storage memory are shares of: the JVM's, unless it shares the JVM. */
+    private final long heapBytes;
     private final KryoPool kryo;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
@@ -74,9 +76,10 @@ public final class ExecutorMain {
     private volatile boolean registered;
     private final AtomicInteger tokenUpdates = new AtomicInteger();
 
-    private ExecutorMain(String executorId, int cores) {
+    private ExecutorMain(String executorId, int cores, long heapBytes) {
         this.executorId = executorId;
         this.cores = cores;
+        this.heapBytes = heapBytes;
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         // Jars added at run time (WeftSession.addJar) join this loader before a task that needs them is read.
         this.kryo = new KryoPool(new io.weft.runtime.files.ShippedClassLoader(
@@ -97,9 +100,46 @@ public final class ExecutorMain {
         if (fromCredentials) {
             loginBesideTheConnection(args[2]);
         }
-        int code = new ExecutorMain(args[2], Integer.parseInt(args[3])).run(args[0], Integer.parseInt(args[1]),
+        int code = new ExecutorMain(args[2], Integer.parseInt(args[3]), Runtime.getRuntime().maxMemory()).run(args[0], Integer.parseInt(args[1]),
                 secret);
         System.exit(code);
+    }
+
+    /**
+     * Runs an executor inside this JVM instead of a process of its own: the ApplicationMaster's executor
+     * ({@code weft.yarn.executorInAm}). It connects, authenticates and registers like an executor process, runs
+     * its tasks on {@code cores} threads of this JVM, and stops when the driver tells it to or the connection
+     * closes; it never exits the JVM. Classes come from the calling thread's context class loader. Any thread;
+     * returns at once.
+     *
+     * @param host the driver's host
+     * @param port the driver's port
+     * @param executorId the executor's id, unique in the application
+     * @param cores its task threads
+     * @param heapBytes the part of this JVM's heap that is the executor's: its task and storage memory are shares
+     *     of it ({@code weft.memory.fraction}, {@code weft.storage.fraction})
+     * @param secret the executor role's secret ({@link io.weft.runtime.channel.ApplicationSecrets#forRole}), as
+     *     an executor process reads it
+     * @return completes, on the executor's own daemon thread, with the code {@link #main} would exit with (0
+     *     stopped, 3 could not connect, 4 not registered)
+     */
+    public static java.util.concurrent.CompletableFuture<Integer> startInThisJvm(String host, int port,
+            String executorId, int cores, long heapBytes, byte[] secret) {
+        ExecutorMain executor = new ExecutorMain(executorId, cores, heapBytes);
+        java.util.concurrent.CompletableFuture<Integer> ended = new java.util.concurrent.CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                ended.complete(executor.run(host, port, secret));
+            } catch (InterruptedException e) {
+                ended.complete(0);
+            } catch (RuntimeException | Error e) {
+                LOG.error("Executor {} in this JVM failed", executorId, e);
+                ended.completeExceptionally(e);
+            }
+        }, "weft-executor-" + executorId);
+        thread.setDaemon(true);
+        thread.start();
+        return ended;
     }
 
     /** Argument meaning: read the secret from this process's Hadoop credentials (a YARN container's tokens). */
@@ -236,7 +276,7 @@ public final class ExecutorMain {
                 Configuration hadoopConf = conf.hadoopConfiguration(new Configuration());
                 Channel channel = ctx.channel();
                 executor = new Executor(ExecutorEnvironments.create(executorId, hostName(), cores, conf, hadoopConf,
-                        new org.apache.hadoop.fs.Path(r.shuffleDir()), kryo), cores,
+                        new org.apache.hadoop.fs.Path(r.shuffleDir()), kryo, heapBytes), cores,
                         (taskId, outcome) -> channel.writeAndFlush(new StatusUpdate(taskId, outcome)));
                 registered = true;
                 long interval = conf.get(ConfigKeys.HEARTBEAT_INTERVAL);
