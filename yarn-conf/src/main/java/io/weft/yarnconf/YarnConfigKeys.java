@@ -61,7 +61,8 @@ public final class YarnConfigKeys {
                     + " executor container at all and skips their allocation, launch and JVM start. The AM's"
                     + " executor takes the AM's JVM options, not weft.executor.extraJavaOptions or"
                     + " weft.executorEnv.*, and an error that kills its JVM ends the AM (in cluster mode, the"
-                    + " driver) with it. Not with dynamic allocation.");
+                    + " driver) with it. If the driver drops it (missed heartbeats), another starts in the AM in"
+                    + " its place, at most 3 times. Not with dynamic allocation.");
 
     /** Executor containers. */
     public static final ConfigKey<Integer> EXECUTOR_INSTANCES = ConfigKeys.positiveInt("weft.executor.instances", "2",

@@ -74,6 +74,8 @@ public final class ExecutorMain {
     };
     private volatile Executor executor;
     private volatile boolean registered;
+    /** Set on the channel's event loop when the driver says {@link Shutdown}. */
+    private volatile boolean toldToStop;
     private final AtomicInteger tokenUpdates = new AtomicInteger();
 
     private ExecutorMain(String executorId, int cores, long heapBytes) {
@@ -100,10 +102,16 @@ public final class ExecutorMain {
         if (fromCredentials) {
             loginBesideTheConnection(args[2]);
         }
-        int code = new ExecutorMain(args[2], Integer.parseInt(args[3]), Runtime.getRuntime().maxMemory()).run(args[0], Integer.parseInt(args[1]),
-                secret);
+        int code = new ExecutorMain(args[2], Integer.parseInt(args[3]), Runtime.getRuntime().maxMemory())
+                .run(args[0], Integer.parseInt(args[1]), secret);
         System.exit(code);
     }
+
+    /**
+     * {@link #startInThisJvm}'s code for an executor that registered and then lost its connection without being
+     * told to stop (the driver declared it lost, say after a missed heartbeat): whoever started it may start another.
+     */
+    public static final int CONNECTION_LOST = 5;
 
     /**
      * Runs an executor inside this JVM instead of a process of its own: the ApplicationMaster's executor
@@ -121,7 +129,7 @@ public final class ExecutorMain {
      * @param secret the executor role's secret ({@link io.weft.runtime.channel.ApplicationSecrets#forRole}), as
      *     an executor process reads it
      * @return completes, on the executor's own daemon thread, with the code {@link #main} would exit with (0
-     *     stopped, 3 could not connect, 4 not registered)
+     *     stopped by the driver, 3 could not connect, 4 not registered), or {@link #CONNECTION_LOST}
      */
     public static java.util.concurrent.CompletableFuture<Integer> startInThisJvm(String host, int port,
             String executorId, int cores, long heapBytes, byte[] secret) {
@@ -129,7 +137,8 @@ public final class ExecutorMain {
         java.util.concurrent.CompletableFuture<Integer> ended = new java.util.concurrent.CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                ended.complete(executor.run(host, port, secret));
+                int code = executor.run(host, port, secret);
+                ended.complete(code == 0 && !executor.toldToStop ? CONNECTION_LOST : code);
             } catch (InterruptedException e) {
                 ended.complete(0);
             } catch (RuntimeException | Error e) {
@@ -296,6 +305,7 @@ public final class ExecutorMain {
             } else if (msg instanceof Messages.TokensUpdated update) {
                 addTokens(update.credentials());
             } else if (msg instanceof Shutdown) {
+                toldToStop = true;
                 ctx.close();
             }
         }
