@@ -23,7 +23,8 @@ import org.apache.hadoop.fs.FileSystem;
  * client process, {@code yarn jar weft-examples-<version>-app.jar [--deploy-mode client] io.weft.examples.WordCount
  * <input>}, timed from its start to its exit, with the timeline it prints; {@code session} is the in-process
  * client-mode session above. With {@code fresh} every run uses a jar cache directory of its own, as the first
- * submission of a new version does (upload, then localization by the NodeManagers).
+ * submission of a new version does (upload, then localization by the NodeManagers). Each run starts once the
+ * NodeManagers run no container.
  *
  * <p>With {@code -Dweftit.program=sumbykey} every run is the aggregation instead ({@code SumByKey}: the sum of the
  * values per key of {@code key,value} rows, printed as a checksum and the number of keys), on a local directory of
@@ -87,6 +88,7 @@ public final class EmbeddedWordCount {
             for (String mode : modes) {
                 System.out.println("Run " + run + " of " + runs + ", " + mode + (fresh ? ", fresh jar cache" : ""));
                 String cache = fresh ? "/weft-jar-cache-" + run + "-" + mode : null;
+                awaitIdleNodeManagers(clusters);
                 appId = mode.equals("session") ? countOnYarn(clusters, input, cache, settings)
                         : countThroughYarnJar(clusters, input, mode, cache, logs, settings);
                 System.out.println("  Class-data sharing archives on the NodeManagers after this run: "
@@ -99,6 +101,29 @@ public final class EmbeddedWordCount {
                 + appId + "); on a real cluster: yarn logs -applicationId " + appId);
         MiniClusters.shutdown();
         System.exit(0);
+    }
+
+    /**
+     * Waits until no NodeManager runs a container, so that each run starts on a quiet cluster: a container that
+     * dumps a class-data sharing archive outlives its application by the dump (several seconds on this machine),
+     * and while it does the next application's AM may wait for the queue's AM share. Prints the wait when there
+     * was one; gives up after two minutes.
+     */
+    private static void awaitIdleNodeManagers(MiniClusters clusters) throws InterruptedException {
+        long start = System.nanoTime();
+        boolean idle = io.weft.driver.Poll.until(() -> {
+            for (int i = 0; i < 2; i++) { // MiniClusters starts two
+                if (!clusters.yarn.getNodeManager(i).getNMContext().getContainers().isEmpty()) {
+                    return false;
+                }
+            }
+            return true;
+        }, 120_000, 50);
+        double waited = (System.nanoTime() - start) / 1e9;
+        if (!idle || waited > 0.2) {
+            System.out.printf("  Waited %.1f s for the NodeManagers' containers to end%s%n", waited,
+                    idle ? "" : " (gave up)");
+        }
     }
 
     /**
