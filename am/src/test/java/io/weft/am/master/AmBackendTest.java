@@ -9,15 +9,11 @@ import io.weft.driver.DriverAttempt;
 import io.weft.driver.DriverContext;
 import io.weft.driver.Poll;
 import io.weft.planner.ClusterEvents;
-import io.weft.planner.ExecutorJvmMetrics;
-import io.weft.planner.TaskOutcome;
 import io.weft.runtime.channel.ApplicationSecrets;
 import io.weft.runtime.serial.KryoPool;
 import io.weft.yarnconf.YarnSettings;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.security.Credentials;
@@ -72,40 +68,13 @@ class AmBackendTest {
                 "weft.dynamicAllocation.enabled", "true", "weft.dynamicAllocation.initialExecutors", "3",
                 "weft.executor.registrationTimeout", "2s"));
         try {
-            assertThatThrownBy(() -> backend.start(new NoEvents(), new DriverContext("application_1_0001", session,
+            assertThatThrownBy(() -> backend.start(new RecordingClusterEvents(), new DriverContext("application_1_0001", session,
                     new Configuration(false), new Path("/shuffle"), new KryoPool(getClass().getClassLoader()))))
                     .isInstanceOf(WeftException.class).hasMessageContaining("0 of 3 executors registered");
             assertThat(yarn.outstanding()).as("the two asked for early and one more").hasSize(3);
             assertThat(early.take("127.0.0.1", true)).as("the session took the socket").isEmpty();
         } finally {
             backend.close();
-        }
-    }
-
-    /** A scheduler that ignores every event. */
-    private static final class NoEvents implements ClusterEvents {
-        @Override
-        public void executorAdded(String executorId, String host, int cores, String containerId, String logUrl) {
-        }
-
-        @Override
-        public void executorHeartbeat(String executorId, ExecutorJvmMetrics metrics) {
-        }
-
-        @Override
-        public void executorDisconnected(String executorId) {
-        }
-
-        @Override
-        public void executorLost(String executorId, String reason, boolean causedByTasks) {
-        }
-
-        @Override
-        public void taskEnded(long taskId, TaskOutcome outcome) {
-        }
-
-        @Override
-        public void abort(String reason) {
         }
     }
 
@@ -116,34 +85,7 @@ class AmBackendTest {
         UserGroupInformation.getCurrentUser().addCredentials(credentials);
         ExecutorLauncher launcher = yarn.launcher(2, new LaunchPolicy(2, 0, false, 2, 60_000));
         launcher.startEventThread();
-        List<String> aborted = new CopyOnWriteArrayList<>();
-        ClusterEvents scheduler = new ClusterEvents() {
-            @Override
-            public void executorAdded(String executorId, String host, int cores, String containerId,
-                    String logUrl) {
-            }
-
-            @Override
-            public void executorHeartbeat(String executorId, ExecutorJvmMetrics metrics) {
-            }
-
-            @Override
-            public void executorDisconnected(String executorId) {
-            }
-
-            @Override
-            public void executorLost(String executorId, String reason, boolean causedByTasks) {
-            }
-
-            @Override
-            public void taskEnded(long taskId, TaskOutcome outcome) {
-            }
-
-            @Override
-            public void abort(String reason) {
-                aborted.add(reason);
-            }
-        };
+        RecordingClusterEvents scheduler = new RecordingClusterEvents();
         AmBackend backend = new AmBackend(context(launcher));
         Thread crasher = new Thread(() -> {
             // Every container YARN gives crashes at once: the budget of two runs out while the driver waits.
@@ -167,6 +109,6 @@ class AmBackendTest {
             crasher.interrupt();
             backend.close();
         }
-        assertThat(aborted).singleElement().asString().contains("2 executor containers failed");
+        assertThat(scheduler.aborted).singleElement().asString().contains("2 executor containers failed");
     }
 }

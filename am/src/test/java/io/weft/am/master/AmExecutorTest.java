@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.weft.driver.Poll;
 import io.weft.driver.endpoint.DriverEndpoint;
-import io.weft.planner.ClusterEvents;
-import io.weft.planner.ExecutorJvmMetrics;
-import io.weft.planner.TaskOutcome;
 import io.weft.runtime.channel.ApplicationSecrets;
 import io.weft.runtime.channel.ChannelOptions;
 import io.weft.runtime.channel.Messages.Registered;
 import io.weft.runtime.executor.ExecutorMain;
 import io.weft.runtime.serial.KryoPool;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,49 +30,20 @@ class AmExecutorTest {
     @TempDir
     Path dir;
 
-    /** Records which executors registered and which were lost. */
-    private static final class Recorded implements ClusterEvents {
-        final List<String> added = new CopyOnWriteArrayList<>();
-        final List<String> lost = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void executorAdded(String executorId, String host, int cores, String containerId, String logUrl) {
-            added.add(executorId + "/" + cores);
-        }
-
-        @Override
-        public void executorHeartbeat(String executorId, ExecutorJvmMetrics metrics) {
-        }
-
-        @Override
-        public void executorDisconnected(String executorId) {
-        }
-
-        @Override
-        public void executorLost(String executorId, String reason, boolean causedByTasks) {
-            lost.add(executorId);
-        }
-
-        @Override
-        public void taskEnded(long taskId, TaskOutcome outcome) {
-        }
-
-        @Override
-        public void abort(String reason) {
-        }
-    }
-
-    private Registered registration(String heartbeatInterval) {
-        return new Registered("app", Map.of("weft.executor.heartbeatInterval", heartbeatInterval,
-                "weft.local.dir", dir.resolve("local").toString()), dir.resolve("shuffle").toUri().toString());
+    /** A driver endpoint that tells executors to heartbeat every {@code heartbeatInterval}. */
+    private DriverEndpoint endpoint(RecordingClusterEvents events, byte[] secret, String heartbeatInterval,
+            long heartbeatTimeoutMillis) {
+        return new DriverEndpoint(events, KRYO, secret, ChannelOptions.defaults(),
+                new Registered("app", Map.of("weft.executor.heartbeatInterval", heartbeatInterval,
+                        "weft.local.dir", dir.resolve("local").toString()), dir.resolve("shuffle").toUri().toString()),
+                heartbeatTimeoutMillis, System::currentTimeMillis, 0);
     }
 
     @Test
     void registersWithTheExecutorRoleAndEndsWhenTheDriverStopsIt() throws Exception {
         byte[] secret = ApplicationSecrets.random();
-        Recorded events = new Recorded();
-        DriverEndpoint endpoint = new DriverEndpoint(events, KRYO, secret, ChannelOptions.defaults(),
-                registration("1s"), 600_000, System::currentTimeMillis, 0);
+        RecordingClusterEvents events = new RecordingClusterEvents();
+        DriverEndpoint endpoint = endpoint(events, secret, "1s", 600_000);
         int port = endpoint.start("127.0.0.1", 0);
         CompletableFuture<Integer> ended;
         try {
@@ -95,10 +61,9 @@ class AmExecutorTest {
     @Test
     void aDroppedExecutorIsReplacedUnderANewIdABoundedNumberOfTimes() throws Exception {
         byte[] secret = ApplicationSecrets.random();
-        Recorded events = new Recorded();
+        RecordingClusterEvents events = new RecordingClusterEvents();
         // The executor heartbeats once, on registering; the driver drops it half a second later, every time.
-        DriverEndpoint endpoint = new DriverEndpoint(events, KRYO, secret, ChannelOptions.defaults(),
-                registration("3600s"), 500, System::currentTimeMillis, 0);
+        DriverEndpoint endpoint = endpoint(events, secret, "3600s", 500);
         int port = endpoint.start("127.0.0.1", 0);
         try {
             CompletableFuture<Integer> ended = AmExecutor.start("127.0.0.1", port, 1, 64, secret);
@@ -114,9 +79,8 @@ class AmExecutorTest {
 
     @Test
     void anExecutorThatCannotAuthenticateIsNotRestarted() throws Exception {
-        Recorded events = new Recorded();
-        DriverEndpoint endpoint = new DriverEndpoint(events, KRYO, ApplicationSecrets.random(),
-                ChannelOptions.defaults(), registration("1s"), 600_000, System::currentTimeMillis, 0);
+        RecordingClusterEvents events = new RecordingClusterEvents();
+        DriverEndpoint endpoint = endpoint(events, ApplicationSecrets.random(), "1s", 600_000);
         int port = endpoint.start("127.0.0.1", 0);
         try {
             // Another application's secret: the handshake fails, the executor never registers (code 4).
