@@ -154,9 +154,7 @@ class SegmentFilesCapTest extends SegmentFilesFixture {
         // starts another file.
         failWrites.set(true);
         MapOutputWriter writer = filledWriter(store, 1);
-        for (int i = 0; i < 50_000; i++) {
-            writer.write(i % PARTITIONS, "key" + i, "a value long enough to pass the stream's buffer " + i);
-        }
+        writePastTheStreamsBuffer(writer);
         assertThatThrownBy(writer::commit).isInstanceOf(UncheckedIOException.class);
         failWrites.set(false);
         assertThat(pool.openFiles(3, false)).as("both tries' files were discarded").isZero();

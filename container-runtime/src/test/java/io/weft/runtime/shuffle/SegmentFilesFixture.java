@@ -147,6 +147,16 @@ abstract class SegmentFilesFixture {
         return writer;
     }
 
+    /**
+     * Writes enough records that they reach the file system's stream before the commit (about 3 MB, past the
+     * writer's buffer), so a write failure injected with {@link #failWrites} or {@link #broken} surfaces.
+     */
+    static void writePastTheStreamsBuffer(MapOutputWriter writer) {
+        for (int i = 0; i < 50_000; i++) {
+            writer.write(i % PARTITIONS, "key" + i, "a value long enough to pass the stream's buffer " + i);
+        }
+    }
+
     static List<Pair<Object, Object>> expected(int m, int p) {
         List<Pair<Object, Object>> records = new ArrayList<>();
         for (int i = 0; i < 10 + m; i++) {

@@ -125,9 +125,7 @@ class SegmentFilesIdleTest extends SegmentFilesFixture {
         MapOutputWriter failing = writer(pool, 2);
         assertThat(pool.liveWriters(3)).isEqualTo(3);
         failWrites.set(true);
-        for (int i = 0; i < 50_000; i++) {
-            failing.write(i % PARTITIONS, "key" + i, "a value long enough to pass the stream's buffer " + i);
-        }
+        writePastTheStreamsBuffer(failing);
         assertThatThrownBy(failing::commit).isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("injected: the DataNode pipeline broke");
         failing.abort(); // the task's finally

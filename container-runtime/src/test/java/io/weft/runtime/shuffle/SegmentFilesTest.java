@@ -88,9 +88,7 @@ class SegmentFilesTest extends SegmentFilesFixture {
         MapOutputCommit before = writeMap(store, 0);
         failWrites.set(true);
         MapOutputWriter failing = store.newMapOutputWriter(3, 1, 101, PARTITIONS);
-        for (int i = 0; i < 50_000; i++) {
-            failing.write(i % PARTITIONS, "key" + i, "a value long enough to pass the stream's buffer " + i);
-        }
+        writePastTheStreamsBuffer(failing);
         assertThatThrownBy(failing::commit).isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("injected: the DataNode pipeline broke");
         failWrites.set(false);
